@@ -1,0 +1,64 @@
+"""Points along B for charts.
+
+Both lines are straight, so a chart needs them only at their ends and at the
+crossover: :func:`breakpoints` gives exactly those batches, and
+:func:`sweep` evaluates the model there (or at any batches you pass).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .model import Params, crossover_batch, latency_s, t_compute_s, t_memory_s
+
+__all__ = ["SweepPoint", "breakpoints", "sweep"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SweepPoint:
+    """The two ceilings and the step time at one batch size, in seconds."""
+
+    batch: float
+    t_compute_s: float
+    t_memory_s: float
+    latency_s: float
+
+
+def breakpoints(p: Params, max_batch: float) -> list[float]:
+    """Batches where T = max(T_compute, T_memory) can bend, from 0 to ``max_batch``.
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> [round(b, 2) for b in breakpoints(SEED_DEFAULTS, 2048)]
+    [0.0, 600.49, 2048.0]
+    >>> breakpoints(SEED_DEFAULTS, 512)
+    [0.0, 512.0]
+    """
+    if not max_batch > 0:
+        raise ValueError(f"max_batch must be > 0 sequences, got {max_batch!r}")
+    crossover = crossover_batch(p)
+    inside = [crossover] if crossover is not None and 0 < crossover < max_batch else []
+    return [0.0, *inside, float(max_batch)]
+
+
+def sweep(p: Params, batches: Iterable[float]) -> list[SweepPoint]:
+    """Evaluate both lines and their max at each batch (B >= 0; ``p.batch`` is ignored).
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> point = sweep(SEED_DEFAULTS, [0])[0]
+    >>> point.t_compute_s, point.t_memory_s
+    (0.0, 0.06)
+    """
+    points = []
+    for batch in batches:
+        if not batch >= 0:
+            raise ValueError(f"sweep batches must be >= 0 sequences, got {batch!r}")
+        points.append(
+            SweepPoint(
+                batch=float(batch),
+                t_compute_s=t_compute_s(p, batch),
+                t_memory_s=t_memory_s(p, batch),
+                latency_s=latency_s(p, batch),
+            )
+        )
+    return points

@@ -1,0 +1,150 @@
+"""Shared fixtures: one site build per run, a static server on a free port,
+and headless Debian Chromium that fails a test on any console or page error
+and records every request so tests can prove the site stays on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("ROOFLINE_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Any name but the loopback address fails to resolve: a stray CDN URL
+    # shows up as a failed request instead of a silent download.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+#: How long Pyodide may take to boot on a 2-core CI machine (cold, no cache).
+READY_TIMEOUT_MS = 90_000
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once per test run with ``--strict`` into a temp dir."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    site_dir = tmp_path_factory.mktemp("site")
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+    build(config)
+    return site_dir
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+        ".whl": "application/zip",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """Base URL of the built site served on 127.0.0.1 at a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: scripts/test.sh installs Debian's chromium")
+    with playwright_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@dataclass
+class PageLog:
+    """What a page did: console errors, uncaught errors, every request URL."""
+
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def foreign_requests(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).hostname not in ("127.0.0.1", None) and not url.startswith(("data:", "blob:"))
+        ]
+
+
+@pytest.fixture
+def page_log() -> PageLog:
+    return PageLog()
+
+
+def _attach(page: object, log: PageLog) -> None:
+    page.on(
+        "console",
+        lambda message: (
+            log.errors.append(f"console.{message.type}: {message.text}") if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: log.errors.append(f"pageerror: {error}"))
+    page.on("request", lambda request: log.requests.append(request.url))
+    page.on("requestfailed", lambda request: log.errors.append(f"request failed: {request.url}"))
+
+
+def _make_page(browser: object, log: PageLog, **options: object) -> object:
+    context = browser.new_context(**options)
+    page = context.new_page()
+    _attach(page, log)
+    return page
+
+
+@pytest.fixture
+def page(browser: object, page_log: PageLog) -> Iterator[object]:
+    """A fresh page (own context: cold cache); the test fails on any error it logged."""
+    new_page = _make_page(browser, page_log)
+    yield new_page
+    new_page.context.close()
+    assert page_log.errors == [], "the page logged errors"
+    assert page_log.foreign_requests() == [], "the page asked a host other than 127.0.0.1"
+
+
+@pytest.fixture
+def make_page(browser: object, page_log: PageLog) -> Iterator[object]:
+    """Factory for pages with options (viewport, colour scheme); same error checks."""
+    pages: list[object] = []
+
+    def factory(**options: object) -> object:
+        new_page = _make_page(browser, page_log, **options)
+        pages.append(new_page)
+        return new_page
+
+    yield factory
+    for opened in pages:
+        opened.context.close()
+    assert page_log.errors == [], "the page logged errors"
+    assert page_log.foreign_requests() == [], "the page asked a host other than 127.0.0.1"

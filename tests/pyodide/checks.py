@@ -1,0 +1,80 @@
+"""Checks of the roofline core that run on Pyodide (no pytest there).
+
+``run_all()`` runs every module's doctests and each ``check_*`` function
+below, and returns counts. The same file runs under CPython in
+tests/test_pyodide.py, so a failure here is never Pyodide-only by accident.
+"""
+
+import doctest
+import importlib
+import math
+
+MODULES = ("model", "sweep", "units", "simulator", "presets", "cli")
+
+
+def check_seed_figures():
+    from roofline import SEED_DEFAULTS, evaluate
+
+    step = evaluate(SEED_DEFAULTS)
+    assert math.isclose(step.t_compute_s, 12.8e-3, rel_tol=1e-12)
+    assert math.isclose(step.t_memory_s, 60.01048576e-3, rel_tol=1e-12)
+    assert math.isclose(step.crossover_batch, 600.4919229833079, rel_tol=1e-12)
+    assert step.regime.value == "memory-bound"
+
+
+def check_no_crossover():
+    from roofline import SEED_DEFAULTS, crossover_batch
+
+    assert crossover_batch(SEED_DEFAULTS.replace(context_tokens=1e6, bandwidth_bytes_per_s=10e9)) is None
+
+
+def check_bad_input_raises():
+    from roofline import Params
+
+    for bad in (0, -1, float("nan"), float("inf")):
+        try:
+            Params(
+                batch=1,
+                active_params=bad,
+                compute_ops_per_s=1,
+                total_params=1,
+                bandwidth_bytes_per_s=1,
+                context_tokens=1,
+                kv_bytes_per_element=1,
+            )
+        except ValueError as exc:
+            assert "active_params" in str(exc)
+        else:
+            raise AssertionError(f"active_params={bad!r} was accepted")
+
+
+def check_simulator_round_trip():
+    from roofline import simulator
+
+    state, notices = simulator.parse_query("B=300&L=32K&BW=1T")
+    assert notices == []
+    again, _ = simulator.parse_query(simulator.to_query(state))
+    assert again == state
+    figure = simulator.figure(state, "slate")
+    assert len(figure["data"]) >= 3
+
+
+def run_all():
+    passed, failed, failures = 0, 0, []
+    for name in MODULES:
+        module = importlib.import_module(f"roofline.{name}")
+        result = doctest.testmod(module)
+        passed += result.attempted - result.failed
+        failed += result.failed
+        if result.failed:
+            failures.append(f"doctests of roofline.{name}")
+    for name, check in sorted(globals().items()):
+        if name.startswith("check_") and callable(check):
+            try:
+                check()
+            except Exception as exc:  # report every failure, not just the first
+                failed += 1
+                failures.append(f"{name}: {exc!r}")
+            else:
+                passed += 1
+    return {"passed": passed, "failed": failed, "failures": failures}

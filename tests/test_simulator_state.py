@@ -1,0 +1,103 @@
+"""The simulator's pure half: URL parsing, sliders, readouts, figure."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roofline import evaluate
+from roofline import simulator as sim
+
+
+def test_default_state_is_the_article_defaults() -> None:
+    state, notices = sim.parse_query("")
+    assert notices == []
+    assert state == sim.DEFAULT_STATE
+    assert sim.readouts(state)["latency"].text == "60.01 ms"
+    assert sim.readouts(state)["crossover"].text == "≈ 600.49"
+    assert sim.params_line(state) == "N_active=8G, C=80T ops/s, N_total=12G, BW=200G B/s, L=8.19K, b=2B."
+
+
+@pytest.mark.parametrize(
+    ("query", "key", "expected", "fragment"),
+    [
+        ("B=NaN", "B", 128, "B='NaN' is not a finite number"),
+        ("B=-1", "B", 128, "B=-1 is not allowed"),
+        ("B=0", "B", 128, "B=0 is not allowed"),
+        ("B=1e400", "B", 128, "not a finite number"),
+        ("L=abc", "L", 8192, "L='abc'"),
+        ("b=", "b", 2, "b=''"),
+        ("b=100", "b", 8, "b=100 is above the range"),
+        ("BW=1", "BW", 1e9, "BW=1 is below the range"),
+        ("B=4096", "B", 2048, "B=4096 is above the range"),
+        ("B=5&B=7", "B", 7, "more than once"),
+        ("zzz=1", "B", 128, "Ignored unknown parameter 'zzz'"),
+        ("L=" + "9" * 500, "L", 8192, "not a finite number"),
+    ],
+)
+def test_bad_url_values_fall_back_with_a_notice(query: str, key: str, expected: float, fragment: str) -> None:
+    state, notices = sim.parse_query(query)
+    assert state.value(key) == expected
+    assert any(fragment in notice for notice in notices), notices
+    assert all(len(notice) < 200 for notice in notices)
+
+
+def test_max_b_is_read_before_b() -> None:
+    state, notices = sim.parse_query("B=4000&B_max=8192")
+    assert (state.batch, state.max_batch, notices) == (4000, 8192, [])
+
+
+@given(st.sampled_from(sim.CONTROLS), st.integers(min_value=0, max_value=1000))
+def test_slider_values_stay_in_range_and_round_trip(control: sim.Control, position: int) -> None:
+    steps = sim.slider_steps(control, sim.DEFAULT_STATE)
+    position = min(position, steps)
+    value = sim.value_at(control, position, sim.DEFAULT_STATE)
+    low, high = control.minimum, (sim.DEFAULT_STATE.max_batch if control.key == "B" else control.maximum)
+    assert low <= value <= high
+    # Moving a slider to where a value already sits leaves the value alone.
+    again = sim.value_at(control, sim.position_of(control, value, sim.DEFAULT_STATE), sim.DEFAULT_STATE)
+    assert again == value
+
+
+@given(st.sampled_from(sim.CONTROLS), st.integers(min_value=0, max_value=1000))
+def test_shared_query_restores_the_exact_state(control: sim.Control, position: int) -> None:
+    state = sim.with_value(sim.DEFAULT_STATE, control.key, sim.value_at(control, position, sim.DEFAULT_STATE))
+    again, notices = sim.parse_query(sim.to_query(state))
+    assert notices == [] and again == state
+
+
+def test_readout_values_are_the_cores() -> None:
+    state = sim.with_value(sim.DEFAULT_STATE, "L", 200_000)
+    step = evaluate(state.params)
+    shown = sim.readouts(state)
+    assert set(shown) == set(sim.READOUT_NAMES)
+    assert shown["t_memory"].value == step.t_memory_s
+    assert shown["crossover"].value == step.crossover_batch
+    assert shown["bottleneck"].value == step.regime.value
+
+
+def test_figure_is_json_with_fixed_axes_and_a_crossover_marker() -> None:
+    figure = sim.figure(sim.DEFAULT_STATE)
+    json.dumps(figure)
+    names = [trace["name"] for trace in figure["data"]]
+    assert any(name.startswith("crossover") for name in names)
+    assert figure["layout"]["xaxis"]["range"] == [0, 2048]
+    assert figure["layout"]["yaxis"]["autorange"] is False
+    assert all(len(trace["x"]) <= 3 for trace in figure["data"])
+
+
+def test_figure_without_crossover_has_no_marker_and_explains_why() -> None:
+    state = sim.with_value(sim.with_value(sim.DEFAULT_STATE, "L", 1e6), "BW", 10e9)
+    assert not any(t["name"].startswith("crossover") for t in sim.figure(state)["data"])
+    assert "never cross" in sim.explanation(state)
+    assert sim.readouts(state)["crossover"].value is None
+
+
+@pytest.mark.parametrize(
+    ("batch", "word"), [(128, "memory line is on top"), (2000, "compute line is on top"), (600, "two lines meet")]
+)
+def test_explanation_follows_the_regime(batch: int, word: str) -> None:
+    assert word in sim.explanation(sim.with_value(sim.DEFAULT_STATE, "B", batch))
