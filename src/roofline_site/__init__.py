@@ -8,13 +8,18 @@ not part of the wheel the browser loads.
 
 from __future__ import annotations
 
+from . import macros
 from .assets import copy_runtime
-from .macros import register
+
+#: Modules whose ``MACROS`` (and optional ``PAGE_MACROS``, which receive ``env``
+#: first) are registered; one module per topic keeps each page's macros together.
+MACRO_MODULES = (macros,)
 
 
 def define_env(env) -> None:  # type: ignore[no-untyped-def]
     """Register every macro with mkdocs-macros."""
-    register(env)
+    for module in MACRO_MODULES:
+        macros.register(env, module.MACROS, getattr(module, "PAGE_MACROS", {}))
 
 
 def on_post_build(env) -> None:  # type: ignore[no-untyped-def]

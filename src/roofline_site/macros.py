@@ -18,7 +18,7 @@ from roofline.units import format_number, format_si
 
 from .assets import VENDOR, WHEELS, python_version, wheel_path
 
-__all__ = ["MACROS", "number_span"]
+__all__ = ["MACROS", "PAGE_MACROS", "number_span", "register"]
 
 
 def number_span(macro: str, value: float, text: str) -> str:
@@ -197,9 +197,9 @@ PAGE_MACROS: dict[str, Callable[..., str]] = {
 }
 
 
-def register(env) -> None:  # type: ignore[no-untyped-def]
-    """Register every macro with mkdocs-macros."""
-    for name, function in MACROS.items():
+def register(env, plain: dict[str, Callable[..., str]], page: dict[str, Callable[..., str]]) -> None:  # type: ignore[no-untyped-def]
+    """Register ``plain`` macros as they are and ``page`` macros with ``env`` bound first."""
+    for name, function in plain.items():
         env.macro(function, name)
-    for name, function in PAGE_MACROS.items():
+    for name, function in page.items():
         env.macro(_with_env(env, function), name)
