@@ -52,7 +52,8 @@ def test_moving_a_slider_updates_readouts_chart_and_url(page, site_url: str) -> 
     )
     assert shown_readouts(page) == expected_readouts(state)
     assert page.eval_on_selector("#sim-chart", "el => JSON.stringify(el.data.map(t => t.y))") != before_chart
-    assert f"L={expected_l:g}".replace("e+0", "e") in page.url or "L=" in page.url
+    # The address bar follows a moment after the drag (browsers throttle replaceState).
+    page.wait_for_function("q => location.search === q", arg="?" + sim.to_query(state))
     restored, notices = sim.parse_query(page.url.split("?", 1)[1])
     assert notices == [] and restored == state
 
@@ -80,8 +81,8 @@ def test_bad_url_values_show_a_notice_and_the_widget_still_works(page, site_url:
 def test_pages_load_without_errors_or_foreign_requests(page, page_log, site_url: str) -> None:
     for path in ("", "sweet-spot/"):
         page.goto(site_url + path)
-        page.wait_for_load_state("networkidle")
-        assert page.locator(".katex").count() > 0, f"{path}: formulas were not typeset"
+        page.wait_for_selector(".arithmatex .katex")
+        assert page.locator(".arithmatex:not(:has(.katex))").count() == 0, f"{path}: formulas left untypeset"
     assert page_log.requests and all(url.startswith("http://127.0.0.1") for url in page_log.requests)
 
 

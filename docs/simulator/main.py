@@ -5,11 +5,17 @@ Every number, text and chart comes from ``roofline.simulator``; painting is
 This file only turns inputs into a new State and hands back a snapshot.
 """
 
+import json
+
 import js
 from pyodide.ffi import create_proxy, to_js
 from pyscript import document, window
 
 from roofline import simulator as sim
+
+#: How long the address bar may lag behind a drag. Browsers throttle
+#: history.replaceState when it is called every frame.
+URL_DELAY_MS = 250
 
 
 def _js(value):
@@ -23,11 +29,16 @@ class Widget:
         self.painter = window.rooflineSimulator
         self.state, notices = sim.parse_query(window.location.search)
         self.notices = notices
-        self.frame_pending = False
+        self.frame_busy = False
+        self.dirty = False
+        self.url_timer = None
         self.renders = 0
         self._on_slider = create_proxy(self.on_slider)
         self._on_entry = create_proxy(self.on_entry)
         self._on_frame = create_proxy(self.on_frame)
+        self._write_url = create_proxy(self.write_url)
+        # The painter asks for a re-render when the reader switches light/dark.
+        self.painter.onScheme = create_proxy(lambda *_: self.schedule())
         for control in sim.CONTROLS:
             slider = document.getElementById(f"sim-{control.key}")
             entry = document.getElementById(f"sim-{control.key}-entry")
@@ -62,24 +73,43 @@ class Widget:
         self.schedule()
 
     def schedule(self):
-        if not self.frame_pending:
-            self.frame_pending = True
-            window.requestAnimationFrame(self._on_frame)
+        """Render now unless this frame already has a render; then once at the next frame.
+
+        Rendering at once (not in the next animation frame) saves up to a frame
+        of latency; the frame guard still keeps it to one render per frame.
+        """
+        if self.frame_busy:
+            self.dirty = True
+            return
+        self.render()
+        self.frame_busy = True
+        window.requestAnimationFrame(self._on_frame)
 
     def on_frame(self, *_):
-        self.frame_pending = False
-        self.render()
+        self.frame_busy = False
+        if self.dirty:
+            self.dirty = False
+            self.schedule()
 
     def render(self):
-        self.painter.showNotices(_js(self.notices))
-        self.painter.paint(_js(sim.snapshot(self.state)))
-        url = f"{window.location.pathname}?{sim.to_query(self.state)}{window.location.hash}"
-        window.history.replaceState(None, "", url)
+        scheme = document.body.getAttribute("data-md-color-scheme") or "default"
+        snap = sim.snapshot(self.state, schemes=(scheme,))
+        # One JSON string crosses into JavaScript faster than a converted dict tree.
+        self.painter.paintJSON(json.dumps(snap, separators=(",", ":")), _js(self.notices))
+        if self.url_timer is not None:
+            window.clearTimeout(self.url_timer)
+        self.url_timer = window.setTimeout(self._write_url, URL_DELAY_MS)
         self.renders += 1
         # Benchmarks and tests wait on this count, never on a sleep.
         document.getElementById("simulator").dataset.renders = str(self.renders)
         if not self.painter.live:
+            self.write_url()
             self.painter.goLive()
+
+    def write_url(self, *_):
+        self.url_timer = None
+        url = f"{window.location.pathname}?{sim.to_query(self.state)}{window.location.hash}"
+        window.history.replaceState(None, "", url)
 
 
 WIDGET = Widget()

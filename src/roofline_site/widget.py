@@ -4,9 +4,9 @@ The widget is drawn in three stages, each showing only true numbers:
 
 1. the HTML below, filled with the default state's readouts (enough with
    JavaScript off);
-2. ``simulator.js`` paints a pre-rendered snapshot for the page's URL from
-   ``simulator/prerender.json`` (the default state and every simulator link
-   the site itself makes), chart included, before Pyodide has booted;
+2. ``simulator.js`` paints the pre-rendered snapshot for the page's URL,
+   inlined in the page by :func:`write_prerender` (the default state and
+   every simulator link the site makes), chart included, while Pyodide boots;
 3. Python takes over and paints live snapshots after each input.
 """
 
@@ -104,9 +104,9 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
     )
     parts = [
         preloads,
-        f'<script defer src="{root}{VENDOR}/plotly/plotly.min.js"></script>',
-        f'<script defer src="{root}assets/javascripts/simulator.js"></script>',
-        f'<script type="module" src="{root}{VENDOR}/pyscript/core.js"></script>',
+        # Python's runtime starts first and loads in parallel with plotly.js.
+        f'<script type="module" async src="{root}{VENDOR}/pyscript/core.js"></script>',
+        f'<script async id="sim-plotly" src="{root}{VENDOR}/plotly/plotly.min.js"></script>',
         f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>',
         '<div id="simulator" class="rl-sim" data-ready="false">',
         '<p class="rl-sim__formula">T_compute = B × N_active / C, T_memory = N_total / BW + B × L × b / BW</p>',
@@ -135,6 +135,8 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         '<p class="rl-sim__params"><strong>Current parameters:</strong> '
         f'<span id="sim-params">{html.escape(snap["params"])}</span></p>',
         "</div>",
+        # The painter runs as soon as it is parsed: readouts at once, the chart when plotly.js arrives.
+        f'<script src="{root}assets/javascripts/simulator.js"></script>',
         f'<script type="py" src="main.py" config=\'{html.escape(json.dumps(config), quote=True)}\'></script>',
     ]
     return "\n".join(parts)

@@ -23,8 +23,11 @@
 
   function drawChart() {
     if (!current || !window.Plotly) return;
-    const figure = current.figures[scheme()] || current.figures.default;
+    const figure = current.figures[scheme()];
+    // Live snapshots carry the current scheme only: ask Python for the other.
+    if (!figure) return api.onScheme?.();
     window.Plotly.react(chart, figure.data, figure.layout, PLOT_CONFIG);
+    performance.mark("roofline:painted");
   }
 
   function paint(snap) {
@@ -118,24 +121,33 @@
   // Last resort, so the page never shows a spinner forever.
   setTimeout(() => fail("it did not start within 90 seconds"), 90_000);
 
+  // plotly.js loads async: draw as soon as it is there.
+  byId("sim-plotly")?.addEventListener("load", drawChart);
   new MutationObserver(drawChart).observe(document.body, {
     attributes: true,
     attributeFilter: ["data-md-color-scheme"],
   });
 
-  window.rooflineSimulator = {
+  const api = {
     paint,
+    paintJSON(text, notices) {
+      showNotices(notices);
+      paint(JSON.parse(text));
+    },
+    onScheme: null,
     showNotices,
     fail,
     goLive() {
       live = true;
       status.hidden = true;
       root.dataset.ready = "true";
+      performance.mark("roofline:live");
     },
     get live() {
       return live;
     },
   };
+  window.rooflineSimulator = api;
 
   // Pre-rendered snapshots are inline (no request to wait for): paint now.
   try {
@@ -145,6 +157,7 @@
     if (snap) {
       paint(snap);
       root.dataset.prerendered = "true";
+      performance.mark("roofline:prerendered");
     } else {
       root.classList.add("rl-sim--stale");
     }
