@@ -44,14 +44,15 @@ Everything is in SI base units; C is in ops/s (FLOP/s ÷ 2), as in the article.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .model import Params, Step, evaluate, latency_s, t_compute_s, t_memory_s
+from .model import Params, Step, evaluate, latency_s, sweet_spot_batch, t_compute_s, t_memory_s
 from .model import crossover_batch as article_crossover_batch
 from .presets import (
     WEIGHT_PRECISIONS,
     Hardware,
     Model,
+    PublishedServing,
     WeightPrecision,
     hardware,
     kv_precision,
@@ -61,12 +62,15 @@ from .presets import (
 from .units import format_bytes, format_si
 
 __all__ = [
+    "Comparison",
     "Deployment",
     "Report",
+    "attention_flop_per_kv_byte",
     "attention_ops_per_token",
     "best_batch",
     "capacity_batch",
     "capacity_problem",
+    "compare_with_published",
     "context_layer_tokens",
     "cost_usd_per_million_tokens",
     "crossover_batch",
@@ -77,6 +81,7 @@ __all__ = [
     "kv_bytes_per_sequence",
     "kv_bytes_per_token",
     "kv_equals_weights_context",
+    "kv_free_sweet_spot",
     "min_gpus",
     "no_crossover_context",
     "params_at",
@@ -391,6 +396,21 @@ def attention_ops_per_token(d: Deployment) -> float:
     return d.model.attention_ops_per_layer_token * context_layer_tokens(d.model, d.context_tokens)
 
 
+def attention_flop_per_kv_byte(m: Model, kv_bytes_per_element: float) -> float:
+    """Attention's arithmetic intensity: FLOP per KV byte read, ``2 · ops per layer-token / KV bytes per layer-token``.
+
+    Set it beside the chip's FLOP/s ÷ BW: far below, attention is bound by
+    reading the cache; near or above, by arithmetic.
+
+    >>> attention_flop_per_kv_byte(model("llama-3.1-70b"), 2)
+    8.0
+    >>> round(attention_flop_per_kv_byte(model("deepseek-v3"), 2), 1)
+    241.8
+    """
+    size = _finite("kv_bytes_per_element", kv_bytes_per_element, "bytes")
+    return 2 * m.attention_ops_per_layer_token / (m.kv_elements_per_layer_token * size)
+
+
 # ---------------------------------------------------------------- the article's lines
 
 
@@ -468,6 +488,23 @@ def crossover_batch(d: Deployment) -> float | None:
         else:
             low = middle
     return high
+
+
+def kv_free_sweet_spot(d: Deployment) -> float:
+    """Section V's sweet spot for this deployment, KV dropped and every weight read.
+
+    ``(N_total · bytes per weight / N_active) · (C / BW)``: the article's
+    formula with the weight read in bytes, so the precision pairing shows.
+    N GPUs scale C and BW alike and leave it unchanged.
+
+    >>> round(kv_free_sweet_spot(deployment("h100-sxm", "deepseek-v3", precision="fp8")))
+    5356
+    >>> round(kv_free_sweet_spot(deployment("h100-sxm", "deepseek-v3", precision="w8a16")))
+    2678
+    """
+    return sweet_spot_batch(
+        weight_bytes(d), d.model.active_params, system_compute_ops_per_s(d), system_bandwidth_bytes_per_s(d)
+    )
 
 
 # ---------------------------------------------------------------- memory capacity
@@ -751,4 +788,72 @@ def evaluate_deployment(d: Deployment, batch: float | None = None) -> Report:
         kv_equals_weights_context=kv_equals_weights_context(d, step.params.batch),
         no_crossover_context=no_crossover_context(d),
         problem=capacity_problem(d),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comparison:
+    """Published serving figures beside what the model predicts for the same deployment.
+
+    The model is evaluated at the batch the publisher's own figures imply
+    (total tokens/s over tokens/s per user), at their mean context.
+    ``*_ratio`` fields are predicted over observed.
+    """
+
+    serving: PublishedServing
+    deployment: Deployment
+    implied_batch: float
+    observed_tokens_per_s_per_gpu: float
+    observed_tokens_per_s_per_sequence: float
+    observed_step_s: float
+    observed_usd_per_million_tokens: float
+    predicted: Report
+    predicted_with_attention: Report
+    throughput_ratio: float
+    speed_ratio: float
+
+
+def compare_with_published(serving: PublishedServing) -> Comparison:
+    """Put a serving system's published figures beside the model's prediction.
+
+    Uses the publisher's hardware (the closest preset), precision, GPU count,
+    mean context and price; the per-user speed is the middle of the
+    published range.
+
+    >>> from roofline.presets import DEEPSEEK_SERVING
+    >>> c = compare_with_published(DEEPSEEK_SERVING)
+    >>> round(c.implied_batch), round(c.observed_tokens_per_s_per_gpu)
+    (12686, 1850)
+    >>> round(c.throughput_ratio, 1)
+    4.5
+    """
+    d = deployment(
+        serving.hardware,
+        serving.model,
+        gpus=serving.gpus,
+        precision=serving.weight_precision,
+        kv_precision=serving.kv_precision,
+        context_tokens=serving.mean_context_tokens,
+        usd_per_gpu_hour=serving.usd_per_gpu_hour,
+    )
+    per_user = (serving.tokens_per_s_per_user_low + serving.tokens_per_s_per_user_high) / 2
+    nodes = serving.gpus / serving.gpus_per_node
+    batch = implied_batch(serving.output_tokens_per_s_per_node * nodes, per_user)
+    predicted = evaluate_deployment(d, batch)
+    with_attention = evaluate_deployment(replace(d, attention_flops=True), batch)
+    per_gpu = serving.output_tokens_per_s_per_node / serving.gpus_per_node
+    return Comparison(
+        serving=serving,
+        deployment=d,
+        implied_batch=batch,
+        observed_tokens_per_s_per_gpu=per_gpu,
+        observed_tokens_per_s_per_sequence=per_user,
+        observed_step_s=1.0 / per_user,
+        observed_usd_per_million_tokens=usd_per_million_tokens(
+            serving.usd_per_gpu_hour, serving.gpus_per_node, serving.output_tokens_per_s_per_node
+        ),
+        predicted=predicted,
+        predicted_with_attention=with_attention,
+        throughput_ratio=(predicted.tokens_per_s_per_gpu or 0.0) / per_gpu,
+        speed_ratio=(predicted.tokens_per_s_per_sequence or 0.0) / per_user,
     )
