@@ -48,6 +48,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, urlencode
 
 from . import deployment as dep
+from .model import latency_s, t_compute_s, t_memory_s
 from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from .simulator import _REGIME_TEXT as REGIME_TEXT
 from .simulator import _THEMES, Control, Readout, crossover_text
@@ -1006,15 +1007,11 @@ def real_figure(state: RealState, scheme: str = "default") -> dict:
     batches = _batches(d, state, curved)
     compute, memory, top_line = [], [], []
     for b in batches:
+        # The article's equations at B (B = 0 only for straight lines, whose weight read is fixed).
         p = dep.params_at(d, max(b, 1.0))
-        if b < 1:  # B = 0: the intercepts (only for straight lines)
-            compute.append(0.0)
-            memory.append(p.total_params / p.bandwidth_bytes_per_s)
-        else:
-            step = dep.step_at(d, b)
-            compute.append(step.t_compute_s)
-            memory.append(step.t_memory_s)
-        top_line.append(max(compute[-1], memory[-1]))
+        compute.append(t_compute_s(p, b))
+        memory.append(t_memory_s(p, b))
+        top_line.append(latency_s(p, b))
     unit, scale = time_unit(max(top_line))
 
     def y(values: list[float]) -> list[float]:
