@@ -395,3 +395,23 @@ def test_report_as_dict_is_json_ready_and_keeps_the_article_keys() -> None:
     assert all(isinstance(v, (int, float, str, bool, type(None))) for v in data.values())
     assert data["batch"] == report.best_batch
     assert {f.name for f in fields(dep.Report)} >= {"capacity_batch", "problem"}
+
+
+@given(
+    st.sampled_from([h for h in HARDWARE.values() if h.dense_fp8_flops_per_s is not None]),
+    st.sampled_from(list(MODELS.values())),
+    st.integers(min_value=1, max_value=64),
+)
+def test_matched_precisions_agree_and_weight_only_lowers_the_sweet_spot(chip: Hardware, m: Model, gpus: int) -> None:
+    def sweet(precision: str) -> float:
+        return dep.kv_free_sweet_spot(dep.deployment(chip, m, gpus=gpus, precision=precision))
+
+    # FP8 + FP8 and BF16 + BF16 differ only by how far the datasheet's FP8 rate is from twice its BF16.
+    ratio = chip.dense_fp8_flops_per_s / (2 * chip.dense_bf16_flops_per_s)
+    assert sweet("fp8") == pytest.approx(sweet("bf16") * ratio, rel=1e-12)
+    assert sweet("w8a16") == pytest.approx(sweet("bf16") / 2, rel=1e-12)
+    assert sweet("w4a16") == pytest.approx(sweet("bf16") * 4.25 / 16, rel=1e-12)
+    # C and bytes move together: FP8 math doubles C exactly when it halves the bytes.
+    fp8 = dep.deployment(chip, m, gpus=gpus, precision="fp8")
+    assert dep.weight_bytes(fp8) == m.total_params
+    assert dep.system_compute_ops_per_s(fp8) == gpus * chip.dense_fp8_flops_per_s / 2
