@@ -21,7 +21,8 @@ from roofline import presets
 from roofline import simulator_real as real
 from roofline.units import format_bytes, format_number, format_percent, format_time, format_usd
 
-from .macros import _relative_root, number_span
+from .macros import number_span
+from .widget import _relative_root
 
 __all__ = ["CASES", "MACROS", "PAGE_MACROS", "case_state"]
 
