@@ -256,3 +256,33 @@ def test_at_best_batch_moves_to_the_wall_or_the_crossover() -> None:
     assert moved.batch == 396 and moved.max_batch >= 1.25 * 396
     nothing, _ = real.parse_real_query("mode=real&hw=rtx-4090&gpus=1&model=llama-3.1-405b")
     assert real.at_best_batch(nothing).batch == 1
+
+
+@given(states)
+def test_snapshot_is_json_and_shaped_like_the_article_modes(state: real.RealState) -> None:
+    snap = real.real_snapshot(state, schemes=("default",))
+    json.dumps(snap, allow_nan=False)
+    article = sim.snapshot(sim.DEFAULT_STATE, schemes=("default",))
+    assert set(article) <= set(snap)
+    assert snap["query"] == real.to_real_query(state)
+    assert list(snap["readouts"]) == list(real.REAL_READOUT_NAMES)
+    for key, shown in snap["controls"].items():
+        assert set(article["controls"]["B"]) <= set(shown)
+        assert 0 <= shown["position"] <= shown["max"], key
+        # What the entry box shows reads back as the slider's value (or close, when shortened).
+        value, _ = real.check_real_value(key, shown["entry"], state)
+        assert value == pytest.approx(real.control_value(state, key), rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "value", "fragment"),
+    [
+        ("gpus", "8", 8.0, ""),
+        ("L", "abc", None, "L='abc' is not a finite number"),
+        ("price", "0", None, "price=0 is not allowed"),
+        ("HBM", "5T", 1e12, "HBM=5T is above the range"),
+    ],
+)
+def test_check_real_value(key: str, raw: str, value: float | None, fragment: str) -> None:
+    got, problem = real.check_real_value(key, raw)
+    assert got == value and fragment in problem

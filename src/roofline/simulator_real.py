@@ -51,7 +51,7 @@ from . import deployment as dep
 from .model import latency_s, t_compute_s, t_memory_s
 from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from .simulator import _REGIME_TEXT as REGIME_TEXT
-from .simulator import _THEMES, Control, Readout, crossover_text
+from .simulator import _THEMES, SCHEMES, Control, Readout, crossover_text, position_of, slider_steps
 from .units import (
     format_bytes,
     format_percent,
@@ -76,6 +76,7 @@ __all__ = [
     "RealState",
     "Toggle",
     "at_best_batch",
+    "check_real_value",
     "control_value",
     "deployment_of",
     "economics_figure",
@@ -86,6 +87,7 @@ __all__ = [
     "real_figure",
     "real_params_line",
     "real_readouts",
+    "real_snapshot",
     "to_real_query",
     "with_flag",
     "with_pick",
@@ -607,22 +609,12 @@ def parse_real_query(query: str | Mapping[str, str]) -> tuple[RealState, list[st
         fallback = (
             "the preset's figure" if key in OVERRIDE_KEYS else f"the default {_describe(c, getattr(_D, c.field))}"
         )
-        try:
-            value = parse_si(raw)
-        except ValueError:
-            notices.append(f"{key}={shown!r} is not a finite number; using {fallback}.")
+        value, problem = check_real_value(key, raw, state)
+        if value is None:
+            notices.append(f"{problem}; using {fallback}.")
             continue
-        if value <= 0:
-            notices.append(f"{key}={shown} is not allowed ({key} must be > 0); using {fallback}.")
-            continue
-        lo, hi = _bounds(c, state)
-        if value < lo or value > hi:
-            clamped = min(max(value, lo), hi)
-            side = "below" if value < lo else "above"
-            notices.append(
-                f"{key}={shown} is {side} the range {_describe(c, lo)} to {_describe(c, hi)}; using {_describe(c, clamped)}."
-            )
-            value = clamped
+        if problem:
+            notices.append(f"{problem}; using {_describe(c, value)}.")
         if c.integer and value != round(value):
             notices.append(f"{key}={shown} is not a whole number; using {round(value)}.")
         active_before = _counts(state)[1]
@@ -636,6 +628,35 @@ def parse_real_query(query: str | Mapping[str, str]) -> tuple[RealState, list[st
         state, more = _fp8_fallback(state)
         notices.extend(more)
     return state, notices
+
+
+def check_real_value(key: str, raw: str, state: RealState = DEFAULT_REAL_STATE) -> tuple[float | None, str]:
+    """Check the text ``raw`` typed or linked for slider ``key`` (as :func:`roofline.simulator.check_value`).
+
+    Returns ``(value, "")`` when usable as it is, ``(clamped, problem)`` when
+    outside the slider's range, ``(None, problem)`` when not a positive finite
+    number. ``problem`` names the parameter; callers add what they do instead.
+
+    >>> check_real_value("gpus", "8")
+    (8.0, '')
+    >>> check_real_value("price", "-1")
+    (None, 'price=-1 is not allowed (price must be > 0)')
+    >>> check_real_value("B", "5000")
+    (1024.0, 'B=5000 is above the range 1 to 1.02K')
+    """
+    c = real_control(key)
+    shown = _shorten(raw)
+    try:
+        value = parse_si(raw)
+    except ValueError:
+        return None, f"{key}={shown!r} is not a finite number"
+    if value <= 0:
+        return None, f"{key}={shown} is not allowed ({key} must be > 0)"
+    lo, hi = _bounds(c, state)
+    if lo <= value <= hi:
+        return value, ""
+    side = "below" if value < lo else "above"
+    return float(min(max(value, lo), hi)), f"{key}={shown} is {side} the range {_describe(c, lo)} to {_describe(c, hi)}"
 
 
 def to_real_query(state: RealState) -> str:
@@ -902,12 +923,11 @@ def _memory_shapes(d: dep.Deployment, state: RealState, colors: dict[str, str], 
         notes.append(
             {
                 "x": (left + top) / 2,
-                "y": 0.02,
+                "y": 0.55,
                 "yref": "paper",
                 "text": label,
                 "showarrow": False,
-                "yanchor": "bottom",
-                "font": {"color": colors["text"]},
+                "font": {"color": colors["text"], "size": 11},
             }
         )
     if 1 <= wall < top:
@@ -925,12 +945,12 @@ def _memory_shapes(d: dep.Deployment, state: RealState, colors: dict[str, str], 
         notes.append(
             {
                 "x": wall,
-                "y": 0.9,
+                "y": 0.5,
                 "yref": "paper",
                 "text": f"memory wall B = {wall:,}",
+                "textangle": -90,
                 "showarrow": False,
                 "xanchor": "right",
-                "yanchor": "top",
                 "font": {"color": colors["wall"]},
             }
         )
@@ -950,12 +970,12 @@ def _now_marker(state: RealState, colors: dict[str, str]) -> tuple[dict, dict]:
         },
         {
             "x": state.batch,
-            "y": 1,
+            "y": 0,
             "yref": "paper",
-            "text": f"B = {format_si(state.batch)}",
+            "text": f" B = {format_si(state.batch)}",
             "showarrow": False,
             "xanchor": "left",
-            "yanchor": "top",
+            "yanchor": "bottom",
             "font": {"color": colors["now"]},
         },
     )
@@ -963,12 +983,20 @@ def _now_marker(state: RealState, colors: dict[str, str]) -> tuple[dict, dict]:
 
 def _layout(colors: dict[str, str], state: RealState, y_title: str, y_top: float) -> dict:
     return {
-        "margin": {"l": 56, "r": 12, "t": 12, "b": 48},
+        "margin": {"l": 52, "r": 12, "t": 8, "b": 40},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"color": colors["text"], "size": 12},
         "showlegend": True,
-        "legend": {"orientation": "h", "x": 0, "y": -0.2, "xanchor": "left", "yanchor": "top"},
+        # As in the article's chart: inside the plot, top left, no height lost on a phone.
+        "legend": {
+            "x": 0.01,
+            "y": 0.99,
+            "xanchor": "left",
+            "yanchor": "top",
+            "bgcolor": colors.get("legend", "rgba(0,0,0,0)"),
+            "font": {"size": 11},
+        },
         "xaxis": {
             "title": {"text": "batch size B"},
             "range": [0, state.max_batch],
@@ -996,8 +1024,8 @@ def real_figure(state: RealState, scheme: str = "default") -> dict:
     current B dotted. Axes are fixed.
 
     >>> fig = real_figure(DEFAULT_REAL_STATE)
-    >>> [t["name"][:9] for t in fig["data"]]
-    ['T_compute', 'T_memory ', 'T = max(T']
+    >>> [t["name"] for t in fig["data"]]
+    ['T_compute', 'T_memory', 'T = max of the two']
     >>> len(fig["data"][0]["x"]) <= 80, fig["layout"]["xaxis"]["autorange"]
     (True, False)
     """
@@ -1021,7 +1049,7 @@ def real_figure(state: RealState, scheme: str = "default") -> dict:
         {
             "type": "scatter",
             "mode": "lines",
-            "name": "T_compute = B·N_active/C",
+            "name": "T_compute",
             "x": batches,
             "y": y(compute),
             "line": {"color": colors["compute"], "width": 2, "dash": "dash"},
@@ -1029,7 +1057,7 @@ def real_figure(state: RealState, scheme: str = "default") -> dict:
         {
             "type": "scatter",
             "mode": "lines",
-            "name": "T_memory = weights read/BW + B·L·b/BW",
+            "name": "T_memory",
             "x": batches,
             "y": y(memory),
             "line": {"color": colors["memory"], "width": 2, "dash": "dash"},
@@ -1037,7 +1065,7 @@ def real_figure(state: RealState, scheme: str = "default") -> dict:
         {
             "type": "scatter",
             "mode": "lines",
-            "name": "T = max(T_compute, T_memory)",
+            "name": "T = max of the two",
             "x": batches,
             "y": y(top_line),
             "line": {"color": colors["max"], "width": 4},
@@ -1091,7 +1119,7 @@ def economics_figure(state: RealState, scheme: str = "default") -> dict:
         {
             "type": "scatter",
             "mode": "lines",
-            "name": f"$ per 1M output tokens at {format_usd(state.usd_per_gpu_hour)}/GPU-hour",
+            "name": "$ per 1M output tokens",
             "x": batches,
             "y": cost,
             "yaxis": "y2",
@@ -1104,6 +1132,7 @@ def economics_figure(state: RealState, scheme: str = "default") -> dict:
     layout["yaxis2"] = {
         "title": {"text": "$ per 1M output tokens"},
         "type": "log",
+        "tickformat": "$.2~g",
         "overlaying": "y",
         "side": "right",
         "range": [low - pad, high + pad],
@@ -1117,3 +1146,46 @@ def economics_figure(state: RealState, scheme: str = "default") -> dict:
     layout["shapes"] = [*shapes, now_shape]
     layout["annotations"] = [*notes, now_note]
     return {"data": data, "layout": layout}
+
+
+def real_snapshot(state: RealState, schemes: tuple[str, ...] = SCHEMES) -> dict:
+    """Everything the realistic mode shows at ``state``, as JSON-ready data.
+
+    Shaped like :func:`roofline.simulator.snapshot` so one painter can draw
+    either mode: ``query``, ``readouts`` (name -> [raw, text]), ``controls``
+    (key -> position/max/text/entry/range, plus ``overridden`` for the five
+    editable preset figures), ``batch``, ``explanation``, ``params`` and
+    ``figures`` (scheme -> the article's chart for this deployment), plus
+    ``mode`` ("real"), ``pickers`` (key -> chosen value), ``toggles``
+    (key -> bool) and ``economics`` (scheme -> the tokens/s and cost chart).
+
+    >>> snap = real_snapshot(DEFAULT_REAL_STATE, schemes=())
+    >>> snap["mode"], snap["pickers"]["hw"], snap["controls"]["C"]["overridden"], snap["readouts"]["capacity_wall"]
+    ('real', 'h200', False, ['396.0', '396 sequences'])
+    """
+    controls = {}
+    for c in REAL_CONTROLS:
+        value = control_value(state, c.key)
+        lo, hi = _bounds(c, state)
+        exact = format_si_exact(value)
+        controls[c.key] = {
+            "position": position_of(c, value, state),  # type: ignore[arg-type]
+            "max": slider_steps(c, state),  # type: ignore[arg-type]
+            "text": _describe(c, value),
+            "entry": exact if len(exact) <= 8 else format_si(value, 4),
+            "range": f"{_describe(c, lo)} to {_describe(c, hi)}",
+            "overridden": c.key in OVERRIDE_KEYS and getattr(state, c.field) is not None,
+        }
+    return {
+        "mode": "real",
+        "query": to_real_query(state),
+        "readouts": {name: [r.raw, r.text] for name, r in real_readouts(state).items()},
+        "controls": controls,
+        "pickers": {p.key: getattr(state, p.field) for p in PICKERS},
+        "toggles": {t.key: bool(getattr(state, t.field)) for t in TOGGLES},
+        "batch": format_si(state.batch),
+        "explanation": real_explanation(state),
+        "params": real_params_line(state),
+        "figures": {scheme: real_figure(state, scheme) for scheme in schemes},
+        "economics": {scheme: economics_figure(state, scheme) for scheme in schemes},
+    }
