@@ -236,6 +236,7 @@ def article_deployment(p: core.Params, *, moe: bool = False) -> dep.Deployment:
     )
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(article_inputs(), st.booleans())
 def test_one_byte_one_element_no_discount_is_the_article_exactly(p: core.Params, moe: bool) -> None:
     p = p.replace(total_params=max(p.total_params, p.active_params))
@@ -246,6 +247,7 @@ def test_one_byte_one_element_no_discount_is_the_article_exactly(p: core.Params,
     assert dep.throughput_tokens_per_s(d, p.batch) == p.batch / core.latency_s(p)
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(st.sampled_from(list(MODELS.values())), batches)
 def test_coverage_is_a_fraction_that_grows_with_the_batch(m: Model, batch: float) -> None:
     c = dep.expert_coverage(m, batch)
@@ -259,6 +261,7 @@ def test_coverage_is_a_fraction_that_grows_with_the_batch(m: Model, batch: float
         assert c >= 1 - math.exp(-batch * m.experts_per_token / m.routed_experts) - 1e-12
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(st.sampled_from([m for m in MODELS.values() if m.is_moe]), batches)
 def test_weight_read_runs_from_the_active_to_the_total(m: Model, batch: float) -> None:
     read = dep.weight_params_read(m, batch)
@@ -279,6 +282,7 @@ deployments = st.builds(
 )
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(deployments, st.floats(min_value=1.01, max_value=10))
 def test_capacity_falls_as_context_grows_and_is_never_negative(d: dep.Deployment, factor: float) -> None:
     wall = dep.capacity_batch(d)
@@ -296,7 +300,7 @@ def test_capacity_falls_as_context_grows_and_is_never_negative(d: dep.Deployment
         assert dep.best_batch(d) is None and dep.capacity_problem(d)
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(deployments)
 def test_lines_meet_at_the_crossover_and_none_means_memory_on_top(d: dep.Deployment) -> None:
     crossover = dep.crossover_batch(d)
@@ -316,6 +320,7 @@ def test_lines_meet_at_the_crossover_and_none_means_memory_on_top(d: dep.Deploym
     assert above.t_compute_s >= above.t_memory_s
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(deployments)
 def test_moe_discount_only_moves_the_crossover_left(d: dep.Deployment) -> None:
     with_discount, without = dep.crossover_batch(d), dep.crossover_batch(replace(d, moe_discount=False))
@@ -324,6 +329,7 @@ def test_moe_discount_only_moves_the_crossover_left(d: dep.Deployment) -> None:
         assert with_discount <= without * (1 + 1e-9)
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(deployments, batches)
 def test_kv_equals_weights_at_the_first_critical_context(d: dep.Deployment, batch: float) -> None:
     length = dep.kv_equals_weights_context(d, batch)
@@ -335,6 +341,7 @@ def test_kv_equals_weights_at_the_first_critical_context(d: dep.Deployment, batc
     assert kv == pytest.approx(dep.weight_bytes_read(at, batch), rel=1e-9)
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(deployments)
 def test_no_crossover_context_is_where_the_slopes_match(d: dep.Deployment) -> None:
     length = dep.no_crossover_context(d)
@@ -343,6 +350,7 @@ def test_no_crossover_context_is_where_the_slopes_match(d: dep.Deployment) -> No
     assert core.memory_slope_s(at) == pytest.approx(core.compute_slope_s(at), rel=1e-9)
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(deployments, batches, st.floats(min_value=0.01, max_value=50))
 def test_throughput_and_cost(d: dep.Deployment, batch: float, price: float) -> None:
     d = replace(d, usd_per_gpu_hour=price)
@@ -358,6 +366,7 @@ def test_throughput_and_cost(d: dep.Deployment, batch: float, price: float) -> N
     assert dep.cost_usd_per_million_tokens(d, batch * 2) <= cost * (1 + 1e-9)
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(deployments, st.integers(min_value=2, max_value=16))
 def test_ideal_scaling_keeps_the_crossover_and_multiplies_throughput(d: dep.Deployment, n: int) -> None:
     one, many = replace(d, gpus=1), replace(d, gpus=n)
@@ -370,6 +379,7 @@ def test_ideal_scaling_keeps_the_crossover_and_multiplies_throughput(d: dep.Depl
     assert dep.tokens_per_s_per_gpu(many, 100) == pytest.approx(dep.throughput_tokens_per_s(one, 100), rel=1e-9)
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(deployments)
 def test_attention_flops_only_add_compute(d: dep.Deployment) -> None:
     off, on = replace(d, attention_flops=False), replace(d, attention_flops=True)
@@ -397,6 +407,7 @@ def test_report_as_dict_is_json_ready_and_keeps_the_article_keys() -> None:
     assert {f.name for f in fields(dep.Report)} >= {"capacity_batch", "problem"}
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(
     st.sampled_from([h for h in HARDWARE.values() if h.dense_fp8_flops_per_s is not None]),
     st.sampled_from(list(MODELS.values())),

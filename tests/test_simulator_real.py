@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roofline import deployment as dep
@@ -99,6 +99,7 @@ states = st.builds(
 )
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(states)
 def test_the_url_round_trips_exactly(state: real.RealState) -> None:
     again, notices = real.parse_real_query(real.to_real_query(state))
@@ -106,6 +107,7 @@ def test_the_url_round_trips_exactly(state: real.RealState) -> None:
     assert again == state
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(states)
 def test_readouts_are_complete_and_well_formed(state: real.RealState) -> None:
     shown = real.real_readouts(state)
@@ -168,6 +170,7 @@ def test_picking_drops_the_overrides_it_replaces() -> None:
         real.with_pick(state, "hw", "h300")
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(states, st.sampled_from(real.REAL_CONTROLS), st.floats(min_value=-1e20, max_value=1e20))
 def test_slider_changes_stay_in_range(state: real.RealState, control: sim.Control, value: float) -> None:
     new = real.with_real_value(state, control.key, value)
@@ -212,6 +215,7 @@ def test_every_preset_figure_is_inside_its_slider() -> None:
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(state=states)
 def test_figures_are_plain_fixed_axis_dicts(scheme: str, state: real.RealState) -> None:
     for make in (real.real_figure, real.economics_figure):
@@ -258,6 +262,7 @@ def test_at_best_batch_moves_to_the_wall_or_the_crossover() -> None:
     assert real.at_best_batch(nothing).batch == 1
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(states)
 def test_snapshot_is_json_and_shaped_like_the_article_modes(state: real.RealState) -> None:
     snap = real.real_snapshot(state, schemes=("default",))
