@@ -897,7 +897,7 @@ def _batches(d: dep.Deployment, state: RealState, curved: bool) -> list[float]:
     return sorted({start, *(b for b in marks if b >= start)})
 
 
-def _memory_shapes(d: dep.Deployment, state: RealState, colors: dict[str, str], y_ref: str = "paper") -> tuple:
+def _memory_shapes(d: dep.Deployment, state: RealState, colors: dict[str, str]) -> tuple[list[dict], list[dict]]:
     """Shading right of the memory wall and the wall itself, as layout shapes and annotations."""
     top = state.max_batch
     wall = dep.capacity_batch(d)
