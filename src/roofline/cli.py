@@ -3,9 +3,21 @@
 Usage:
     roofline [--batch 128] [--n-active 8G] [--compute 80T] [--n-total 12G]
              [--bandwidth 200G] [--context 8192] [--kv-bytes 2] [--max-batch 2048] [--json]
+    roofline --hardware h200 --model deepseek-v3 [--gpus 8] [--precision fp8]
+             [--kv-precision fp8] [--context 32K] [--batch N] [--price 2]
+             [--attention-flops] [--no-moe-discount] [--json]
+    roofline presets [--json]
 
-Numbers take decimal SI suffixes (K M G T P E). Bad input prints one line on
-stderr and exits with status 2.
+The first form is the article's model with its inputs given directly. The
+second serves a model preset on N chips of a hardware preset (see
+``roofline presets``); ``--batch`` defaults to the best batch (the crossover
+if it fits in memory, else the memory wall), and the article's flags
+(``--compute``, ``--bandwidth``, ``--n-total``, ``--n-active``, ``--kv-bytes``)
+override the presets' figures (per GPU for the hardware ones).
+
+Numbers take decimal SI suffixes (K M G T P E). Exit status: 0 done; 1 the
+model does not fit in the deployment's memory (the report says why); 2 bad
+input, with one line on stderr.
 """
 
 from __future__ import annotations
@@ -14,15 +26,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
-from . import __version__
+from . import __version__, presets
+from . import deployment as dep
 from .model import Params, evaluate
 from .simulator import DEFAULT_STATE, State, crossover_text, explanation, readouts
-from .units import format_si, parse_si
+from .units import format_bytes, format_number, format_percent, format_si, format_time, format_usd, parse_si
 
 __all__ = ["main"]
 
-# (flag, simulator key, Params field, unit for messages)
+# (flag, simulator key, what it is)
 _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--batch", "B", "B, sequences decoded together"),
     ("--max-batch", "B_max", "largest batch shown in sweeps"),
@@ -34,11 +48,14 @@ _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--kv-bytes", "b", "b, bytes per KV element"),
 )
 
+#: Exit statuses.
+OK, DOES_NOT_FIT, BAD_INPUT = 0, 1, 2
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # One line, no usage dump: the message already names the option.
-        self.exit(2, f"roofline: error: {message}\n")
+        self.exit(BAD_INPUT, f"roofline: error: {message}\n")
 
 
 def _quantity(text: str) -> float:
@@ -48,24 +65,57 @@ def _quantity(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _whole(text: str) -> int:
+    value = _quantity(text)
+    if value != int(value) or value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (defaults are the article's simulator defaults)."""
     parser = _Parser(
         prog="roofline",
-        description="Decode-step time of an LLM as max(T_compute, T_memory), with the crossover batch B*.",
+        description=(
+            "Decode-step time of an LLM as max(T_compute, T_memory), with the crossover batch B*. "
+            "'roofline presets' lists the hardware and model presets."
+        ),
     )
     for flag, key, what in _OPTIONS:
         default = DEFAULT_STATE.value(key)
         parser.add_argument(
-            flag, type=_quantity, default=default, metavar="N", help=f"{what} (default {format_si(default)})"
+            flag, type=_quantity, default=None, metavar="N", help=f"{what} (default {format_si(default)})"
         )
+    real = parser.add_argument_group("a deployment from presets (realistic mode)")
+    real.add_argument("--hardware", metavar="KEY", help="hardware preset, e.g. h100-sxm, h200, mi300x")
+    real.add_argument("--model", metavar="KEY", help="model preset, e.g. deepseek-v3, llama-3.1-70b")
+    real.add_argument("--gpus", type=_whole, default=1, metavar="N", help="how many chips (default 1)")
+    real.add_argument(
+        "--precision",
+        metavar="KEY",
+        help=f"weights and arithmetic: {', '.join(presets.WEIGHT_PRECISIONS)} (default: as the model was released)",
+    )
+    real.add_argument(
+        "--kv-precision",
+        metavar="KEY",
+        default="bf16",
+        help=f"KV cache: {', '.join(presets.KV_PRECISIONS)} (default bf16)",
+    )
+    real.add_argument("--price", type=_quantity, default=2.0, metavar="USD", help="US dollars per GPU-hour (default 2)")
+    real.add_argument("--attention-flops", action="store_true", help="count attention's FLOPs in T_compute")
+    real.add_argument("--no-moe-discount", action="store_true", help="read every expert every step, whatever the batch")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parser.add_argument("--version", action="version", version=f"roofline {__version__}")
     return parser
 
 
+def _article_value(args: argparse.Namespace, flag: str, key: str) -> float:
+    value = getattr(args, flag[2:].replace("-", "_"))
+    return DEFAULT_STATE.value(key) if value is None else value
+
+
 def _params(args: argparse.Namespace) -> tuple[Params, float]:
-    values = {key: getattr(args, flag[2:].replace("-", "_")) for flag, key, _ in _OPTIONS}
+    values = {key: _article_value(args, flag, key) for flag, key, _ in _OPTIONS}
     params = Params(
         batch=values["B"],
         active_params=values["N_active"],
@@ -81,35 +131,264 @@ def _params(args: argparse.Namespace) -> tuple[Params, float]:
     return params, max_batch
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _article(args: argparse.Namespace) -> int:
     try:
         params, max_batch = _params(args)
         step = evaluate(params)
     except ValueError as exc:
         print(f"roofline: error: {exc}", file=sys.stderr)
-        return 2
+        return BAD_INPUT
     if args.json:
         print(json.dumps(step.as_dict()))
-        return 0
+        return OK
     state = State.of(params, max_batch)
     shown = readouts(state)
-    rows = [
-        ("bottleneck", shown["bottleneck"].text),
-        ("crossover B*", crossover_text(step.crossover_batch)),
-        ("latency T", shown["latency"].text),
-        ("T_compute", shown["t_compute"].text),
-        ("T_memory", shown["t_memory"].text),
-        ("  weights N_total/BW", shown["t_weights"].text),
-        ("  KV B·L·b/BW", f"{shown['t_kv'].text} ({shown['kv_share'].text} of T_memory)"),
-        ("memory slope", f"{shown['memory_slope'].text} per sequence"),
-        ("T_compute / T_memory", shown["compute_memory_ratio"].text),
-    ]
+    _print_rows(
+        [
+            ("bottleneck", shown["bottleneck"].text),
+            ("crossover B*", crossover_text(step.crossover_batch)),
+            ("latency T", shown["latency"].text),
+            ("T_compute", shown["t_compute"].text),
+            ("T_memory", shown["t_memory"].text),
+            ("  weights N_total/BW", shown["t_weights"].text),
+            ("  KV B·L·b/BW", f"{shown['t_kv'].text} ({shown['kv_share'].text} of T_memory)"),
+            ("memory slope", f"{shown['memory_slope'].text} per sequence"),
+            ("T_compute / T_memory", shown["compute_memory_ratio"].text),
+        ]
+    )
+    print()
+    print(explanation(state))
+    return OK
+
+
+def _print_rows(rows: list[tuple[str, str]]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, text in rows:
         print(f"{name:<{width}}  {text}")
+
+
+def _deployment(args: argparse.Namespace) -> tuple[dep.Deployment, float | None]:
+    if not args.hardware or not args.model:
+        missing = "--model" if args.hardware else "--hardware"
+        raise ValueError(f"{missing} is needed too: a deployment names both a hardware and a model preset")
+    chip = presets.hardware(args.hardware)
+    served = presets.model(args.model)
+    precision = presets.weight_precision(args.precision or served.released_precision)
+    changes: dict[str, float] = {}
+    if args.compute is not None:
+        rate = "dense_fp8_flops_per_s" if precision.math == "fp8" else "dense_bf16_flops_per_s"
+        changes[rate] = 2 * args.compute
+    if args.bandwidth is not None:
+        changes["bandwidth_bytes_per_s"] = args.bandwidth
+    chip = replace(chip, **changes) if changes else chip
+    counts = {"total_params": args.n_total, "active_params": args.n_active}
+    counts = {name: value for name, value in counts.items() if value is not None}
+    served = replace(served, **counts) if counts else served
+    kv_bytes = args.kv_bytes if args.kv_bytes is not None else presets.kv_precision(args.kv_precision).bytes_per_element
+    d = dep.Deployment(
+        hardware=chip,
+        model=served,
+        gpus=args.gpus,
+        precision=precision,
+        kv_bytes_per_element=kv_bytes,
+        context_tokens=_article_value(args, "--context", "L"),
+        usd_per_gpu_hour=args.price,
+        moe_discount=not args.no_moe_discount,
+        attention_flops=args.attention_flops,
+    )
+    return d, args.batch
+
+
+def _batch(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else format_number(value)
+
+
+def _context_text(tokens: float | None, none: str) -> str:
+    return none if tokens is None else f"{format_si(tokens)} tokens"
+
+
+def _realistic(args: argparse.Namespace) -> int:
+    try:
+        d, batch = _deployment(args)
+        report = dep.evaluate_deployment(d, batch)
+    except ValueError as exc:
+        print(f"roofline: error: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    status = OK if report.capacity_batch >= 1 else DOES_NOT_FIT
+    if args.json:
+        print(json.dumps(report.as_dict()))
+        return status
+    fit = "fits" if report.weights_fit else "does not fit"
+    rows = [
+        ("deployment", d.describe()),
+        ("weights", f"{format_bytes(report.weight_bytes)} of {format_bytes(report.memory_bytes)} ({fit})"),
+    ]
+    if report.problem is not None:
+        _print_rows(rows)
+        print()
+        print(report.problem)
+        return status
+    step = report.step
+    wall = report.capacity_batch
+    rows += [
+        ("memory wall", f"{wall:,} sequences ({format_bytes(report.kv_bytes_per_sequence)} of KV each)"),
+        ("crossover B*", crossover_text(report.crossover_batch)),
+        ("best batch", _batch(report.best_batch or 0.0)),
+        ("batch B", f"{_batch(report.batch)} ({'fits' if report.fits else 'past the memory wall'})"),
+        ("bottleneck", step.regime.value),
+        ("latency T", format_time(step.latency_s)),
+        ("T_compute", format_time(step.t_compute_s)),
+        ("T_memory", format_time(step.t_memory_s)),
+        (
+            "  weights read",
+            f"{format_time(step.t_weights_s)} ({format_bytes(report.weight_bytes_read)}, "
+            f"{format_percent(report.expert_coverage)} of experts)",
+        ),
+        ("  KV", f"{format_time(step.t_kv_s)} ({format_bytes(report.kv_bytes_per_token)} per token of context)"),
+        (
+            "throughput",
+            f"{format_si(report.tokens_per_s or 0)} tok/s, {format_si(report.tokens_per_s_per_gpu or 0)} per GPU, "
+            f"{format_si(report.tokens_per_s_per_sequence or 0)} per sequence",
+        ),
+        (
+            "cost",
+            f"{format_usd(report.usd_per_million_tokens or 0)} per 1M output tokens at "
+            f"{format_usd(d.usd_per_gpu_hour)}/GPU-hour",
+        ),
+        ("KV = weights at L", _context_text(report.kv_equals_weights_context, "never (windows cap the KV)")),
+        ("no crossover past L", _context_text(report.no_crossover_context, "never (attention keeps up)")),
+    ]
+    _print_rows(rows)
     print()
-    print(explanation(state))
-    return 0
+    print(
+        "Assumes ideal scaling over the GPUs (no communication, nothing replicated), peak datasheet rates, "
+        "uniform expert routing, and all memory beside the weights free for KV."
+    )
+    return status
+
+
+def _presets(argv: Sequence[str]) -> int:
+    parser = _Parser(prog="roofline presets", description="List the hardware, model and precision presets.")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    args = parser.parse_args(argv)
+    if args.json:
+        print(json.dumps(_presets_json()))
+        return OK
+    print("Hardware (one chip; FLOP/s dense, i.e. without 2:4 sparsity)")
+    rows = [("key", "BF16 TFLOP/s", "FP8 TFLOP/s", "memory", "bandwidth", "name")]
+    for hw in presets.HARDWARE.values():
+        fp8 = "none" if hw.dense_fp8_flops_per_s is None else f"{hw.dense_fp8_flops_per_s / 1e12:,.1f}"
+        rows.append(
+            (
+                hw.key,
+                f"{hw.dense_bf16_flops_per_s / 1e12:,.1f}",
+                fp8,
+                format_bytes(hw.memory_bytes),
+                f"{format_bytes(hw.bandwidth_bytes_per_s)}/s",
+                hw.name,
+            )
+        )
+    _print_table(rows)
+    print()
+    print("Models")
+    rows = [("key", "total", "active", "layers", "attention", "KV/token @16-bit", "experts (routed/token/shared)")]
+    for m in presets.MODELS.values():
+        if m.attention == "mla":
+            attention = f"MLA {m.kv_lora_rank}+{m.rope_head_dim}"
+        else:
+            attention = f"GQA {m.kv_heads}×{m.head_dim}"
+        if m.sliding_layers:
+            attention += f", window {m.sliding_window_tokens} on {m.sliding_layers}"
+        experts = f"{m.routed_experts}/{m.experts_per_token}/{m.shared_experts}" if m.is_moe else "dense"
+        rows.append(
+            (
+                m.key,
+                format_si(m.total_params),
+                format_si(m.active_params),
+                str(m.layers),
+                attention,
+                format_bytes(m.kv_elements_per_token * 2),
+                experts,
+            )
+        )
+    _print_table(rows)
+    print()
+    print("Precisions: weights (--precision) " + ", ".join(presets.WEIGHT_PRECISIONS))
+    print("            KV cache (--kv-precision) " + ", ".join(presets.KV_PRECISIONS))
+    print()
+    print("Sources")
+    for preset in (*presets.HARDWARE.values(), *presets.MODELS.values()):
+        print(f"  {preset.key}: {preset.source}")
+        for figure, citation in preset.citations:
+            print(f"    {figure}: {citation}")
+        if preset.note:
+            print(f"    choice: {preset.note}")
+    return OK
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def _presets_json() -> dict[str, object]:
+    def hardware_entry(hw: presets.Hardware) -> dict[str, object]:
+        return {
+            "name": hw.name,
+            "dense_bf16_flops_per_s": hw.dense_bf16_flops_per_s,
+            "dense_fp8_flops_per_s": hw.dense_fp8_flops_per_s,
+            "memory_bytes": hw.memory_bytes,
+            "bandwidth_bytes_per_s": hw.bandwidth_bytes_per_s,
+            "source": hw.source,
+            "citations": dict(hw.citations),
+            "note": hw.note,
+        }
+
+    def model_entry(m: presets.Model) -> dict[str, object]:
+        return {
+            "name": m.name,
+            "total_params": m.total_params,
+            "active_params": m.active_params,
+            "layers": m.layers,
+            "attention": m.attention,
+            "attention_heads": m.attention_heads,
+            "kv_heads": m.kv_heads,
+            "head_dim": m.head_dim,
+            "kv_lora_rank": m.kv_lora_rank,
+            "rope_head_dim": m.rope_head_dim,
+            "sliding_window_tokens": m.sliding_window_tokens,
+            "sliding_layers": m.sliding_layers,
+            "routed_experts": m.routed_experts,
+            "experts_per_token": m.experts_per_token,
+            "shared_experts": m.shared_experts,
+            "kv_elements_per_token": m.kv_elements_per_token,
+            "released_precision": m.released_precision,
+            "source": m.source,
+            "citations": dict(m.citations),
+            "note": m.note,
+        }
+
+    return {
+        "hardware": {key: hardware_entry(hw) for key, hw in presets.HARDWARE.items()},
+        "models": {key: model_entry(m) for key, m in presets.MODELS.items()},
+        "weight_precisions": {
+            key: {"label": p.label, "bytes_per_weight": p.bytes_per_weight, "math": p.math, "note": p.note}
+            for key, p in presets.WEIGHT_PRECISIONS.items()
+        },
+        "kv_precisions": {
+            key: {"label": p.label, "bytes_per_element": p.bytes_per_element}
+            for key, p in presets.KV_PRECISIONS.items()
+        },
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["presets"]:
+        return _presets(arguments[1:])
+    parser = build_parser()
+    args = parser.parse_args(arguments)
+    realistic = args.hardware is not None or args.model is not None
+    return _realistic(args) if realistic else _article(args)

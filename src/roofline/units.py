@@ -26,12 +26,14 @@ import re
 
 __all__ = [
     "PREFIXES",
+    "format_bytes",
     "format_number",
     "format_percent",
     "format_ratio",
     "format_si",
     "format_si_exact",
     "format_time",
+    "format_usd",
     "parse_si",
     "round_significant",
     "time_unit",
@@ -259,3 +261,38 @@ def format_number(value: float, digits: int = 4) -> str:
         return "0"
     decimals = max(digits - 1 - math.floor(math.log10(abs(rounded))), 0)
     return f"{rounded:,.{decimals}f}"
+
+
+def format_bytes(value: float, digits: int = 3) -> str:
+    """A size in bytes with a decimal prefix (GB = 10^9 bytes, as datasheets count).
+
+    >>> format_bytes(671e9)
+    '671 GB'
+    >>> format_bytes(70272)
+    '70.3 KB'
+    >>> format_bytes(512)
+    '512 B'
+    """
+    text = format_si(value, digits)
+    if text[-1:] in _SCALE:
+        return f"{text[:-1]} {text[-1]}B"
+    return f"{text} B"
+
+
+def format_usd(value: float, digits: int = 3) -> str:
+    """US dollars with ``digits`` significant figures (at least cents from $1 up).
+
+    >>> format_usd(0.30030)
+    '$0.300'
+    >>> format_usd(2)
+    '$2.00'
+    >>> format_usd(0.0012345)
+    '$0.00123'
+    >>> format_usd(1234.5)
+    '$1,234.50'
+    """
+    if not math.isfinite(value):
+        return str(value)
+    if abs(value) >= 1:
+        return f"${value:,.2f}"
+    return f"${format_number(value, digits)}"

@@ -1,0 +1,242 @@
+"""Macros for the page "From the whiteboard to a deployment" (docs/deployment.md).
+
+The page's cases are simulator states (:class:`roofline.simulator_real.RealState`),
+so every number it prints is what the simulator shows for the same link. Each
+macro looks a number up in :mod:`roofline.deployment` or
+:mod:`roofline.simulator_real`, formats it with :mod:`roofline.units` and
+wraps it with :func:`roofline_site.macros.number_span`; no arithmetic here.
+
+Page calls look like ``{{ case("deepseek-h200x8-4k", "capacity") }}`` and
+``{{ simulator_link("deepseek-h200x8-4k") }}``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from roofline import deployment as dep
+from roofline import model as core
+from roofline import presets
+from roofline import simulator_real as real
+from roofline.units import format_bytes, format_number, format_percent, format_time, format_usd
+
+from .macros import number_span
+from .widget import _relative_root
+
+__all__ = ["CASES", "MACROS", "PAGE_MACROS", "case_state"]
+
+#: The page's deployments, as the simulator would hold them (B is set to the
+#: best batch by :func:`case_state`).
+CASES: dict[str, real.RealState] = {
+    "deepseek-h200x8-4k": real.RealState(
+        hardware="h200", model="deepseek-v3", gpus=8, weight_precision="fp8", kv_precision="fp8", context_tokens=4096
+    ),
+    "deepseek-h200x8-4k-bf16kv": real.RealState(
+        hardware="h200", model="deepseek-v3", gpus=8, weight_precision="fp8", kv_precision="bf16", context_tokens=4096
+    ),
+    "deepseek-h200x8-32k": real.RealState(
+        hardware="h200", model="deepseek-v3", gpus=8, weight_precision="fp8", kv_precision="fp8", context_tokens=32768
+    ),
+    "deepseek-h100x1": real.RealState(
+        hardware="h100-sxm",
+        model="deepseek-v3",
+        gpus=1,
+        weight_precision="fp8",
+        kv_precision="fp8",
+        context_tokens=4096,
+    ),
+    "deepseek-h100x1-4bit": real.RealState(
+        hardware="h100-sxm",
+        model="deepseek-v3",
+        gpus=1,
+        weight_precision="w4a16",
+        kv_precision="fp8",
+        context_tokens=4096,
+    ),
+    "llama70b-h100x2-bf16": real.RealState(
+        hardware="h100-sxm",
+        model="llama-3.1-70b",
+        gpus=2,
+        weight_precision="bf16",
+        kv_precision="bf16",
+        context_tokens=8192,
+    ),
+    "llama70b-h100x2-fp8": real.RealState(
+        hardware="h100-sxm",
+        model="llama-3.1-70b",
+        gpus=2,
+        weight_precision="fp8",
+        kv_precision="fp8",
+        context_tokens=8192,
+    ),
+    "gptoss-h100x1": real.RealState(
+        hardware="h100-sxm",
+        model="gpt-oss-120b",
+        gpus=1,
+        weight_precision="w4a16",
+        kv_precision="bf16",
+        context_tokens=8192,
+    ),
+    "gptoss-h100x1-32k": real.RealState(
+        hardware="h100-sxm",
+        model="gpt-oss-120b",
+        gpus=1,
+        weight_precision="w4a16",
+        kv_precision="bf16",
+        context_tokens=32768,
+    ),
+}
+
+
+def case_state(name: str) -> real.RealState:
+    """The state of case ``name`` at its best batch (what its simulator link opens)."""
+    try:
+        state = CASES[name]
+    except KeyError:
+        raise ValueError(f"unknown case {name!r}; choose one of: {', '.join(sorted(CASES))}") from None
+    return real.at_best_batch(state)
+
+
+def _batch_text(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else format_number(value)
+
+
+def _tokens_text(value: float) -> str:
+    return format_number(value, 3)
+
+
+#: figure name -> (function of (Deployment, batch) giving a float or None, formatter)
+_FIGURES: dict[str, tuple[Callable[[dep.Deployment, float], float | int | None], Callable[[float], str]]] = {
+    "weights": (lambda d, b: dep.weight_bytes(d), format_bytes),
+    "memory": (lambda d, b: dep.system_memory_bytes(d), format_bytes),
+    "capacity": (lambda d, b: dep.capacity_batch(d) or None, _batch_text),
+    "crossover": (lambda d, b: dep.crossover_batch(d), lambda v: format_number(v, 3)),
+    "sweet_spot": (lambda d, b: dep.kv_free_sweet_spot(d), lambda v: format_number(v, 3)),
+    "best_batch": (lambda d, b: dep.best_batch(d), _batch_text),
+    "batch": (lambda d, b: b, _batch_text),
+    "min_gpus": (lambda d, b: dep.min_gpus(d), _batch_text),
+    "no_crossover_context": (lambda d, b: dep.no_crossover_context(d), _tokens_text),
+    "kv_context": (lambda d, b: dep.kv_equals_weights_context(d, b), _tokens_text),
+    "kv_per_token": (
+        lambda d, b: dep.kv_bytes_per_token(d.model, d.context_tokens, d.kv_bytes_per_element),
+        format_bytes,
+    ),
+    "kv_per_sequence": (
+        lambda d, b: dep.kv_bytes_per_sequence(d.model, d.context_tokens, d.kv_bytes_per_element),
+        format_bytes,
+    ),
+    "coverage": (lambda d, b: dep.expert_coverage(d.model, b), format_percent),
+    "latency": (lambda d, b: dep.step_at(d, b).latency_s, format_time),
+    "t_compute": (lambda d, b: dep.step_at(d, b).t_compute_s, format_time),
+    "t_weights": (lambda d, b: dep.step_at(d, b).t_weights_s, format_time),
+    "t_kv": (lambda d, b: dep.step_at(d, b).t_kv_s, format_time),
+    "throughput": (lambda d, b: dep.tokens_per_s_per_gpu(d, b), lambda v: format_number(v, 3)),
+    "per_user": (lambda d, b: dep.tokens_per_s_per_sequence(d, b), lambda v: format_number(v, 3)),
+    "cost": (lambda d, b: dep.cost_usd_per_million_tokens(d, b), format_usd),
+}
+
+
+def case(name: str, figure: str, none: str = "none") -> str:
+    """One figure of a case at its best batch; ``none`` is shown when there is no such number."""
+    if figure not in _FIGURES:
+        raise ValueError(f"figure must be one of {sorted(_FIGURES)}, got {figure!r}")
+    state = case_state(name)
+    value = _FIGURES[figure][0](real.deployment_of(state), state.batch)
+    if value is None:
+        return number_span(f"case_{figure}", float("nan"), none)
+    return number_span(f"case_{figure}", float(value), _FIGURES[figure][1](float(value)))
+
+
+def precision_sweet_spot(hardware: str, model: str, precision: str) -> str:
+    """The KV-free sweet spot of a model on one chip at a weight precision."""
+    d = dep.deployment(hardware, model, precision=precision)
+    value = dep.kv_free_sweet_spot(d)
+    return number_span("precision_sweet_spot", value, format_number(value, 3))
+
+
+def kv_per_token(model: str, kv_precision: str = "bf16", context_tokens: float = 8192) -> str:
+    """KV bytes per token of context (averaged over the sequence when windows apply)."""
+    m = presets.model(model)
+    value = dep.kv_bytes_per_token(m, context_tokens, presets.kv_precision(kv_precision).bytes_per_element)
+    return number_span("kv_per_token", value, format_bytes(value))
+
+
+def coverage(model: str, batch: float) -> str:
+    """Expected share of routed experts a batch reads."""
+    value = dep.expert_coverage(presets.model(model), batch)
+    return number_span("coverage", value, format_percent(value, 0))
+
+
+def attention_intensity(model: str, kv_precision: str = "bf16") -> str:
+    """FLOP of attention per KV byte read, for a model at a KV precision."""
+    value = dep.attention_flop_per_kv_byte(presets.model(model), presets.kv_precision(kv_precision).bytes_per_element)
+    return number_span("attention_intensity", value, format_number(value, 2))
+
+
+def chip_ratio(hardware: str, precision: str = "fp8") -> str:
+    """A chip's dense FLOP/s per byte/s of bandwidth at ``precision``."""
+    chip = presets.hardware(hardware)
+    value = core.hardware_ratio(chip.flops_per_s(precision), chip.bandwidth_bytes_per_s)
+    return number_span("chip_ratio", value, format_number(value, 3))
+
+
+def weight_share(model: str, batch: float) -> str:
+    """Share of the parameters read in a step of ``batch`` (MoE discount on)."""
+    m = presets.model(model)
+    value = dep.weight_params_read(m, batch) / m.total_params
+    return number_span("weight_share", value, format_percent(value, 0))
+
+
+_COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[[float], str]]] = {
+    "gpus": (lambda c: float(c.serving.gpus), _batch_text),
+    "context": (lambda c: c.serving.mean_context_tokens, _batch_text),
+    "implied_batch": (lambda c: c.implied_batch, lambda v: format_number(v, 3)),
+    "observed_per_gpu": (lambda c: c.observed_tokens_per_s_per_gpu, lambda v: format_number(v, 3)),
+    "predicted_per_gpu": (lambda c: c.predicted.tokens_per_s_per_gpu, lambda v: format_number(v, 3)),
+    "observed_per_user": (lambda c: c.observed_tokens_per_s_per_sequence, lambda v: format_number(v, 3)),
+    "predicted_per_user": (lambda c: c.predicted.tokens_per_s_per_sequence, lambda v: format_number(v, 3)),
+    "observed_step": (lambda c: c.observed_step_s, format_time),
+    "predicted_step": (lambda c: c.predicted.step.latency_s, format_time),
+    "observed_cost": (lambda c: c.observed_usd_per_million_tokens, format_usd),
+    "predicted_cost": (lambda c: c.predicted.usd_per_million_tokens, format_usd),
+    "throughput_ratio": (lambda c: c.throughput_ratio, lambda v: format_number(v, 2)),
+    "capacity": (lambda c: float(c.predicted.capacity_batch), _batch_text),
+    "no_crossover_context": (lambda c: c.predicted.no_crossover_context, _tokens_text),
+    "t_weights": (lambda c: c.predicted.step.t_weights_s, format_time),
+    "t_kv": (lambda c: c.predicted.step.t_kv_s, format_time),
+    "t_compute": (lambda c: c.predicted.step.t_compute_s, format_time),
+    "t_compute_attention": (lambda c: c.predicted_with_attention.step.t_compute_s, format_time),
+}
+
+
+def published(figure: str) -> str:
+    """One figure of the comparison with DeepSeek's published serving numbers."""
+    if figure not in _COMPARISON:
+        raise ValueError(f"figure must be one of {sorted(_COMPARISON)}, got {figure!r}")
+    value = _COMPARISON[figure][0](dep.compare_with_published(presets.DEEPSEEK_SERVING))
+    if value is None:
+        return number_span(f"published_{figure}", float("nan"), "none")
+    return number_span(f"published_{figure}", float(value), _COMPARISON[figure][1](float(value)))
+
+
+def simulator_link(env, name: str, text: str = "Open this case in the simulator") -> str:  # type: ignore[no-untyped-def]
+    """A link that opens the simulator's realistic mode on case ``name``."""
+    href = f"{_relative_root(env)}simulator/?{real.to_real_query(case_state(name))}"
+    return f'<a class="rl-sim-link" data-case="{html.escape(name)}" href="{html.escape(href)}">{html.escape(text)}</a>'
+
+
+MACROS: dict[str, Callable[..., str]] = {
+    "case": case,
+    "precision_sweet_spot": precision_sweet_spot,
+    "kv_per_token": kv_per_token,
+    "coverage": coverage,
+    "weight_share": weight_share,
+    "attention_intensity": attention_intensity,
+    "chip_ratio": chip_ratio,
+    "published": published,
+}
+
+PAGE_MACROS: dict[str, Callable[..., str]] = {
+    "simulator_link": simulator_link,
+}

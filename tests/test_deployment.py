@@ -1,0 +1,428 @@
+"""The realistic model: presets with sources, cited worked examples, then properties of each term."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import fields, replace
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from roofline import deployment as dep
+from roofline import model as core
+from roofline import presets
+from roofline.presets import HARDWARE, MODELS, Hardware, Model
+
+# ---------------------------------------------------------------- presets
+
+
+def test_the_issue_lists_every_chip_and_model() -> None:
+    assert {"a100-sxm", "h100-sxm", "h100-pcie", "h200", "b200", "mi300x", "mi325x"} <= set(HARDWARE)
+    assert {"tpu-v5e", "tpu-v5p", "tpu-v6e", "rtx-4090"} <= set(HARDWARE)
+    assert {"deepseek-v3", "kimi-k2", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b"} <= set(MODELS)
+    assert {"mixtral-8x7b", "qwen3-235b-a22b", "qwen3-30b-a3b", "gpt-oss-120b"} <= set(MODELS)
+
+
+@pytest.mark.parametrize("chip", HARDWARE.values(), ids=lambda h: h.key)
+def test_every_hardware_figure_cites_its_source_and_says_dense(chip: Hardware) -> None:
+    cited = dict(chip.citations)
+    assert set(Hardware.FIGURES) <= set(cited)
+    for rate in ("dense_bf16_flops_per_s", "dense_fp8_flops_per_s"):
+        text = cited[rate]
+        assert "dense" in text or text.startswith("none"), f"{chip.key}.{rate}: {text}"
+    if chip.dense_fp8_flops_per_s is None:
+        assert cited["dense_fp8_flops_per_s"].startswith("none")
+    else:
+        # Every chip here doubles its rate from BF16 to FP8.
+        assert chip.dense_fp8_flops_per_s == pytest.approx(2 * chip.dense_bf16_flops_per_s, rel=0.002)
+
+
+@pytest.mark.parametrize("served", MODELS.values(), ids=lambda m: m.key)
+def test_every_model_figure_cites_its_source(served: Model) -> None:
+    cited = dict(served.citations)
+    for name in Model.FIGURES:
+        if getattr(served, name) not in (None, 0):
+            assert name in cited, f"{served.key}.{name}"
+    assert served.active_params <= served.total_params
+    assert served.is_moe == (served.active_params < served.total_params)
+
+
+def test_doubtful_entries_state_the_choice() -> None:
+    # FACTS.md marks these ⚠; each preset says what it chose and why.
+    for key in ("b200", "mi325x", "rtx-4090"):
+        assert "because" in HARDWARE[key].note, key
+    for key in ("kimi-k2", "mixtral-8x7b"):
+        assert MODELS[key].note, key
+    assert HARDWARE["b200"].memory_bytes == 180e9 and HARDWARE["b200"].bandwidth_bytes_per_s == 8e12
+
+
+@pytest.mark.parametrize(
+    ("key", "kv_bytes_16bit"),
+    # ../shared/FACTS.md, "KV bytes/token, 16-bit" column.
+    [
+        ("deepseek-v3", 70_272),
+        ("kimi-k2", 70_272),
+        ("llama-3.1-8b", 131_072),
+        ("llama-3.1-70b", 327_680),
+        ("llama-3.1-405b", 516_096),
+        ("mixtral-8x7b", 131_072),
+        ("qwen3-235b-a22b", 192_512),
+        ("qwen3-30b-a3b", 98_304),
+        ("gpt-oss-120b", 73_728),  # as if every layer kept the full context
+    ],
+)
+def test_kv_bytes_per_token_match_the_checked_table(key: str, kv_bytes_16bit: int) -> None:
+    assert MODELS[key].kv_elements_per_token * 2 == kv_bytes_16bit
+
+
+def test_existing_names_keep_working() -> None:
+    assert presets.hardware("h100-sxm").compute_ops_per_s("fp8") == 989.45e12
+    assert presets.hardware("H100-SXM") is HARDWARE["h100-sxm"]
+    assert presets.model("deepseek-v3").total_params == 671e9
+    assert presets.ARTICLE_H100.compute_ops_per_s("fp8") == 1e15
+    with pytest.raises(ValueError, match=r"choose one of: .*deepseek-v3"):
+        presets.model("gpt-5")
+
+
+def test_a_bad_preset_names_the_field() -> None:
+    with pytest.raises(ValueError, match="active_params must be <= total_params"):
+        replace(MODELS["deepseek-v3"], active_params=700e9)
+    with pytest.raises(ValueError, match="memory_bytes must be a finite number > 0 bytes"):
+        replace(HARDWARE["h200"], memory_bytes=-1)
+
+
+# ---------------------------------------------------------------- cited worked examples (../shared/FACTS.md)
+
+
+def test_expert_coverage_of_deepseek_v3() -> None:
+    ds = MODELS["deepseek-v3"]
+    assert [round(dep.expert_coverage(ds, b) * 100) for b in (1, 32, 128)] == [3, 64, 98]
+
+
+def test_kv_removes_the_crossover_past_a_critical_context() -> None:
+    # DeepSeek-V3 on an H100 with FP8 math: about 1,780 tokens at 16-bit KV, 3,570 at 8-bit.
+    h100 = dep.deployment("h100-sxm", "deepseek-v3", precision="fp8", kv_precision="bf16")
+    assert dep.no_crossover_context(h100) == pytest.approx(1780, rel=0.01)
+    assert dep.no_crossover_context(replace(h100, kv_bytes_per_element=1.0)) == pytest.approx(3570, rel=0.01)
+
+
+def test_capacity_of_deepseek_on_eight_h200() -> None:
+    # FP8 weights on 8×H200, 16-bit KV at 4K context: about 1,590 sequences, below the KV-free
+    # sweet spot. (With the KV term kept there is no crossover at all at 4K: 16-bit KV passes the
+    # critical context near 2,550 tokens.)
+    d = dep.deployment("h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="bf16", context_tokens=4096)
+    assert dep.capacity_batch(d) == pytest.approx(1590, abs=5)
+    chip, ds = HARDWARE["h200"], MODELS["deepseek-v3"]
+    sweet = core.sweet_spot_batch(
+        ds.total_params, ds.active_params, chip.compute_ops_per_s("fp8"), chip.bandwidth_bytes_per_s
+    )
+    assert dep.capacity_batch(d) < sweet
+    assert dep.crossover_batch(d) is None and dep.no_crossover_context(d) == pytest.approx(2554, abs=1)
+    assert dep.best_batch(d) == dep.capacity_batch(d)
+
+
+def test_precision_pairing_sets_the_crossover() -> None:
+    # B* = sparsity · bytes per weight · FLOP/s / (2·BW): FP8+FP8 and BF16+BF16 agree (≈ 295 per unit
+    # sparsity on an H100), 8-bit weights with BF16 math halve it.
+    def sweet(precision: str) -> float:
+        d = dep.deployment("h100-sxm", "llama-3.1-8b", precision=precision, context_tokens=1e-9)
+        return dep.crossover_batch(d)
+
+    assert sweet("fp8") == pytest.approx(295, rel=0.01)
+    assert sweet("bf16") == pytest.approx(sweet("fp8"), rel=1e-3)
+    assert sweet("w8a16") == pytest.approx(sweet("bf16") / 2, rel=1e-12)
+
+
+def test_deepseek_routed_params_match_the_config() -> None:
+    # config_671B.json: 58 MoE layers × 256 experts × 3 × 7168 × 2048 = 653.9B routed parameters.
+    assert dep.routed_params(MODELS["deepseek-v3"]) == pytest.approx(58 * 256 * 3 * 7168 * 2048, rel=0.002)
+
+
+def test_mla_attention_is_near_the_ridge() -> None:
+    # FACTS.md: about 8 FLOP per KV byte for Llama-70B (GQA), about 240 for absorbed MLA (16-bit KV).
+    for key, flop_per_byte in (("llama-3.1-70b", 8), ("deepseek-v3", 240)):
+        m = MODELS[key]
+        ratio = 2 * m.attention_ops_per_layer_token / (m.kv_elements_per_layer_token * 2)
+        assert ratio == pytest.approx(flop_per_byte, rel=0.01)
+
+
+def test_does_not_fit_is_a_message_not_a_negative_batch() -> None:
+    d = dep.deployment("h100-sxm", "deepseek-v3", precision="fp8")
+    assert dep.capacity_batch(d) == 0
+    assert dep.best_batch(d) is None
+    assert dep.min_gpus(d) == 9
+    report = dep.evaluate_deployment(d)
+    assert report.tokens_per_s is None and report.usd_per_million_tokens is None
+    assert report.problem.startswith("DeepSeek-V3 does not fit")
+    # Weights fit, not one sequence: still a clear message.
+    tight = dep.deployment("h100-sxm", "llama-3.1-70b", gpus=1, precision="fp8", context_tokens=1e6)
+    assert dep.weights_fit(tight) and dep.capacity_batch(tight) == 0
+    assert "no room for one sequence" in dep.capacity_problem(tight)
+
+
+def test_fp8_on_a_chip_without_fp8_is_refused() -> None:
+    with pytest.raises(ValueError, match="no FP8 tensor rate"):
+        dep.deployment("a100-sxm", "llama-3.1-8b", precision="fp8")
+    assert dep.deployment("a100-sxm", "llama-3.1-8b", precision="w8a16").precision.math == "bf16"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("gpus", 0, "gpus must be a whole number >= 1"),
+        ("gpus", 2.5, "gpus must be a whole number >= 1"),
+        ("context_tokens", math.nan, "context_tokens must be a finite number of tokens"),
+        ("kv_bytes_per_element", 0, "kv_bytes_per_element must be > 0 bytes"),
+        ("usd_per_gpu_hour", -1, "usd_per_gpu_hour must be >= 0"),
+    ],
+)
+def test_bad_deployment_names_the_field(field: str, value: object, fragment: str) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        replace(dep.deployment("h200", "deepseek-v3"), **{field: value})
+
+
+# ---------------------------------------------------------------- properties
+
+positive = st.floats(min_value=1e-3, max_value=1e3, allow_nan=False, allow_infinity=False)
+batches = st.floats(min_value=1, max_value=1e6, allow_nan=False)
+
+
+@st.composite
+def article_inputs(draw: st.DrawFn) -> core.Params:
+    return core.Params(
+        batch=draw(batches),
+        active_params=draw(positive) * 1e9,
+        compute_ops_per_s=draw(positive) * 1e13,
+        total_params=draw(positive) * 1e10,
+        bandwidth_bytes_per_s=draw(positive) * 1e11,
+        context_tokens=draw(st.floats(min_value=1, max_value=1e6)),
+        kv_bytes_per_element=draw(st.floats(min_value=0.25, max_value=8)),
+    )
+
+
+def article_deployment(p: core.Params, *, moe: bool = False) -> dep.Deployment:
+    """A deployment built to be the article's model: one byte per weight, one KV element per token."""
+    total = max(p.total_params, p.active_params)
+    chip = Hardware(
+        key="x",
+        name="x",
+        dense_bf16_flops_per_s=p.compute_ops_per_s,
+        dense_fp8_flops_per_s=2 * p.compute_ops_per_s,
+        memory_bytes=1e15,
+        bandwidth_bytes_per_s=p.bandwidth_bytes_per_s,
+        source="test",
+    )
+    served = Model(
+        key="x",
+        name="x",
+        total_params=total,
+        active_params=p.active_params,
+        source="test",
+        layers=1,
+        kv_lora_rank=1,  # one KV element per layer-token, one layer: one element per token
+        rope_head_dim=0,
+        routed_experts=64 if moe else 0,
+        experts_per_token=2 if moe else 0,
+    )
+    return dep.Deployment(
+        hardware=chip,
+        model=served,
+        gpus=1,
+        precision=presets.WEIGHT_PRECISIONS["fp8"],  # 1 byte per weight, C from FP8
+        kv_bytes_per_element=p.kv_bytes_per_element,
+        context_tokens=p.context_tokens,
+        moe_discount=False,
+    )
+
+
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
+@given(article_inputs(), st.booleans())
+def test_one_byte_one_element_no_discount_is_the_article_exactly(p: core.Params, moe: bool) -> None:
+    p = p.replace(total_params=max(p.total_params, p.active_params))
+    d = article_deployment(p, moe=moe)
+    assert dep.params_at(d, p.batch) == p
+    assert dep.step_at(d, p.batch) == core.evaluate(p)
+    assert dep.crossover_batch(d) == core.crossover_batch(p)
+    assert dep.throughput_tokens_per_s(d, p.batch) == p.batch / core.latency_s(p)
+
+
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
+@given(st.sampled_from(list(MODELS.values())), batches)
+def test_coverage_is_a_fraction_that_grows_with_the_batch(m: Model, batch: float) -> None:
+    c = dep.expert_coverage(m, batch)
+    assert 0 < c <= 1
+    assert dep.expert_coverage(m, batch * 2) >= c
+    if not m.is_moe:
+        assert c == 1
+    else:
+        assert dep.expert_coverage(m, 1) == pytest.approx(m.experts_per_token / m.routed_experts)
+        # Tends to 1: at least 1 − e^(−B·k/E).
+        assert c >= 1 - math.exp(-batch * m.experts_per_token / m.routed_experts) - 1e-12
+
+
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
+@given(st.sampled_from([m for m in MODELS.values() if m.is_moe]), batches)
+def test_weight_read_runs_from_the_active_to_the_total(m: Model, batch: float) -> None:
+    read = dep.weight_params_read(m, batch)
+    assert dep.weight_params_read(m, 1) == pytest.approx(m.active_params, rel=1e-9)
+    assert m.active_params * (1 - 1e-9) <= read <= m.total_params * (1 + 1e-12)
+    assert dep.weight_params_read(m, batch, moe_discount=False) == m.total_params
+
+
+deployments = st.builds(
+    dep.deployment,
+    st.sampled_from(sorted(HARDWARE)),
+    st.sampled_from(sorted(MODELS)),
+    gpus=st.integers(min_value=1, max_value=256),
+    precision=st.sampled_from(["bf16", "w8a16", "w4a16"]),
+    kv_precision=st.sampled_from(sorted(presets.KV_PRECISIONS)),
+    context_tokens=st.floats(min_value=128, max_value=1e6),
+    attention_flops=st.booleans(),
+)
+
+
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
+@given(deployments, st.floats(min_value=1.01, max_value=10))
+def test_capacity_falls_as_context_grows_and_is_never_negative(d: dep.Deployment, factor: float) -> None:
+    wall = dep.capacity_batch(d)
+    assert wall >= 0
+    longer = replace(d, context_tokens=d.context_tokens * factor)
+    assert dep.capacity_batch(longer) <= wall
+    more = replace(d, gpus=d.gpus * 2)
+    assert dep.capacity_batch(more) >= wall
+    if wall >= 1:
+        free = dep.system_memory_bytes(d) - dep.weight_bytes(d)
+        per = dep.kv_bytes_per_sequence(d.model, d.context_tokens, d.kv_bytes_per_element)
+        assert wall * per <= free * (1 + 1e-12) and (wall + 1) * per > free * (1 - 1e-12)
+        assert dep.capacity_problem(d) is None
+    else:
+        assert dep.best_batch(d) is None and dep.capacity_problem(d)
+
+
+@settings(max_examples=60, deadline=None)
+@given(deployments)
+def test_lines_meet_at_the_crossover_and_none_means_memory_on_top(d: dep.Deployment) -> None:
+    crossover = dep.crossover_batch(d)
+    limit = dep.no_crossover_context(d)
+    if crossover is None:
+        assert limit is not None and d.context_tokens >= limit * (1 - 1e-9)
+        for batch in (1, 1e3, 1e6):
+            step = dep.step_at(d, batch)
+            assert step.t_memory_s >= step.t_compute_s
+        return
+    assert limit is None or d.context_tokens <= limit * (1 + 1e-9)
+    assume(crossover >= 1)
+    step = dep.step_at(d, crossover)
+    assert step.t_compute_s == pytest.approx(step.t_memory_s, rel=1e-9)
+    below, above = dep.step_at(d, max(1.0, crossover * 0.9)), dep.step_at(d, crossover * 1.1)
+    assert below.t_memory_s >= below.t_compute_s * (1 - 1e-9)
+    assert above.t_compute_s >= above.t_memory_s
+
+
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
+@given(deployments)
+def test_moe_discount_only_moves_the_crossover_left(d: dep.Deployment) -> None:
+    with_discount, without = dep.crossover_batch(d), dep.crossover_batch(replace(d, moe_discount=False))
+    assert (with_discount is None) == (without is None)
+    if without is not None:
+        assert with_discount <= without * (1 + 1e-9)
+
+
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
+@given(deployments, batches)
+def test_kv_equals_weights_at_the_first_critical_context(d: dep.Deployment, batch: float) -> None:
+    length = dep.kv_equals_weights_context(d, batch)
+    if length is None:
+        assert d.model.sliding_layers == d.model.layers
+        return
+    at = replace(d, context_tokens=length)
+    kv = batch * dep.kv_bytes_per_sequence(d.model, length, d.kv_bytes_per_element)
+    assert kv == pytest.approx(dep.weight_bytes_read(at, batch), rel=1e-9)
+
+
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
+@given(deployments)
+def test_no_crossover_context_is_where_the_slopes_match(d: dep.Deployment) -> None:
+    length = dep.no_crossover_context(d)
+    assume(length is not None and length > 0)
+    at = dep.params_at(replace(d, context_tokens=length), 1.0)
+    assert core.memory_slope_s(at) == pytest.approx(core.compute_slope_s(at), rel=1e-9)
+
+
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
+@given(deployments, batches, st.floats(min_value=0.01, max_value=50))
+def test_throughput_and_cost(d: dep.Deployment, batch: float, price: float) -> None:
+    d = replace(d, usd_per_gpu_hour=price)
+    p = dep.params_at(d, batch)
+    tokens = dep.throughput_tokens_per_s(d, batch)
+    assert tokens == pytest.approx(batch / core.latency_s(p), rel=1e-12)
+    assert dep.tokens_per_s_per_gpu(d, batch) * d.gpus == pytest.approx(tokens, rel=1e-12)
+    assert dep.tokens_per_s_per_sequence(d, batch) * batch == pytest.approx(tokens, rel=1e-12)
+    cost = dep.cost_usd_per_million_tokens(d, batch)
+    # An hour of the GPUs buys 3600 · tokens/s tokens.
+    assert cost * tokens * 3600 / 1e6 == pytest.approx(price * d.gpus, rel=1e-12)
+    # A bigger batch never costs more per token (T/B never rises).
+    assert dep.cost_usd_per_million_tokens(d, batch * 2) <= cost * (1 + 1e-9)
+
+
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
+@given(deployments, st.integers(min_value=2, max_value=16))
+def test_ideal_scaling_keeps_the_crossover_and_multiplies_throughput(d: dep.Deployment, n: int) -> None:
+    one, many = replace(d, gpus=1), replace(d, gpus=n)
+    c1, cn = dep.crossover_batch(one), dep.crossover_batch(many)
+    assert (c1 is None) == (cn is None)
+    if c1 is not None:
+        assert cn == pytest.approx(c1, rel=1e-9)
+    # N times everything runs a step N times faster: each GPU makes what one GPU alone made at that B.
+    assert dep.step_at(many, 100).latency_s == pytest.approx(dep.step_at(one, 100).latency_s / n, rel=1e-9)
+    assert dep.tokens_per_s_per_gpu(many, 100) == pytest.approx(dep.throughput_tokens_per_s(one, 100), rel=1e-9)
+
+
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
+@given(deployments)
+def test_attention_flops_only_add_compute(d: dep.Deployment) -> None:
+    off, on = replace(d, attention_flops=False), replace(d, attention_flops=True)
+    assert dep.attention_ops_per_token(off) == 0
+    assert dep.step_at(on, 64).t_compute_s >= dep.step_at(off, 64).t_compute_s
+    assert dep.step_at(on, 64).t_memory_s == dep.step_at(off, 64).t_memory_s
+
+
+def test_sliding_windows_cap_the_kv() -> None:
+    oss = MODELS["gpt-oss-120b"]
+    short = dep.kv_bytes_per_token(oss, 100, 2)
+    assert short == oss.kv_elements_per_token * 2  # inside the window every layer keeps everything
+    assert dep.kv_bytes_per_token(oss, 1e6, 2) == pytest.approx(oss.kv_elements_per_token, rel=0.01)  # half
+
+
+def test_report_as_dict_is_json_ready_and_keeps_the_article_keys() -> None:
+    report = dep.evaluate_deployment(dep.deployment("h200", "deepseek-v3", gpus=8, context_tokens=32768))
+    data = report.as_dict()
+    for name in core.Step.__slots__:
+        if name != "params":
+            assert name in data
+    assert {"capacity_batch", "tokens_per_s_per_gpu", "usd_per_million_tokens", "no_crossover_context"} <= set(data)
+    assert all(isinstance(v, (int, float, str, bool, type(None))) for v in data.values())
+    assert data["batch"] == report.best_batch
+    assert {f.name for f in fields(dep.Report)} >= {"capacity_batch", "problem"}
+
+
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests
+@given(
+    st.sampled_from([h for h in HARDWARE.values() if h.dense_fp8_flops_per_s is not None]),
+    st.sampled_from(list(MODELS.values())),
+    st.integers(min_value=1, max_value=64),
+)
+def test_matched_precisions_agree_and_weight_only_lowers_the_sweet_spot(chip: Hardware, m: Model, gpus: int) -> None:
+    def sweet(precision: str) -> float:
+        return dep.kv_free_sweet_spot(dep.deployment(chip, m, gpus=gpus, precision=precision))
+
+    # FP8 + FP8 and BF16 + BF16 differ only by how far the datasheet's FP8 rate is from twice its BF16.
+    ratio = chip.dense_fp8_flops_per_s / (2 * chip.dense_bf16_flops_per_s)
+    assert sweet("fp8") == pytest.approx(sweet("bf16") * ratio, rel=1e-12)
+    assert sweet("w8a16") == pytest.approx(sweet("bf16") / 2, rel=1e-12)
+    assert sweet("w4a16") == pytest.approx(sweet("bf16") * 4.25 / 16, rel=1e-12)
+    # C and bytes move together: FP8 math doubles C exactly when it halves the bytes.
+    fp8 = dep.deployment(chip, m, gpus=gpus, precision="fp8")
+    assert dep.weight_bytes(fp8) == m.total_params
+    assert dep.system_compute_ops_per_s(fp8) == gpus * chip.dense_fp8_flops_per_s / 2
