@@ -153,6 +153,13 @@ def balance_tolerance() -> str:
     return number_span("balance_tolerance", value, format_percent(value))
 
 
+def regime(scenario: str, batch: float | None = None) -> str:
+    """Which ceiling binds in a scenario: a word from :func:`roofline.model.regime`, not a number."""
+    value = core.regime(_params(scenario, batch, None)).value
+    name = _name("regime", scenario, *_at(batch, None))
+    return f'<span class="rl-word" data-macro="{html.escape(name)}">{html.escape(value)}</span>'
+
+
 def chip_ratio(chip: str, precision: str = "fp8", digits: int = 3) -> str:
     """C / BW of a chip in :data:`roofline.explainer.CHIPS` at ``precision``."""
     hw = explainer.chip(chip)
@@ -360,6 +367,7 @@ def chart(env, name: str, caption: str) -> str:  # type: ignore[no-untyped-def]
 MACROS: dict[str, Callable[..., str]] = {
     "sv": sv,
     "balance_tolerance": balance_tolerance,
+    "regime": regime,
     "chip_ratio": chip_ratio,
     "chip_figure": chip_figure,
     "article_rounded_sweet_spot": article_rounded_sweet_spot,
