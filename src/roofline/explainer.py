@@ -422,11 +422,11 @@ def time_per_token_ratio(p: Params, batch: float, reference: Params, reference_b
 
 #: Levers a claimed speed-up can pull, with how each changes the inputs by ``factor``.
 LEVERS: dict[str, str] = {
-    "baseline": "nothing changed",
-    "n_active": "N_active ÷ factor (a sparser model)",
-    "kv_bytes": "b ÷ factor (a smaller KV cache)",
-    "compute": "C × factor (faster arithmetic)",
-    "bandwidth": "BW × factor (faster memory)",
+    "baseline": "nothing",
+    "n_active": "N_active ÷ factor",
+    "kv_bytes": "b ÷ factor",
+    "compute": "C × factor",
+    "bandwidth": "BW × factor",
 }
 
 
