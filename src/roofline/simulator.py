@@ -36,9 +36,11 @@ __all__ = [
     "CONTROLS",
     "DEFAULT_STATE",
     "READOUT_NAMES",
+    "SCHEMES",
     "Control",
     "Readout",
     "State",
+    "check_value",
     "control",
     "explanation",
     "figure",
@@ -46,6 +48,7 @@ __all__ = [
     "parse_query",
     "position_of",
     "readouts",
+    "snapshot",
     "to_query",
     "value_at",
     "with_value",
@@ -314,28 +317,44 @@ def parse_query(query: str | Mapping[str, str]) -> tuple[State, list[str]]:
     # max B first, because it bounds the current B.
     for key in sorted(seen, key=lambda k: k != "B_max"):
         c = control(key)
-        raw = seen[key]
-        shown = _shorten(raw)
-        try:
-            value = parse_si(raw)
-        except ValueError:
-            notices.append(f"{key}={shown!r} is not a finite number; using the default {_describe(c, c.default)}.")
+        value, problem = check_value(key, seen[key], state)
+        if value is None:
+            notices.append(f"{problem}; using the default {_describe(c, c.default)}.")
             continue
-        if value <= 0:
-            notices.append(
-                f"{key}={shown} is not allowed ({key} must be > 0); using the default {_describe(c, c.default)}."
-            )
-            continue
-        lo, hi = _bounds(c, state)
-        if value < lo or value > hi:
-            clamped = min(max(value, lo), hi)
-            side = "below" if value < lo else "above"
-            notices.append(
-                f"{key}={shown} is {side} the range {_describe(c, lo)} to {_describe(c, hi)}; using {_describe(c, clamped)}."
-            )
-            value = clamped
+        if problem:
+            notices.append(f"{problem}; using {_describe(c, value)}.")
         state = with_value(state, key, value)
     return state, notices
+
+
+def check_value(key: str, raw: str, state: State = DEFAULT_STATE) -> tuple[float | None, str]:
+    """Check the text ``raw`` typed or linked for control ``key``.
+
+    Returns ``(value, "")`` when it is usable as it is, ``(clamped, problem)``
+    when it lies outside the control's range, and ``(None, problem)`` when it
+    is not a positive finite number. ``problem`` is plain text naming the
+    parameter; callers add what they do instead.
+
+    >>> check_value("L", "32K")
+    (32000.0, '')
+    >>> check_value("B", "abc")
+    (None, "B='abc' is not a finite number")
+    >>> check_value("b", "20")
+    (8.0, 'b=20 is above the range 1 B to 8 B')
+    """
+    c = control(key)
+    shown = _shorten(raw)
+    try:
+        value = parse_si(raw)
+    except ValueError:
+        return None, f"{key}={shown!r} is not a finite number"
+    if value <= 0:
+        return None, f"{key}={shown} is not allowed ({key} must be > 0)"
+    lo, hi = _bounds(c, state)
+    if lo <= value <= hi:
+        return value, ""
+    side = "below" if value < lo else "above"
+    return float(min(max(value, lo), hi)), f"{key}={shown} is {side} the range {_describe(c, lo)} to {_describe(c, hi)}"
 
 
 def _shorten(text: str, limit: int = 24) -> str:
@@ -474,6 +493,7 @@ _THEMES = {
         "text": "#343a40",
         "grid": "#e1e4e8",
         "now": "#6f42c1",
+        "legend": "rgba(255,255,255,0.8)",
     },
     "slate": {
         "compute": "#74a7ff",
@@ -482,6 +502,7 @@ _THEMES = {
         "text": "#dee2e6",
         "grid": "#3b4048",
         "now": "#c8a2ff",
+        "legend": "rgba(30,33,41,0.8)",
     },
 }
 
@@ -507,7 +528,7 @@ def figure(state: State, scheme: str = "default") -> dict:
         {
             "type": "scatter",
             "mode": "lines",
-            "name": "T_compute = B·N_active/C",
+            "name": "T_compute",
             "x": [pt.batch for pt in ends],
             "y": y([pt.t_compute_s for pt in ends]),
             "line": {"color": colors["compute"], "width": 2, "dash": "dash"},
@@ -515,7 +536,7 @@ def figure(state: State, scheme: str = "default") -> dict:
         {
             "type": "scatter",
             "mode": "lines",
-            "name": "T_memory = N_total/BW + B·L·b/BW",
+            "name": "T_memory",
             "x": [pt.batch for pt in ends],
             "y": y([pt.t_memory_s for pt in ends]),
             "line": {"color": colors["memory"], "width": 2, "dash": "dash"},
@@ -523,7 +544,7 @@ def figure(state: State, scheme: str = "default") -> dict:
         {
             "type": "scatter",
             "mode": "lines",
-            "name": "T = max(T_compute, T_memory)",
+            "name": "T = max of the two",
             "x": [pt.batch for pt in bends],
             "y": y([pt.latency_s for pt in bends]),
             "line": {"color": colors["max"], "width": 4},
@@ -544,12 +565,20 @@ def figure(state: State, scheme: str = "default") -> dict:
         )
     y_top = top / scale * 1.08
     layout = {
-        "margin": {"l": 56, "r": 12, "t": 12, "b": 48},
+        "margin": {"l": 52, "r": 12, "t": 8, "b": 40},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"color": colors["text"], "size": 12},
         "showlegend": True,
-        "legend": {"orientation": "h", "x": 0, "y": -0.2, "xanchor": "left", "yanchor": "top"},
+        # Inside the plot, top left, where both lines are low: no height lost on a phone.
+        "legend": {
+            "x": 0.01,
+            "y": 0.99,
+            "xanchor": "left",
+            "yanchor": "top",
+            "bgcolor": colors["legend"],
+            "font": {"size": 11},
+        },
         "xaxis": {
             "title": {"text": "batch size B"},
             "range": [0, state.max_batch],
@@ -578,15 +607,50 @@ def figure(state: State, scheme: str = "default") -> dict:
         "annotations": [
             {
                 "x": state.batch,
-                "y": 1,
+                "y": 0,
                 "yref": "paper",
-                "text": f"B = {format_si(state.batch)}",
+                "text": f" B = {format_si(state.batch)}",
                 "showarrow": False,
                 "xanchor": "left",
-                "yanchor": "top",
+                "yanchor": "bottom",
                 "font": {"color": colors["now"]},
             }
         ],
         "hovermode": "x",
     }
     return {"data": data, "layout": layout}
+
+
+#: Material's two colour schemes: "default" (light) and "slate" (dark).
+SCHEMES: tuple[str, ...] = tuple(_THEMES)
+
+
+def snapshot(state: State, schemes: tuple[str, ...] = SCHEMES) -> dict:
+    """Everything the widget shows at ``state``, as JSON-ready data.
+
+    The page has one painter (``docs/assets/javascripts/simulator.js``): the
+    build pre-renders snapshots for first paint, and the live widget hands it
+    a fresh one after each input, so both draw exactly the same thing.
+    ``figures`` holds the chart for each of ``schemes``.
+    """
+    controls = {}
+    for c in CONTROLS:
+        value = state.value(c.key)
+        lo, hi = _bounds(c, state)
+        unit = f" {c.unit}" if c.unit else ""
+        controls[c.key] = {
+            "position": position_of(c, value, state),
+            "max": slider_steps(c, state),
+            "text": f"{format_si(value)}{unit}",
+            "entry": format_si_exact(value) if len(format_si_exact(value)) <= 8 else format_si(value, 4),
+            "range": f"{format_si(lo)} to {format_si(hi)}{unit}",
+        }
+    return {
+        "query": to_query(state),
+        "readouts": {name: [r.raw, r.text] for name, r in readouts(state).items()},
+        "controls": controls,
+        "batch": format_si(state.batch),
+        "explanation": explanation(state),
+        "params": params_line(state),
+        "figures": {scheme: figure(state, scheme) for scheme in schemes},
+    }

@@ -8,12 +8,12 @@ not part of the wheel the browser loads.
 
 from __future__ import annotations
 
-from . import explainer, macros
+from . import explainer, macros, widget
 from .assets import copy_runtime
 
 #: Modules whose ``MACROS`` (and optional ``PAGE_MACROS``, which receive ``env``
 #: first) are registered; one module per topic keeps each page's macros together.
-MACRO_MODULES = (macros, explainer)
+MACRO_MODULES = (macros, widget, explainer)
 
 
 def define_env(env) -> None:  # type: ignore[no-untyped-def]
@@ -23,5 +23,6 @@ def define_env(env) -> None:  # type: ignore[no-untyped-def]
 
 
 def on_post_build(env) -> None:  # type: ignore[no-untyped-def]
-    """Copy the vendored runtimes and the roofline wheel into the built site."""
+    """Copy the vendored runtimes and the wheel in, and pre-render the simulator's states."""
     copy_runtime(env.conf["site_dir"])
+    widget.write_prerender(env.conf["site_dir"])

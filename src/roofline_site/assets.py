@@ -28,9 +28,14 @@ _RUNTIME: tuple[tuple[str, tuple[str, ...], str], ...] = (
         "pyodide",
     ),
     ("@pyscript/core/dist", ("*.js", "*.css"), "pyscript"),
-    ("plotly.js-dist-min", ("plotly.min.js",), "plotly"),
+    # The basic bundle (scatter, bar, pie) is a quarter of the full one and has all we draw.
+    ("plotly.js-basic-dist-min", ("plotly-basic.min.js",), "plotly"),
     ("katex/dist", ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "fonts"), "katex"),
 )
+
+
+# Served under a stable name, whichever plotly bundle is vendored.
+_RENAMES = {"plotly-basic.min.js": Path("plotly.min.js")}
 
 
 class SetupMissing(RuntimeError):
@@ -82,7 +87,7 @@ def copy_runtime(site_dir: str | Path) -> None:
             if not matches:
                 raise SetupMissing(f"{source}/{pattern} is missing: run scripts/setup.sh")
             for path in matches:
-                relative = path.relative_to(source)
+                relative = _RENAMES.get(path.name, path.relative_to(source))
                 if path.is_dir():
                     shutil.copytree(path, destination / relative, dirs_exist_ok=True)
                 else:

@@ -21,7 +21,7 @@ from roofline.units import format_number, format_percent, format_si, format_si_e
 
 from . import charts
 from .assets import VENDOR
-from .macros import _relative_root, number_span
+from .macros import number_span
 
 __all__ = ["MACROS", "PAGE_MACROS", "QUANTITIES"]
 
@@ -314,6 +314,12 @@ def price_threshold(step: str) -> str:
 # --- macros that need the page ---
 
 
+def _site_root(env) -> str:  # type: ignore[no-untyped-def]
+    """``../`` once per folder between the page being rendered and the site root."""
+    url = env.page.url if env.page is not None else ""
+    return "../" * len([part for part in url.split("/") if part])
+
+
 def simulator_link(  # type: ignore[no-untyped-def]
     env,
     scenario: str,
@@ -340,7 +346,7 @@ def chart(env, name: str, caption: str) -> str:  # type: ignore[no-untyped-def]
 
     The first chart on a page also emits the plotly.js and charts.js script tags.
     """
-    root = _relative_root(env)
+    root = _site_root(env)
     count = getattr(env.page, "_roofline_charts", 0)
     if env.page is not None:
         env.page._roofline_charts = count + 1

@@ -9,14 +9,11 @@ text to :mod:`roofline.units`, and wraps it so tests can check it:
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable
 
 from roofline import model as core
 from roofline import presets, simulator
 from roofline.units import format_number, format_si
-
-from .assets import VENDOR, WHEELS, python_version, wheel_path
 
 __all__ = ["MACROS", "PAGE_MACROS", "number_span", "register"]
 
@@ -81,97 +78,6 @@ def seed_readout(name: str) -> str:
     return number_span(f"seed_{name}", value, readout.text)
 
 
-def _relative_root(env) -> str:  # type: ignore[no-untyped-def]
-    """``../`` once per folder between the current page and the site root."""
-    url = env.page.url if env.page is not None else ""
-    return "../" * url.strip("/").count("/") + ("../" if url.strip("/") else "")
-
-
-def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
-    """The simulator's HTML, pre-filled with the default state's readouts."""
-    root = _relative_root(env)
-    state = simulator.DEFAULT_STATE
-    shown = simulator.readouts(state)
-    wheel = wheel_path().name
-    config = {
-        "interpreter": f"{root}{VENDOR}/pyodide/pyodide.mjs",
-        "files": {f"{root}{WHEELS}/{wheel}": f"/lib/python{python_version()}/site-packages/*"},
-    }
-
-    def readout(name: str, tag: str = "span") -> str:
-        r = shown[name]
-        return f'<{tag} data-readout="{name}" data-value="{html.escape(r.raw)}">{html.escape(r.text)}</{tag}>'
-
-    controls = []
-    for c in simulator.CONTROLS:
-        value = state.value(c.key)
-        lo = c.minimum
-        hi = state.max_batch if c.key == "B" else c.maximum
-        unit = f" {c.unit}" if c.unit else ""
-        controls.append(
-            f'<div class="rl-sim__control">'
-            f'<label for="sim-{c.key}"><span class="rl-sim__name">{html.escape(c.label)}</span> '
-            f'<output id="sim-{c.key}-value" for="sim-{c.key}">{format_si(value)}{html.escape(unit)}</output></label>'
-            f'<input type="range" id="sim-{c.key}" data-control="{c.key}" min="0" '
-            f'max="{simulator.slider_steps(c, state)}" step="1" value="{simulator.position_of(c, value, state)}" '
-            f'aria-valuetext="{format_si(value)}{html.escape(unit)}" disabled>'
-            f'<span class="rl-sim__range" id="sim-{c.key}-range">{format_si(lo)} to {format_si(hi)}{html.escape(unit)}</span>'
-            f'<span class="rl-sim__help">{html.escape(c.help)}</span>'
-            f"</div>"
-        )
-    cards = [
-        (
-            "T_compute",
-            f"@ B = <span data-batch-label>{format_si(state.batch)}</span>",
-            readout("t_compute", "strong"),
-            "B × N_active / C",
-        ),
-        (
-            "T_memory",
-            f"@ B = <span data-batch-label>{format_si(state.batch)}</span>",
-            readout("t_memory", "strong"),
-            "weights + KV",
-        ),
-        ("Estimated latency", "", readout("latency", "strong"), "max(T_compute, T_memory)"),
-        ("Memory weight term", "", readout("t_weights", "strong"), "N_total / BW: the intercept"),
-        ("Memory KV term", "", readout("t_kv", "strong"), f"B × L × b / BW: {readout('kv_share')} of T_memory"),
-        ("Memory slope", "", readout("memory_slope", "strong"), "T_memory added per extra sequence"),
-        ("Compute / memory", "", readout("compute_memory_ratio", "strong"), "T_compute / T_memory"),
-    ]
-    card_html = "".join(
-        f'<div class="rl-sim__card"><span class="rl-sim__card-title">{title} {sub}</span>{value}'
-        f'<span class="rl-sim__card-note">{note}</span></div>'
-        for title, sub, value, note in cards
-    )
-    parts = [
-        f'<link rel="stylesheet" href="{root}{VENDOR}/pyscript/core.css">',
-        f'<script src="{root}{VENDOR}/plotly/plotly.min.js"></script>',
-        f'<script type="module" src="{root}{VENDOR}/pyscript/core.js"></script>',
-        '<div id="simulator" class="rl-sim" data-ready="false">',
-        '<p class="rl-sim__formula">T_compute = B × N_active / C, T_memory = N_total / BW + B × L × b / BW</p>',
-        '<p id="sim-status" class="rl-sim__status" role="status">Starting Python in your browser '
-        "(about a few seconds the first time); the sliders come alive when it is ready.</p>",
-        '<div id="sim-notices" class="rl-sim__notices" role="alert" hidden></div>',
-        '<div class="rl-sim__layout">',
-        f'<fieldset class="rl-sim__controls"><legend>Parameters</legend>{"".join(controls)}</fieldset>',
-        '<div class="rl-sim__results">',
-        f'<div class="rl-sim__headline"><span>Bottleneck</span> {readout("bottleneck", "strong")}'
-        f'<span class="rl-sim__sub">Crossover B* {readout("crossover")} · Estimated latency '
-        f'<span data-mirror="latency">{html.escape(shown["latency"].text)}</span></span></div>',
-        f'<div class="rl-sim__cards">{card_html}</div>',
-        "</div></div>",
-        '<div id="sim-chart" class="rl-sim__chart" role="img" '
-        'aria-label="T_compute and T_memory against batch size; the readouts above give the same numbers"></div>',
-        '<div class="rl-sim__reading"><h3>Reading the chart</h3>'
-        f'<p id="sim-explanation">{html.escape(simulator.explanation(state))}</p></div>',
-        f'<p class="rl-sim__params"><strong>Current parameters:</strong> '
-        f'<span id="sim-params">{html.escape(simulator.params_line(state))}</span></p>',
-        "</div>",
-        f'<script type="py" src="main.py" config=\'{html.escape(json.dumps(config), quote=True)}\'></script>',
-    ]
-    return "\n".join(parts)
-
-
 def _with_env(env, function: Callable[..., str]) -> Callable[..., str]:  # type: ignore[no-untyped-def]
     def bound(*args: object, **kwargs: object) -> str:
         return function(env, *args, **kwargs)
@@ -191,10 +97,8 @@ MACROS: dict[str, Callable[..., str]] = {
     "seed_readout": seed_readout,
 }
 
-#: Macros that read the page being rendered (``env.page``).
-PAGE_MACROS: dict[str, Callable[..., str]] = {
-    "simulator_widget": simulator_widget,
-}
+#: Macros that read the page being rendered (``env.page``); see widget.py.
+PAGE_MACROS: dict[str, Callable[..., str]] = {}
 
 
 def register(env, plain: dict[str, Callable[..., str]], page: dict[str, Callable[..., str]]) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,167 @@
+// The simulator's painter: the one piece of code that writes the widget.
+//
+// It holds no model. It paints "snapshots" that Python computed: first a
+// pre-rendered one from the build (simulator/prerender.json, for the default
+// state and every link the site makes), so the chart and readouts appear
+// before Pyodide boots; then live ones from docs/simulator/main.py after each
+// input. It also keeps the page honest while Python loads: inputs made early
+// are remembered for Python, numbers that do not match the URL are marked
+// stale, and a failed boot says so in words instead of spinning.
+(() => {
+  "use strict";
+  const root = document.getElementById("simulator");
+  if (!root) return;
+  const chart = document.getElementById("sim-chart");
+  const status = document.getElementById("sim-status");
+  const statusText = document.getElementById("sim-status-text");
+  const PLOT_CONFIG = { displayModeBar: false, responsive: true };
+  let current = null;
+  let live = false;
+
+  const scheme = () => document.body.getAttribute("data-md-color-scheme") || "default";
+  const byId = (id) => document.getElementById(id);
+
+  function drawChart() {
+    if (!current || !window.Plotly) return;
+    const figure = current.figures[scheme()];
+    // Live snapshots carry the current scheme only: ask Python for the other.
+    if (!figure) return api.onScheme?.();
+    window.Plotly.react(chart, figure.data, figure.layout, PLOT_CONFIG);
+    performance.mark("roofline:painted");
+  }
+
+  function paint(snap) {
+    current = snap;
+    for (const [name, [raw, text]] of Object.entries(snap.readouts)) {
+      const element = root.querySelector(`[data-readout="${name}"]`);
+      if (element) {
+        element.textContent = text;
+        element.dataset.value = raw;
+      }
+      for (const mirror of root.querySelectorAll(`[data-mirror="${name}"]`)) mirror.textContent = text;
+    }
+    for (const [key, control] of Object.entries(snap.controls)) {
+      const slider = byId(`sim-${key}`);
+      slider.max = control.max;
+      // Leave the thumb under the reader's finger where it is.
+      if (document.activeElement !== slider || !live) slider.value = control.position;
+      slider.setAttribute("aria-valuetext", control.text);
+      byId(`sim-${key}-value`).textContent = control.text;
+      byId(`sim-${key}-range`).textContent = control.range;
+      const entry = byId(`sim-${key}-entry`);
+      if (document.activeElement !== entry) {
+        entry.value = control.entry;
+        entry.removeAttribute("aria-invalid");
+      }
+    }
+    for (const label of root.querySelectorAll("[data-batch-label]")) label.textContent = snap.batch;
+    byId("sim-explanation").textContent = snap.explanation;
+    byId("sim-params").textContent = snap.params;
+    root.classList.remove("rl-sim--stale");
+    drawChart();
+  }
+
+  function showNotices(lines) {
+    const box = byId("sim-notices");
+    box.replaceChildren(
+      ...lines.map((text) => {
+        const line = document.createElement("p");
+        line.textContent = text; // never HTML: notices quote the URL
+        return line;
+      }),
+    );
+    box.hidden = lines.length === 0;
+  }
+
+  function fail(reason) {
+    if (live) return;
+    root.dataset.ready = "failed";
+    status.classList.add("rl-sim__status--failed");
+    status.querySelector("progress")?.remove();
+    statusText.textContent =
+      "The sliders need Python, which runs here as WebAssembly, and it could not start " +
+      `(${reason}). The chart and numbers shown were computed when the site was built and are exact ` +
+      "for these parameters; reload to try again, or use a browser with WebAssembly enabled.";
+    for (const input of root.querySelectorAll("input")) input.disabled = true;
+  }
+
+  // Inputs made while Python loads: remembered on the element for Python to apply.
+  root.addEventListener("input", (event) => {
+    if (!live && event.target.matches("[data-control]")) event.target.dataset.touched = "1";
+  });
+  root.addEventListener("change", (event) => {
+    if (!live && event.target.matches("[data-entry]")) event.target.dataset.touched = "1";
+  });
+
+  if (typeof WebAssembly !== "object") fail("this browser has no WebAssembly");
+  addEventListener("unhandledrejection", (event) => fail(String(event.reason?.message || event.reason).slice(0, 160)));
+  addEventListener("error", (event) => {
+    if (event.message) fail(event.message.slice(0, 160));
+  });
+  // A runtime file that fails to load: a <script>/<link> fires an error event;
+  // fetches made by Pyodide only show up in resource timing with their status.
+  const RUNTIME = /vendor\/(pyscript|pyodide)\/|\/wheels\//;
+  document.addEventListener(
+    "error",
+    (event) => {
+      const url = event.target?.src || event.target?.href || "";
+      if (RUNTIME.test(url)) fail(`could not load ${url.split("/").pop()}`);
+    },
+    true,
+  );
+  if (typeof PerformanceObserver === "function") {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if (RUNTIME.test(entry.name) && entry.responseStatus >= 400) {
+          fail(`${entry.name.split("/").pop()} answered HTTP ${entry.responseStatus}`);
+        }
+      }
+    }).observe({ type: "resource", buffered: true });
+  }
+  // Last resort, so the page never shows a spinner forever.
+  setTimeout(() => fail("it did not start within 90 seconds"), 90_000);
+
+  // plotly.js loads async: draw as soon as it is there.
+  byId("sim-plotly")?.addEventListener("load", drawChart);
+  new MutationObserver(drawChart).observe(document.body, {
+    attributes: true,
+    attributeFilter: ["data-md-color-scheme"],
+  });
+
+  const api = {
+    paint,
+    paintJSON(text, notices) {
+      showNotices(notices);
+      paint(JSON.parse(text));
+    },
+    onScheme: null,
+    showNotices,
+    fail,
+    goLive() {
+      live = true;
+      status.hidden = true;
+      root.dataset.ready = "true";
+      performance.mark("roofline:live");
+    },
+    get live() {
+      return live;
+    },
+  };
+  window.rooflineSimulator = api;
+
+  // Pre-rendered snapshots are inline (no request to wait for): paint now.
+  try {
+    const table = JSON.parse(byId("sim-prerender").textContent);
+    const query = decodeURIComponent(location.search.replace(/^\?/, "").replace(/\+/g, " "));
+    const snap = table[query];
+    if (snap) {
+      paint(snap);
+      root.dataset.prerendered = "true";
+      performance.mark("roofline:prerendered");
+    } else {
+      root.classList.add("rl-sim--stale");
+    }
+  } catch (error) {
+    root.classList.add("rl-sim--stale");
+  }
+})();

@@ -1,0 +1,341 @@
+"""Measure the simulator in headless Chromium: first paint, Python ready, slider latency, bytes.
+
+Usage: python scripts/bench_browser.py [--runs 5] [--inputs 200] [--site DIR] [--json-out FILE]
+
+Serves the built site (built into a temp dir unless --site is given) on a free
+127.0.0.1 port, with ``Cache-Control: max-age=600`` as GitHub Pages sends, and
+drives Debian's Chromium. Per run it loads, in a fresh context (cold cache):
+
+* the simulator page: time to the pre-rendered chart and readouts, time to
+  Python live (``performance`` marks set by the page), bytes transferred;
+* a bare page, served only by this script, that boots the same vendored
+  PyScript + Pyodide and nothing else: the floor for "Python ready";
+
+then reloads the simulator in the same context (warm cache), and times
+``--inputs`` slider inputs end to end, each dispatched at the start of a frame
+and timed to just after that frame is painted, for the live Python widget and
+for a pure-JavaScript update of the same chart on the same page.
+
+Every time is measured in the page with ``performance.now()`` and
+``requestAnimationFrame``; nothing sleeps. Prints a table and the JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import ClassVar
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+BARE_PATH = "/__bench__/bare.html"
+READY_TIMEOUT_MS = 120_000
+
+# The bare baseline: the same vendored PyScript and Pyodide, one line of Python.
+BARE_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>bare Pyodide</title>
+<link rel="stylesheet" href="/assets/vendor/pyscript/core.css">
+<script type="module" src="/assets/vendor/pyscript/core.js"></script></head><body>
+<script type="py" config='{config}'>
+import js
+js.performance.mark("bare:live")
+js.document.body.dataset.ready = "true"
+</script></body></html>"""
+
+# In-page measurement of N inputs: dispatch at frame start, stop after that frame's paint.
+MEASURE_JS = """async ({n, kind}) => {
+  const root = document.getElementById("simulator");
+  const chart = document.getElementById("sim-chart");
+  const slider = document.getElementById("sim-L");
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const afterPaint = () => new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve(performance.now());
+    channel.port2.postMessage(0);
+  });
+  let handler = null;
+  if (kind === "js") {
+    // Reference: the same chart, its lines recomputed in JavaScript, no Python.
+    const base = JSON.parse(JSON.stringify({data: chart.data, layout: chart.layout}));
+    const p = {nActive: 8e9, c: 80e12, nTotal: 12e9, bw: 200e9, b: 2, bMax: 2048};
+    handler = () => {
+      const L = 128 * Math.pow(1e6 / 128, Number(slider.value) / 1000);
+      const tc = (B) => B * p.nActive / p.c * 1e3, tm = (B) => (p.nTotal + B * L * p.b) / p.bw * 1e3;
+      const fig = JSON.parse(JSON.stringify(base));
+      fig.data[0].y = [0, tc(p.bMax)];
+      fig.data[1].y = [tm(0), tm(p.bMax)];
+      const cross = (p.nTotal / p.bw) / (p.nActive / p.c - L * p.b / p.bw);
+      const xs = cross > 0 && cross < p.bMax ? [0, cross, p.bMax] : [0, p.bMax];
+      fig.data[2].x = xs;
+      fig.data[2].y = xs.map((B) => Math.max(tc(B), tm(B)));
+      fig.layout.yaxis.range = [0, Math.max(tc(p.bMax), tm(p.bMax)) * 1.08];
+      Plotly.react(chart, fig.data, fig.layout, {displayModeBar: false, responsive: true});
+      root.querySelector('[data-readout="t_memory"]').textContent = tm(128).toFixed(2) + " ms";
+    };
+    slider.addEventListener("input", handler);
+    slider.addEventListener("input", (e) => e.stopImmediatePropagation(), {capture: true, once: false});
+  }
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    await frame();
+    await new Promise((resolve) => requestAnimationFrame(() => {
+      slider.value = String(150 + ((i * 37) % 700));
+      const t0 = performance.now();
+      if (kind === "js") handler(); else slider.dispatchEvent(new Event("input", {bubbles: true}));
+      afterPaint().then((t1) => { times.push(t1 - t0); resolve(); });
+    }));
+  }
+  return times;
+}"""
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+        ".whl": "application/zip",
+    }
+    bare_page = b""
+
+    def do_GET(self) -> None:
+        if self.path == BARE_PATH:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(self.bare_page)))
+            self.end_headers()
+            self.wfile.write(self.bare_page)
+            return
+        super().do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def build_site(target: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(target)], cwd=ROOT, check=True, env=env
+    )
+
+
+def bare_config(site: Path) -> str:
+    """The simulator's PyScript config, less the wheel: same runtime, same plugins."""
+    page = (site / "simulator" / "index.html").read_text()
+    start = page.index("config='") + len("config='")
+    config = json.loads(page[start : page.index("'", start)].replace("&quot;", '"').replace("&amp;", "&"))
+    config.pop("files", None)
+    config["interpreter"] = "/assets/vendor/pyodide/pyodide.mjs"
+    return json.dumps(config)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "chromium": chromium,
+        "headless": True,
+        "gpu": "none (--disable-gpu)",
+    }
+
+
+def page_bytes(responses: list) -> tuple[int, int]:
+    raw = gz = 0
+    for response in responses:
+        try:
+            body = response.body()
+        except Exception:  # a redirect or aborted response has no body to count
+            continue
+        raw += len(body)
+        gz += len(gzip.compress(body, 6))
+    return raw, gz
+
+
+def load(context, url: str, selector: str, marks: list[str]) -> tuple[dict, list]:
+    page = context.new_page()
+    responses: list = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(url)
+    page.wait_for_selector(selector, state="attached", timeout=READY_TIMEOUT_MS)
+    found = page.evaluate(
+        "names => Object.fromEntries(names.map(n => [n, (performance.getEntriesByName(n)[0] || {}).startTime ?? null]))",
+        marks,
+    )
+    return {"page": page, **found}, responses
+
+
+def run_once(browser, base: str, inputs: int) -> dict:
+    result: dict = {}
+    cold = browser.new_context(viewport={"width": 1280, "height": 900})
+    loaded, responses = load(
+        cold, base + "simulator/", '#simulator[data-ready="true"]', ["roofline:prerendered", "roofline:live"]
+    )
+    result["cold_first_paint_ms"] = loaded["roofline:prerendered"]
+    result["cold_python_ready_ms"] = loaded["roofline:live"]
+    result["cold_bytes_raw"], result["cold_bytes_gzip"] = page_bytes(responses)
+    # Warm: the same context again (HTTP cache filled).
+    loaded["page"].close()
+    warm, _ = load(
+        cold, base + "simulator/", '#simulator[data-ready="true"]', ["roofline:prerendered", "roofline:live"]
+    )
+    result["warm_first_paint_ms"] = warm["roofline:prerendered"]
+    result["warm_python_ready_ms"] = warm["roofline:live"]
+    page = warm["page"]
+    result["slider_python_ms"] = page.evaluate(MEASURE_JS, {"n": inputs, "kind": "python"})
+    result["slider_js_ms"] = page.evaluate(MEASURE_JS, {"n": inputs, "kind": "js"})
+    cold.close()
+    bare_context = browser.new_context()
+    bare, bare_responses = load(bare_context, base + BARE_PATH.lstrip("/"), 'body[data-ready="true"]', ["bare:live"])
+    result["bare_python_ready_ms"] = bare["bare:live"]
+    result["bare_bytes_raw"], result["bare_bytes_gzip"] = page_bytes(bare_responses)
+    bare_context.close()
+    return result
+
+
+def summarize(runs: list[dict]) -> dict:
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    python_inputs = [t for r in runs for t in r["slider_python_ms"]]
+    js_inputs = [t for r in runs for t in r["slider_js_ms"]]
+    summary = {
+        "cold_first_paint_ms": med("cold_first_paint_ms"),
+        "cold_python_ready_ms": med("cold_python_ready_ms"),
+        "warm_first_paint_ms": med("warm_first_paint_ms"),
+        "warm_python_ready_ms": med("warm_python_ready_ms"),
+        "bare_python_ready_ms": med("bare_python_ready_ms"),
+        "slider_python_median_ms": statistics.median(python_inputs),
+        "slider_python_p95_ms": percentile(python_inputs, 0.95),
+        "slider_js_median_ms": statistics.median(js_inputs),
+        "slider_js_p95_ms": percentile(js_inputs, 0.95),
+        "cold_bytes_raw": med("cold_bytes_raw"),
+        "cold_bytes_gzip": med("cold_bytes_gzip"),
+        "bare_bytes_raw": med("bare_bytes_raw"),
+        "bare_bytes_gzip": med("bare_bytes_gzip"),
+    }
+    summary["python_ready_ratio_to_bare"] = summary["cold_python_ready_ms"] / summary["bare_python_ready_ms"]
+    summary["slider_ratio_to_js"] = summary["slider_python_median_ms"] / summary["slider_js_median_ms"]
+    summary["extra_bytes_raw"] = summary["cold_bytes_raw"] - summary["bare_bytes_raw"]
+    summary["extra_bytes_gzip"] = summary["cold_bytes_gzip"] - summary["bare_bytes_gzip"]
+    return summary
+
+
+TARGETS = (
+    ("cold_first_paint_ms", "<=", 1000.0, "navigation → chart and readouts painted (cold)"),
+    ("python_ready_ratio_to_bare", "<=", 1.1, "Python live ÷ bare Pyodide page (cold)"),
+    ("slider_python_median_ms", "<=", 16.0, "slider → frame painted, median"),
+    ("slider_python_p95_ms", "<=", 33.0, "slider → frame painted, p95"),
+    ("slider_ratio_to_js", "<=", 1.2, "slider median ÷ pure-JS update"),
+    ("extra_bytes_raw", "<=", 1.5e6, "cold bytes beyond the bare page (raw)"),
+    ("extra_bytes_gzip", "<=", 1.5e6, "cold bytes beyond the bare page (gzip)"),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="cold+warm runs (default 5)")
+    parser.add_argument("--inputs", type=int, default=200, help="slider inputs timed per run (default 200)")
+    parser.add_argument("--site", type=Path, help="a built site to serve (default: build one into a temp dir)")
+    parser.add_argument(
+        "--json-out", type=Path, help="also write the JSON here (e.g. docs/data/benchmarks/browser.json)"
+    )
+    args = parser.parse_args()
+    if args.runs < 1 or args.inputs < 1:
+        parser.error("--runs and --inputs must be at least 1")
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as scratch:
+        site = args.site or Path(scratch) / "site"
+        if args.site is None:
+            build_site(site)
+        handler = type("Handler", (_Handler,), {"bare_page": BARE_PAGE.format(config=bare_config(site)).encode()})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                runs = [run_once(browser, base, args.inputs) for _ in range(args.runs)]
+                browser.close()
+        finally:
+            server.shutdown()
+    summary = summarize(runs)
+    report = {
+        "machine": machine(),
+        "runs": args.runs,
+        "inputs_per_run": args.inputs,
+        "summary": summary,
+        "targets": [
+            {
+                "figure": key,
+                "target": f"{op} {limit:g}",
+                "measured": summary[key],
+                "met": summary[key] <= limit,
+                "what": what,
+            }
+            for key, op, limit, what in TARGETS
+        ],
+        "raw_runs": [{k: v for k, v in r.items() if not k.startswith("slider_")} for r in runs],
+    }
+    print(f"{'figure':<48} {'measured':>12} {'target':>10}  met")
+    for target in report["targets"]:
+        print(
+            f"{target['what']:<48} {target['measured']:>12.3f} {target['target']:>10}  {'yes' if target['met'] else 'NO'}"
+        )
+    for key in (
+        "cold_python_ready_ms",
+        "bare_python_ready_ms",
+        "warm_first_paint_ms",
+        "warm_python_ready_ms",
+        "slider_js_median_ms",
+        "slider_js_p95_ms",
+        "cold_bytes_raw",
+        "bare_bytes_raw",
+        "cold_bytes_gzip",
+        "bare_bytes_gzip",
+    ):
+        print(f"{key:<48} {summary[key]:>12.1f}")
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

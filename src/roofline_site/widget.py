@@ -1,0 +1,183 @@
+"""The simulator widget's HTML, and the snapshots it paints before Python runs.
+
+The widget is drawn in three stages, each showing only true numbers:
+
+1. the HTML below, filled with the default state's readouts (enough with
+   JavaScript off);
+2. ``simulator.js`` paints the pre-rendered snapshot for the page's URL,
+   inlined in the page by :func:`write_prerender` (the default state and
+   every simulator link the site makes), chart included, while Pyodide boots;
+3. Python takes over and paints live snapshots after each input.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from roofline import simulator
+
+from .assets import VENDOR, WHEELS, python_version, wheel_path
+
+__all__ = ["MACROS", "PAGE_MACROS", "SIMULATOR_PAGE", "simulator_widget", "write_prerender"]
+
+#: The page holding the widget, relative to the site root.
+SIMULATOR_PAGE = "simulator/index.html"
+# Replaced after the build, once every page (and so every simulator link) exists.
+PRERENDER_PLACEHOLDER = "{}"
+# Everything PyScript's Pyodide fetches at boot, so the browser starts them at once.
+_PRELOADS = (
+    ("pyodide/pyodide.mjs", "modulepreload", ""),
+    ("pyodide/pyodide.asm.mjs", "modulepreload", ""),
+    ("pyodide/pyodide.asm.wasm", "preload", "fetch"),
+    ("pyodide/python_stdlib.zip", "preload", "fetch"),
+    ("pyodide/pyodide-lock.json", "preload", "fetch"),
+)
+
+
+def _relative_root(env) -> str:  # type: ignore[no-untyped-def]
+    """``../`` once per folder between the current page and the site root."""
+    url = env.page.url if env.page is not None else ""
+    depth = len([part for part in url.split("/") if part])
+    return "../" * depth
+
+
+def _control_html(c: simulator.Control, snap: dict) -> str:
+    shown = snap["controls"][c.key]
+    label = html.escape(c.label)
+    return (
+        '<div class="rl-sim__control">'
+        f'<label for="sim-{c.key}"><span class="rl-sim__name">{label}</span> '
+        f'<output id="sim-{c.key}-value" for="sim-{c.key}">{html.escape(shown["text"])}</output></label>'
+        f'<input type="range" id="sim-{c.key}" data-control="{c.key}" min="0" max="{shown["max"]}" step="1" '
+        f'value="{shown["position"]}" aria-valuetext="{html.escape(shown["text"])}" '
+        f'aria-describedby="sim-{c.key}-help sim-{c.key}-range">'
+        f'<input type="text" id="sim-{c.key}-entry" class="rl-sim__entry" data-entry="{c.key}" '
+        f'inputmode="decimal" autocomplete="off" spellcheck="false" value="{html.escape(shown["entry"])}" '
+        f'aria-label="{label} (type a number, SI suffixes allowed)" aria-describedby="sim-{c.key}-range">'
+        f'<span class="rl-sim__range" id="sim-{c.key}-range">{html.escape(shown["range"])}</span>'
+        f'<span class="rl-sim__help" id="sim-{c.key}-help">{html.escape(c.help)}</span>'
+        "</div>"
+    )
+
+
+def _readout(snap: dict, name: str, tag: str = "span") -> str:
+    raw, text = snap["readouts"][name]
+    return f'<{tag} data-readout="{name}" data-value="{html.escape(raw)}">{html.escape(text)}</{tag}>'
+
+
+def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
+    """The simulator's HTML at the default state, with its scripts."""
+    root = _relative_root(env)
+    snap = simulator.snapshot(simulator.DEFAULT_STATE, schemes=())
+    wheel = f"{root}{WHEELS}/{wheel_path().name}"
+    config = {
+        "interpreter": f"{root}{VENDOR}/pyodide/pyodide.mjs",
+        "files": {wheel: f"/lib/python{python_version()}/site-packages/*"},
+        # Our own notices replace PyScript's red error banner; the editor,
+        # terminal and game plugins are not used, so the browser never fetches them.
+        "plugins": ["!error", "!py-editor", "!py-terminal", "!py-game", "!donkey", "!deprecations-manager"],
+    }
+    batch = f"<span data-batch-label>{html.escape(snap['batch'])}</span>"
+    cards = [
+        (f"T_compute @ B = {batch}", _readout(snap, "t_compute", "strong"), "B × N_active / C"),
+        (f"T_memory @ B = {batch}", _readout(snap, "t_memory", "strong"), "weights + KV"),
+        ("Estimated latency", _readout(snap, "latency", "strong"), "max(T_compute, T_memory)"),
+        ("Memory weight term", _readout(snap, "t_weights", "strong"), "N_total / BW: the intercept"),
+        ("Memory KV term", _readout(snap, "t_kv", "strong"), f"B × L × b / BW: {_readout(snap, 'kv_share')} of it"),
+        ("Memory slope", _readout(snap, "memory_slope", "strong"), "T_memory added per extra sequence"),
+        ("Compute / memory", _readout(snap, "compute_memory_ratio", "strong"), "T_compute / T_memory"),
+    ]
+    card_html = "".join(
+        f'<div class="rl-sim__card"><span class="rl-sim__card-title">{title}</span>{value}'
+        f'<span class="rl-sim__card-note">{note}</span></div>'
+        for title, value, note in cards
+    )
+    preloads = "".join(
+        f'<link rel="{rel}" href="{root}{VENDOR}/{path}"{f" as={kind!r} crossorigin" if kind else ""}>'.replace(
+            "'", '"'
+        )
+        for path, rel, kind in _PRELOADS
+    )
+    parts = [
+        preloads,
+        # Python's runtime starts first and loads in parallel with plotly.js.
+        f'<script type="module" async src="{root}{VENDOR}/pyscript/core.js"></script>',
+        f'<script async id="sim-plotly" src="{root}{VENDOR}/plotly/plotly.min.js"></script>',
+        f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>',
+        '<div id="simulator" class="rl-sim" data-ready="false">',
+        '<p class="rl-sim__formula">T_compute = B × N_active / C, T_memory = N_total / BW + B × L × b / BW</p>',
+        '<div id="sim-status" class="rl-sim__status" role="status">'
+        '<progress class="rl-sim__progress" aria-label="Loading the Python runtime"></progress>'
+        '<span id="sim-status-text">Loading Python in your browser: the chart below is already exact, '
+        "and the sliders follow you as soon as it is ready.</span></div>",
+        '<noscript><p class="rl-sim__status">JavaScript is off, so the sliders can\'t run. The numbers '
+        "below are the default state's, computed when this site was built.</p></noscript>",
+        '<div id="sim-notices" class="rl-sim__notices" role="alert" hidden></div>',
+        '<div class="rl-sim__layout">',
+        '<fieldset class="rl-sim__controls"><legend>Parameters</legend>'
+        + "".join(_control_html(c, snap) for c in simulator.CONTROLS)
+        + "</fieldset>",
+        f'<div class="rl-sim__headline" aria-live="polite"><span>Bottleneck</span> '
+        f"{_readout(snap, 'bottleneck', 'strong')}"
+        f'<span class="rl-sim__sub">Crossover B* {_readout(snap, "crossover")} · Estimated latency '
+        f'<span data-mirror="latency">{html.escape(snap["readouts"]["latency"][1])}</span></span></div>',
+        f'<div class="rl-sim__cards">{card_html}</div>',
+        '<div id="sim-chart" class="rl-sim__chart" role="img" '
+        'aria-label="Chart of T_compute and T_memory against batch size B; the readouts give its numbers">'
+        "</div>",
+        "</div>",
+        '<div class="rl-sim__reading"><h3>Reading the chart</h3>'
+        f'<p id="sim-explanation">{html.escape(snap["explanation"])}</p></div>',
+        '<p class="rl-sim__params"><strong>Current parameters:</strong> '
+        f'<span id="sim-params">{html.escape(snap["params"])}</span></p>',
+        "</div>",
+        # The painter runs as soon as it is parsed: readouts at once, the chart when plotly.js arrives.
+        f'<script src="{root}assets/javascripts/simulator.js"></script>',
+        f'<script type="py" src="main.py" config=\'{html.escape(json.dumps(config), quote=True)}\'></script>',
+    ]
+    return "\n".join(parts)
+
+
+def _linked_queries(site_dir: Path) -> set[str]:
+    """Queries of every link to the simulator that the built pages make."""
+    queries = {""}
+    for page in site_dir.rglob("*.html"):
+        for href in re.findall(r'href="([^"]*simulator/(?:index\.html)?\?[^"]*)"', page.read_text()):
+            queries.add(unquote(html.unescape(urlsplit(href).query)))
+    return queries
+
+
+def write_prerender(site_dir: str | Path) -> int:
+    """Put the snapshots ``simulator.js`` paints first into the simulator page.
+
+    One per state the site links to, keyed by the query as written and by its
+    canonical form (``simulator.to_query``), ``""`` for the default state. A
+    link whose query needs fixing is skipped: the live widget shows its
+    notices. Inline, not a separate file, so the first paint waits for no
+    request. Returns the number of states.
+    """
+    site = Path(site_dir)
+    table: dict[str, dict] = {}
+    for query in sorted(_linked_queries(site)):
+        state, notices = simulator.parse_query(query)
+        if notices:
+            continue
+        snap = simulator.snapshot(state)
+        table[query] = table[snap["query"]] = snap
+    page = site / SIMULATOR_PAGE
+    text = page.read_text()
+    marker = f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>'
+    if text.count(marker) != 1:
+        raise RuntimeError(f"{page}: expected one pre-render placeholder, found {text.count(marker)}")
+    # "</" cannot appear inside the JSON a <script> holds.
+    payload = json.dumps(table, separators=(",", ":")).replace("</", "<\\/")
+    page.write_text(text.replace(marker, marker.replace(PRERENDER_PLACEHOLDER, payload)))
+    return len({id(snap) for snap in table.values()})
+
+
+MACROS: dict = {}
+PAGE_MACROS = {"simulator_widget": simulator_widget}
