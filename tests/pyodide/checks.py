@@ -9,7 +9,18 @@ import doctest
 import importlib
 import math
 
-MODULES = ("model", "sweep", "units", "simulator", "presets", "cli", "deployment", "simulator_real")
+MODULES = (
+    "model",
+    "sweep",
+    "units",
+    "simulator",
+    "presets",
+    "cli",
+    "deployment",
+    "simulator_real",
+    "longcontext",
+    "explainer",
+)
 
 
 def check_seed_figures():
@@ -57,6 +68,22 @@ def check_simulator_round_trip():
     assert again == state
     figure = simulator.figure(state, "slate")
     assert len(figure["data"]) >= 3
+
+
+def check_long_context():
+    from roofline import explainer, longcontext
+
+    p = explainer.scenario("deepseek-h100-cache").params
+    wall = longcontext.no_crossover_context(p)
+    assert math.isclose(wall, 37e9 / 989.45e12 * 3.35e12 / 70272, rel_tol=1e-12)
+    assert longcontext.crossover_at_context(p, wall * 1.01) is None
+    assert math.isclose(longcontext.crossover_at_context(p, wall / 2), 2 * 671 / 37 * 989.45e12 / 3.35e12, rel_tol=1e-9)
+    for s in explainer.SCENARIOS.values():
+        if s.linkable:
+            from roofline import simulator
+
+            state, notices = simulator.parse_query(simulator.to_query(s.state()))
+            assert notices == [] and state == s.state(), s.key
 
 
 def run_all():

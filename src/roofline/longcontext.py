@@ -1,0 +1,206 @@
+"""Long context in the article's model: when the KV term catches up.
+
+Section V of the article drops the KV term ``B · L · b / BW`` from T_memory;
+section VII puts it back. Everything here follows from the same two lines as
+:mod:`roofline.model` (times in seconds, ``b`` in bytes per token of context):
+
+* at a fixed batch ``B`` the KV read equals the weight read when
+  ``B · L · b = N_total``, i.e. at ``L = N_total / (B · b)``;
+* the lines stop crossing once the memory slope ``L · b / BW`` reaches the
+  compute slope ``N_active / C``, i.e. from ``L = (N_active / C) · BW / b``;
+* at the crossover itself the KV read equals the weight read at half that
+  context, ``L = N_active · BW / (2 · C · b)``, where ``B*`` is exactly twice
+  its short-context value: past it, a step run at its sweet spot moves more KV
+  than weights (KV-bound rather than weight-bound).
+
+The article folds the number of KV elements per token into ``b``. To use real
+cache sizes, unfold it: ``b`` becomes the bytes one token of context occupies
+in the cache, which :func:`kv_bytes_per_token_mla` and
+:func:`kv_bytes_per_token_gqa` compute from a model's configuration.
+
+>>> from roofline.model import Params
+>>> p = Params(batch=1, active_params=37e9, compute_ops_per_s=989.45e12, total_params=671e9,
+...            bandwidth_bytes_per_s=3.35e12, context_tokens=1, kv_bytes_per_element=70_272)
+>>> round(no_crossover_context(p))
+1783
+>>> round(balance_flip_context(p))
+891
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .model import Params, _check, compute_slope_s, crossover_batch, latency_s, memory_slope_s
+
+__all__ = [
+    "DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16",
+    "DEEPSEEK_V3_KV_BYTES_PER_TOKEN_FP8",
+    "LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16",
+    "balance_flip_context",
+    "crossover_at_context",
+    "crossover_curve",
+    "kv_bytes_per_sequence",
+    "kv_bytes_per_token_gqa",
+    "kv_bytes_per_token_mla",
+    "kv_compute_slope_ratio",
+    "kv_weight_parity_context",
+    "no_crossover_context",
+    "time_per_token_s",
+]
+
+
+def kv_bytes_per_token_mla(
+    *, layers: float, kv_lora_rank: float, rope_head_dim: float, bytes_per_element: float
+) -> float:
+    """Cache bytes per token of context with multi-head latent attention (MLA).
+
+    Each layer keeps one compressed latent of ``kv_lora_rank`` elements plus a
+    ``rope_head_dim``-element positional key: ``layers · (rank + rope) · bytes``.
+
+    Args:
+        layers: transformer layers that keep a cache.
+        kv_lora_rank: elements of the compressed KV latent per layer.
+        rope_head_dim: elements of the decoupled rotary key per layer.
+        bytes_per_element: 2 for BF16, 1 for FP8.
+
+    >>> kv_bytes_per_token_mla(layers=61, kv_lora_rank=512, rope_head_dim=64, bytes_per_element=2)
+    70272.0
+    """
+    layers = _check("layers", layers, "layers")
+    rank = _check("kv_lora_rank", kv_lora_rank, "elements")
+    rope = _check("rope_head_dim", rope_head_dim, "elements", inclusive=True)
+    size = _check("bytes_per_element", bytes_per_element, "bytes")
+    return layers * (rank + rope) * size
+
+
+def kv_bytes_per_token_gqa(*, layers: float, kv_heads: float, head_dim: float, bytes_per_element: float) -> float:
+    """Cache bytes per token of context with (grouped-query) attention.
+
+    A key and a value per KV head per layer: ``2 · layers · kv_heads · head_dim · bytes``.
+
+    >>> kv_bytes_per_token_gqa(layers=80, kv_heads=8, head_dim=128, bytes_per_element=2)
+    327680.0
+    """
+    layers = _check("layers", layers, "layers")
+    heads = _check("kv_heads", kv_heads, "heads")
+    dim = _check("head_dim", head_dim, "elements")
+    size = _check("bytes_per_element", bytes_per_element, "bytes")
+    return 2 * layers * heads * dim * size
+
+
+#: DeepSeek-V3's MLA cache at 16 bits: 61 layers, kv_lora_rank 512, rope 64
+#: (deepseek-ai/DeepSeek-V3 ``inference/configs/config_671B.json``).
+DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16 = kv_bytes_per_token_mla(
+    layers=61, kv_lora_rank=512, rope_head_dim=64, bytes_per_element=2
+)
+#: The same cache stored in FP8 (one byte per element).
+DEEPSEEK_V3_KV_BYTES_PER_TOKEN_FP8 = kv_bytes_per_token_mla(
+    layers=61, kv_lora_rank=512, rope_head_dim=64, bytes_per_element=1
+)
+
+#: Llama-3.1-70B's GQA cache at 16 bits: 80 layers, 8 KV heads of 128
+#: (meta-llama/llama-models ``models/llama3_1/``).
+LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16 = kv_bytes_per_token_gqa(layers=80, kv_heads=8, head_dim=128, bytes_per_element=2)
+
+
+def kv_bytes_per_sequence(p: Params) -> float:
+    """Bytes of KV cache one sequence holds and reads every step, ``L · b``.
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> kv_bytes_per_sequence(SEED_DEFAULTS)
+    16384.0
+    """
+    return p.context_tokens * p.kv_bytes_per_element
+
+
+def kv_weight_parity_context(p: Params, batch: float | None = None) -> float:
+    """Context where the KV read equals the weight read at a fixed batch, ``N_total / (B · b)`` tokens.
+
+    ``batch`` overrides ``p.batch``. Past this context the KV term is the
+    larger part of T_memory at that batch.
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> kv_weight_parity_context(SEED_DEFAULTS)
+    46875000.0
+    """
+    b = p.batch if batch is None else _check("batch", batch, "sequences", 1.0, inclusive=True)
+    return p.total_params / (b * p.kv_bytes_per_element)
+
+
+def no_crossover_context(p: Params) -> float:
+    """Context from which the lines never cross, ``(N_active / C) · BW / b`` tokens.
+
+    At this context the memory line climbs exactly as fast as the compute
+    line; beyond it, faster. Since the memory line starts higher (at
+    ``N_total / BW``), every batch is then memory-bound.
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> no_crossover_context(SEED_DEFAULTS)
+    10000000.0
+    """
+    return compute_slope_s(p) * p.bandwidth_bytes_per_s / p.kv_bytes_per_element
+
+
+def balance_flip_context(p: Params) -> float:
+    """Context where, at the crossover, KV read = weight read: ``N_active · BW / (2 · C · b)`` tokens.
+
+    Setting ``B* · L · b = N_total`` with ``B* = (N_total/BW) / (N_active/C − L·b/BW)``
+    gives ``L · b / BW = N_active / (2C)``: half of :func:`no_crossover_context`.
+    There ``B*`` is twice the KV-free sweet spot.
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> balance_flip_context(SEED_DEFAULTS)
+    5000000.0
+    """
+    return no_crossover_context(p) / 2
+
+
+def crossover_at_context(p: Params, context_tokens: float) -> float | None:
+    """``B*`` of ``p`` with its context replaced by ``context_tokens`` (None: no crossover).
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> round(crossover_at_context(SEED_DEFAULTS, 5e6))
+    1200
+    >>> crossover_at_context(SEED_DEFAULTS, 1e7) is None
+    True
+    """
+    return crossover_batch(p.replace(context_tokens=context_tokens))
+
+
+def crossover_curve(p: Params, contexts: Iterable[float]) -> list[tuple[float, float | None]]:
+    """``(L, B*)`` for each context in ``contexts`` (B* is None where the lines never cross).
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> [(L, round(b)) for L, b in crossover_curve(SEED_DEFAULTS, [1e6, 5e6])]
+    [(1000000.0, 667), (5000000.0, 1200)]
+    """
+    return [(float(L), crossover_at_context(p, L)) for L in contexts]
+
+
+def time_per_token_s(p: Params, batch: float | None = None) -> float:
+    """Seconds of machine time per generated token, ``max(T_compute, T_memory) / B``.
+
+    A step makes one token per sequence, so this is what a token costs in
+    accelerator time: the quantity a price per token has to cover.
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> round(time_per_token_s(SEED_DEFAULTS) * 1e3, 4)
+    0.4688
+    """
+    b = p.batch if batch is None else _check("batch", batch, "sequences", 1.0, inclusive=True)
+    return latency_s(p, b) / b
+
+
+def kv_compute_slope_ratio(p: Params) -> float:
+    """``(L · b / BW) / (N_active / C)``: KV read time per sequence over compute time per sequence.
+
+    Equal to ``L`` divided by :func:`no_crossover_context`. Below 1 the lines
+    cross; at or above 1 they never do, and even an unlimited batch leaves each
+    token costing at least this many times its arithmetic.
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> kv_compute_slope_ratio(SEED_DEFAULTS)
+    0.0008192
+    """
+    return memory_slope_s(p) / compute_slope_s(p)

@@ -1,0 +1,542 @@
+"""Build-time plotly charts for the explainer pages.
+
+Each chart is a function of the colour scheme that returns a validated
+:class:`plotly.graph_objects.Figure`. Every point on it comes from a core
+sweep (:func:`roofline.sweep.sweep`, :func:`roofline.longcontext.crossover_curve`)
+or another core function; every label is formatted by :mod:`roofline.units`.
+Nothing here re-derives an equation.
+
+:func:`chart_json` returns both colour schemes of one chart as JSON; the page
+embeds it and ``docs/assets/javascripts/charts.js`` draws the scheme the reader
+is using with the plotly.js the site serves itself.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+
+from roofline import explainer, longcontext
+from roofline import model as core
+from roofline.sweep import breakpoints, sweep
+from roofline.units import format_number, format_si, format_time, time_unit
+
+__all__ = ["CHARTS", "SCHEMES", "chart_figure", "chart_json"]
+
+#: Material's two palettes: "default" (light) and "slate" (dark).
+SCHEMES = ("default", "slate")
+
+_COLORS = {
+    "default": {
+        "compute": "#1e63d0",
+        "memory": "#d9480f",
+        "max": "#212529",
+        "text": "#343a40",
+        "muted": "#6c757d",
+        "grid": "#e1e4e8",
+        "memory_fill": "rgba(217, 72, 15, 0.10)",
+        "compute_fill": "rgba(30, 99, 208, 0.10)",
+        "balance_fill": "rgba(47, 158, 68, 0.22)",
+        "balance": "#2b8a3e",
+        "wall_fill": "rgba(217, 72, 15, 0.22)",
+        "family": ("#ffa94d", "#f76707", "#d9480f", "#a61e4d", "#5f3dc4"),
+    },
+    "slate": {
+        "compute": "#74a7ff",
+        "memory": "#ff9f5a",
+        "max": "#f1f3f5",
+        "text": "#dee2e6",
+        "muted": "#adb5bd",
+        "grid": "#3b4048",
+        "memory_fill": "rgba(255, 159, 90, 0.13)",
+        "compute_fill": "rgba(116, 167, 255, 0.13)",
+        "balance_fill": "rgba(105, 219, 124, 0.25)",
+        "balance": "#69db7c",
+        "wall_fill": "rgba(255, 159, 90, 0.28)",
+        "family": ("#ffd8a8", "#ffa94d", "#ff8787", "#f783ac", "#b197fc"),
+    },
+}
+
+#: The band the "near balance" region shades: T_compute / T_memory within 1 ± 10%.
+BALANCE_BAND_TOLERANCE = 0.10
+#: Context lengths the long-context family draws, in tokens.
+FAMILY_CONTEXTS = (256.0, 512.0, 1024.0, 1536.0)
+
+
+def _whole(value: float) -> str:
+    """A count shown to the unit, with thousands separators: ``1,536``."""
+    return format_number(value, max(len(str(round(abs(value)))), 1))
+
+
+def _colors(scheme: str) -> dict:
+    if scheme not in _COLORS:
+        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    return _COLORS[scheme]
+
+
+def _layout(scheme: str, *, x_title: str, y_title: str, x_range: list[float], y_range: list[float]) -> dict:
+    c = _colors(scheme)
+    return {
+        "template": "none",
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"color": c["text"], "size": 12},
+        "margin": {"l": 54, "r": 14, "t": 30, "b": 44},
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.16, "yanchor": "top"},
+        "xaxis": {
+            "title": {"text": x_title},
+            "range": x_range,
+            "gridcolor": c["grid"],
+            "zeroline": False,
+            "fixedrange": True,
+        },
+        "yaxis": {
+            "title": {"text": y_title},
+            "range": y_range,
+            "gridcolor": c["grid"],
+            "zeroline": False,
+            "fixedrange": True,
+        },
+        "hovermode": "closest",
+    }
+
+
+def _note(fig: go.Figure, x: float, y: float, text: str, color: str, **options: object) -> None:
+    """An annotation whose text and arrow share one colour (so it reads on both schemes)."""
+    settings: dict = {"showarrow": True, "arrowhead": 2, "arrowcolor": color, "font": {"color": color}}
+    settings.update(options)
+    fig.add_annotation(x=x, y=y, text=text, **settings)
+
+
+def _line(points_x: list[float], points_y: list[float], name: str, color: str, **line: object) -> go.Scatter:
+    return go.Scatter(x=points_x, y=points_y, mode="lines", name=name, line={"color": color, **line})
+
+
+def compute_line(scheme: str) -> go.Figure:
+    """Section II: T_compute alone, a line through the origin (a sparse and a dense model, same chip)."""
+    c = _colors(scheme)
+    moe = explainer.scenario("article-sim")
+    dense = explainer.scenario("article-sim-dense")
+    batches = [0.0, moe.max_batch]
+    top = sweep(dense.params, [dense.max_batch])[0].t_compute_s
+    unit, scale = time_unit(top)
+    fig = go.Figure()
+    for s, color, dash, label in (
+        (moe, c["compute"], "solid", f"MoE: N_active = {format_si(moe.params.active_params)}"),
+        (dense, c["muted"], "dash", f"dense: N_active = N_total = {format_si(dense.params.active_params)}"),
+    ):
+        points = sweep(s.params, batches)
+        trace = _line(
+            [pt.batch for pt in points],
+            [pt.t_compute_s / scale for pt in points],
+            f"T_compute, {label}",
+            color,
+            width=3,
+            dash=dash,
+        )
+        trace.hovertemplate = "B = %{x:,.0f}<br>T_compute = %{y:.1f} " + unit + "<extra></extra>"
+        fig.add_trace(trace)
+    fig.update_layout(
+        _layout(
+            scheme,
+            x_title="batch size B",
+            y_title=f"T_compute ({unit})",
+            x_range=[0, moe.max_batch],
+            y_range=[0, top / scale * 1.05],
+        )
+    )
+    # Labels sit in the empty corners (below the sparse line, above the dense one),
+    # placed in data coordinates so they stay inside the plot at any width.
+    at = sweep(moe.params, [moe.max_batch * 0.7])[0]
+    _note(
+        fig,
+        at.batch,
+        at.t_compute_s / scale,
+        f"slope N_active / C<br>= {format_time(core.compute_slope_s(moe.params))} per sequence",
+        c["compute"],
+        axref="x",
+        ayref="y",
+        ax=moe.max_batch * 0.97,
+        ay=at.t_compute_s / scale * 0.3,
+        xanchor="right",
+    )
+    at = sweep(dense.params, [dense.max_batch * 0.3])[0]
+    _note(
+        fig,
+        at.batch,
+        at.t_compute_s / scale,
+        f"dense: {format_time(core.compute_slope_s(dense.params))}<br>per sequence",
+        c["muted"],
+        axref="x",
+        ayref="y",
+        ax=dense.max_batch * 0.05,
+        ay=top / scale * 0.85,
+        xanchor="left",
+    )
+    return fig
+
+
+def memory_line(scheme: str) -> go.Figure:
+    """Section III: T_memory alone, intercept N_total/BW and slope L·b/BW labelled, at two contexts."""
+    c = _colors(scheme)
+    short = explainer.scenario("article-sim")
+    long = explainer.scenario("article-sim-1m")
+    batches = [0.0, short.max_batch]
+    top = sweep(long.params, [long.max_batch])[0].t_memory_s
+    unit, scale = time_unit(top)
+    fig = go.Figure()
+    for s, color, dash in ((short, c["memory"], "solid"), (long, c["family"][3], "dash")):
+        points = sweep(s.params, batches)
+        trace = _line(
+            [pt.batch for pt in points],
+            [pt.t_memory_s / scale for pt in points],
+            f"T_memory at L = {_whole(s.params.context_tokens)} tokens",
+            color,
+            width=3,
+            dash=dash,
+        )
+        trace.hovertemplate = "B = %{x:,.0f}<br>T_memory = %{y:.2f} " + unit + "<extra></extra>"
+        fig.add_trace(trace)
+    fig.update_layout(
+        _layout(
+            scheme,
+            x_title="batch size B",
+            y_title=f"T_memory ({unit})",
+            x_range=[0, short.max_batch],
+            y_range=[0, top / scale * 1.12],
+        )
+    )
+    # Labels in data coordinates (see compute_line): intercept and the flat line's
+    # slope below the lines, the steep line's slope above them.
+    y_top = top / scale * 1.12
+    intercept = core.t_weights_s(short.params)
+    _note(
+        fig,
+        0,
+        intercept / scale,
+        f"intercept N_total / BW<br>= {format_time(intercept)}",
+        c["text"],
+        axref="x",
+        ayref="y",
+        ax=short.max_batch * 0.06,
+        ay=y_top * 0.25,
+        xanchor="left",
+    )
+    for s, color, fraction, label_x, label_y, anchor in (
+        (short, c["memory"], 0.8, 0.97, 0.5, "right"),
+        (long, c["family"][3], 0.55, 0.05, 0.93, "left"),
+    ):
+        at = sweep(s.params, [s.max_batch * fraction])[0]
+        _note(
+            fig,
+            at.batch,
+            at.t_memory_s / scale,
+            f"slope L·b / BW = {format_time(core.memory_slope_s(s.params))}<br>per sequence",
+            color,
+            axref="x",
+            ayref="y",
+            ax=s.max_batch * label_x,
+            ay=y_top * label_y,
+            xanchor=anchor,
+        )
+    return fig
+
+
+def one_picture(scheme: str) -> go.Figure:
+    """Section IV: both lines, T = max, the crossover, and the three regions shaded and named."""
+    c = _colors(scheme)
+    s = explainer.scenario("article-sim")
+    p = s.params
+    ends = sweep(p, [0.0, s.max_batch])
+    bends = sweep(p, breakpoints(p, s.max_batch))
+    top = max(pt.latency_s for pt in ends)
+    unit, scale = time_unit(top)
+    crossover = core.crossover_batch(p)
+    band = explainer.near_balance_band(p, BALANCE_BAND_TOLERANCE)
+    if crossover is None or band is None or band[1] is None:
+        raise ValueError("the one-picture chart needs a scenario whose lines cross inside the axis")
+    low, high = band
+    fig = go.Figure()
+    fig.add_trace(
+        _line(
+            [pt.batch for pt in ends],
+            [pt.t_compute_s / scale for pt in ends],
+            "T_compute (through the origin)",
+            c["compute"],
+            width=2,
+            dash="dash",
+        )
+    )
+    fig.add_trace(
+        _line(
+            [pt.batch for pt in ends],
+            [pt.t_memory_s / scale for pt in ends],
+            "T_memory (starts at N_total / BW)",
+            c["memory"],
+            width=2,
+            dash="dash",
+        )
+    )
+    fig.add_trace(
+        _line(
+            [pt.batch for pt in bends],
+            [pt.latency_s / scale for pt in bends],
+            "T = max(T_compute, T_memory)",
+            c["max"],
+            width=4,
+        )
+    )
+    at = sweep(p, [crossover])[0]
+    fig.add_trace(
+        go.Scatter(
+            x=[crossover],
+            y=[at.latency_s / scale],
+            mode="markers",
+            name=f"crossover B* ≈ {format_number(crossover)}",
+            marker={"size": 12, "color": c["balance"], "symbol": "diamond", "line": {"width": 1, "color": c["max"]}},
+        )
+    )
+    fig.update_layout(
+        _layout(
+            scheme,
+            x_title="batch size B",
+            y_title=f"time per step ({unit})",
+            x_range=[0, s.max_batch],
+            y_range=[0, top / scale * 1.12],
+        )
+    )
+    regions = ((0, low, c["memory_fill"]), (low, high, c["balance_fill"]), (high, s.max_batch, c["compute_fill"]))
+    for x0, x1, fill in regions:
+        fig.add_shape(
+            type="rect", x0=x0, x1=x1, y0=0, y1=1, yref="paper", fillcolor=fill, line={"width": 0}, layer="below"
+        )
+    for x, text, color in (
+        (low / 2, "memory-bound", c["memory"]),
+        ((high + s.max_batch) / 2, "compute-bound", c["compute"]),
+    ):
+        _note(fig, x, 0.98, f"<b>{text}</b>", color, yref="paper", showarrow=False, yanchor="top")
+    _note(fig, crossover, at.latency_s / scale, "<b>balance</b>", c["balance"], ax=0, ay=-60)
+    return fig
+
+
+def overlap(scheme: str) -> go.Figure:
+    """Section VI: moving and computing as two parallel bars, case A (memory-bound) and case B (compute-bound)."""
+    c = _colors(scheme)
+    s = explainer.scenario("article-sim")
+    p = s.params
+    cases = (("A", p.batch), ("B", s.max_batch))
+    longest = max(explainer.serial_time_s(p, b) for _, b in cases)
+    unit, scale = time_unit(longest)
+    labels, move, compute, step, serial = [], [], [], [], []
+    for name, batch in cases:
+        labels.append(f"case {name}<br>B = {_whole(batch)}")
+        move.append(core.t_memory_s(p, batch) / scale)
+        compute.append(core.t_compute_s(p, batch) / scale)
+        step.append(core.latency_s(p, batch) / scale)
+        serial.append(explainer.serial_time_s(p, batch) / scale)
+    hover = "%{x:.2f} " + unit + "<extra>%{fullData.name}</extra>"
+    fig = go.Figure()
+    for values, name, color in (
+        (move, "moving bytes (T_memory)", c["memory"]),
+        (compute, "computing (T_compute)", c["compute"]),
+    ):
+        fig.add_trace(
+            go.Bar(y=labels, x=values, name=name, orientation="h", marker={"color": color}, hovertemplate=hover)
+        )
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=step,
+            mode="markers",
+            name="the step ends: max of the two",
+            marker={"symbol": "line-ns", "size": 34, "line": {"width": 4, "color": c["max"]}},
+            hovertemplate=hover,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=serial,
+            mode="markers",
+            name="if they took turns: the sum",
+            marker={"symbol": "x-thin", "size": 14, "line": {"width": 2, "color": c["muted"]}},
+            hovertemplate=hover,
+        )
+    )
+    layout = _layout(
+        scheme,
+        x_title=f"time within one step ({unit})",
+        y_title="",
+        x_range=[0, longest / scale * 1.08],
+        y_range=[-0.6, 1.6],
+    )
+    layout["yaxis"].update({"autorange": "reversed", "range": None, "gridcolor": "rgba(0,0,0,0)"})
+    layout["barmode"] = "group"
+    layout["bargap"] = 0.3
+    layout["margin"]["l"] = 74
+    fig.update_layout(layout)
+    return fig
+
+
+def long_context_family(scheme: str) -> go.Figure:
+    """Section VII: one model at several contexts; the crossover moves right, then leaves the chart."""
+    c = _colors(scheme)
+    s = explainer.scenario("deepseek-h100-cache")
+    p = s.params
+    batches = [0.0, s.max_batch]
+    longest = p.replace(context_tokens=FAMILY_CONTEXTS[-1])
+    top = max(sweep(longest, batches)[-1].t_memory_s, sweep(p, batches)[-1].t_compute_s)
+    unit, scale = time_unit(top)
+    fig = go.Figure()
+    compute = sweep(p, batches)
+    fig.add_trace(
+        _line(
+            [pt.batch for pt in compute], [pt.t_compute_s / scale for pt in compute], "T_compute", c["compute"], width=3
+        )
+    )
+    weights = core.t_weights_s(p) / scale
+    fig.add_trace(
+        _line(batches, [weights, weights], "T_memory with KV dropped (section V)", c["muted"], width=2, dash="dot")
+    )
+    marker_x, marker_y, marker_text = [], [], []
+    for color, context in zip(c["family"], FAMILY_CONTEXTS, strict=False):
+        q = p.replace(context_tokens=context)
+        points = sweep(q, batches)
+        crossover = longcontext.crossover_at_context(p, context)
+        shown = crossover is not None and crossover <= s.max_batch
+        suffix = "" if shown or crossover is None else f" (B* ≈ {format_si(crossover)}, off the chart)"
+        fig.add_trace(
+            _line(
+                [pt.batch for pt in points],
+                [pt.t_memory_s / scale for pt in points],
+                f"T_memory at L = {_whole(context)}{suffix}",
+                color,
+                width=2,
+            )
+        )
+        if shown:
+            marker_x.append(crossover)
+            marker_y.append(sweep(q, [crossover])[0].latency_s / scale)
+            marker_text.append(f"L = {_whole(context)}: B* ≈ {_whole(crossover)}")
+    sweet = core.sweet_spot_batch(p.total_params, p.active_params, p.compute_ops_per_s, p.bandwidth_bytes_per_s)
+    fig.add_trace(
+        go.Scatter(
+            x=[sweet],
+            y=[core.t_compute_s(p, sweet) / scale],
+            mode="markers",
+            name=f"sweet spot with KV dropped, ≈ {_whole(sweet)}",
+            marker={"size": 11, "symbol": "diamond-open", "color": c["muted"], "line": {"width": 2}},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=marker_x,
+            y=marker_y,
+            mode="markers",
+            name="crossovers B* with the cache",
+            text=marker_text,
+            hovertemplate="%{text}<extra></extra>",
+            marker={"size": 11, "symbol": "diamond", "color": c["balance"], "line": {"width": 1, "color": c["max"]}},
+        )
+    )
+    fig.update_layout(
+        _layout(
+            scheme,
+            x_title="batch size B",
+            y_title=f"time per step ({unit})",
+            x_range=[0, s.max_batch],
+            y_range=[0, top / scale * 1.05],
+        )
+    )
+    return fig
+
+
+def crossover_vs_context(scheme: str) -> go.Figure:
+    """Section VII: B* against L, with the flip to KV-bound and the context past which no crossover exists."""
+    c = _colors(scheme)
+    s = explainer.scenario("deepseek-h100-cache")
+    p = s.params
+    wall = longcontext.no_crossover_context(p)
+    flip = longcontext.balance_flip_context(p)
+    contexts = [1.0] + [wall * i / 100 for i in range(2, 98)]
+    curve = [(L, b) for L, b in longcontext.crossover_curve(p, contexts) if b is not None]
+    flip_batch = longcontext.crossover_at_context(p, flip)
+    if flip_batch is None:
+        raise ValueError("the flip context must have a crossover")
+    x_max = wall * 1.4
+    y_values = [b for _, b in curve]
+    ticks = [t for t in (2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5) if min(y_values) / 1.5 <= t <= max(y_values) * 1.3]
+    fig = go.Figure()
+    hover = "L = %{x:,.0f} tokens<br>B* ≈ %{y:,.0f}<extra></extra>"
+    trace = _line([L for L, _ in curve], y_values, "crossover B* at context L", c["balance"], width=3)
+    trace.hovertemplate = hover
+    fig.add_trace(trace)
+    fig.add_trace(
+        go.Scatter(
+            x=[flip],
+            y=[flip_batch],
+            mode="markers",
+            name=f"KV read = weight read at B* (L ≈ {_whole(flip)})",
+            marker={"size": 12, "symbol": "circle", "color": c["memory"], "line": {"width": 1, "color": c["max"]}},
+            hovertemplate=hover,
+        )
+    )
+    wall_line = _line(
+        [wall, wall], [ticks[0], ticks[-1]], f"no crossover past L ≈ {_whole(wall)}", c["memory"], width=2, dash="dash"
+    )
+    wall_line.hoverinfo = "skip"
+    fig.add_trace(wall_line)
+    y_range = [math.log10(min(y_values)) - 0.15, math.log10(max(y_values)) + 0.1]
+    layout = _layout(
+        scheme,
+        x_title="context length L (tokens)",
+        y_title="crossover batch B* (log scale)",
+        x_range=[0, x_max],
+        y_range=y_range,
+    )
+    layout["yaxis"].update({"type": "log", "tickvals": ticks, "ticktext": [format_si(t) for t in ticks]})
+    fig.update_layout(layout)
+    for x0, x1, fill in ((flip, wall, c["memory_fill"]), (wall, x_max, c["wall_fill"])):
+        fig.add_shape(
+            type="rect", x0=x0, x1=x1, y0=0, y1=1, yref="paper", fillcolor=fill, line={"width": 0}, layer="below"
+        )
+    for x, text in (
+        (flip / 2, "weight-bound<br>at balance"),
+        ((flip + wall) / 2, "KV-bound<br>at balance"),
+        ((wall + x_max) / 2, "no<br>crossover"),
+    ):
+        _note(fig, x, 0.98, text, c["text"], yref="paper", showarrow=False, yanchor="top")
+    return fig
+
+
+#: Chart builders by the name pages use in ``{{ chart("name") }}``.
+CHARTS: dict[str, Callable[[str], go.Figure]] = {
+    "compute-line": compute_line,
+    "memory-line": memory_line,
+    "one-picture": one_picture,
+    "overlap": overlap,
+    "long-context-family": long_context_family,
+    "crossover-vs-context": crossover_vs_context,
+}
+
+
+def chart_figure(name: str, scheme: str) -> dict:
+    """One chart in one scheme as a plain plotly figure dict (validated by plotly.py)."""
+    if name not in CHARTS:
+        raise ValueError(f"unknown chart {name!r}; choose one of: {', '.join(sorted(CHARTS))}")
+    figure = CHARTS[name](scheme)
+    return json.loads(figure.to_json())
+
+
+def chart_json(name: str) -> str:
+    """Both schemes of chart ``name`` as one JSON object ``{"default": fig, "slate": fig}``.
+
+    NaN or infinity anywhere raises (``allow_nan=False``): plotly.js would
+    silently drop such points.
+    """
+    spec = {scheme: chart_figure(name, scheme) for scheme in SCHEMES}
+    return json.dumps(spec, allow_nan=False, separators=(",", ":"))
