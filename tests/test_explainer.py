@@ -75,10 +75,9 @@ LLAMA_CACHE = explainer.scenario("llama70b-h100-cache").params
 
 def test_cache_sizes_match_the_model_configs() -> None:
     # FACTS.md, "Models": KV bytes per token at 16 bits.
-    assert longcontext.DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16 == 70_272  # 61 × (512 + 64) × 2
-    assert longcontext.DEEPSEEK_V3_KV_BYTES_PER_TOKEN_FP8 == 35_136
-    assert longcontext.LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16 == 327_680  # 2 × 80 × 8 × 128 × 2
-    assert longcontext.kv_bytes_per_token_gqa(layers=32, kv_heads=8, head_dim=128, bytes_per_element=2) == 131_072
+    assert explainer.DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16 == 70_272  # 61 × (512 + 64) × 2
+    assert explainer.DEEPSEEK_V3_KV_BYTES_PER_TOKEN_FP8 == 35_136
+    assert explainer.LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16 == 327_680  # 2 × 80 × 8 × 128 × 2
 
 
 def test_deepseek_no_crossover_context_matches_facts() -> None:
@@ -99,7 +98,7 @@ def test_article_rounding_and_sweet_spots() -> None:
 def test_chip_ratios_check_the_articles_range() -> None:
     # The article: "A100, H100, B100 all have this ratio between 200 and 400".
     # True for FP8 arithmetic on H100/H200/B200; the A100 has no FP8 units.
-    for key in ("h100-sxm", "h200-sxm", "b200"):
+    for key in ("h100-sxm", "h200", "b200"):
         chip = explainer.chip(key)
         ratio = core.hardware_ratio(chip.compute_ops_per_s("fp8"), chip.bandwidth_bytes_per_s)
         assert 200 <= ratio <= 400, key
@@ -405,7 +404,7 @@ EXPECTED: tuple[tuple[str, str, str, float, str], ...] = (
     (
         "sweet-spot/index.html",
         "the-hardwares-factor-ops-per-byte",
-        "chip_figure:h200-sxm:bandwidth:fp8",
+        "chip_figure:h200:bandwidth:fp8",
         4.8e12,
         "4.8T bytes/s",
     ),
@@ -417,7 +416,7 @@ EXPECTED: tuple[tuple[str, str, str, float, str], ...] = (
         "265 ms",
     ),
     ("two-details/index.html", "why-memory-time-is-a-sum", "sv:article-sim:t_kv", 128 * 8192 * 2 / 200e9, "10.49 µs"),
-    ("long-context/index.html", "real-cache-sizes", "kv_per_token:deepseek-v3", 61 * 576 * 2, "70,272"),
+    ("long-context/index.html", "real-cache-sizes", "kv_bytes_per_token:deepseek-v3", 61 * 576 * 2, "70,272"),
     (
         "long-context/index.html",
         "real-cache-sizes",

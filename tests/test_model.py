@@ -170,6 +170,7 @@ def test_any_input_gives_a_valid_step_or_a_value_error(changes: dict[str, float]
         step = evaluate(SEED_DEFAULTS.replace(**changes))
     except ValueError:
         return
-    for value in step.as_dict().values():
+    for name, value in step.as_dict().items():
         if isinstance(value, float):
-            assert math.isfinite(value) and value > 0
+            # A KV share can round to 0 when the KV read is below 1e-308 of the weight read.
+            assert math.isfinite(value) and (value > 0 or (name == "kv_share" and value == 0)), name

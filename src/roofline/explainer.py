@@ -15,13 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import presets
-from .longcontext import (
-    DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16,
-    DEEPSEEK_V3_KV_BYTES_PER_TOKEN_FP8,
-    LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16,
-    time_per_token_s,
-)
+from . import deployment, presets
+from .longcontext import time_per_token_s
 from .model import (
     SEED_DEFAULTS,
     Params,
@@ -40,7 +35,10 @@ __all__ = [
     "ARTICLE_ROUNDED_HARDWARE_RATIO",
     "ARTICLE_ROUNDED_SPARSITY",
     "CHIPS",
+    "DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16",
+    "DEEPSEEK_V3_KV_BYTES_PER_TOKEN_FP8",
     "LEVERS",
+    "LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16",
     "PRICE_STEPS",
     "SCENARIOS",
     "LeverEffect",
@@ -65,40 +63,18 @@ ARTICLE_ROUNDED_HARDWARE_RATIO = 300.0
 ARTICLE_ROUNDED_SPARSITY = 18.0
 
 
-# --- hardware the pages compare (presets.py holds the H100; these cite FACTS.md) ---
+# --- hardware the pages compare: the presets, cited there ---
 
-#: Chips whose C/BW the sweet-spot page lists. Dense tensor rates (no 2:4 sparsity).
-CHIPS: dict[str, presets.Hardware] = {
-    "a100-sxm": presets.Hardware(
-        key="a100-sxm",
-        name="NVIDIA A100 80GB SXM",
-        dense_bf16_flops_per_s=312e12,
-        dense_fp8_flops_per_s=None,  # no FP8 tensor cores (INT8 624 TOPS)
-        memory_bytes=80e9,
-        bandwidth_bytes_per_s=2.039e12,
-        source="NVIDIA A100 datasheet; cli99/llm-analysis gpu_configs/a100-sxm-80gb.json",
-    ),
-    "h100-sxm": presets.hardware("h100-sxm"),
-    "h200-sxm": presets.Hardware(
-        key="h200-sxm",
-        name="NVIDIA H200 SXM",
-        dense_bf16_flops_per_s=989.5e12,
-        dense_fp8_flops_per_s=1979e12,
-        memory_bytes=141e9,
-        bandwidth_bytes_per_s=4.8e12,
-        source="NVIDIA H200 datasheet (dense = half the 'with sparsity' figures)",
-    ),
-    "b200": presets.Hardware(
-        key="b200",
-        name="NVIDIA B200 (HGX)",
-        dense_bf16_flops_per_s=2250e12,
-        dense_fp8_flops_per_s=4500e12,
-        memory_bytes=180e9,
-        # DGX B200 datasheet: 64 TB/s for 8 GPUs; some sources say 7.7 TB/s per GPU.
-        bandwidth_bytes_per_s=8.0e12,
-        source="NVIDIA DGX B200 datasheet (1,440 GB and 64 TB/s across 8 GPUs)",
-    ),
-}
+#: Chips whose C/BW the sweet-spot page lists (dense tensor rates, see presets.py).
+CHIPS: dict[str, presets.Hardware] = {key: presets.hardware(key) for key in ("a100-sxm", "h100-sxm", "h200", "b200")}
+
+# Cache bytes per token of context, from each model's attention shape (deployment.py).
+_DEEPSEEK_V3 = presets.model("deepseek-v3")
+_KV_BF16 = presets.kv_precision("bf16").bytes_per_element
+_KV_FP8 = presets.kv_precision("fp8").bytes_per_element
+DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16 = deployment.kv_bytes_per_token(_DEEPSEEK_V3, 1024, _KV_BF16)
+DEEPSEEK_V3_KV_BYTES_PER_TOKEN_FP8 = deployment.kv_bytes_per_token(_DEEPSEEK_V3, 1024, _KV_FP8)
+LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16 = deployment.kv_bytes_per_token(presets.model("llama-3.1-70b"), 1024, _KV_BF16)
 
 
 def chip(key: str) -> presets.Hardware:

@@ -15,8 +15,8 @@ section VII puts it back. Everything here follows from the same two lines as
 
 The article folds the number of KV elements per token into ``b``. To use real
 cache sizes, unfold it: ``b`` becomes the bytes one token of context occupies
-in the cache, which :func:`kv_bytes_per_token_mla` and
-:func:`kv_bytes_per_token_gqa` compute from a model's configuration.
+in the cache, which :func:`roofline.deployment.kv_bytes_per_token` computes
+from a model's attention shape.
 
 >>> from roofline.model import Params
 >>> p = Params(batch=1, active_params=37e9, compute_ops_per_s=989.45e12, total_params=671e9,
@@ -34,74 +34,15 @@ from collections.abc import Iterable
 from .model import Params, _check, compute_slope_s, crossover_batch, latency_s, memory_slope_s
 
 __all__ = [
-    "DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16",
-    "DEEPSEEK_V3_KV_BYTES_PER_TOKEN_FP8",
-    "LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16",
     "balance_flip_context",
     "crossover_at_context",
     "crossover_curve",
     "kv_bytes_per_sequence",
-    "kv_bytes_per_token_gqa",
-    "kv_bytes_per_token_mla",
     "kv_compute_slope_ratio",
     "kv_weight_parity_context",
     "no_crossover_context",
     "time_per_token_s",
 ]
-
-
-def kv_bytes_per_token_mla(
-    *, layers: float, kv_lora_rank: float, rope_head_dim: float, bytes_per_element: float
-) -> float:
-    """Cache bytes per token of context with multi-head latent attention (MLA).
-
-    Each layer keeps one compressed latent of ``kv_lora_rank`` elements plus a
-    ``rope_head_dim``-element positional key: ``layers · (rank + rope) · bytes``.
-
-    Args:
-        layers: transformer layers that keep a cache.
-        kv_lora_rank: elements of the compressed KV latent per layer.
-        rope_head_dim: elements of the decoupled rotary key per layer.
-        bytes_per_element: 2 for BF16, 1 for FP8.
-
-    >>> kv_bytes_per_token_mla(layers=61, kv_lora_rank=512, rope_head_dim=64, bytes_per_element=2)
-    70272.0
-    """
-    layers = _check("layers", layers, "layers")
-    rank = _check("kv_lora_rank", kv_lora_rank, "elements")
-    rope = _check("rope_head_dim", rope_head_dim, "elements", inclusive=True)
-    size = _check("bytes_per_element", bytes_per_element, "bytes")
-    return layers * (rank + rope) * size
-
-
-def kv_bytes_per_token_gqa(*, layers: float, kv_heads: float, head_dim: float, bytes_per_element: float) -> float:
-    """Cache bytes per token of context with (grouped-query) attention.
-
-    A key and a value per KV head per layer: ``2 · layers · kv_heads · head_dim · bytes``.
-
-    >>> kv_bytes_per_token_gqa(layers=80, kv_heads=8, head_dim=128, bytes_per_element=2)
-    327680.0
-    """
-    layers = _check("layers", layers, "layers")
-    heads = _check("kv_heads", kv_heads, "heads")
-    dim = _check("head_dim", head_dim, "elements")
-    size = _check("bytes_per_element", bytes_per_element, "bytes")
-    return 2 * layers * heads * dim * size
-
-
-#: DeepSeek-V3's MLA cache at 16 bits: 61 layers, kv_lora_rank 512, rope 64
-#: (deepseek-ai/DeepSeek-V3 ``inference/configs/config_671B.json``).
-DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16 = kv_bytes_per_token_mla(
-    layers=61, kv_lora_rank=512, rope_head_dim=64, bytes_per_element=2
-)
-#: The same cache stored in FP8 (one byte per element).
-DEEPSEEK_V3_KV_BYTES_PER_TOKEN_FP8 = kv_bytes_per_token_mla(
-    layers=61, kv_lora_rank=512, rope_head_dim=64, bytes_per_element=1
-)
-
-#: Llama-3.1-70B's GQA cache at 16 bits: 80 layers, 8 KV heads of 128
-#: (meta-llama/llama-models ``models/llama3_1/``).
-LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16 = kv_bytes_per_token_gqa(layers=80, kv_heads=8, head_dim=128, bytes_per_element=2)
 
 
 def kv_bytes_per_sequence(p: Params) -> float:

@@ -355,6 +355,14 @@ def evaluate(p: Params) -> Step:
     memory = values["t_weights_s"] + values["t_kv_s"]
     if not math.isfinite(memory):
         raise ValueError(f"t_memory_s overflows a float; the inputs are of absurd size: {p}")
+    # The two ceilings can each be representable while their ratio is not
+    # (e.g. 1e154 s against 1e-155 s): no regime or share can be stated then.
+    ratio = values["t_compute_s"] / memory
+    if not math.isfinite(ratio) or ratio <= 0:
+        raise ValueError(
+            f"T_compute / T_memory = {ratio!r} is outside the range a float can hold; "
+            f"the inputs are of absurd size: {p}"
+        )
     return Step(
         params=p,
         t_compute_s=values["t_compute_s"],
@@ -364,7 +372,7 @@ def evaluate(p: Params) -> Step:
         latency_s=max(values["t_compute_s"], memory),
         kv_share=values["t_kv_s"] / memory,
         memory_slope_s=values["memory_slope_s"],
-        compute_memory_ratio=values["t_compute_s"] / memory,
+        compute_memory_ratio=ratio,
         crossover_batch=crossover_batch(p),
         regime=regime(p),
     )

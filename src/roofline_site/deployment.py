@@ -7,7 +7,7 @@ macro looks a number up in :mod:`roofline.deployment` or
 wraps it with :func:`roofline_site.macros.number_span`; no arithmetic here.
 
 Page calls look like ``{{ case("deepseek-h200x8-4k", "capacity") }}`` and
-``{{ simulator_link("deepseek-h200x8-4k") }}``.
+``{{ deployment_link("deepseek-h200x8-4k") }}``.
 """
 
 from __future__ import annotations
@@ -174,11 +174,11 @@ def attention_intensity(model: str, kv_precision: str = "bf16") -> str:
     return number_span("attention_intensity", value, format_number(value, 2))
 
 
-def chip_ratio(hardware: str, precision: str = "fp8") -> str:
+def chip_flop_per_byte(hardware: str, precision: str = "fp8") -> str:
     """A chip's dense FLOP/s per byte/s of bandwidth at ``precision``."""
     chip = presets.hardware(hardware)
     value = core.hardware_ratio(chip.flops_per_s(precision), chip.bandwidth_bytes_per_s)
-    return number_span("chip_ratio", value, format_number(value, 3))
+    return number_span("chip_flop_per_byte", value, format_number(value, 3))
 
 
 def weight_share(model: str, batch: float) -> str:
@@ -220,7 +220,7 @@ def published(figure: str) -> str:
     return number_span(f"published_{figure}", float(value), _COMPARISON[figure][1](float(value)))
 
 
-def simulator_link(env, name: str, text: str = "Open this case in the simulator") -> str:  # type: ignore[no-untyped-def]
+def deployment_link(env, name: str, text: str = "Open this case in the simulator") -> str:  # type: ignore[no-untyped-def]
     """A link that opens the simulator's realistic mode on case ``name``."""
     href = f"{_relative_root(env)}simulator/?{real.to_real_query(case_state(name))}"
     return f'<a class="rl-sim-link" data-case="{html.escape(name)}" href="{html.escape(href)}">{html.escape(text)}</a>'
@@ -233,10 +233,10 @@ MACROS: dict[str, Callable[..., str]] = {
     "coverage": coverage,
     "weight_share": weight_share,
     "attention_intensity": attention_intensity,
-    "chip_ratio": chip_ratio,
+    "chip_flop_per_byte": chip_flop_per_byte,
     "published": published,
 }
 
 PAGE_MACROS: dict[str, Callable[..., str]] = {
-    "simulator_link": simulator_link,
+    "deployment_link": deployment_link,
 }

@@ -208,15 +208,15 @@ def sweet_spot_of(scenario: str, digits: int = 4) -> str:
     return number_span(_name("sweet_spot_of", scenario), value, _count(value, digits))
 
 
-def kv_per_token(model: str) -> str:
-    """Cache bytes per token of context at 16 bits, from the model's configuration."""
+def kv_bytes_per_token(model: str) -> str:
+    """Cache bytes per token of context at 16 bits, from the model's attention shape, as a whole number."""
     values = {
-        "deepseek-v3": longcontext.DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16,
-        "llama-3.1-70b": longcontext.LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16,
+        "deepseek-v3": explainer.DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16,
+        "llama-3.1-70b": explainer.LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16,
     }
     if model not in values:
         raise ValueError(f"model must be one of {', '.join(values)}, got {model!r}")
-    return number_span(_name("kv_per_token", model), values[model], _whole(values[model]))
+    return number_span(_name("kv_bytes_per_token", model), values[model], _whole(values[model]))
 
 
 def speedup(before: str, after: str, batch: float, digits: int = 3) -> str:
@@ -379,7 +379,7 @@ MACROS: dict[str, Callable[..., str]] = {
     "article_rounded_sweet_spot": article_rounded_sweet_spot,
     "rounding_gap": rounding_gap,
     "sweet_spot_of": sweet_spot_of,
-    "kv_per_token": kv_per_token,
+    "kv_bytes_per_token": kv_bytes_per_token,
     "speedup": speedup,
     "per_token_ratio": per_token_ratio,
     "lever_table": lever_table,

@@ -102,8 +102,13 @@ PAGE_MACROS: dict[str, Callable[..., str]] = {}
 
 
 def register(env, plain: dict[str, Callable[..., str]], page: dict[str, Callable[..., str]]) -> None:  # type: ignore[no-untyped-def]
-    """Register ``plain`` macros as they are and ``page`` macros with ``env`` bound first."""
-    for name, function in plain.items():
+    """Register ``plain`` macros as they are and ``page`` macros with ``env`` bound first.
+
+    Raises:
+        ValueError: if a name is already taken: two topic modules defining the
+            same macro would otherwise silently replace one another.
+    """
+    for name, function in [*plain.items(), *((n, _with_env(env, f)) for n, f in page.items())]:
+        if name in env.macros:
+            raise ValueError(f"macro {name!r} is defined twice (by {function.__module__} and another module)")
         env.macro(function, name)
-    for name, function in page.items():
-        env.macro(_with_env(env, function), name)
