@@ -15,11 +15,13 @@ def open_simulator(page, site_url: str, query: str = "") -> None:
     page.wait_for_selector('#simulator[data-ready="true"]', timeout=READY_TIMEOUT_MS, state="attached")
 
 
-def shown_readouts(page) -> dict[str, list[str]]:
-    return page.eval_on_selector_all(
+def shown_readouts(page, names: tuple[str, ...] | None = sim.READOUT_NAMES) -> dict[str, list[str]]:
+    """``data-readout`` name -> [data-value, text]; the article's ten unless ``names`` is None (all)."""
+    shown = page.eval_on_selector_all(
         "[data-readout]",
         "els => Object.fromEntries(els.map(e => [e.dataset.readout, [e.dataset.value, e.textContent]]))",
     )
+    return shown if names is None else {name: shown[name] for name in names}
 
 
 def expected_readouts(state: sim.State) -> dict[str, list[str]]:
@@ -162,3 +164,56 @@ def test_dark_mode_rethemes_the_chart(page, site_url: str) -> None:
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_function("c => document.getElementById('sim-chart').layout.font.color !== c", arg=light)
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+
+
+# --- the realistic mode (issue: presets, memory, cost on the article's chart) ---
+
+from roofline import simulator_real as real  # noqa: E402
+
+
+def expected_real(state: real.RealState) -> dict[str, list[str]]:
+    return {name: [r.raw, r.text] for name, r in real.real_readouts(state).items()}
+
+
+def test_real_mode_link_shows_the_deployment_readouts(page, site_url: str) -> None:
+    query = "?mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32K&B=256&B_max=1024&price=2.5"
+    open_simulator(page, site_url, query)
+    state, notices = real.parse_real_query(query)
+    assert notices == []
+    shown = shown_readouts(page, None)
+    expected = expected_real(state)
+    for name in ("capacity_wall", "throughput", "cost", "crossover", "latency", "bottleneck", "t_memory"):
+        assert shown[name] == expected[name], name
+    assert float(shown["capacity_wall"][0]) > 0
+    assert page.get_attribute("#simulator", "data-mode") == "real"
+    assert page.locator("#simr-hw").input_value() == "h200"
+    assert page.eval_on_selector("#sim-econ", "el => el.querySelectorAll('.scatterlayer .trace').length") >= 2
+    page.wait_for_function("q => location.search === q", arg="?" + real.to_real_query(state))
+
+
+def test_real_mode_pickers_and_mode_switch(page, site_url: str) -> None:
+    open_simulator(page, site_url)
+    page.locator("input[name=sim-mode][value=real]").check()
+    page.wait_for_selector('#simulator[data-mode="real"]')
+    assert shown_readouts(page, None)["capacity_wall"] == expected_real(real.DEFAULT_REAL_STATE)["capacity_wall"]
+    page.locator("#simr-hw").select_option("h100-sxm")
+    state, _ = real.with_pick(real.DEFAULT_REAL_STATE, "hw", "h100-sxm")
+    page.wait_for_function(
+        "v => document.querySelector('[data-readout=capacity_wall]').dataset.value === v",
+        arg=real.real_readouts(state)["capacity_wall"].raw,
+    )
+    assert shown_readouts(page, None)["cost"] == expected_real(state)["cost"]
+    page.locator("input[name=sim-mode][value=article]").check()
+    page.wait_for_selector('#simulator[data-mode="article"]')
+    assert shown_readouts(page)["latency"] == expected_readouts(sim.DEFAULT_STATE)["latency"]
+    assert page.locator("#simr-hw").is_hidden()
+
+
+def test_a_model_that_does_not_fit_says_so(page, site_url: str) -> None:
+    query = "?mode=real&hw=h100-sxm&model=deepseek-v3&gpus=1&wprec=fp8&kvprec=fp8&L=4096&B=64&B_max=1024&price=2"
+    open_simulator(page, site_url, query)
+    state, _ = real.parse_real_query(query)
+    shown = shown_readouts(page, None)
+    assert shown["capacity_wall"] == expected_real(state)["capacity_wall"]
+    assert shown["capacity_wall"][0] == ""
+    assert "not" in shown["capacity_wall"][1]

@@ -1,8 +1,9 @@
 """The simulator page's glue: browser events in, roofline snapshots out.
 
-Every number, text and chart comes from ``roofline.simulator``; painting is
-``simulator.js``'s job (the same painter that drew the pre-rendered snapshot).
-This file only turns inputs into a new State and hands back a snapshot.
+Every number, text and chart comes from ``roofline.simulator`` (the article's
+model) or ``roofline.simulator_real`` (a real deployment); painting is
+``simulator.js``'s job, the same painter that drew the pre-rendered snapshot.
+This file only turns inputs into a new state and hands back a snapshot.
 """
 
 import json
@@ -12,6 +13,7 @@ from pyodide.ffi import create_proxy, to_js
 from pyscript import document, window
 
 from roofline import simulator as sim
+from roofline import simulator_real as real
 
 #: How long the address bar may lag behind a drag. Browsers throttle
 #: history.replaceState when it is called every frame.
@@ -23,54 +25,102 @@ def _js(value):
 
 
 class Widget:
-    """Holds the current state and paints it at most once per animation frame."""
+    """Holds both modes' states and paints the current one at most once per frame."""
 
     def __init__(self):
+        self.root = document.getElementById("simulator")
         self.painter = window.rooflineSimulator
-        self.state, notices = sim.parse_query(window.location.search)
-        self.notices = notices
+        query = window.location.search
+        self.mode = real.mode_of(query)
+        if self.mode == "real":
+            self.article = sim.DEFAULT_STATE
+            self.real, self.notices = real.parse_real_query(query)
+        else:
+            self.article, self.notices = sim.parse_query(query)
+            self.real = real.DEFAULT_REAL_STATE
         self.frame_busy = False
         self.dirty = False
         self.url_timer = None
         self.renders = 0
-        self._on_slider = create_proxy(self.on_slider)
-        self._on_entry = create_proxy(self.on_entry)
         self._on_frame = create_proxy(self.on_frame)
         self._write_url = create_proxy(self.write_url)
         # The painter asks for a re-render when the reader switches light/dark.
         self.painter.onScheme = create_proxy(lambda *_: self.schedule())
-        for control in sim.CONTROLS:
-            slider = document.getElementById(f"sim-{control.key}")
-            entry = document.getElementById(f"sim-{control.key}-entry")
-            # Apply what the reader did while Python was loading.
-            if slider.hasAttribute("data-touched"):
-                self.apply_position(control.key, float(slider.value))
-            if entry.hasAttribute("data-touched"):
-                self.apply_entry(control.key, entry)
-            slider.addEventListener("input", self._on_slider)
-            entry.addEventListener("change", self._on_entry)
+        handlers = (
+            ("input", "[data-control]", self.on_slider),
+            ("change", "[data-entry]", self.on_entry),
+            ("input", "[data-real-control]", self.on_real_slider),
+            ("change", "[data-real-entry]", self.on_real_entry),
+            ("change", "[data-pick]", self.on_pick),
+            ("change", "[data-flag]", self.on_flag),
+            ("change", "input[name='sim-mode']", self.on_mode),
+        )
+        self._proxies = []
+        # The mode first: what the reader did while Python was loading applies to it.
+        for kind, selector, handler in sorted(handlers, key=lambda h: "sim-mode" not in h[1]):
+            proxy = create_proxy(handler)
+            self._proxies.append(proxy)
+            for element in self.root.querySelectorAll(selector):
+                if element.hasAttribute("data-touched"):
+                    handler(_Event(element), schedule=False)
+                element.addEventListener(kind, proxy)
 
-    def apply_position(self, key, position):
-        value = sim.value_at(sim.control(key), position, self.state)
-        self.state = sim.with_value(self.state, key, value)
+    # --- the article's model
+    def on_slider(self, event, schedule=True):
+        key = event.target.dataset.control
+        value = sim.value_at(sim.control(key), float(event.target.value), self.article)
+        self.article = sim.with_value(self.article, key, value)
+        self.notices = []
+        self.changed(schedule)
 
-    def apply_entry(self, key, entry):
-        value, problem = sim.check_value(key, entry.value, self.state)
+    def on_entry(self, event, schedule=True):
+        key = event.target.dataset.entry
+        value, problem = sim.check_value(key, event.target.value, self.article)
+        self.article = self.typed(event.target, value, problem, lambda v: sim.with_value(self.article, key, v))
+        self.changed(schedule)
+
+    # --- a real deployment
+    def on_real_slider(self, event, schedule=True):
+        key = event.target.dataset.realControl
+        value = sim.value_at(real.real_control(key), float(event.target.value), self.real)
+        self.real = real.with_real_value(self.real, key, value)
+        self.notices = []
+        self.changed(schedule)
+
+    def on_real_entry(self, event, schedule=True):
+        key = event.target.dataset.realEntry
+        value, problem = real.check_real_value(key, event.target.value, self.real)
+        self.real = self.typed(event.target, value, problem, lambda v: real.with_real_value(self.real, key, v))
+        self.changed(schedule)
+
+    def on_pick(self, event, schedule=True):
+        self.real, self.notices = real.with_pick(self.real, event.target.dataset.pick, event.target.value)
+        self.changed(schedule)
+
+    def on_flag(self, event, schedule=True):
+        self.real = real.with_flag(self.real, event.target.dataset.flag, bool(event.target.checked))
+        self.notices = []
+        self.changed(schedule)
+
+    def on_mode(self, event, schedule=True):
+        if event.target.checked:
+            self.mode = event.target.value if event.target.value == "real" else "article"
+            self.notices = []
+            self.changed(schedule)
+
+    def typed(self, entry, value, problem, apply):
+        """Apply a typed value, or keep the state and say why not."""
+        state = self.real if self.mode == "real" else self.article
         if value is None:
             entry.setAttribute("aria-invalid", "true")
-            self.notices = [f"{problem}; keeping {sim.snapshot(self.state, ())['controls'][key]['text']}."]
-            return
+            self.notices = [f"{problem}; keeping the current value."]
+            return state
         self.notices = [f"{problem}; using the nearest allowed value."] if problem else []
-        self.state = sim.with_value(self.state, key, value)
+        return apply(value)
 
-    def on_slider(self, event):
-        self.apply_position(event.target.dataset.control, float(event.target.value))
-        self.notices = []
-        self.schedule()
-
-    def on_entry(self, event):
-        self.apply_entry(event.target.dataset.entry, event.target)
-        self.schedule()
+    def changed(self, schedule):
+        if schedule:
+            self.schedule()
 
     def schedule(self):
         """Render now unless this frame already has a render; then once at the next frame.
@@ -92,8 +142,11 @@ class Widget:
             self.schedule()
 
     def render(self):
-        scheme = document.body.getAttribute("data-md-color-scheme") or "default"
-        snap = sim.snapshot(self.state, schemes=(scheme,))
+        schemes = (document.body.getAttribute("data-md-color-scheme") or "default",)
+        if self.mode == "real":
+            snap = real.real_snapshot(self.real, schemes)
+        else:
+            snap = sim.snapshot(self.article, schemes)
         # One JSON string crosses into JavaScript faster than a converted dict tree.
         self.painter.paintJSON(json.dumps(snap, separators=(",", ":")), _js(self.notices))
         if self.url_timer is not None:
@@ -101,15 +154,22 @@ class Widget:
         self.url_timer = window.setTimeout(self._write_url, URL_DELAY_MS)
         self.renders += 1
         # Benchmarks and tests wait on this count, never on a sleep.
-        document.getElementById("simulator").dataset.renders = str(self.renders)
+        self.root.dataset.renders = str(self.renders)
         if not self.painter.live:
             self.write_url()
             self.painter.goLive()
 
     def write_url(self, *_):
         self.url_timer = None
-        url = f"{window.location.pathname}?{sim.to_query(self.state)}{window.location.hash}"
-        window.history.replaceState(None, "", url)
+        query = real.to_real_query(self.real) if self.mode == "real" else sim.to_query(self.article)
+        window.history.replaceState(None, "", f"{window.location.pathname}?{query}{window.location.hash}")
+
+
+class _Event:
+    """Stands in for the DOM event of an input made before Python was ready."""
+
+    def __init__(self, target):
+        self.target = target
 
 
 WIDGET = Widget()

@@ -22,7 +22,7 @@ from roofline import simulator_real as real
 from roofline.units import format_bytes, format_number, format_percent, format_time, format_usd
 
 from .macros import number_span
-from .widget import _relative_root
+from .widget import relative_root
 
 __all__ = ["CASES", "MACROS", "PAGE_MACROS", "case_state"]
 
@@ -222,7 +222,7 @@ def published(figure: str) -> str:
 
 def deployment_link(env, name: str, text: str = "Open this case in the simulator") -> str:  # type: ignore[no-untyped-def]
     """A link that opens the simulator's realistic mode on case ``name``."""
-    href = f"{_relative_root(env)}simulator/?{real.to_real_query(case_state(name))}"
+    href = f"{relative_root(env)}simulator/?{real.to_real_query(case_state(name))}"
     return f'<a class="rl-sim-link" data-case="{html.escape(name)}" href="{html.escape(href)}">{html.escape(text)}</a>'
 
 

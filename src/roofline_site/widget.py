@@ -18,14 +18,26 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from roofline import simulator
+from roofline import simulator, simulator_real
 
 from .assets import VENDOR, WHEELS, python_version, wheel_path
 
-__all__ = ["MACROS", "PAGE_MACROS", "SIMULATOR_PAGE", "simulator_widget", "write_prerender"]
+_PREFIX = {"article": "sim", "real": "simr"}
+
+__all__ = [
+    "LINKED_PRERENDER_FILE",
+    "MACROS",
+    "PAGE_MACROS",
+    "SIMULATOR_PAGE",
+    "relative_root",
+    "simulator_widget",
+    "write_prerender",
+]
 
 #: The page holding the widget, relative to the site root.
 SIMULATOR_PAGE = "simulator/index.html"
+#: Snapshots for the simulator links the site makes, fetched on demand.
+LINKED_PRERENDER_FILE = "simulator/prerender.json"
 # Replaced after the build, once every page (and so every simulator link) exists.
 PRERENDER_PLACEHOLDER = "{}"
 # Everything PyScript's Pyodide fetches at boot, so the browser starts them at once.
@@ -38,30 +50,111 @@ _PRELOADS = (
 )
 
 
-def _relative_root(env) -> str:  # type: ignore[no-untyped-def]
+def relative_root(env) -> str:  # type: ignore[no-untyped-def]
     """``../`` once per folder between the current page and the site root."""
     url = env.page.url if env.page is not None else ""
     depth = len([part for part in url.split("/") if part])
     return "../" * depth
 
 
-def _control_html(c: simulator.Control, snap: dict) -> str:
+def _control_html(c: simulator.Control, snap: dict, mode: str = "article") -> str:
+    """A slider with its value, a typed entry, its range and help.
+
+    Ids are ``sim-KEY`` in the article's mode and ``simr-KEY`` in the
+    realistic one (both panels are in the page; one is hidden).
+    """
     shown = snap["controls"][c.key]
     label = html.escape(c.label)
+    base = f"{_PREFIX[mode]}-{c.key}"
+    data = "control" if mode == "article" else "real-control"
+    edited = " rl-sim__control--edited" if shown.get("overridden") else ""
     return (
-        '<div class="rl-sim__control">'
-        f'<label for="sim-{c.key}"><span class="rl-sim__name">{label}</span> '
-        f'<output id="sim-{c.key}-value" for="sim-{c.key}">{html.escape(shown["text"])}</output></label>'
-        f'<input type="range" id="sim-{c.key}" data-control="{c.key}" min="0" max="{shown["max"]}" step="1" '
+        f'<div class="rl-sim__control{edited}">'
+        f'<label for="{base}"><span class="rl-sim__name">{label}</span> '
+        f'<output id="{base}-value" for="{base}">{html.escape(shown["text"])}</output></label>'
+        f'<input type="range" id="{base}" data-{data}="{c.key}" min="0" max="{shown["max"]}" step="1" '
         f'value="{shown["position"]}" aria-valuetext="{html.escape(shown["text"])}" '
-        f'aria-describedby="sim-{c.key}-help sim-{c.key}-range">'
-        f'<input type="text" id="sim-{c.key}-entry" class="rl-sim__entry" data-entry="{c.key}" '
+        f'aria-describedby="{base}-help {base}-range">'
+        f'<input type="text" id="{base}-entry" class="rl-sim__entry" data-{"entry" if mode == "article" else "real-entry"}="{c.key}" '
         f'inputmode="decimal" autocomplete="off" spellcheck="false" value="{html.escape(shown["entry"])}" '
-        f'aria-label="{label} (type a number, SI suffixes allowed)" aria-describedby="sim-{c.key}-range">'
-        f'<span class="rl-sim__range" id="sim-{c.key}-range">{html.escape(shown["range"])}</span>'
-        f'<span class="rl-sim__help" id="sim-{c.key}-help">{html.escape(c.help)}</span>'
+        f'aria-label="{label} (type a number, SI suffixes allowed)" aria-describedby="{base}-range">'
+        f'<span class="rl-sim__range" id="{base}-range">{html.escape(shown["range"])}</span>'
+        f'<span class="rl-sim__help" id="{base}-help">{html.escape(c.help)}</span>'
         "</div>"
     )
+
+
+def _real_panel_html(snap: dict) -> str:
+    """The realistic mode's pickers, switches and sliders."""
+    parts = ['<fieldset class="rl-sim__controls" data-mode-panel="real" hidden><legend>A deployment</legend>']
+    for picker in simulator_real.PICKERS:
+        chosen = snap["pickers"][picker.key]
+        options = "".join(
+            f'<option value="{html.escape(o.value)}"{" selected" if o.value == chosen else ""}>{html.escape(o.label)}</option>'
+            for o in picker.options
+        )
+        parts.append(
+            f'<div class="rl-sim__control rl-sim__picker"><label for="simr-{picker.key}">'
+            f'<span class="rl-sim__name">{html.escape(picker.label)}</span></label>'
+            f'<select id="simr-{picker.key}" data-pick="{picker.key}" aria-describedby="simr-{picker.key}-help">'
+            f"{options}</select>"
+            f'<span class="rl-sim__help" id="simr-{picker.key}-help">{html.escape(picker.help)}</span></div>'
+        )
+    for toggle in simulator_real.TOGGLES:
+        checked = " checked" if snap["toggles"][toggle.key] else ""
+        parts.append(
+            f'<div class="rl-sim__control rl-sim__toggle"><label><input type="checkbox" id="simr-{toggle.key}" '
+            f'data-flag="{toggle.key}"{checked} aria-describedby="simr-{toggle.key}-help"> '
+            f"{html.escape(toggle.label)}</label>"
+            f'<span class="rl-sim__help" id="simr-{toggle.key}-help">{html.escape(toggle.help)}</span></div>'
+        )
+    parts.extend(_control_html(c, snap, "real") for c in simulator_real.REAL_CONTROLS)
+    parts.append("</fieldset>")
+    return "".join(parts)
+
+
+#: The realistic mode's own readouts, grouped, with a reader's label each.
+_REAL_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Memory",
+        (
+            ("capacity_wall", "Largest batch that fits"),
+            ("fits", "Current B fits?"),
+            ("memory", "HBM, all GPUs"),
+            ("weights", "Weights stored"),
+            ("kv_per_token", "KV per token of context"),
+            ("kv_per_sequence", "KV per sequence"),
+            ("min_gpus", "Fewest GPUs that hold the weights"),
+        ),
+    ),
+    (
+        "Throughput and cost",
+        (
+            ("best_batch", "Best batch (crossover or wall)"),
+            ("throughput", "Tokens/s per GPU"),
+            ("throughput_total", "Tokens/s, all GPUs"),
+            ("per_user", "Tokens/s per sequence"),
+            ("cost", "$ per 1M output tokens"),
+        ),
+    ),
+    (
+        "Model effects",
+        (
+            ("coverage", "Routed experts read per step"),
+            ("weights_read", "Weight bytes read per step"),
+            ("context_kv_equals_weights", "Context where KV = weights (at B)"),
+            ("context_no_crossover", "Context past which lines never cross"),
+        ),
+    ),
+)
+
+
+def _real_readouts_html(snap: dict) -> str:
+    groups = []
+    for title, items in _REAL_GROUPS:
+        rows = "".join(f"<dt>{html.escape(label)}</dt><dd>{_readout(snap, name)}</dd>" for name, label in items)
+        groups.append(f'<div class="rl-sim__group"><h3>{html.escape(title)}</h3><dl>{rows}</dl></div>')
+    return f'<div class="rl-sim__real" data-mode-panel="real" hidden>{"".join(groups)}</div>'
 
 
 def _readout(snap: dict, name: str, tag: str = "span") -> str:
@@ -71,8 +164,9 @@ def _readout(snap: dict, name: str, tag: str = "span") -> str:
 
 def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
     """The simulator's HTML at the default state, with its scripts."""
-    root = _relative_root(env)
+    root = relative_root(env)
     snap = simulator.snapshot(simulator.DEFAULT_STATE, schemes=())
+    real_snap = simulator_real.real_snapshot(simulator_real.DEFAULT_REAL_STATE, schemes=())
     wheel = f"{root}{WHEELS}/{wheel_path().name}"
     config = {
         "interpreter": f"{root}{VENDOR}/pyodide/pyodide.mjs",
@@ -108,7 +202,8 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<script type="module" async src="{root}{VENDOR}/pyscript/core.js"></script>',
         f'<script async id="sim-plotly" src="{root}{VENDOR}/plotly/plotly.min.js"></script>',
         f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>',
-        '<div id="simulator" class="rl-sim" data-ready="false">',
+        f'<div id="simulator" class="rl-sim" data-ready="false" data-mode="article" '
+        f'data-linked-prerender="{root}{LINKED_PRERENDER_FILE}">',
         '<p class="rl-sim__formula">T_compute = B × N_active / C, T_memory = N_total / BW + B × L × b / BW</p>',
         '<div id="sim-status" class="rl-sim__status" role="status">'
         '<progress class="rl-sim__progress" aria-label="Loading the Python runtime"></progress>'
@@ -117,10 +212,15 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         '<noscript><p class="rl-sim__status">JavaScript is off, so the sliders can\'t run. The numbers '
         "below are the default state's, computed when this site was built.</p></noscript>",
         '<div id="sim-notices" class="rl-sim__notices" role="alert" hidden></div>',
+        '<fieldset class="rl-sim__mode"><legend>Model</legend>'
+        '<label><input type="radio" name="sim-mode" value="article" checked> The article\'s model</label>'
+        '<label><input type="radio" name="sim-mode" value="real"> A real deployment '
+        "(presets, precision, memory, cost)</label></fieldset>",
         '<div class="rl-sim__layout">',
-        '<fieldset class="rl-sim__controls"><legend>Parameters</legend>'
+        '<fieldset class="rl-sim__controls" data-mode-panel="article"><legend>Parameters</legend>'
         + "".join(_control_html(c, snap) for c in simulator.CONTROLS)
         + "</fieldset>",
+        _real_panel_html(real_snap),
         f'<div class="rl-sim__headline" aria-live="polite"><span>Bottleneck</span> '
         f"{_readout(snap, 'bottleneck', 'strong')}"
         f'<span class="rl-sim__sub">Crossover B* {_readout(snap, "crossover")} · Estimated latency '
@@ -128,6 +228,10 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<div class="rl-sim__cards">{card_html}</div>',
         '<div id="sim-chart" class="rl-sim__chart" role="img" '
         'aria-label="Chart of T_compute and T_memory against batch size B; the readouts give its numbers">'
+        "</div>",
+        _real_readouts_html(real_snap),
+        '<div id="sim-econ" class="rl-sim__chart rl-sim__econ" data-mode-panel="real" hidden role="img" '
+        'aria-label="Chart of tokens per second per GPU and dollars per million tokens against batch size B">'
         "</div>",
         "</div>",
         '<div class="rl-sim__reading"><h3>Reading the chart</h3>'
@@ -152,31 +256,38 @@ def _linked_queries(site_dir: Path) -> set[str]:
 
 
 def write_prerender(site_dir: str | Path) -> int:
-    """Put the snapshots ``simulator.js`` paints first into the simulator page.
+    """Put the snapshots ``simulator.js`` paints first where it finds them at once.
 
     One per state the site links to, keyed by the query as written and by its
-    canonical form (``simulator.to_query``), ``""`` for the default state. A
-    link whose query needs fixing is skipped: the live widget shows its
-    notices. Inline, not a separate file, so the first paint waits for no
-    request. Returns the number of states.
+    canonical form. The default state's is inlined in the simulator page, so
+    the common first paint waits for no request; the others (linked from the
+    explainer and deployment pages) go to :data:`LINKED_PRERENDER_FILE`,
+    fetched only when the URL carries a query. A link whose query needs
+    fixing is skipped: the live widget shows its notices. Returns the number
+    of states.
     """
     site = Path(site_dir)
-    table: dict[str, dict] = {}
+    linked: dict[str, dict] = {}
     for query in sorted(_linked_queries(site)):
-        state, notices = simulator.parse_query(query)
-        if notices:
-            continue
-        snap = simulator.snapshot(state)
-        table[query] = table[snap["query"]] = snap
+        if simulator_real.mode_of(query) == "real":
+            real_state, notices = simulator_real.parse_real_query(query)
+            snap = None if notices else simulator_real.real_snapshot(real_state)
+        else:
+            state, notices = simulator.parse_query(query)
+            snap = None if notices else simulator.snapshot(state)
+        if snap is not None:
+            linked[query] = linked[snap["query"]] = snap
+    default = simulator.snapshot(simulator.DEFAULT_STATE)
     page = site / SIMULATOR_PAGE
     text = page.read_text()
     marker = f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>'
     if text.count(marker) != 1:
         raise RuntimeError(f"{page}: expected one pre-render placeholder, found {text.count(marker)}")
     # "</" cannot appear inside the JSON a <script> holds.
-    payload = json.dumps(table, separators=(",", ":")).replace("</", "<\\/")
+    payload = json.dumps({"": default, default["query"]: default}, separators=(",", ":")).replace("</", "<\\/")
     page.write_text(text.replace(marker, marker.replace(PRERENDER_PLACEHOLDER, payload)))
-    return len({id(snap) for snap in table.values()})
+    (site / LINKED_PRERENDER_FILE).write_text(json.dumps(linked, separators=(",", ":")))
+    return len({id(snap) for snap in linked.values()}) + 1
 
 
 MACROS: dict = {}

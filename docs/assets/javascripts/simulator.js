@@ -1,8 +1,8 @@
 // The simulator's painter: the one piece of code that writes the widget.
 //
 // It holds no model. It paints "snapshots" that Python computed: first a
-// pre-rendered one from the build (simulator/prerender.json, for the default
-// state and every link the site makes), so the chart and readouts appear
+// pre-rendered one from the build (the default state inlined in the page,
+// every link the site makes in simulator/prerender.json), so the chart and readouts appear
 // before Pyodide boots; then live ones from docs/simulator/main.py after each
 // input. It also keeps the page honest while Python loads: inputs made early
 // are remembered for Python, numbers that do not match the URL are marked
@@ -12,14 +12,22 @@
   const root = document.getElementById("simulator");
   if (!root) return;
   const chart = document.getElementById("sim-chart");
+  const econ = document.getElementById("sim-econ");
   const status = document.getElementById("sim-status");
   const statusText = document.getElementById("sim-status-text");
   const PLOT_CONFIG = { displayModeBar: false, responsive: true };
+  const PREFIX = { article: "sim", real: "simr" };
   let current = null;
   let live = false;
 
   const scheme = () => document.body.getAttribute("data-md-color-scheme") || "default";
   const byId = (id) => document.getElementById(id);
+
+  function setMode(mode) {
+    root.dataset.mode = mode;
+    for (const panel of root.querySelectorAll("[data-mode-panel]")) panel.hidden = panel.dataset.modePanel !== mode;
+    for (const radio of root.querySelectorAll('input[name="sim-mode"]')) radio.checked = radio.value === mode;
+  }
 
   function drawChart() {
     if (!current || !window.Plotly) return;
@@ -27,11 +35,15 @@
     // Live snapshots carry the current scheme only: ask Python for the other.
     if (!figure) return api.onScheme?.();
     window.Plotly.react(chart, figure.data, figure.layout, PLOT_CONFIG);
+    const economics = current.economics?.[scheme()];
+    if (economics) window.Plotly.react(econ, economics.data, economics.layout, PLOT_CONFIG);
     performance.mark("roofline:painted");
   }
 
   function paint(snap) {
     current = snap;
+    const mode = snap.mode || "article";
+    if (root.dataset.mode !== mode) setMode(mode);
     for (const [name, [raw, text]] of Object.entries(snap.readouts)) {
       const element = root.querySelector(`[data-readout="${name}"]`);
       if (element) {
@@ -41,19 +53,23 @@
       for (const mirror of root.querySelectorAll(`[data-mirror="${name}"]`)) mirror.textContent = text;
     }
     for (const [key, control] of Object.entries(snap.controls)) {
-      const slider = byId(`sim-${key}`);
+      const base = `${PREFIX[mode]}-${key}`;
+      const slider = byId(base);
       slider.max = control.max;
       // Leave the thumb under the reader's finger where it is.
       if (document.activeElement !== slider || !live) slider.value = control.position;
       slider.setAttribute("aria-valuetext", control.text);
-      byId(`sim-${key}-value`).textContent = control.text;
-      byId(`sim-${key}-range`).textContent = control.range;
-      const entry = byId(`sim-${key}-entry`);
+      slider.closest(".rl-sim__control").classList.toggle("rl-sim__control--edited", Boolean(control.overridden));
+      byId(`${base}-value`).textContent = control.text;
+      byId(`${base}-range`).textContent = control.range;
+      const entry = byId(`${base}-entry`);
       if (document.activeElement !== entry) {
         entry.value = control.entry;
         entry.removeAttribute("aria-invalid");
       }
     }
+    for (const [key, value] of Object.entries(snap.pickers || {})) byId(`simr-${key}`).value = value;
+    for (const [key, on] of Object.entries(snap.toggles || {})) byId(`simr-${key}`).checked = on;
     for (const label of root.querySelectorAll("[data-batch-label]")) label.textContent = snap.batch;
     byId("sim-explanation").textContent = snap.explanation;
     byId("sim-params").textContent = snap.params;
@@ -82,15 +98,22 @@
       "The sliders need Python, which runs here as WebAssembly, and it could not start " +
       `(${reason}). The chart and numbers shown were computed when the site was built and are exact ` +
       "for these parameters; reload to try again, or use a browser with WebAssembly enabled.";
-    for (const input of root.querySelectorAll("input")) input.disabled = true;
+    for (const input of root.querySelectorAll("input, select")) input.disabled = true;
   }
 
   // Inputs made while Python loads: remembered on the element for Python to apply.
+  const EARLY = "[data-control], [data-real-control], [data-pick], [data-flag], input[name='sim-mode']";
   root.addEventListener("input", (event) => {
-    if (!live && event.target.matches("[data-control]")) event.target.dataset.touched = "1";
+    if (!live && event.target.matches(EARLY)) event.target.dataset.touched = "1";
   });
   root.addEventListener("change", (event) => {
-    if (!live && event.target.matches("[data-entry]")) event.target.dataset.touched = "1";
+    if (live) return;
+    if (event.target.matches("[data-entry], [data-real-entry], " + EARLY)) event.target.dataset.touched = "1";
+    // Switching mode before Python is ready shows that mode's panel at once (marked stale).
+    if (event.target.name === "sim-mode") {
+      setMode(event.target.value);
+      root.classList.add("rl-sim--stale");
+    }
   });
 
   if (typeof WebAssembly !== "object") fail("this browser has no WebAssembly");
@@ -149,11 +172,8 @@
   };
   window.rooflineSimulator = api;
 
-  // Pre-rendered snapshots are inline (no request to wait for): paint now.
-  try {
-    const table = JSON.parse(byId("sim-prerender").textContent);
-    const query = decodeURIComponent(location.search.replace(/^\?/, "").replace(/\+/g, " "));
-    const snap = table[query];
+  function prerendered(snap) {
+    if (live) return;
     if (snap) {
       paint(snap);
       root.dataset.prerendered = "true";
@@ -161,7 +181,23 @@
     } else {
       root.classList.add("rl-sim--stale");
     }
+  }
+
+  // Pre-rendered snapshots: the default state's is inline (no request to
+  // wait for); those of the links the site makes come in one fetch.
+  const query = decodeURIComponent(location.search.replace(/^\?/, "").replace(/\+/g, " "));
+  if (new URLSearchParams(location.search).get("mode") === "real") setMode("real");
+  try {
+    const inline = JSON.parse(byId("sim-prerender").textContent)[query];
+    if (inline) {
+      prerendered(inline);
+    } else {
+      fetch(root.dataset.linkedPrerender)
+        .then((response) => (response.ok ? response.json() : {}))
+        .then((table) => prerendered(table[query]))
+        .catch(() => prerendered(null));
+    }
   } catch (error) {
-    root.classList.add("rl-sim--stale");
+    prerendered(null);
   }
 })();
