@@ -16,7 +16,7 @@ tests call them directly.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from urllib.parse import parse_qsl, urlencode
 
@@ -36,10 +36,13 @@ __all__ = [
     "CONTROLS",
     "DEFAULT_STATE",
     "READOUT_NAMES",
+    "REGIME_TEXT",
     "SCHEMES",
+    "THEMES",
     "Control",
     "Readout",
     "State",
+    "check_control_value",
     "check_value",
     "control",
     "explanation",
@@ -343,18 +346,33 @@ def check_value(key: str, raw: str, state: State = DEFAULT_STATE) -> tuple[float
     (8.0, 'b=20 is above the range 1 B to 8 B')
     """
     c = control(key)
+    return check_control_value(c, raw, *_bounds(c, state))
+
+
+def check_control_value(
+    c: Control, raw: str, low: float, high: float, describe: Callable[[Control, float], str] | None = None
+) -> tuple[float | None, str]:
+    """:func:`check_value` for any control with the range ``low`` to ``high``.
+
+    ``describe`` formats a bound for the message (default: SI with the unit).
+    The realistic mode's sliders use it with their own ranges.
+
+    >>> check_control_value(control("L"), "2M", 128, 1e6)
+    (1000000.0, 'L=2M is above the range 128 tok to 1M tok')
+    """
+    describe = describe or _describe
     shown = _shorten(raw)
     try:
         value = parse_si(raw)
     except ValueError:
-        return None, f"{key}={shown!r} is not a finite number"
+        return None, f"{c.key}={shown!r} is not a finite number"
     if value <= 0:
-        return None, f"{key}={shown} is not allowed ({key} must be > 0)"
-    lo, hi = _bounds(c, state)
-    if lo <= value <= hi:
+        return None, f"{c.key}={shown} is not allowed ({c.key} must be > 0)"
+    if low <= value <= high:
         return value, ""
-    side = "below" if value < lo else "above"
-    return float(min(max(value, lo), hi)), f"{key}={shown} is {side} the range {_describe(c, lo)} to {_describe(c, hi)}"
+    side = "below" if value < low else "above"
+    clamped = float(min(max(value, low), high))
+    return clamped, f"{c.key}={shown} is {side} the range {describe(c, low)} to {describe(c, high)}"
 
 
 def _shorten(text: str, limit: int = 24) -> str:
@@ -400,7 +418,7 @@ READOUT_NAMES: tuple[str, ...] = (
     "compute_memory_ratio",
 )
 
-_REGIME_TEXT = {
+REGIME_TEXT = {
     Regime.MEMORY_BOUND: "Memory-bound",
     Regime.COMPUTE_BOUND: "Compute-bound",
     Regime.BALANCED: "Balanced",
@@ -420,7 +438,7 @@ def readouts(state: State) -> dict[str, Readout]:
     """Every readout of the widget at ``state``, keyed as in :data:`READOUT_NAMES`."""
     step = evaluate(state.params)
     return {
-        "bottleneck": Readout(value=step.regime.value, text=_REGIME_TEXT[step.regime]),
+        "bottleneck": Readout(value=step.regime.value, text=REGIME_TEXT[step.regime]),
         "crossover": Readout(value=step.crossover_batch, text=crossover_text(step.crossover_batch)),
         "latency": Readout(value=step.latency_s, text=format_time(step.latency_s)),
         "t_compute": Readout(value=step.t_compute_s, text=format_time(step.t_compute_s)),
@@ -485,7 +503,7 @@ def explanation(state: State) -> str:
 
 
 # Chart colours per Material scheme ("default" is light, "slate" dark).
-_THEMES = {
+THEMES = {
     "default": {
         "compute": "#1e63d0",
         "memory": "#d9480f",
@@ -513,7 +531,7 @@ def figure(state: State, scheme: str = "default") -> dict:
     Lines are straight, so each trace holds only its ends and the crossover.
     Axes are fixed (no autorange) so updates redraw without relayout.
     """
-    colors = _THEMES.get(scheme, _THEMES["default"])
+    colors = THEMES.get(scheme, THEMES["default"])
     p = state.params
     step = evaluate(p)
     ends = sweep(p, [0.0, state.max_batch])
@@ -622,7 +640,7 @@ def figure(state: State, scheme: str = "default") -> dict:
 
 
 #: Material's two colour schemes: "default" (light) and "slate" (dark).
-SCHEMES: tuple[str, ...] = tuple(_THEMES)
+SCHEMES: tuple[str, ...] = tuple(THEMES)
 
 
 def snapshot(state: State, schemes: tuple[str, ...] = SCHEMES) -> dict:

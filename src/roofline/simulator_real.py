@@ -50,8 +50,17 @@ from urllib.parse import parse_qsl, urlencode
 from . import deployment as dep
 from .model import latency_s, t_compute_s, t_memory_s
 from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
-from .simulator import _REGIME_TEXT as REGIME_TEXT
-from .simulator import _THEMES, SCHEMES, Control, Readout, crossover_text, position_of, slider_steps
+from .simulator import (
+    REGIME_TEXT,
+    SCHEMES,
+    THEMES,
+    Control,
+    Readout,
+    check_control_value,
+    crossover_text,
+    position_of,
+    slider_steps,
+)
 from .units import (
     format_bytes,
     format_percent,
@@ -60,7 +69,6 @@ from .units import (
     format_si_exact,
     format_time,
     format_usd,
-    parse_si,
     time_unit,
 )
 
@@ -645,18 +653,7 @@ def check_real_value(key: str, raw: str, state: RealState = DEFAULT_REAL_STATE) 
     (1024.0, 'B=5000 is above the range 1 to 1.02K')
     """
     c = real_control(key)
-    shown = _shorten(raw)
-    try:
-        value = parse_si(raw)
-    except ValueError:
-        return None, f"{key}={shown!r} is not a finite number"
-    if value <= 0:
-        return None, f"{key}={shown} is not allowed ({key} must be > 0)"
-    lo, hi = _bounds(c, state)
-    if lo <= value <= hi:
-        return value, ""
-    side = "below" if value < lo else "above"
-    return float(min(max(value, lo), hi)), f"{key}={shown} is {side} the range {_describe(c, lo)} to {_describe(c, hi)}"
+    return check_control_value(c, raw, *_bounds(c, state), describe=_describe)
 
 
 def to_real_query(state: RealState) -> str:
@@ -866,7 +863,7 @@ def real_explanation(state: RealState) -> str:
 
 
 def _colors(scheme: str) -> dict[str, str]:
-    base = _THEMES.get(scheme, _THEMES["default"])
+    base = THEMES.get(scheme, THEMES["default"])
     extra = {
         "default": {"wall": "#c92a2a", "shade": "rgba(134, 142, 150, 0.18)", "cost": "#2b8a3e"},
         "slate": {"wall": "#ff8787", "shade": "rgba(173, 181, 189, 0.16)", "cost": "#8ce99a"},
