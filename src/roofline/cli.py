@@ -4,8 +4,8 @@ Usage:
     roofline [--batch 128] [--n-active 8G] [--compute 80T] [--n-total 12G]
              [--bandwidth 200G] [--context 8192] [--kv-bytes 2] [--max-batch 2048] [--json]
 
-Numbers take decimal SI suffixes (K M G T P E). Bad input prints one line on
-stderr and exits with status 2.
+Numbers take decimal SI suffixes (K M G T P E). Bad input (including an
+option given twice) prints one line on stderr and exits with status 2.
 """
 
 from __future__ import annotations
@@ -41,6 +41,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"roofline: error: {message}\n")
 
 
+class _Once(argparse.Action):
+    """Store an option's value, refusing the option a second time: with two
+    values for one quantity it is unclear which the user meant."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        given = namespace.__dict__.setdefault("_given", set())
+        if self.dest in given:
+            raise argparse.ArgumentError(self, "given more than once; give each option once")
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 def _quantity(text: str) -> float:
     try:
         return parse_si(text)
@@ -57,7 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     for flag, key, what in _OPTIONS:
         default = DEFAULT_STATE.value(key)
         parser.add_argument(
-            flag, type=_quantity, default=default, metavar="N", help=f"{what} (default {format_si(default)})"
+            flag,
+            type=_quantity,
+            action=_Once,
+            default=default,
+            metavar="N",
+            help=f"{what} (default {format_si(default)})",
         )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parser.add_argument("--version", action="version", version=f"roofline {__version__}")
