@@ -13,7 +13,9 @@ It reads pages the two ways a reader reaches them:
 * **clicks**: start at the home page again, switch to the dark scheme with
   Material's toggle, then click every distinct internal link target (a page,
   or a page and a fragment) once, coming back with the browser's Back button;
-  then click into the simulator, out of it and into it again.
+  then click into the simulator, out of it and into it again;
+* **on a phone**: every page again at 390 px wide, the navigation drawer
+  opened (Material's phone layout loads icons the desktop one does not).
 
 Nothing waits for the ``load`` event after a click: arrival means the
 address and title of the target page are in place and its content settled
@@ -22,7 +24,8 @@ same with Material's ``navigation.instant``, where a click swaps the page
 body without loading a document.
 
 Pyodide takes seconds to boot, so the simulator is reached a bounded number
-of times (:data:`MAX_SIMULATOR_ARRIVALS` by click, plus one direct load).
+of times (:data:`MAX_SIMULATOR_ARRIVALS` by click, plus a direct load at
+each width).
 
 axe-core comes from ``node_modules`` (npm ``axe-core``, pinned) and is
 evaluated in the page through the DevTools protocol, which is not a network
@@ -47,6 +50,8 @@ SIMULATOR_ROOT = "#simulator"
 #: Click arrivals at the simulator page (each boots Pyodide again without
 #: instant navigation): in, out and in again, plus links that only it has.
 MAX_SIMULATOR_ARRIVALS = 3
+#: A phone held upright (the issue's 390 px).
+PHONE_VIEWPORT = {"width": 390, "height": 844}
 #: How long a page may take to typeset its formulas and draw its charts.
 SETTLE_TIMEOUT_MS = 20_000
 #: axe-core impacts that fail the build.
@@ -180,6 +185,7 @@ class Tally:
     clicks: int = 0
     keyboard_follows: int = 0
     back_navigations: int = 0
+    phone_loads: int = 0
     click_documents: int = 0  # documents loaded during the click walk (0 extra with instant navigation)
     simulator_arrivals: int = 0
     simulator_ready: int = 0
@@ -218,7 +224,7 @@ class Tally:
         return [
             f"pages: {len(self.pages)} ({', '.join(sorted(self.pages))}); direct loads {self.direct_loads}, "
             f"clicks {self.clicks} (+{self.keyboard_follows} by keyboard), back {self.back_navigations}; "
-            f"documents loaded during the clicks: {self.click_documents}",
+            f"documents loaded during the clicks: {self.click_documents}; at 390 px: {self.phone_loads}",
             f"simulator: {self.simulator_arrivals} arrivals, ready {self.simulator_ready} times",
             f"requests: {self.requests}, responses: {self.responses}",
             f"requests to other hosts: {len(self.foreign_requests)}",
@@ -250,7 +256,7 @@ class Crawl:
 
     # -- plumbing ---------------------------------------------------------
     def _context(self, **options: object) -> object:
-        context = self.browser.new_context(viewport=self.viewport, **options)
+        context = self.browser.new_context(**{"viewport": self.viewport, **options})
         t = self.tally
         context.expose_function("rooflineCspViolation", lambda text: t.csp_violations.append(str(text)))
         context.add_init_script(_CSP_RECORDER)
@@ -549,10 +555,28 @@ class Crawl:
         while into and arrivals < MAX_SIMULATOR_ARRIVALS:
             enter(into.pop(0))
 
+    # -- phase 3: a phone ---------------------------------------------------
+    def phone(self) -> None:
+        """Every page again at 390 px wide, with Material's navigation drawer opened."""
+        t = self.tally
+        context = self._context(viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        for key in t.pages:
+            page.goto(self._absolute(key), wait_until="commit")
+            t.direct_loads += 1
+            t.phone_loads += 1
+            if not self._arrive(page, key, f"{key} (phone)"):
+                continue
+            page.locator("label[for='__drawer']:visible").first.tap()
+            page.wait_for_selector("#__drawer:checked", state="attached")
+            self._axe(page, "phone", key)
+        context.close()
+
     def run(self) -> Tally:
         started = time.monotonic()
         self.direct()
         self.clicks()
+        self.phone()
         self.tally.seconds = time.monotonic() - started
         return self.tally
 

@@ -1,6 +1,6 @@
 """The whole built site in headless Chromium: every page, link and anchor, by
 direct load and by clicking, with the Content-Security-Policy on and axe-core
-run on every page in both colour schemes. How the crawl works is in
+run on every page in both colour schemes and at phone width. How the crawl works is in
 tests/crawl_support.py; the counts are printed after the run."""
 
 from __future__ import annotations
@@ -82,14 +82,14 @@ def test_every_chart_drew_its_traces_and_every_formula_is_typeset(crawl: Tally) 
 
 
 def test_the_simulator_works_every_time_it_is_reached(crawl: Tally) -> None:
-    # Once by direct load, then by clicks: in, out, and in again.
-    assert crawl.simulator_arrivals >= 3
+    # By direct load, then by clicks (in, out, and in again), then on a phone.
+    assert crawl.simulator_arrivals >= 4
     assert crawl.simulator_ready == crawl.simulator_arrivals
 
 
 def test_axe_finds_nothing_serious_outside_the_simulator_widget(crawl: Tally) -> None:
     schemes = {scheme for scheme, _, _ in crawl.axe}
-    assert schemes == {"light", "dark"}
+    assert schemes == {"light", "dark", "phone"}
     assert {key for _, key, _ in crawl.axe} == set(crawl.pages)
     assert crawl.axe_blocking("page") == []
 
