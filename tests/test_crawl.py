@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from crawl_support import AXE_JS, Crawl, Tally, page_key
+from crawl_support import AXE_JS, ROOT, Crawl, Tally, page_key
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +46,19 @@ def test_the_crawl_reached_every_built_page(crawl: Tally, built_site: Path) -> N
     }
     assert set(crawl.pages) == built, "pages no link leads to, or links to pages that were not built"
     assert crawl.clicks >= len(built) - 1 and crawl.back_navigations > 0
+
+
+def test_clicks_navigate_instantly_exactly_when_material_is_told_to(crawl: Tally) -> None:
+    from mkdocs.config import load_config
+
+    instant = "navigation.instant" in load_config(str(ROOT / "mkdocs.yml")).theme["features"]
+    if instant:
+        # Only the walk's first page is a document load. Material instant-loads only the
+        # URLs in sitemap.xml, with site_url's host and the page's scheme but site_url's
+        # port: the test build needs site_url set to the address the tests serve it on.
+        assert crawl.click_documents == 1, "navigation.instant is on, but clicks still load documents"
+    else:
+        assert crawl.click_documents > crawl.back_navigations + 1
 
 
 def test_no_request_leaves_the_site(crawl: Tally) -> None:
