@@ -17,7 +17,7 @@ override the presets' figures (per GPU for the hardware ones).
 
 Numbers take decimal SI suffixes (K M G T P E). Exit status: 0 done; 1 the
 model does not fit in the deployment's memory (the report says why); 2 bad
-input, with one line on stderr.
+input (an option given twice included), with one line on stderr.
 """
 
 from __future__ import annotations
@@ -58,6 +58,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(BAD_INPUT, f"roofline: error: {message}\n")
 
 
+class _Once(argparse.Action):
+    """Store an option's value, refusing the option a second time: with two
+    values for one quantity it is unclear which the user meant."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        given = namespace.__dict__.setdefault("_given", set())
+        if self.dest in given:
+            raise argparse.ArgumentError(self, "given more than once; give each option once")
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 def _quantity(text: str) -> float:
     try:
         return parse_si(text)
@@ -84,7 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     for flag, key, what in _OPTIONS:
         default = DEFAULT_STATE.value(key)
         parser.add_argument(
-            flag, type=_quantity, default=None, metavar="N", help=f"{what} (default {format_si(default)})"
+            flag,
+            type=_quantity,
+            action=_Once,
+            default=None,
+            metavar="N",
+            help=f"{what} (default {format_si(default)})",
         )
     real = parser.add_argument_group("a deployment from presets (realistic mode)")
     real.add_argument("--hardware", metavar="KEY", help="hardware preset, e.g. h100-sxm, h200, mi300x")

@@ -75,7 +75,10 @@ def _check(name: str, value: object, unit: str, minimum: float = 0.0, inclusive:
     """Return ``value`` as a float, or raise ValueError naming it, its value and unit."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{name} must be a number of {unit}, got {value!r}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the largest float (its repr may be too long to print)
+        raise ValueError(f"{name} must be a finite number of {unit}, got an integer too large for a float") from None
     if not math.isfinite(number):
         raise ValueError(f"{name} must be a finite number of {unit}, got {value!r}")
     if number < minimum or (number == minimum and not inclusive):
@@ -259,6 +262,10 @@ def crossover_batch(p: Params) -> float | None:
 def hardware_ratio(compute_ops_per_s: float, bandwidth_bytes_per_s: float) -> float:
     """``C / BW``: ops the chip can do in the time it reads one byte.
 
+    Raises:
+        ValueError: if either is not a finite number > 0, or the ratio
+            overflows or underflows a float.
+
     >>> round(hardware_ratio(1e15, 3e12), 1)
     333.3
     """
@@ -269,6 +276,10 @@ def hardware_ratio(compute_ops_per_s: float, bandwidth_bytes_per_s: float) -> fl
 
 def sparsity_ratio(total_params: float, active_params: float) -> float:
     """``N_total / N_active``, the inverse of the model's sparsity (1 for a dense model).
+
+    Raises:
+        ValueError: if either is not a finite number > 0, or the ratio
+            overflows or underflows a float.
 
     >>> round(sparsity_ratio(671e9, 37e9), 3)
     18.135
@@ -282,6 +293,10 @@ def sweet_spot_batch(
     total_params: float, active_params: float, compute_ops_per_s: float, bandwidth_bytes_per_s: float
 ) -> float:
     """Section V's sweet spot with the KV term dropped: ``(N_total/N_active) · (C/BW)``.
+
+    Raises:
+        ValueError: as :func:`sparsity_ratio` and :func:`hardware_ratio`, or
+            if the product overflows a float.
 
     >>> round(sweet_spot_batch(671e9, 37e9, 1e15, 3e12))
     6045
@@ -338,8 +353,9 @@ def evaluate(p: Params) -> Step:
     """All readouts at ``p``.
 
     Raises:
-        ValueError: if a time over/underflows a float (inputs of absurd size),
-            so that no result ever holds inf, NaN or a zero time.
+        ValueError: if a time, or T_compute / T_memory, over/underflows a
+            float (inputs of absurd size), so that no result ever holds inf,
+            NaN or a zero time.
     """
     values = {
         "t_compute_s": t_compute_s(p),

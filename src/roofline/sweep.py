@@ -7,10 +7,11 @@ crossover: :func:`breakpoints` gives exactly those batches, and
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Params, crossover_batch, latency_s, t_compute_s, t_memory_s
+from .model import Params, _check, crossover_batch, latency_s, t_compute_s, t_memory_s
 
 __all__ = ["SweepPoint", "breakpoints", "sweep"]
 
@@ -33,12 +34,14 @@ def breakpoints(p: Params, max_batch: float) -> list[float]:
     [0.0, 600.49, 2048.0]
     >>> breakpoints(SEED_DEFAULTS, 512)
     [0.0, 512.0]
+
+    Raises:
+        ValueError: if ``max_batch`` is not a finite number > 0.
     """
-    if not max_batch > 0:
-        raise ValueError(f"max_batch must be > 0 sequences, got {max_batch!r}")
+    limit = _check("max_batch", max_batch, "sequences")
     crossover = crossover_batch(p)
-    inside = [crossover] if crossover is not None and 0 < crossover < max_batch else []
-    return [0.0, *inside, float(max_batch)]
+    inside = [crossover] if crossover is not None and 0 < crossover < limit else []
+    return [0.0, *inside, limit]
 
 
 def sweep(p: Params, batches: Iterable[float]) -> list[SweepPoint]:
@@ -48,17 +51,18 @@ def sweep(p: Params, batches: Iterable[float]) -> list[SweepPoint]:
     >>> point = sweep(SEED_DEFAULTS, [0])[0]
     >>> point.t_compute_s, point.t_memory_s
     (0.0, 0.06)
+
+    Raises:
+        ValueError: if a batch is not a finite number >= 0, or a time at it
+            overflows a float (inputs of absurd size).
     """
     points = []
     for batch in batches:
-        if not batch >= 0:
-            raise ValueError(f"sweep batches must be >= 0 sequences, got {batch!r}")
-        points.append(
-            SweepPoint(
-                batch=float(batch),
-                t_compute_s=t_compute_s(p, batch),
-                t_memory_s=t_memory_s(p, batch),
-                latency_s=latency_s(p, batch),
-            )
+        b = _check("batch", batch, "sequences", 0.0, inclusive=True)
+        point = SweepPoint(
+            batch=b, t_compute_s=t_compute_s(p, b), t_memory_s=t_memory_s(p, b), latency_s=latency_s(p, b)
         )
+        if not (math.isfinite(point.t_compute_s) and math.isfinite(point.t_memory_s)):
+            raise ValueError(f"a time at batch {b!r} overflows a float; the inputs are of absurd size: {p}")
+        points.append(point)
     return points

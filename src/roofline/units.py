@@ -118,7 +118,8 @@ def parse_si(text: str) -> float:
     else:
         value = float(number) * _SCALE.get(prefix, 1.0)
     if not math.isfinite(value):
-        raise ValueError(f"{text.strip()!r} is too large to represent")
+        shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:37] + "..."
+        raise ValueError(f"{shown!r} is too large to represent")
     return value
 
 

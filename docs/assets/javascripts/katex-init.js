@@ -24,15 +24,30 @@
     return loading;
   }
 
+  // A display formula wider than the column scrolls sideways (on a phone, say);
+  // keyboard readers can scroll it only if it can take focus (axe:
+  // scrollable-region-focusable), so such formulas join the tab order.
+  function focusWideFormulas() {
+    for (const formula of document.querySelectorAll("div.arithmatex")) {
+      if (formula.scrollWidth > formula.clientWidth) {
+        formula.tabIndex = 0;
+      } else {
+        formula.removeAttribute("tabindex");
+      }
+    }
+  }
+  window.addEventListener("resize", focusWideFormulas);
+
   document$.subscribe(({ body }) => {
     if (!body.querySelector(".arithmatex")) return;
-    loadKatex().then(() =>
+    loadKatex().then(() => {
       renderMathInElement(body, {
         delimiters: [
           { left: "\\(", right: "\\)", display: false },
           { left: "\\[", right: "\\]", display: true },
         ],
-      }),
-    );
+      });
+      focusWideFormulas();
+    });
   });
 })();
