@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from roofline_site import csp
 
 ROOT = Path(__file__).resolve().parents[1]
-PLOTLY = ROOT / "node_modules" / "plotly.js-dist-min" / "plotly.min.js"
+PLOTLY = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
 
 
 def pages(site: Path) -> list[Path]:

@@ -105,9 +105,14 @@ def _layout(scheme: str, *, x_title: str, y_title: str, x_range: list[float], y_
     }
 
 
-def _note(fig: go.Figure, x: float, y: float, text: str, color: str, **options: object) -> None:
-    """An annotation whose text and arrow share one colour (so it reads on both schemes)."""
-    settings: dict = {"showarrow": True, "arrowhead": 2, "arrowcolor": color, "font": {"color": color}}
+def _note(fig: go.Figure, x: float, y: float, text: str, color: str, bold: bool = False, **options: object) -> None:
+    """An annotation whose text and arrow share one colour (so it reads on both schemes).
+
+    Bold goes through ``font.weight``: plotly draws ``<b>`` as a style="" attribute,
+    which the site's Content-Security-Policy refuses.
+    """
+    font = {"color": color, **({"weight": "bold"} if bold else {})}
+    settings: dict = {"showarrow": True, "arrowhead": 2, "arrowcolor": color, "font": font}
     settings.update(options)
     fig.add_annotation(x=x, y=y, text=text, **settings)
 
@@ -318,8 +323,8 @@ def one_picture(scheme: str) -> go.Figure:
         (low / 2, "memory-bound", c["memory"]),
         ((high + s.max_batch) / 2, "compute-bound", c["compute"]),
     ):
-        _note(fig, x, 0.98, f"<b>{text}</b>", color, yref="paper", showarrow=False, yanchor="top")
-    _note(fig, crossover, at.latency_s / scale, "<b>balance</b>", c["balance"], ax=0, ay=-60)
+        _note(fig, x, 0.98, text, color, bold=True, yref="paper", showarrow=False, yanchor="top")
+    _note(fig, crossover, at.latency_s / scale, "balance", c["balance"], bold=True, ax=0, ay=-60)
     return fig
 
 

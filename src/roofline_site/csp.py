@@ -72,7 +72,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "frame-src": ("'none'",),
 }
 
-#: Inline stylesheets the vendored plotly.js (plotly.js-dist-min 4.1.2) adds
+#: Inline stylesheets the vendored plotly.js (plotly.js-basic-dist-min 4.1.1) adds
 #: to <head> when it loads: an empty <style id="plotly.js-style-global"> that
 #: it then fills through the CSSOM (insertRule, which CSP allows), and the
 #: MapLibre stylesheet its bundle carries. Upgrading plotly.js may change the
@@ -80,7 +80,7 @@ POLICY: dict[str, tuple[str, ...]] = {
 #: reports any other (Chromium's message names the hash it wanted).
 STYLE_HASHES: dict[str, str] = {
     "plotly.js global style element (empty, filled by insertRule)": "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
-    "plotly.js bundled MapLibre stylesheet": "'sha256-2GF9hCGTDj/GGFNlQA54jDdMGl2fvoeZmZjAvBSiAtM='",
+    "plotly.js bundled MapLibre stylesheet": "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",
 }
 
 # Script types a browser runs (HTML's JavaScript MIME type essences, plus module).
