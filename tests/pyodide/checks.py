@@ -9,7 +9,7 @@ import doctest
 import importlib
 import math
 
-MODULES = ("model", "sweep", "units", "simulator", "presets", "cli")
+MODULES = ("model", "sweep", "units", "simulator", "presets", "cli", "measurement")
 
 
 def check_seed_figures():
