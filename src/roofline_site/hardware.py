@@ -432,7 +432,9 @@ def machine_section(slug: str) -> str:
     if info.get("gpu"):
         gpu = info["gpu"]
         described += f", torch {gpu['torch']} with CUDA {gpu['cuda']}"
-    parts.append(described + f". Raw data: [{slug}.json](data/measurements/{slug}.json).")
+    parts.append(
+        described + f". Rerun with `{meta['command']}`; raw data: [{slug}.json](data/measurements/{slug}.json)."
+    )
     if meta.get("shared_cpu"):
         parts += [
             "",
