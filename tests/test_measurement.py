@@ -388,3 +388,37 @@ def test_the_chart_draws_in_both_schemes_without_errors(make_page, site_url: str
         measured_colour = next(colour for role, colour in traces if role == "measured")
         assert measured_colour == hardware.THEMES[theme]["measured"]
         assert page.locator(".rl-hw-chart .scatterlayer .trace").count() >= 6
+
+
+def test_a_gpu_run_is_set_beside_its_datasheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quick_run: tuple[dict, str]
+) -> None:
+    """No GPU here, so a CPU run relabelled as an H100 bf16 series exercises the datasheet column."""
+    data = copy.deepcopy(quick_run[0])
+    data["run"]["quick"] = False
+    series = data["series"][0]
+    series.update(
+        key="cuda-torch-bf16", device="cuda", dtype="bf16", datasheet={"hardware": "h100-sxm", "precision": "bf16"}
+    )
+    (tmp_path / "fake-h100.json").write_text(json.dumps(data))
+    monkeypatch.setattr(hardware, "MEASUREMENTS", tmp_path)
+    hardware.load_run.cache_clear()
+    try:
+        section = hardware.machine_section("fake-h100")
+    finally:
+        hardware.load_run.cache_clear()
+    values = macro_values(section)
+    measured = meas.series_from_dict(series).ceilings
+    h100 = hardware.presets.hardware("h100-sxm")
+    assert values["hw_datasheet_flops"] == [
+        (h100.dense_bf16_flops_per_s, f"{format_si(h100.dense_bf16_flops_per_s, 3)} FLOP/s")
+    ]
+    share = meas.fraction_of(measured.copy_bandwidth_bytes_per_s, h100.bandwidth_bytes_per_s)
+    assert values["hw_fraction_bandwidth"] == [(share, format_percent(share, 0))]
+    assert "NVIDIA H100 SXM, dense bf16" in section
+
+
+def test_the_core_never_needs_numpy() -> None:
+    code = "import sys; sys.modules['numpy'] = None; import roofline.measurement, roofline_site.hardware"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
