@@ -181,28 +181,6 @@ def hw_step(slug: str, key: str, figure: str) -> str:
     return number_span(f"hw_step_{figure}", float(value), text)
 
 
-def hw_point(slug: str, key: str, sweep: str, batch: int, context: int, figure: str) -> str:
-    """One measured point: ``measured`` (median), ``max`` or ``sum`` (predictions) in time, or
-    ``max_error`` / ``sum_error`` as a percentage."""
-    for point in _comparison(slug, key).in_sweep(sweep):
-        if point.step.shape.batch == batch and point.step.shape.context_tokens == context:
-            break
-    else:
-        raise ValueError(f"{slug}/{key} has no {sweep} point at B={batch}, L={context}")
-    values = {
-        "measured": point.step.median_s,
-        "max": point.prediction.max_s,
-        "sum": point.prediction.sum_s,
-        "max_error": point.max_error,
-        "sum_error": point.sum_error,
-    }
-    if figure not in values:
-        raise ValueError(f"figure must be one of {sorted(values)}, got {figure!r}")
-    value = values[figure]
-    text = format_percent(value, 0) if figure.endswith("_error") else format_time(value, 3)
-    return number_span(f"hw_point_{figure}", value, text)
-
-
 # --------------------------------------------------------------------------- the chart
 
 
@@ -478,7 +456,6 @@ MACROS: dict[str, Callable[..., str]] = {
     "hw_error": hw_error,
     "hw_better_fit": hw_better_fit,
     "hw_step": hw_step,
-    "hw_point": hw_point,
 }
 
 #: Macros that read the page being rendered (``env.page``).
