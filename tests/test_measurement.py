@@ -422,3 +422,8 @@ def test_the_core_never_needs_numpy() -> None:
     code = "import sys; sys.modules['numpy'] = None; import roofline.measurement, roofline_site.hardware"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def test_chart_ticks_run_one_two_five_across_the_data() -> None:
+    assert hardware.log_ticks(0.045, 0.3) == [0.02, 0.05, 0.1, 0.2, 0.5]
+    assert hardware.log_ticks(0.0486, 4.67) == [0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -184,6 +185,22 @@ def hw_step(slug: str, key: str, figure: str) -> str:
 # --------------------------------------------------------------------------- the chart
 
 
+def log_ticks(low: float, high: float) -> list[float]:
+    """Axis ticks at 1, 2 and 5 times each power of ten that fall within ``low`` to ``high``
+    (one step of the sequence beyond each end, so the data never sits past the last label).
+
+    >>> log_ticks(0.045, 0.3)
+    [0.02, 0.05, 0.1, 0.2, 0.5]
+    """
+    candidates = [
+        m * 10.0**e for e in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1) for m in (1, 2, 5)
+    ]
+    below = [t for t in candidates if t <= low]
+    above = [t for t in candidates if t >= high]
+    first, last = (below[-1] if below else candidates[0]), (above[0] if above else candidates[-1])
+    return [float(f"{t:.3g}") for t in candidates if first <= t <= last]
+
+
 def figure(slug: str, key: str) -> dict:
     """The plotly figure (a plain dict) of one series: measured medians with their spread, and
     the predictions of T = max and T = sum, over B (top) and over L (bottom)."""
@@ -251,19 +268,19 @@ def figure(slug: str, key: str) -> dict:
         fig.update_xaxes(
             type="log", title_text=axis_title, tickvals=xs, ticktext=[format_si(x) for x in xs], row=row, col=1
         )
+        every = [p.step.min_s for p in points] + [p.step.max_s for p in points]
+        every += [c.max_s for c in curve] + [c.sum_s for c in curve]
+        ticks = log_ticks(min(every), max(every))
         fig.update_yaxes(
             type="log",
             title_text="time per step",
-            dtick=1,  # a label per decade (10ms, 100ms, 1s), unlabelled minor ticks between
-            tickformat="~s",
-            ticksuffix="s",
-            minor={"ticks": "outside", "ticklen": 3, "showgrid": True},
+            tickvals=ticks,
+            ticktext=[format_time(t, 3) for t in ticks],
             row=row,
             col=1,
         )
         crossover = meas.predicted_crossover_batch(ceilings, points[0].step.shape)
         if sweep == "batch" and crossover is not None and min(xs) <= crossover <= max(xs):
-            every = [p.step.min_s for p in points] + [p.step.max_s for p in points] + [c.max_s for c in curve]
             fig.add_trace(
                 go.Scatter(
                     x=[crossover, crossover],
