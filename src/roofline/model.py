@@ -355,6 +355,15 @@ def evaluate(p: Params) -> Step:
     memory = values["t_weights_s"] + values["t_kv_s"]
     if not math.isfinite(memory):
         raise ValueError(f"t_memory_s overflows a float; the inputs are of absurd size: {p}")
+    # Ratios of two valid times can still underflow to 0 (e.g. a subnormal T_compute over 60 ms).
+    for name, value in (
+        ("kv_share", values["t_kv_s"] / memory),
+        ("compute_memory_ratio", values["t_compute_s"] / memory),
+    ):
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(
+                f"{name} = {value!r} is outside the range a float can hold; the inputs are of absurd size: {p}"
+            )
     return Step(
         params=p,
         t_compute_s=values["t_compute_s"],
