@@ -315,7 +315,7 @@ def chart(slug: str, key: str) -> str:
     label = f"Measured step times and both predictions for {series(slug, key).title}; the tables give the numbers"
     return (
         f'<div class="rl-hw-chart" id="{html.escape(chart_id)}" data-figure="{html.escape(chart_id)}-spec" '
-        f'data-ready="false" style="width:100%;min-height:640px" role="img" aria-label="{html.escape(label)}"></div>\n'
+        f'data-ready="false" role="img" aria-label="{html.escape(label)}"></div>\n'
         f'<script type="application/json" id="{html.escape(chart_id)}-spec">{spec}</script>'
     )
 
