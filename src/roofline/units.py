@@ -220,11 +220,15 @@ def format_percent(fraction: float, digits: int = 2) -> str:
     '50%'
     >>> format_percent(0.0000012)
     '0.00012%'
+    >>> format_percent(-0.70, 0)
+    '-70%'
     """
     percent = fraction * 100
     if percent != 0 and abs(percent) < 10**-digits:
         return f"{_trim(round_significant(percent, 2), 2)}%"
-    text = f"{percent:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{percent:.{digits}f}"
+    if "." in text:  # trailing zeros go only after a decimal point: 70 stays 70
+        text = text.rstrip("0").rstrip(".")
     return f"{text}%"
 
 

@@ -20,6 +20,7 @@ MODULES = (
     "simulator_real",
     "longcontext",
     "explainer",
+    "measurement",
 )
 
 
