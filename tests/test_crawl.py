@@ -107,11 +107,6 @@ def test_axe_finds_nothing_serious_outside_the_simulator_widget(crawl: Tally) ->
     assert crawl.axe_blocking("page") == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the simulator widget (#simulator) is being reworked on the lead's branch (labels, number inputs, "
-    "contrast of the readout cards); its axe violations are listed in the crawl summary",
-)
 def test_axe_finds_nothing_serious_in_the_simulator_widget(crawl: Tally) -> None:
     assert any(part == "widget" for _, _, part in crawl.axe)
     assert crawl.axe_blocking("widget") == []

@@ -23,7 +23,8 @@ from roofline import model as core
 from roofline import presets
 from roofline.units import format_number, format_percent, format_si, format_time
 
-from .macros import _relative_root, number_span
+from .macros import number_span
+from .widget import relative_root
 
 __all__ = ["MACROS", "MEASUREMENTS", "PAGE_MACROS", "figure", "load_run", "machine_slugs", "series"]
 
@@ -458,7 +459,7 @@ def machine_section(slug: str) -> str:
 
 def hw_machines(env) -> str:  # type: ignore[no-untyped-def]
     """Every committed machine's section, then the scripts that draw the charts (once)."""
-    root = _relative_root(env)
+    root = relative_root(env)
     sections = [machine_section(slug) for slug in machine_slugs()]
     if not sections:
         raise ValueError(f"no measurement files in {MEASUREMENTS}")

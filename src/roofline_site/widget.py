@@ -153,7 +153,9 @@ def _real_readouts_html(snap: dict) -> str:
     groups = []
     for title, items in _REAL_GROUPS:
         rows = "".join(f"<dt>{html.escape(label)}</dt><dd>{_readout(snap, name)}</dd>" for name, label in items)
-        groups.append(f'<div class="rl-sim__group"><h3>{html.escape(title)}</h3><dl>{rows}</dl></div>')
+        groups.append(
+            f'<div class="rl-sim__group"><h2 class="rl-sim__small-heading">{html.escape(title)}</h2><dl>{rows}</dl></div>'
+        )
     return f'<div class="rl-sim__real" data-mode-panel="real" hidden>{"".join(groups)}</div>'
 
 
@@ -234,7 +236,7 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         'aria-label="Chart of tokens per second per GPU and dollars per million tokens against batch size B">'
         "</div>",
         "</div>",
-        '<div class="rl-sim__reading"><h3>Reading the chart</h3>'
+        '<div class="rl-sim__reading"><h2 class="rl-sim__small-heading">Reading the chart</h2>'
         f'<p id="sim-explanation">{html.escape(snap["explanation"])}</p></div>',
         '<p class="rl-sim__params"><strong>Current parameters:</strong> '
         f'<span id="sim-params">{html.escape(snap["params"])}</span></p>',

@@ -24,20 +24,6 @@
     return loading;
   }
 
-  // A display formula wider than the column scrolls sideways (on a phone, say);
-  // keyboard readers can scroll it only if it can take focus (axe:
-  // scrollable-region-focusable), so such formulas join the tab order.
-  function focusWideFormulas() {
-    for (const formula of document.querySelectorAll("div.arithmatex")) {
-      if (formula.scrollWidth > formula.clientWidth) {
-        formula.tabIndex = 0;
-      } else {
-        formula.removeAttribute("tabindex");
-      }
-    }
-  }
-  window.addEventListener("resize", focusWideFormulas);
-
   document$.subscribe(({ body }) => {
     if (!body.querySelector(".arithmatex")) return;
     loadKatex().then(() => {
@@ -47,7 +33,8 @@
           { left: "\\[", right: "\\]", display: true },
         ],
       });
-      focusWideFormulas();
+      // Typeset formulas have a new width: let scrollable.js re-check them.
+      window.rooflineFocusScrollable?.();
     });
   });
 })();
