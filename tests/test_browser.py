@@ -101,8 +101,17 @@ def loose_page(browser, page_log):
 
 
 def test_chart_and_readouts_are_painted_before_python_runs(loose_page, page_log, site_url: str) -> None:
-    held = []
-    loose_page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
+    held: list = []
+    released = []
+
+    def hold(route) -> None:  # type: ignore[no-untyped-def]
+        # The preload and Pyodide's own fetch may be two requests: hold both until released.
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    loose_page.route("**/pyodide.asm.wasm", hold)
     loose_page.goto(f"{site_url}simulator/")
     loose_page.wait_for_selector('#simulator[data-prerendered="true"]', state="attached")
     assert loose_page.get_attribute("#simulator", "data-ready") == "false"
@@ -111,6 +120,7 @@ def test_chart_and_readouts_are_painted_before_python_runs(loose_page, page_log,
     assert shown_readouts(loose_page) == expected_readouts(sim.DEFAULT_STATE)
     # An input made now is kept for Python.
     loose_page.locator("#sim-B").fill("900")
+    released.append(True)
     for route in held:
         route.continue_()
     loose_page.wait_for_selector('#simulator[data-ready="true"]', state="attached", timeout=READY_TIMEOUT_MS)

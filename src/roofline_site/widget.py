@@ -192,11 +192,15 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<span class="rl-sim__card-note">{note}</span></div>'
         for title, value, note in cards
     )
-    preloads = "".join(
-        f'<link rel="{rel}" href="{root}{VENDOR}/{path}"{f" as={kind!r} crossorigin" if kind else ""}>'.replace(
-            "'", '"'
-        )
-        for path, rel, kind in _PRELOADS
+    # Added by a script, not as <link> tags: a reader with JavaScript off
+    # should not download 13 MB of runtime that cannot run. (The site's CSP
+    # hook hashes this inline script like Material's own.)
+    preload_list = json.dumps([[f"{root}{VENDOR}/{path}", rel, kind] for path, rel, kind in _PRELOADS])
+    preloads = (
+        "<script>for (const [href, rel, as] of "
+        f"{preload_list}"
+        ') { const link = Object.assign(document.createElement("link"), { rel, href }); '
+        'if (as) { link.as = as; link.crossOrigin = "anonymous"; } document.head.append(link); }</script>'
     )
     parts = [
         preloads,
