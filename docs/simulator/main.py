@@ -12,8 +12,26 @@ import js
 from pyodide.ffi import create_proxy, to_js
 from pyscript import document, window
 
-from roofline import simulator as sim
-from roofline import simulator_real as real
+# Marks for scripts/bench_browser.py: where Python's start-up time goes.
+js.performance.mark("roofline:main-start")
+from roofline import simulator as sim  # noqa: E402
+
+js.performance.mark("roofline:imported")
+
+
+class _Lazy:
+    """``roofline.simulator_real``, imported on first use: the realistic mode
+    pulls in the presets and the deployment model, which the article's mode
+    never needs, and every import costs start-up time on Pyodide."""
+
+    def __getattr__(self, name):
+        import roofline.simulator_real as module
+
+        globals()["real"] = module
+        return getattr(module, name)
+
+
+real = _Lazy()
 
 #: How long the address bar may lag behind a drag. Browsers throttle
 #: history.replaceState when it is called every frame.
@@ -31,13 +49,13 @@ class Widget:
         self.root = document.getElementById("simulator")
         self.painter = window.rooflineSimulator
         query = window.location.search
-        self.mode = real.mode_of(query)
+        self.mode = sim.mode_of(query)
         if self.mode == "real":
             self.article = sim.DEFAULT_STATE
             self.real, self.notices = real.parse_real_query(query)
         else:
             self.article, self.notices = sim.parse_query(query)
-            self.real = real.DEFAULT_REAL_STATE
+            self.real = None  # made on first switch to the realistic mode
         self.frame_busy = False
         self.dirty = False
         self.url_timer = None
@@ -80,25 +98,31 @@ class Widget:
         self.changed(schedule)
 
     # --- a real deployment
+    @property
+    def real_state(self):
+        if self.real is None:
+            self.real = real.DEFAULT_REAL_STATE
+        return self.real
+
     def on_real_slider(self, event, schedule=True):
         key = event.target.dataset.realControl
-        value = sim.value_at(real.real_control(key), float(event.target.value), self.real)
-        self.real = real.with_real_value(self.real, key, value)
+        value = sim.value_at(real.real_control(key), float(event.target.value), self.real_state)
+        self.real = real.with_real_value(self.real_state, key, value)
         self.notices = []
         self.changed(schedule)
 
     def on_real_entry(self, event, schedule=True):
         key = event.target.dataset.realEntry
-        value, problem = real.check_real_value(key, event.target.value, self.real)
-        self.real = self.typed(event.target, value, problem, lambda v: real.with_real_value(self.real, key, v))
+        value, problem = real.check_real_value(key, event.target.value, self.real_state)
+        self.real = self.typed(event.target, value, problem, lambda v: real.with_real_value(self.real_state, key, v))
         self.changed(schedule)
 
     def on_pick(self, event, schedule=True):
-        self.real, self.notices = real.with_pick(self.real, event.target.dataset.pick, event.target.value)
+        self.real, self.notices = real.with_pick(self.real_state, event.target.dataset.pick, event.target.value)
         self.changed(schedule)
 
     def on_flag(self, event, schedule=True):
-        self.real = real.with_flag(self.real, event.target.dataset.flag, bool(event.target.checked))
+        self.real = real.with_flag(self.real_state, event.target.dataset.flag, bool(event.target.checked))
         self.notices = []
         self.changed(schedule)
 
@@ -110,7 +134,7 @@ class Widget:
 
     def typed(self, entry, value, problem, apply):
         """Apply a typed value, or keep the state and say why not."""
-        state = self.real if self.mode == "real" else self.article
+        state = self.real_state if self.mode == "real" else self.article
         if value is None:
             entry.setAttribute("aria-invalid", "true")
             self.notices = [f"{problem}; keeping the current value."]
@@ -144,7 +168,7 @@ class Widget:
     def render(self):
         schemes = (document.body.getAttribute("data-md-color-scheme") or "default",)
         if self.mode == "real":
-            snap = real.real_snapshot(self.real, schemes)
+            snap = real.real_snapshot(self.real_state, schemes)
         else:
             snap = sim.snapshot(self.article, schemes)
         # One JSON string crosses into JavaScript faster than a converted dict tree.
@@ -161,7 +185,7 @@ class Widget:
 
     def write_url(self, *_):
         self.url_timer = None
-        query = real.to_real_query(self.real) if self.mode == "real" else sim.to_query(self.article)
+        query = real.to_real_query(self.real_state) if self.mode == "real" else sim.to_query(self.article)
         window.history.replaceState(None, "", f"{window.location.pathname}?{query}{window.location.hash}")
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "control",
     "explanation",
     "figure",
+    "mode_of",
     "params_line",
     "parse_query",
     "position_of",
@@ -289,6 +290,20 @@ def _describe(c: Control, value: float) -> str:
     return f"{format_si(value)}{' ' + c.unit if c.unit else ''}"
 
 
+def mode_of(query: str | Mapping[str, str]) -> str:
+    """``"real"`` if the query asks for the realistic mode (``mode=real``), else ``"article"``.
+
+    Lives here, not in :mod:`roofline.simulator_real`, so the page can decide
+    without importing the realistic mode's presets.
+
+    >>> mode_of("?mode=real&hw=h200"), mode_of("B=128")
+    ('real', 'article')
+    """
+    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True) if isinstance(query, str) else list(query.items())
+    modes = [value for key, value in pairs if key == "mode"]
+    return "real" if modes and modes[-1] == "real" else "article"
+
+
 def parse_query(query: str | Mapping[str, str]) -> tuple[State, list[str]]:
     """Read a URL query (``?B=128&L=32K``) into a State, with a notice per fix.
 
@@ -310,6 +325,8 @@ def parse_query(query: str | Mapping[str, str]) -> tuple[State, list[str]]:
     notices: list[str] = []
     seen: dict[str, str] = {}
     for key, raw in pairs:
+        if key == "mode" and raw != "real":
+            continue  # mode_of decides the mode; "article" is this one
         if key not in _BY_KEY:
             notices.append(f"Ignored unknown parameter {_shorten(key)!r}.")
             continue

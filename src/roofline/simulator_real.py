@@ -58,6 +58,7 @@ from .simulator import (
     Readout,
     check_control_value,
     crossover_text,
+    mode_of,
     position_of,
     slider_steps,
 )
@@ -351,17 +352,6 @@ _MODEL_OVERRIDES = ("total_params", "active_params")
 def real_control(key: str) -> Control:
     """The slider whose URL key is ``key``."""
     return _CONTROLS[key]
-
-
-def mode_of(query: str | Mapping[str, str]) -> str:
-    """``"real"`` if the query asks for the realistic mode, else ``"article"``.
-
-    >>> mode_of("?mode=real&hw=h200"), mode_of("B=128")
-    ('real', 'article')
-    """
-    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True) if isinstance(query, str) else list(query.items())
-    modes = [value for key, value in pairs if key == "mode"]
-    return "real" if modes and modes[-1] == "real" else "article"
 
 
 # ---------------------------------------------------------------- the deployment behind a state

@@ -40,39 +40,58 @@
     performance.mark("roofline:painted");
   }
 
+  // Writes that would not change anything are skipped: on a slider drag most
+  // of the widget stays the same, and each write can cost a style recalculation.
+  function setText(element, text) {
+    if (element.textContent !== text) element.textContent = text;
+  }
+
   function paint(snap) {
+    const previous = current;
     current = snap;
     const mode = snap.mode || "article";
     if (root.dataset.mode !== mode) setMode(mode);
+    const same = previous && (previous.mode || "article") === mode;
     for (const [name, [raw, text]] of Object.entries(snap.readouts)) {
+      if (same && previous.readouts[name]?.[0] === raw && previous.readouts[name]?.[1] === text) continue;
       const element = root.querySelector(`[data-readout="${name}"]`);
       if (element) {
-        element.textContent = text;
+        setText(element, text);
         element.dataset.value = raw;
       }
-      for (const mirror of root.querySelectorAll(`[data-mirror="${name}"]`)) mirror.textContent = text;
+      for (const mirror of root.querySelectorAll(`[data-mirror="${name}"]`)) setText(mirror, text);
     }
     for (const [key, control] of Object.entries(snap.controls)) {
+      const before = same ? previous.controls[key] : null;
       const base = `${PREFIX[mode]}-${key}`;
       const slider = byId(base);
-      slider.max = control.max;
+      if (!before || before.max !== control.max) slider.max = control.max;
       // Leave the thumb under the reader's finger where it is.
-      if (document.activeElement !== slider || !live) slider.value = control.position;
-      slider.setAttribute("aria-valuetext", control.text);
-      slider.closest(".rl-sim__control").classList.toggle("rl-sim__control--edited", Boolean(control.overridden));
-      byId(`${base}-value`).textContent = control.text;
-      byId(`${base}-range`).textContent = control.range;
+      if ((document.activeElement !== slider || !live) && Number(slider.value) !== control.position) {
+        slider.value = control.position;
+      }
+      if (!before || before.text !== control.text) {
+        slider.setAttribute("aria-valuetext", control.text);
+        setText(byId(`${base}-value`), control.text);
+      }
+      if (!before || Boolean(before.overridden) !== Boolean(control.overridden)) {
+        slider.closest(".rl-sim__control").classList.toggle("rl-sim__control--edited", Boolean(control.overridden));
+      }
+      if (!before || before.range !== control.range) setText(byId(`${base}-range`), control.range);
       const entry = byId(`${base}-entry`);
-      if (document.activeElement !== entry) {
+      if (document.activeElement !== entry && entry.value !== control.entry) {
         entry.value = control.entry;
         entry.removeAttribute("aria-invalid");
       }
     }
-    for (const [key, value] of Object.entries(snap.pickers || {})) byId(`simr-${key}`).value = value;
+    for (const [key, value] of Object.entries(snap.pickers || {})) {
+      const picker = byId(`simr-${key}`);
+      if (picker.value !== value) picker.value = value;
+    }
     for (const [key, on] of Object.entries(snap.toggles || {})) byId(`simr-${key}`).checked = on;
-    for (const label of root.querySelectorAll("[data-batch-label]")) label.textContent = snap.batch;
-    byId("sim-explanation").textContent = snap.explanation;
-    byId("sim-params").textContent = snap.params;
+    for (const label of root.querySelectorAll("[data-batch-label]")) setText(label, snap.batch);
+    setText(byId("sim-explanation"), snap.explanation);
+    setText(byId("sim-params"), snap.params);
     root.classList.remove("rl-sim--stale");
     drawChart();
   }
