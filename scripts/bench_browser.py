@@ -331,10 +331,11 @@ def main() -> None:
     ):
         print(f"{key:<48} {summary[key]:>12.1f}")
     text = json.dumps(report, indent=2)
-    print(text)
+    # Write first: the print may meet a closed pipe (`| head`).
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(text + "\n")
+    print(text)
 
 
 if __name__ == "__main__":

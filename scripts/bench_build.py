@@ -56,10 +56,11 @@ def main() -> None:
         f"over {args.runs} runs (target <= {TARGET_S:g} s: {'met' if report['met'] else 'NOT met'})"
     )
     text = json.dumps(report, indent=2)
-    print(text)
+    # Write first: the print may meet a closed pipe (`| head`).
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(text + "\n")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -57,3 +57,11 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str]) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("roofline: error:")
     assert "Traceback" not in result.stderr
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    # `roofline presets | head -1`: the reader stops early; no traceback.
+    result = subprocess.run(
+        f"{sys.executable} -m roofline presets | head -c 20", shell=True, capture_output=True, text=True, timeout=60
+    )
+    assert "Traceback" not in result.stderr

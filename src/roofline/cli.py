@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -403,9 +404,16 @@ def _presets_json() -> dict[str, object]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["presets"]:
-        return _presets(arguments[1:])
-    parser = build_parser()
-    args = parser.parse_args(arguments)
-    realistic = args.hardware is not None or args.model is not None
-    return _realistic(args) if realistic else _article(args)
+    try:
+        if arguments[:1] == ["presets"]:
+            return _presets(arguments[1:])
+        parser = build_parser()
+        args = parser.parse_args(arguments)
+        realistic = args.hardware is not None or args.model is not None
+        return _realistic(args) if realistic else _article(args)
+    except BrokenPipeError:
+        # `roofline --json | head`: the reader stopped listening, which is not an error.
+        # Point stdout at devnull so the interpreter's final flush stays quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
