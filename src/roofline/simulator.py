@@ -53,6 +53,7 @@ __all__ = [
     "position_of",
     "readouts",
     "snapshot",
+    "step_readouts",
     "to_query",
     "value_at",
     "with_value",
@@ -453,10 +454,19 @@ def crossover_text(crossover: float | None) -> str:
 
 def readouts(state: State) -> dict[str, Readout]:
     """Every readout of the widget at ``state``, keyed as in :data:`READOUT_NAMES`."""
-    step = evaluate(state.params)
+    return step_readouts(evaluate(state.params))
+
+
+def step_readouts(step: Step, crossover: float | str | None = "step") -> dict[str, Readout]:
+    """The ten readouts of :data:`READOUT_NAMES` for one evaluated step.
+
+    ``crossover`` replaces ``step.crossover_batch`` when given (the realistic
+    mode's, whose memory line bends with MoE, is found by the deployment model).
+    """
+    crossing = step.crossover_batch if crossover == "step" else crossover
     return {
         "bottleneck": Readout(value=step.regime.value, text=REGIME_TEXT[step.regime]),
-        "crossover": Readout(value=step.crossover_batch, text=crossover_text(step.crossover_batch)),
+        "crossover": Readout(value=crossing, text=crossover_text(crossing)),
         "latency": Readout(value=step.latency_s, text=format_time(step.latency_s)),
         "t_compute": Readout(value=step.t_compute_s, text=format_time(step.t_compute_s)),
         "t_memory": Readout(value=step.t_memory_s, text=format_time(step.t_memory_s)),

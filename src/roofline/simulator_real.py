@@ -51,7 +51,6 @@ from . import deployment as dep
 from .model import latency_s, t_compute_s, t_memory_s
 from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from .simulator import (
-    REGIME_TEXT,
     SCHEMES,
     THEMES,
     Control,
@@ -61,14 +60,13 @@ from .simulator import (
     mode_of,
     position_of,
     slider_steps,
+    step_readouts,
 )
 from .units import (
     format_bytes,
     format_percent,
-    format_ratio,
     format_si,
     format_si_exact,
-    format_time,
     format_usd,
     time_unit,
 )
@@ -758,16 +756,7 @@ def real_readouts(state: RealState) -> dict[str, Readout]:
     kv_context = report.kv_equals_weights_context
     no_cross = report.no_crossover_context
     return {
-        "bottleneck": Readout(value=step.regime.value, text=REGIME_TEXT[step.regime]),
-        "crossover": Readout(value=report.crossover_batch, text=crossover_text(report.crossover_batch)),
-        "latency": Readout(value=step.latency_s, text=format_time(step.latency_s)),
-        "t_compute": Readout(value=step.t_compute_s, text=format_time(step.t_compute_s)),
-        "t_memory": Readout(value=step.t_memory_s, text=format_time(step.t_memory_s)),
-        "t_weights": Readout(value=step.t_weights_s, text=format_time(step.t_weights_s)),
-        "t_kv": Readout(value=step.t_kv_s, text=format_time(step.t_kv_s)),
-        "kv_share": Readout(value=step.kv_share, text=format_percent(step.kv_share)),
-        "memory_slope": Readout(value=step.memory_slope_s, text=format_time(step.memory_slope_s)),
-        "compute_memory_ratio": Readout(value=step.compute_memory_ratio, text=format_ratio(step.compute_memory_ratio)),
+        **step_readouts(step, report.crossover_batch),
         "capacity_wall": wall_readout,
         "fits": Readout(value=verdict, text=fits_text),
         "best_batch": maybe(best, _batch_text(best) if best is not None else ""),
