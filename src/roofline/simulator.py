@@ -42,12 +42,14 @@ __all__ = [
     "Control",
     "Readout",
     "State",
+    "chart_layout",
     "check_control_value",
     "check_value",
     "control",
     "explanation",
     "figure",
     "mode_of",
+    "now_marker",
     "params_line",
     "parse_query",
     "position_of",
@@ -552,6 +554,67 @@ THEMES = {
 }
 
 
+def chart_layout(colors: dict[str, str], max_batch: float, y_title: str, y_top: float) -> dict:
+    """The plotly layout both modes' charts share: fixed axes from B = 0 to ``max_batch``
+    and from 0 to ``y_top``, a transparent background, the legend inside the plot."""
+    return {
+        "margin": {"l": 52, "r": 12, "t": 8, "b": 40},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"color": colors["text"], "size": 12},
+        "showlegend": True,
+        # Inside the plot, top left, where both lines are low: no height lost on a phone.
+        "legend": {
+            "x": 0.01,
+            "y": 0.99,
+            "xanchor": "left",
+            "yanchor": "top",
+            "bgcolor": colors.get("legend", "rgba(0,0,0,0)"),
+            "font": {"size": 11},
+        },
+        "xaxis": {
+            "title": {"text": "batch size B"},
+            "range": [0, max_batch],
+            "autorange": False,
+            "gridcolor": colors["grid"],
+            "zeroline": False,
+        },
+        "yaxis": {
+            "title": {"text": y_title},
+            "range": [0, y_top],
+            "autorange": False,
+            "gridcolor": colors["grid"],
+            "zeroline": False,
+        },
+        "hovermode": "x",
+    }
+
+
+def now_marker(batch: float, colors: dict[str, str]) -> tuple[dict, dict]:
+    """The dotted vertical line at the current B and its label (a shape and an annotation)."""
+    return (
+        {
+            "type": "line",
+            "x0": batch,
+            "x1": batch,
+            "y0": 0,
+            "y1": 1,
+            "yref": "paper",
+            "line": {"color": colors["now"], "width": 2, "dash": "dot"},
+        },
+        {
+            "x": batch,
+            "y": 0,
+            "yref": "paper",
+            "text": f" B = {format_si(batch)}",
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "font": {"color": colors["now"]},
+        },
+    )
+
+
 def figure(state: State, scheme: str = "default") -> dict:
     """The plotly figure (a plain dict) of both lines, their max, B* and the current B.
 
@@ -609,60 +672,10 @@ def figure(state: State, scheme: str = "default") -> dict:
             }
         )
     y_top = top / scale * 1.08
-    layout = {
-        "margin": {"l": 52, "r": 12, "t": 8, "b": 40},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "font": {"color": colors["text"], "size": 12},
-        "showlegend": True,
-        # Inside the plot, top left, where both lines are low: no height lost on a phone.
-        "legend": {
-            "x": 0.01,
-            "y": 0.99,
-            "xanchor": "left",
-            "yanchor": "top",
-            "bgcolor": colors["legend"],
-            "font": {"size": 11},
-        },
-        "xaxis": {
-            "title": {"text": "batch size B"},
-            "range": [0, state.max_batch],
-            "autorange": False,
-            "gridcolor": colors["grid"],
-            "zeroline": False,
-        },
-        "yaxis": {
-            "title": {"text": f"time per step ({unit})"},
-            "range": [0, y_top],
-            "autorange": False,
-            "gridcolor": colors["grid"],
-            "zeroline": False,
-        },
-        "shapes": [
-            {
-                "type": "line",
-                "x0": state.batch,
-                "x1": state.batch,
-                "y0": 0,
-                "y1": 1,
-                "yref": "paper",
-                "line": {"color": colors["now"], "width": 2, "dash": "dot"},
-            }
-        ],
-        "annotations": [
-            {
-                "x": state.batch,
-                "y": 0,
-                "yref": "paper",
-                "text": f" B = {format_si(state.batch)}",
-                "showarrow": False,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "font": {"color": colors["now"]},
-            }
-        ],
-        "hovermode": "x",
-    }
+    layout = chart_layout(colors, state.max_batch, f"time per step ({unit})", y_top)
+    now_shape, now_note = now_marker(state.batch, colors)
+    layout["shapes"] = [now_shape]
+    layout["annotations"] = [now_note]
     return {"data": data, "layout": layout}
 
 

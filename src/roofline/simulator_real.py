@@ -55,9 +55,11 @@ from .simulator import (
     THEMES,
     Control,
     Readout,
+    chart_layout,
     check_control_value,
     crossover_text,
     mode_of,
+    now_marker,
     position_of,
     slider_steps,
     step_readouts,
@@ -933,64 +935,6 @@ def _memory_shapes(d: dep.Deployment, state: RealState, colors: dict[str, str]) 
     return shapes, notes
 
 
-def _now_marker(state: RealState, colors: dict[str, str]) -> tuple[dict, dict]:
-    return (
-        {
-            "type": "line",
-            "x0": state.batch,
-            "x1": state.batch,
-            "y0": 0,
-            "y1": 1,
-            "yref": "paper",
-            "line": {"color": colors["now"], "width": 2, "dash": "dot"},
-        },
-        {
-            "x": state.batch,
-            "y": 0,
-            "yref": "paper",
-            "text": f" B = {format_si(state.batch)}",
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "bottom",
-            "font": {"color": colors["now"]},
-        },
-    )
-
-
-def _layout(colors: dict[str, str], state: RealState, y_title: str, y_top: float) -> dict:
-    return {
-        "margin": {"l": 52, "r": 12, "t": 8, "b": 40},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "font": {"color": colors["text"], "size": 12},
-        "showlegend": True,
-        # As in the article's chart: inside the plot, top left, no height lost on a phone.
-        "legend": {
-            "x": 0.01,
-            "y": 0.99,
-            "xanchor": "left",
-            "yanchor": "top",
-            "bgcolor": colors.get("legend", "rgba(0,0,0,0)"),
-            "font": {"size": 11},
-        },
-        "xaxis": {
-            "title": {"text": "batch size B"},
-            "range": [0, state.max_batch],
-            "autorange": False,
-            "gridcolor": colors["grid"],
-            "zeroline": False,
-        },
-        "yaxis": {
-            "title": {"text": y_title},
-            "range": [0, y_top],
-            "autorange": False,
-            "gridcolor": colors["grid"],
-            "zeroline": False,
-        },
-        "hovermode": "x",
-    }
-
-
 def real_figure(state: RealState, scheme: str = "default") -> dict:
     """The article's chart for this deployment (a plain dict for ``Plotly.react``).
 
@@ -1060,9 +1004,9 @@ def real_figure(state: RealState, scheme: str = "default") -> dict:
                 "marker": {"size": 11, "color": colors["max"], "symbol": "diamond"},
             }
         )
-    layout = _layout(colors, state, f"time per step ({unit})", max(top_line) / scale * 1.08)
+    layout = chart_layout(colors, state.max_batch, f"time per step ({unit})", max(top_line) / scale * 1.08)
     shapes, notes = _memory_shapes(d, state, colors)
-    now_shape, now_note = _now_marker(state, colors)
+    now_shape, now_note = now_marker(state.batch, colors)
     layout["shapes"] = [*shapes, now_shape]
     layout["annotations"] = [*notes, now_note]
     return {"data": data, "layout": layout}
@@ -1102,7 +1046,7 @@ def economics_figure(state: RealState, scheme: str = "default") -> dict:
             "line": {"color": colors["cost"], "width": 3, "dash": "dash"},
         },
     ]
-    layout = _layout(colors, state, "output tokens/s per GPU", max(per_gpu) * 1.1)
+    layout = chart_layout(colors, state.max_batch, "output tokens/s per GPU", max(per_gpu) * 1.1)
     low, high = math.log10(min(cost)), math.log10(max(cost))
     pad = max(0.1, (high - low) * 0.05)
     layout["yaxis2"] = {
@@ -1118,7 +1062,7 @@ def economics_figure(state: RealState, scheme: str = "default") -> dict:
     }
     layout["margin"] = {"l": 56, "r": 64, "t": 12, "b": 48}
     shapes, notes = _memory_shapes(d, state, colors)
-    now_shape, now_note = _now_marker(state, colors)
+    now_shape, now_note = now_marker(state.batch, colors)
     layout["shapes"] = [*shapes, now_shape]
     layout["annotations"] = [*notes, now_note]
     return {"data": data, "layout": layout}
