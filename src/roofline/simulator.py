@@ -18,9 +18,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
-from urllib.parse import parse_qsl, urlencode
 
 from .model import Params, Regime, Step, evaluate
+from .query import encode_pairs, parse_pairs
 from .sweep import breakpoints, sweep
 from .units import (
     format_percent,
@@ -302,7 +302,7 @@ def mode_of(query: str | Mapping[str, str]) -> str:
     >>> mode_of("?mode=real&hw=h200"), mode_of("B=128")
     ('real', 'article')
     """
-    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True) if isinstance(query, str) else list(query.items())
+    pairs = parse_pairs(query.lstrip("?")) if isinstance(query, str) else list(query.items())
     modes = [value for key, value in pairs if key == "mode"]
     return "real" if modes and modes[-1] == "real" else "article"
 
@@ -322,7 +322,7 @@ def parse_query(query: str | Mapping[str, str]) -> tuple[State, list[str]]:
     B=-1 is not allowed (B must be > 0); using the default 128.
     """
     if isinstance(query, str):
-        pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
+        pairs = parse_pairs(query.lstrip("?"))
     else:
         pairs = list(query.items())
     notices: list[str] = []
@@ -405,7 +405,7 @@ def to_query(state: State) -> str:
     >>> to_query(DEFAULT_STATE)
     'B=128&B_max=2048&N_active=8G&C=80T&N_total=12G&BW=200G&L=8192&b=2'
     """
-    return urlencode([(c.key, format_si_exact(state.value(c.key))) for c in CONTROLS], safe="")
+    return encode_pairs((c.key, format_si_exact(state.value(c.key))) for c in CONTROLS)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -45,11 +45,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from urllib.parse import parse_qsl, urlencode
 
 from . import deployment as dep
 from .model import latency_s, t_compute_s, t_memory_s
 from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
+from .query import encode_pairs, parse_pairs
 from .simulator import (
     SCHEMES,
     THEMES,
@@ -564,7 +564,7 @@ def parse_real_query(query: str | Mapping[str, str]) -> tuple[RealState, list[st
     >>> print(notices[0])
     hw='h300' is not a hardware preset; using the default h200.
     """
-    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True) if isinstance(query, str) else list(query.items())
+    pairs = parse_pairs(query.lstrip("?")) if isinstance(query, str) else list(query.items())
     notices: list[str] = []
     seen: dict[str, str] = {}
     for key, raw in pairs:
@@ -673,7 +673,7 @@ def to_real_query(state: RealState) -> str:
     for toggle in TOGGLES:
         if getattr(state, toggle.field) != toggle.default:
             pairs.append((toggle.key, "1" if getattr(state, toggle.field) else "0"))
-    return urlencode(pairs, safe="")
+    return encode_pairs(pairs)
 
 
 # ---------------------------------------------------------------- readouts

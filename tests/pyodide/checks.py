@@ -13,6 +13,7 @@ MODULES = (
     "model",
     "sweep",
     "units",
+    "query",
     "simulator",
     "presets",
     "cli",
