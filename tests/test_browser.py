@@ -41,6 +41,22 @@ def test_simulator_becomes_ready_with_the_cores_readouts(page, site_url: str) ->
     assert page.eval_on_selector("#sim-chart", "el => el.querySelectorAll('.scatterlayer .trace').length") >= 3
 
 
+def test_python_takes_over_a_pre_rendered_state_without_painting_it_again(page, site_url: str) -> None:
+    open_simulator(page, site_url)
+    # The build painted exactly this state with the same core: no second paint, no flash.
+    assert page.get_attribute("#simulator", "data-prerendered") == "true"
+    assert page.get_attribute("#simulator", "data-renders") is None
+    assert page.evaluate("performance.getEntriesByName('roofline:painted').length") == 1
+    assert page.evaluate("location.search") == "?" + sim.to_query(sim.DEFAULT_STATE)
+    # A state the build did not pre-render is painted by Python once it is live.
+    # (The same page again, runtime from cache: PyScript must still find its config.)
+    query = "?B=77&B_max=2048&N_active=8G&C=80T&N_total=12G&BW=200G&L=8192&b=2"
+    open_simulator(page, site_url, query)
+    assert page.get_attribute("#simulator", "data-renders") == "1"
+    state, _ = sim.parse_query(query)
+    assert shown_readouts(page) == expected_readouts(state)
+
+
 def test_moving_a_slider_updates_readouts_chart_and_url(page, site_url: str) -> None:
     open_simulator(page, site_url)
     before_chart = page.eval_on_selector("#sim-chart", "el => JSON.stringify(el.data.map(t => t.y))")

@@ -74,6 +74,7 @@ class Widget:
             ("change", "input[name='sim-mode']", self.on_mode),
         )
         self._proxies = []
+        self.early_inputs = 0
         # The mode first: what the reader did while Python was loading applies to it.
         for kind, selector, handler in sorted(handlers, key=lambda h: "sim-mode" not in h[1]):
             proxy = create_proxy(handler)
@@ -81,7 +82,21 @@ class Widget:
             for element in self.root.querySelectorAll(selector):
                 if element.hasAttribute("data-touched"):
                     handler(_Event(element), schedule=False)
+                    self.early_inputs += 1
                 element.addEventListener(kind, proxy)
+
+    def start(self):
+        """Go live, rendering only if the page does not already show this state.
+
+        The pre-rendered snapshot was computed at build time by this same
+        package from the same state, so painting it again would change
+        nothing and cost Python's slowest render (the first) on the way to live.
+        """
+        if self.early_inputs or self.notices or not self.painter.shows(self.query()):
+            self.render()
+        else:
+            self.write_url()
+            self.painter.goLive()
 
     # --- the article's model
     def on_slider(self, event, schedule=True):
@@ -183,10 +198,12 @@ class Widget:
             self.write_url()
             self.painter.goLive()
 
+    def query(self):
+        return real.to_real_query(self.real_state) if self.mode == "real" else sim.to_query(self.article)
+
     def write_url(self, *_):
         self.url_timer = None
-        query = real.to_real_query(self.real_state) if self.mode == "real" else sim.to_query(self.article)
-        window.history.replaceState(None, "", f"{window.location.pathname}?{query}{window.location.hash}")
+        window.history.replaceState(None, "", f"{window.location.pathname}?{self.query()}{window.location.hash}")
 
 
 class _Event:
@@ -197,4 +214,4 @@ class _Event:
 
 
 WIDGET = Widget()
-WIDGET.render()
+WIDGET.start()

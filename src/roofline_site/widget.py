@@ -204,6 +204,10 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
     )
     parts = [
         preloads,
+        # Before core.js: PyScript reads its config from the first py script it
+        # finds when it starts, and from cache it can start before the parser
+        # reaches the end of the widget (it then fell back to Pyodide's CDN).
+        f'<script type="py" src="main.py" config=\'{html.escape(json.dumps(config), quote=True)}\'></script>',
         # Python's runtime starts first and loads in parallel with plotly.js.
         f'<script type="module" async src="{root}{VENDOR}/pyscript/core.js"></script>',
         f'<script async id="sim-plotly" src="{root}{VENDOR}/plotly/plotly.min.js"></script>',
@@ -247,7 +251,6 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         "</div>",
         # The painter runs as soon as it is parsed: readouts at once, the chart when plotly.js arrives.
         f'<script src="{root}assets/javascripts/simulator.js"></script>',
-        f'<script type="py" src="main.py" config=\'{html.escape(json.dumps(config), quote=True)}\'></script>',
     ]
     return "\n".join(parts)
 

@@ -165,7 +165,15 @@
 
   // plotly.js loads async: draw as soon as it is there.
   byId("sim-plotly")?.addEventListener("load", drawChart);
-  new MutationObserver(drawChart).observe(document.body, {
+  // Material sets the scheme attribute on load even when it does not change:
+  // redraw only for a real switch (each draw costs plotly a full render).
+  let shownScheme = scheme();
+  const onSchemeChange = () => {
+    if (scheme() === shownScheme) return;
+    shownScheme = scheme();
+    drawChart();
+  };
+  new MutationObserver(onSchemeChange).observe(document.body, {
     attributes: true,
     attributeFilter: ["data-md-color-scheme"],
   });
@@ -187,6 +195,10 @@
     },
     get live() {
       return live;
+    },
+    // Whether the page shows the pre-rendered snapshot of exactly this state.
+    shows(query) {
+      return Boolean(current) && root.dataset.prerendered === "true" && current.query === query;
     },
   };
   window.rooflineSimulator = api;
