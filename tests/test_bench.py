@@ -53,6 +53,8 @@ def test_browser_benchmark_runs(tmp_path: Path, built_site: Path) -> None:
         "cold_first_paint_ms",
         "cold_python_ready_ms",
         "bare_python_ready_ms",
+        "bare_chart_python_ready_ms",
+        "python_ready_ratio_to_bare_chart",
         "slider_python_median_ms",
         "slider_js_median_ms",
         "cold_bytes_raw",
