@@ -165,7 +165,13 @@ def _readout(snap: dict, name: str, tag: str = "span") -> str:
 
 
 def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
-    """The simulator's HTML at the default state, with its scripts."""
+    """The simulator's HTML at the default state, with its scripts.
+
+    plotly.js is not among them: the page's ``simulator: true`` meta has the
+    theme (``overrides/main.html``) put it in the ``<head>``.
+    """
+    if env.page is not None and not env.page.meta.get("simulator"):
+        raise ValueError(f"{env.page.file.src_uri}: a page with the simulator needs 'simulator: true' in its meta")
     root = relative_root(env)
     snap = simulator.snapshot(simulator.DEFAULT_STATE, schemes=())
     real_snap = simulator_real.real_snapshot(simulator_real.DEFAULT_REAL_STATE, schemes=())
@@ -208,9 +214,8 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         # finds when it starts, and from cache it can start before the parser
         # reaches the end of the widget (it then fell back to Pyodide's CDN).
         f'<script type="py" src="main.py" config=\'{html.escape(json.dumps(config), quote=True)}\'></script>',
-        # Python's runtime starts first and loads in parallel with plotly.js.
+        # Python's runtime loads in parallel with plotly.js (in the <head>).
         f'<script type="module" async src="{root}{VENDOR}/pyscript/core.js"></script>',
-        f'<script async id="sim-plotly" src="{root}{VENDOR}/plotly/plotly.min.js"></script>',
         f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>',
         f'<div id="simulator" class="rl-sim" data-ready="false" data-mode="article" '
         f'data-linked-prerender="{root}{LINKED_PRERENDER_FILE}">',

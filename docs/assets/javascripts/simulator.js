@@ -163,8 +163,8 @@
   // Last resort, so the page never shows a spinner forever.
   setTimeout(() => fail("it did not start within 90 seconds"), 90_000);
 
-  // plotly.js loads async: draw as soon as it is there.
-  byId("sim-plotly")?.addEventListener("load", drawChart);
+  // plotly.js loads async from the <head>: if it is not here yet, draw when it is.
+  if (!window.Plotly) byId("sim-plotly")?.addEventListener("load", drawChart);
   // Material sets the scheme attribute on load even when it does not change:
   // redraw only for a real switch (each draw costs plotly a full render).
   let shownScheme = scheme();
