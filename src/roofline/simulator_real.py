@@ -51,6 +51,7 @@ from .model import latency_s, t_compute_s, t_memory_s
 from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from .query import encode_pairs, parse_pairs
 from .simulator import (
+    READOUT_NAMES,
     SCHEMES,
     THEMES,
     Control,
@@ -681,16 +682,7 @@ def to_real_query(state: RealState) -> str:
 #: The readouts the realistic mode shows, by ``data-readout`` name: the
 #: article's ten first, then the deployment's.
 REAL_READOUT_NAMES: tuple[str, ...] = (
-    "bottleneck",
-    "crossover",
-    "latency",
-    "t_compute",
-    "t_memory",
-    "t_weights",
-    "t_kv",
-    "kv_share",
-    "memory_slope",
-    "compute_memory_ratio",
+    *READOUT_NAMES,
     "capacity_wall",
     "fits",
     "best_batch",
