@@ -1,0 +1,76 @@
+"""Hardware, model and precision figures, each with the source it came from.
+
+All numbers are SI base units: FLOP/s, bytes, bytes/s, parameters. "Dense"
+means without 2:4 structured sparsity; vendors' headline tensor figures are
+often the sparse ones, exactly twice the dense. Every FLOP/s figure here is
+dense, and each preset's ``citations`` says which column of which document
+each number is. Where two sources disagreed, ``note`` says which figure we
+chose and why.
+
+>>> hardware("h200").memory_bytes
+141000000000.0
+>>> model("llama-3.1-70b").kv_elements_per_token
+163840
+>>> hardware("H300")
+Traceback (most recent call last):
+...
+ValueError: unknown hardware 'H300'; choose one of: a100-sxm, b200, h100-pcie, h100-sxm, h200, mi300x, mi325x, rtx-4090, tpu-v5e, tpu-v5p, tpu-v6e
+"""
+
+from __future__ import annotations
+
+from .chips import ARTICLE_H100, HARDWARE
+from .models import MODELS
+from .precisions import KV_PRECISIONS, MATH_PRECISIONS, WEIGHT_PRECISIONS, KvPrecision, WeightPrecision
+from .published import DEEPSEEK_SERVING, PublishedServing
+from .schema import Hardware, Model
+
+__all__ = [
+    "ARTICLE_H100",
+    "DEEPSEEK_SERVING",
+    "HARDWARE",
+    "KV_PRECISIONS",
+    "MATH_PRECISIONS",
+    "MODELS",
+    "WEIGHT_PRECISIONS",
+    "Hardware",
+    "KvPrecision",
+    "Model",
+    "PublishedServing",
+    "WeightPrecision",
+    "hardware",
+    "kv_precision",
+    "model",
+    "weight_precision",
+]
+
+
+def _lookup(table: dict, key: str, kind: str):  # type: ignore[no-untyped-def]
+    try:
+        return table[key.lower()]
+    except (KeyError, AttributeError):
+        raise ValueError(f"unknown {kind} {key!r}; choose one of: {', '.join(sorted(table))}") from None
+
+
+def hardware(key: str) -> Hardware:
+    """The hardware preset called ``key`` (ValueError lists the valid keys)."""
+    return _lookup(HARDWARE, key, "hardware")
+
+
+def model(key: str) -> Model:
+    """The model preset called ``key`` (ValueError lists the valid keys)."""
+    return _lookup(MODELS, key, "model")
+
+
+def weight_precision(key: str) -> WeightPrecision:
+    """The weight precision called ``key`` (ValueError lists the valid keys).
+
+    >>> weight_precision("w4a16").bytes_per_weight
+    0.53125
+    """
+    return _lookup(WEIGHT_PRECISIONS, key, "weight precision")
+
+
+def kv_precision(key: str) -> KvPrecision:
+    """The KV cache precision called ``key`` (ValueError lists the valid keys)."""
+    return _lookup(KV_PRECISIONS, key, "KV precision")

@@ -1,0 +1,231 @@
+"""Hardware presets: one cited record per accelerator chip (dense tensor rates, HBM size and bandwidth)."""
+
+from __future__ import annotations
+
+from .schema import Hardware
+
+__all__ = ["ARTICLE_H100", "HARDWARE"]
+
+
+def _hw(**fields_: object) -> Hardware:
+    return Hardware(**fields_)  # type: ignore[arg-type]
+
+
+HARDWARE: dict[str, Hardware] = {
+    hw.key: hw
+    for hw in (
+        _hw(
+            key="a100-sxm",
+            name="NVIDIA A100 80GB SXM",
+            dense_bf16_flops_per_s=312e12,
+            dense_fp8_flops_per_s=None,
+            memory_bytes=80e9,
+            bandwidth_bytes_per_s=2.039e12,
+            source="NVIDIA A100 Tensor Core GPU datasheet, A100 80GB SXM column; cli99/llm-analysis a100-sxm-80gb.json",
+            citations=(
+                (
+                    "dense_bf16_flops_per_s",
+                    "A100 datasheet, BF16 Tensor Core: 312 TFLOPS dense (624 is 'with sparsity')",
+                ),
+                ("dense_fp8_flops_per_s", "none: Ampere has no FP8 tensor cores (INT8 624 TOPS dense)"),
+                ("memory_bytes", "A100 datasheet, 80GB SXM column: 80 GB HBM2e"),
+                ("bandwidth_bytes_per_s", "A100 datasheet, 80GB SXM column: 2,039 GB/s"),
+            ),
+        ),
+        _hw(
+            key="h100-sxm",
+            name="NVIDIA H100 SXM",
+            # Datasheet's "BF16 Tensor Core" and "FP8 Tensor Core" rows list the
+            # sparse rates (1,979 / 3,958 TFLOPS); dense is half of each.
+            dense_bf16_flops_per_s=989.4e12,
+            dense_fp8_flops_per_s=1978.9e12,
+            memory_bytes=80e9,
+            bandwidth_bytes_per_s=3.35e12,
+            source="NVIDIA H100 Tensor Core GPU datasheet, SXM column (dense = half the 'with sparsity' figures)",
+            citations=(
+                (
+                    "dense_bf16_flops_per_s",
+                    "H100 datasheet, SXM column, BF16 Tensor Core 1,979 TFLOPS with sparsity: dense half",
+                ),
+                (
+                    "dense_fp8_flops_per_s",
+                    "H100 datasheet, SXM column, FP8 Tensor Core 3,958 TFLOPS with sparsity: dense half",
+                ),
+                ("memory_bytes", "H100 datasheet, SXM column: 80 GB HBM3"),
+                ("bandwidth_bytes_per_s", "H100 datasheet, SXM column: 3.35 TB/s; jax-ml/scaling-book roofline.md"),
+            ),
+        ),
+        _hw(
+            key="h100-pcie",
+            name="NVIDIA H100 PCIe",
+            dense_bf16_flops_per_s=756e12,
+            dense_fp8_flops_per_s=1513e12,
+            memory_bytes=80e9,
+            bandwidth_bytes_per_s=2.0e12,
+            source="NVIDIA H100 Tensor Core GPU datasheet, PCIe column; cli99/llm-analysis h100-pcie-80gb.json",
+            citations=(
+                ("dense_bf16_flops_per_s", "H100 datasheet, PCIe column, BF16 1,513 TFLOPS with sparsity: dense 756"),
+                ("dense_fp8_flops_per_s", "H100 datasheet, PCIe column, FP8 3,026 TFLOPS with sparsity: dense 1,513"),
+                ("memory_bytes", "H100 datasheet, PCIe column: 80 GB HBM2e"),
+                ("bandwidth_bytes_per_s", "H100 datasheet, PCIe column: 2 TB/s"),
+            ),
+        ),
+        _hw(
+            key="h200",
+            name="NVIDIA H200 SXM",
+            dense_bf16_flops_per_s=989.5e12,
+            dense_fp8_flops_per_s=1979e12,
+            memory_bytes=141e9,
+            bandwidth_bytes_per_s=4.8e12,
+            source="NVIDIA H200 Tensor Core GPU datasheet, H200 SXM column (dense = half the 'with sparsity' figures)",
+            citations=(
+                ("dense_bf16_flops_per_s", "H200 datasheet, SXM column, BF16 1,979 TFLOPS with sparsity: dense half"),
+                ("dense_fp8_flops_per_s", "H200 datasheet, SXM column, FP8 3,958 TFLOPS with sparsity: dense half"),
+                ("memory_bytes", "H200 datasheet, SXM column: 141 GB HBM3e"),
+                ("bandwidth_bytes_per_s", "H200 datasheet, SXM column: 4.8 TB/s"),
+            ),
+        ),
+        _hw(
+            key="b200",
+            name="NVIDIA B200 (HGX/DGX)",
+            dense_bf16_flops_per_s=2250e12,
+            dense_fp8_flops_per_s=4500e12,
+            memory_bytes=180e9,
+            bandwidth_bytes_per_s=8.0e12,
+            source="NVIDIA DGX B200 datasheet (1,440 GB and 64 TB/s for 8 GPUs); HGX B200 specifications per GPU",
+            citations=(
+                ("dense_bf16_flops_per_s", "HGX B200 per-GPU BF16 4.5 PFLOPS with sparsity: dense 2.25 PFLOPS"),
+                (
+                    "dense_fp8_flops_per_s",
+                    "HGX B200 per-GPU FP8 9 PFLOPS with sparsity (DGX B200: 72 PFLOPS FP8 for 8): dense 4.5",
+                ),
+                ("memory_bytes", "DGX B200 datasheet: 1,440 GB HBM3e for 8 GPUs, 180 GB each"),
+                ("bandwidth_bytes_per_s", "DGX B200 datasheet: 64 TB/s for 8 GPUs, 8 TB/s each"),
+            ),
+            note=(
+                "Memory: 180 GB (what the DGX/HGX B200 exposes per GPU) rather than the 192 GB of raw HBM3e "
+                "stacks quoted at launch, because the capacity wall needs the memory a serving engine can use. "
+                "Bandwidth: 8 TB/s (DGX datasheet, 64 TB/s over 8 GPUs) rather than the 7.7 TB/s seen in "
+                "secondary tables, because it is NVIDIA's own figure for the shipping system."
+            ),
+        ),
+        _hw(
+            key="mi300x",
+            name="AMD Instinct MI300X",
+            dense_bf16_flops_per_s=1307.4e12,
+            dense_fp8_flops_per_s=2614.9e12,
+            memory_bytes=192e9,
+            bandwidth_bytes_per_s=5.3e12,
+            source="AMD ROCm documentation, docs/conceptual/gpu-arch/mi300.md (dense; AMD lists sparse separately)",
+            citations=(
+                ("dense_bf16_flops_per_s", "ROCm mi300.md: peak BF16 1,307.4 TFLOPS, dense"),
+                ("dense_fp8_flops_per_s", "ROCm mi300.md: peak FP8 2,614.9 TFLOPS, dense (5,229.8 with sparsity)"),
+                ("memory_bytes", "ROCm mi300.md: 192 GB HBM3"),
+                ("bandwidth_bytes_per_s", "ROCm mi300.md: 5.3 TB/s"),
+            ),
+        ),
+        _hw(
+            key="mi325x",
+            name="AMD Instinct MI325X",
+            dense_bf16_flops_per_s=1307.4e12,
+            dense_fp8_flops_per_s=2614.9e12,
+            memory_bytes=256e9,
+            bandwidth_bytes_per_s=6.0e12,
+            source="AMD Instinct MI325X datasheet",
+            citations=(
+                ("dense_bf16_flops_per_s", "MI325X datasheet: peak BF16 1,307.4 TFLOPS, dense"),
+                ("dense_fp8_flops_per_s", "MI325X datasheet: peak FP8 2.6 PFLOPS dense; taken as MI300X's 2,614.9"),
+                ("memory_bytes", "MI325X datasheet: 256 GB HBM3E"),
+                ("bandwidth_bytes_per_s", "MI325X datasheet: 6 TB/s"),
+            ),
+            note=(
+                "FP8: the datasheet rounds to 2.6 PFLOPS. We use MI300X's 2,614.9 TFLOPS because the MI325X "
+                "keeps the same CDNA 3 compute dies at the same peak clock and only changes the memory "
+                "(its BF16 figure, 1,307.4, is identical to the MI300X's)."
+            ),
+        ),
+        _hw(
+            key="tpu-v5e",
+            name="Google TPU v5e",
+            dense_bf16_flops_per_s=197e12,
+            dense_fp8_flops_per_s=None,
+            memory_bytes=16e9,
+            bandwidth_bytes_per_s=819e9,
+            source="Google Cloud TPU v5e documentation (TPUs have no 2:4 sparsity: all figures dense)",
+            citations=(
+                ("dense_bf16_flops_per_s", "Cloud TPU v5e docs: 197 TFLOPS BF16 per chip, dense"),
+                ("dense_fp8_flops_per_s", "none: v5e has no FP8 unit (INT8 394 TOPS)"),
+                ("memory_bytes", "Cloud TPU v5e docs: 16 GB HBM2 per chip"),
+                ("bandwidth_bytes_per_s", "Cloud TPU v5e docs: 819 GB/s per chip"),
+            ),
+        ),
+        _hw(
+            key="tpu-v5p",
+            name="Google TPU v5p",
+            dense_bf16_flops_per_s=459e12,
+            dense_fp8_flops_per_s=None,
+            memory_bytes=95e9,
+            bandwidth_bytes_per_s=2.765e12,
+            source="Google Cloud TPU v5p documentation; jax-ml/scaling-book tpus.md (dense)",
+            citations=(
+                ("dense_bf16_flops_per_s", "Cloud TPU v5p docs: 459 TFLOPS BF16 per chip, dense"),
+                ("dense_fp8_flops_per_s", "none: v5p has no FP8 unit (INT8 918 TOPS)"),
+                ("memory_bytes", "Cloud TPU v5p docs: 95 GB HBM2e per chip"),
+                ("bandwidth_bytes_per_s", "Cloud TPU v5p docs: 2,765 GB/s per chip"),
+            ),
+        ),
+        _hw(
+            key="tpu-v6e",
+            name="Google TPU v6e (Trillium)",
+            dense_bf16_flops_per_s=918e12,
+            dense_fp8_flops_per_s=None,
+            memory_bytes=32e9,
+            bandwidth_bytes_per_s=1.638e12,
+            source="Google Cloud TPU v6e documentation (dense)",
+            citations=(
+                ("dense_bf16_flops_per_s", "Cloud TPU v6e docs: 918 TFLOPS BF16 per chip, dense"),
+                ("dense_fp8_flops_per_s", "none: v6e has no FP8 unit (INT8 1,836 TOPS)"),
+                ("memory_bytes", "Cloud TPU v6e docs: 32 GB HBM per chip"),
+                ("bandwidth_bytes_per_s", "Cloud TPU v6e docs: 1,638 GB/s per chip"),
+            ),
+        ),
+        _hw(
+            key="rtx-4090",
+            name="NVIDIA GeForce RTX 4090",
+            dense_bf16_flops_per_s=165.2e12,
+            dense_fp8_flops_per_s=330.3e12,
+            memory_bytes=24e9,
+            bandwidth_bytes_per_s=1.008e12,
+            source="NVIDIA Ada Lovelace architecture whitepaper, RTX 4090 column (seen via aggregators)",
+            citations=(
+                (
+                    "dense_bf16_flops_per_s",
+                    "Ada whitepaper: BF16 tensor with FP32 accumulate 165.2 TFLOPS dense (330.4 sparse)",
+                ),
+                (
+                    "dense_fp8_flops_per_s",
+                    "Ada whitepaper: FP8 tensor with FP32 accumulate 330.3 TFLOPS dense (660.6 sparse)",
+                ),
+                ("memory_bytes", "Ada whitepaper: 24 GB GDDR6X"),
+                ("bandwidth_bytes_per_s", "Ada whitepaper: 1,008 GB/s"),
+            ),
+            note=(
+                "Secondary source: the whitepaper's table was read through aggregators. GeForce cards run "
+                "FP32-accumulate tensor math at half the FP16-accumulate rate; we use the FP32-accumulate figures "
+                "for both BF16 and FP8 (330.3, not 660.6) because inference kernels accumulate in FP32."
+            ),
+        ),
+    )
+}
+
+#: The round figures section V of the article plugs in for an H100:
+#: C ≈ 10^15 ops/s (half the dense FP8 rate, rounded) and BW ≈ 3 TB/s.
+ARTICLE_H100 = Hardware(
+    key="article-h100",
+    name="H100 as the article rounds it",
+    dense_bf16_flops_per_s=1e15,
+    dense_fp8_flops_per_s=2e15,
+    memory_bytes=80e9,
+    bandwidth_bytes_per_s=3e12,
+    source="the source article, section V: C ≈ 10^15, BW ≈ 3 × 10^12",
+)

@@ -1,0 +1,260 @@
+"""The shapes of a hardware preset and a model preset, and the checks every preset passes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .precisions import WEIGHT_PRECISIONS, math_precision_of
+
+__all__ = ["Hardware", "Model"]
+
+
+def _cited(preset: object, numeric: tuple[str, ...]) -> None:
+    """Raise unless every numeric figure of ``preset`` that is set (not None or 0) has a citation."""
+    cited = {name for name, _ in preset.citations}  # type: ignore[attr-defined]
+    for name in numeric:
+        if getattr(preset, name) not in (None, 0) and name not in cited:
+            raise ValueError(f"preset {preset.key!r} has no citation for {name}")  # type: ignore[attr-defined]
+
+
+def _positive(name: str, unit: str, value: object, *, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0 {unit}, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hardware:
+    """One accelerator chip.
+
+    ``compute_ops_per_s`` (the model's C) is half the FLOP/s: one multiply and
+    one add per parameter per token.
+
+    Args:
+        key: short name used on the command line and in URLs.
+        name: full name for people.
+        dense_bf16_flops_per_s: dense BF16 tensor rate, FLOP/s.
+        dense_fp8_flops_per_s: dense FP8 tensor rate, FLOP/s; ``None`` if the
+            chip has no FP8 tensor unit.
+        memory_bytes: HBM (or GDDR) capacity, bytes.
+        bandwidth_bytes_per_s: memory bandwidth, bytes/s.
+        source: the documents the figures come from, in one line.
+        citations: ``(field, where the number is and whether it is dense)``
+            for every figure above.
+        note: which figure we chose where sources disagree, and why.
+    """
+
+    key: str
+    name: str
+    dense_bf16_flops_per_s: float
+    dense_fp8_flops_per_s: float | None
+    memory_bytes: float
+    bandwidth_bytes_per_s: float
+    source: str
+    citations: tuple[tuple[str, str], ...] = ()
+    note: str = ""
+
+    #: The figures every preset must cite.
+    FIGURES = ("dense_bf16_flops_per_s", "dense_fp8_flops_per_s", "memory_bytes", "bandwidth_bytes_per_s")
+
+    def __post_init__(self) -> None:
+        _positive("dense_bf16_flops_per_s", "FLOP/s", self.dense_bf16_flops_per_s)
+        _positive("dense_fp8_flops_per_s", "FLOP/s", self.dense_fp8_flops_per_s, allow_none=True)
+        _positive("memory_bytes", "bytes", self.memory_bytes)
+        _positive("bandwidth_bytes_per_s", "bytes/s", self.bandwidth_bytes_per_s)
+        if self.citations:
+            _cited(self, self.FIGURES)
+
+    def flops_per_s(self, precision: str = "fp8") -> float:
+        """Dense tensor FLOP/s at ``precision``: "bf16", "fp8", or a weight
+        precision key (which names the arithmetic it uses).
+
+        >>> from roofline.presets import HARDWARE
+        >>> HARDWARE["h100-pcie"].flops_per_s("w8a16")
+        756000000000000.0
+        >>> HARDWARE["a100-sxm"].flops_per_s("fp8")
+        Traceback (most recent call last):
+        ...
+        ValueError: NVIDIA A100 80GB SXM has no FP8 tensor rate; use precision 'bf16', 'w8a16' or 'w4a16'
+        """
+        math_precision = math_precision_of(precision)
+        if math_precision == "bf16":
+            return self.dense_bf16_flops_per_s
+        if self.dense_fp8_flops_per_s is None:
+            raise ValueError(f"{self.name} has no FP8 tensor rate; use precision 'bf16', 'w8a16' or 'w4a16'")
+        return self.dense_fp8_flops_per_s
+
+    def compute_ops_per_s(self, precision: str = "fp8") -> float:
+        """C = FLOP/s ÷ 2 at ``precision`` (see :meth:`flops_per_s`).
+
+        >>> from roofline.presets import HARDWARE
+        >>> HARDWARE["h100-sxm"].compute_ops_per_s("fp8")
+        989450000000000.0
+        """
+        return self.flops_per_s(precision) / 2
+
+    def supports(self, precision: str) -> bool:
+        """Whether the chip has a tensor rate for ``precision``'s arithmetic."""
+        return math_precision_of(precision) == "bf16" or self.dense_fp8_flops_per_s is not None
+
+    def citation(self, figure: str) -> str:
+        """Where ``figure`` (a field name) comes from."""
+        return dict(self.citations).get(figure, self.source)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Model:
+    """One language model: parameter counts, attention shape and experts.
+
+    Attention is either grouped-query (``kv_heads`` × ``head_dim`` for K and for
+    V per layer) or DeepSeek's multi-head latent attention (one latent of
+    ``kv_lora_rank`` plus a shared RoPE key of ``rope_head_dim`` per layer).
+    ``sliding_layers`` of the ``layers`` keep only the last
+    ``sliding_window_tokens`` tokens. A model is a mixture of experts when
+    ``routed_experts`` > 0: each token goes to ``experts_per_token`` of them,
+    plus ``shared_experts`` that every token uses.
+
+    Raises:
+        ValueError: on a count that is not a positive whole number, more
+            active than total parameters, or an attention shape that is
+            neither GQA nor MLA.
+    """
+
+    key: str
+    name: str
+    total_params: float
+    active_params: float
+    source: str
+    layers: int = 1
+    attention_heads: int = 1
+    kv_heads: int | None = None
+    head_dim: int | None = None
+    kv_lora_rank: int | None = None
+    rope_head_dim: int | None = None
+    sliding_window_tokens: int | None = None
+    sliding_layers: int = 0
+    routed_experts: int = 0
+    experts_per_token: int = 0
+    shared_experts: int = 0
+    dense_layers: int = 0
+    released_precision: str = "bf16"
+    citations: tuple[tuple[str, str], ...] = ()
+    note: str = ""
+
+    FIGURES = (
+        "total_params",
+        "active_params",
+        "layers",
+        "attention_heads",
+        "kv_heads",
+        "head_dim",
+        "kv_lora_rank",
+        "rope_head_dim",
+        "sliding_window_tokens",
+        "routed_experts",
+    )
+
+    def __post_init__(self) -> None:
+        _positive("total_params", "parameters", self.total_params)
+        _positive("active_params", "parameters", self.active_params)
+        if self.active_params > self.total_params:
+            raise ValueError(
+                f"active_params must be <= total_params, got {self.active_params!r} > {self.total_params!r} parameters"
+            )
+        counts = ("layers", "attention_heads", "kv_heads", "head_dim", "kv_lora_rank", "sliding_window_tokens")
+        for name in counts:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+        for name in ("rope_head_dim", "sliding_layers", "routed_experts", "experts_per_token", "shared_experts"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+        gqa = self.kv_heads is not None and self.head_dim is not None
+        mla = self.kv_lora_rank is not None and self.rope_head_dim is not None
+        if gqa == mla:
+            raise ValueError(
+                f"{self.key}: give either kv_heads and head_dim (GQA) or kv_lora_rank and rope_head_dim (MLA)"
+            )
+        if self.sliding_layers > self.layers:
+            raise ValueError(f"sliding_layers must be <= layers ({self.layers}), got {self.sliding_layers!r}")
+        if self.sliding_layers and self.sliding_window_tokens is None:
+            raise ValueError(f"{self.key}: sliding_layers needs sliding_window_tokens")
+        if self.routed_experts and not 1 <= self.experts_per_token <= self.routed_experts:
+            raise ValueError(
+                f"experts_per_token must be between 1 and routed_experts ({self.routed_experts}), got {self.experts_per_token!r}"
+            )
+        if self.released_precision not in WEIGHT_PRECISIONS:
+            raise ValueError(f"released_precision must be one of {sorted(WEIGHT_PRECISIONS)}")
+        if self.citations:
+            _cited(self, self.FIGURES)
+
+    @property
+    def attention(self) -> str:
+        """``"mla"`` or ``"gqa"``."""
+        return "mla" if self.kv_lora_rank is not None else "gqa"
+
+    @property
+    def is_moe(self) -> bool:
+        """Whether tokens are routed to a subset of experts."""
+        return self.routed_experts > 0
+
+    @property
+    def full_layers(self) -> int:
+        """Layers that attend to the whole context."""
+        return self.layers - self.sliding_layers
+
+    @property
+    def kv_elements_per_layer_token(self) -> int:
+        """KV elements one token leaves in one layer's cache.
+
+        GQA keeps a key and a value per KV head: ``2 · kv_heads · head_dim``.
+        MLA keeps one compressed latent and one shared RoPE key:
+        ``kv_lora_rank + rope_head_dim``.
+
+        >>> from roofline.presets import model
+        >>> model("deepseek-v3").kv_elements_per_layer_token
+        576
+        """
+        if self.kv_lora_rank is not None and self.rope_head_dim is not None:
+            return self.kv_lora_rank + self.rope_head_dim
+        return 2 * (self.kv_heads or 0) * (self.head_dim or 0)
+
+    @property
+    def kv_elements_per_token(self) -> int:
+        """KV elements per token across all layers, as if every layer kept the
+        whole context (``layers · kv_elements_per_layer_token``).
+
+        >>> from roofline.presets import model
+        >>> model("deepseek-v3").kv_elements_per_token
+        35136
+        """
+        return self.layers * self.kv_elements_per_layer_token
+
+    @property
+    def attention_ops_per_layer_token(self) -> int:
+        """Multiply-adds one new token spends per cached token per layer on attention.
+
+        GQA: every query head takes a dot product with a key and a weighted
+        sum of a value, ``2 · attention_heads · head_dim``. MLA, with the
+        up-projections absorbed into the query and output (as decode kernels
+        do): ``attention_heads · (2 · kv_lora_rank + rope_head_dim)``.
+
+        >>> from roofline.presets import model
+        >>> model("llama-3.1-70b").attention_ops_per_layer_token
+        16384
+        >>> from roofline.presets import model
+        >>> model("deepseek-v3").attention_ops_per_layer_token
+        139264
+        """
+        if self.kv_lora_rank is not None and self.rope_head_dim is not None:
+            return self.attention_heads * (2 * self.kv_lora_rank + self.rope_head_dim)
+        return 2 * self.attention_heads * (self.head_dim or 0)
+
+    def citation(self, figure: str) -> str:
+        """Where ``figure`` (a field name) comes from."""
+        return dict(self.citations).get(figure, self.source)
