@@ -88,7 +88,7 @@ def test_existing_names_keep_working() -> None:
 def test_a_bad_preset_names_the_field() -> None:
     with pytest.raises(ValueError, match="active_params must be <= total_params"):
         replace(MODELS["deepseek-v3"], active_params=700e9)
-    with pytest.raises(ValueError, match="memory_bytes must be a finite number > 0 bytes"):
+    with pytest.raises(ValueError, match="memory_bytes must be > 0 bytes, got -1"):
         replace(HARDWARE["h200"], memory_bytes=-1)
 
 

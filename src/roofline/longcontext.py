@@ -31,7 +31,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import Params, _check, compute_slope_s, crossover_batch, latency_s, memory_slope_s
+from .checks import check_number
+from .model import Params, compute_slope_s, crossover_batch, latency_s, memory_slope_s
 
 __all__ = [
     "balance_flip_context",
@@ -65,7 +66,7 @@ def kv_weight_parity_context(p: Params, batch: float | None = None) -> float:
     >>> kv_weight_parity_context(SEED_DEFAULTS)
     46875000.0
     """
-    b = p.batch if batch is None else _check("batch", batch, "sequences", 1.0, inclusive=True)
+    b = p.batch if batch is None else check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
     return p.total_params / (b * p.kv_bytes_per_element)
 
 
@@ -129,7 +130,7 @@ def time_per_token_s(p: Params, batch: float | None = None) -> float:
     >>> round(time_per_token_s(SEED_DEFAULTS) * 1e3, 4)
     0.4688
     """
-    b = p.batch if batch is None else _check("batch", batch, "sequences", 1.0, inclusive=True)
+    b = p.batch if batch is None else check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
     return latency_s(p, b) / b
 
 
