@@ -60,7 +60,7 @@ from .presets import (
     model,
     weight_precision,
 )
-from .units import format_bytes, format_si
+from .units import format_batch, format_bytes, format_si, format_tokens
 
 __all__ = [
     "Comparison",
@@ -160,12 +160,12 @@ class Deployment:
         """One line naming the deployment.
 
         >>> deployment("h100-sxm", "llama-3.1-70b", gpus=2, precision="bf16").describe()
-        '2 × NVIDIA H100 SXM, Llama-3.1-70B, BF16 weights, BF16 math, KV at 2 bytes, L = 8.19K tokens'
+        '2 × NVIDIA H100 SXM, Llama-3.1-70B, BF16 weights, BF16 math, KV at 2 bytes, L = 8,192 tokens'
         """
         return (
-            f"{self.gpus} × {self.hardware.name}, {self.model.name}, {self.precision.label}, "
+            f"{format_batch(self.gpus)} × {self.hardware.name}, {self.model.name}, {self.precision.label}, "
             f"KV at {format_si(self.kv_bytes_per_element)} byte{'s' if self.kv_bytes_per_element != 1 else ''}, "
-            f"L = {format_si(self.context_tokens)} tokens"
+            f"L = {format_tokens(self.context_tokens)} tokens"
         )
 
 
@@ -544,16 +544,16 @@ def capacity_problem(d: Deployment) -> str | None:
     if capacity_batch(d) >= 1:
         return None
     memory = format_bytes(system_memory_bytes(d))
-    where = f"{d.gpus} × {d.hardware.name} hold {memory}"
+    where = f"{format_batch(d.gpus)} × {d.hardware.name} hold {memory}"
     if not weights_fit(d):
         return (
             f"{d.model.name} does not fit: its weights take {format_bytes(weight_bytes(d))} "
-            f"({d.precision.label}) but {where}; it needs at least {min_gpus(d)} of them."
+            f"({d.precision.label}) but {where}; it needs at least {format_batch(min_gpus(d))} of them."
         )
     per_sequence = format_bytes(kv_bytes_per_sequence(d.model, d.context_tokens, d.kv_bytes_per_element))
     return (
-        f"{d.model.name} fits, but leaves no room for one sequence of {format_si(d.context_tokens)} tokens "
-        f"({per_sequence} of KV): {where}; it needs at least {min_gpus(d)} of them."
+        f"{d.model.name} fits, but leaves no room for one sequence of {format_tokens(d.context_tokens)} tokens "
+        f"({per_sequence} of KV): {where}; it needs at least {format_batch(min_gpus(d))} of them."
     )
 
 
