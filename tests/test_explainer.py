@@ -83,9 +83,9 @@ def test_cache_sizes_match_the_model_configs() -> None:
 def test_deepseek_no_crossover_context_matches_facts() -> None:
     # FACTS.md: "DeepSeek-V3 on an H100 with FP8 math: about 1,780 tokens of context
     # at 16-bit KV, about 3,570 at 8-bit KV".
-    assert longcontext.no_crossover_context(DEEPSEEK_CACHE) == pytest.approx(1780, rel=0.01)
+    assert longcontext.article_no_crossover_context(DEEPSEEK_CACHE) == pytest.approx(1780, rel=0.01)
     fp8 = explainer.scenario("deepseek-h100-cache-fp8").params
-    assert longcontext.no_crossover_context(fp8) == pytest.approx(3570, rel=0.01)
+    assert longcontext.article_no_crossover_context(fp8) == pytest.approx(3570, rel=0.01)
 
 
 def test_article_rounding_and_sweet_spots() -> None:
@@ -142,7 +142,7 @@ def _params() -> st.SearchStrategy[Params]:
 @settings(max_examples=200, deadline=None)
 @given(_params())
 def test_critical_contexts_are_where_the_equations_say(p: Params) -> None:
-    wall = longcontext.no_crossover_context(p)
+    wall = longcontext.article_no_crossover_context(p)
     flip = longcontext.balance_flip_context(p)
     # At the wall the two slopes are equal; at the flip, B* is twice the KV-free sweet spot
     # and the KV read there equals the weight read.
@@ -162,11 +162,11 @@ def test_parity_context_and_time_per_token(p: Params, batch: float) -> None:
     parity = p.replace(context_tokens=longcontext.kv_weight_parity_context(p, batch))
     assert core.t_kv_s(parity, batch) == pytest.approx(core.t_weights_s(parity), rel=1e-9)
     assert longcontext.time_per_token_s(p, batch) * batch == pytest.approx(core.latency_s(p, batch), rel=1e-12)
-    assert longcontext.kv_bytes_per_sequence(p) == p.context_tokens * p.kv_bytes_per_element
+    assert longcontext.article_kv_bytes_per_sequence(p) == p.context_tokens * p.kv_bytes_per_element
 
 
 def test_crossover_grows_with_context_until_it_vanishes() -> None:
-    wall = longcontext.no_crossover_context(DEEPSEEK_CACHE)
+    wall = longcontext.article_no_crossover_context(DEEPSEEK_CACHE)
     curve = longcontext.crossover_curve(DEEPSEEK_CACHE, [wall * f for f in (0.01, 0.2, 0.5, 0.9, 0.99, 1.01, 2)])
     values = [b for _, b in curve]
     assert all(b is not None for b in values[:5]) and values[5:] == [None, None]
@@ -291,7 +291,7 @@ def test_chart_lines_are_core_sweeps() -> None:
     line = curve["data"][0]
     for L, b in zip(line["x"], line["y"], strict=True):
         assert b == longcontext.crossover_at_context(p, L)
-    wall = longcontext.no_crossover_context(p)
+    wall = longcontext.article_no_crossover_context(p)
     assert max(line["x"]) < wall
 
     overlap = charts.chart_figure("overlap", "default")

@@ -47,7 +47,17 @@ import math
 from dataclasses import dataclass, replace
 
 from .checks import check_number, check_whole_number
-from .model import Params, Step, evaluate, latency_s, sweet_spot_batch, t_compute_s, t_memory_s
+from .model import (
+    Params,
+    Step,
+    compute_slope_s,
+    evaluate,
+    latency_s,
+    memory_slope_s,
+    sweet_spot_batch,
+    t_compute_s,
+    t_memory_s,
+)
 from .model import crossover_batch as article_crossover_batch
 from .presets import (
     WEIGHT_PRECISIONS,
@@ -451,9 +461,7 @@ def crossover_batch(d: Deployment) -> float | None:
     p = params_at(d, 1.0)
     if not _coverage_varies(d):
         return article_crossover_batch(p)
-    net_slope = p.active_params / p.compute_ops_per_s - p.context_tokens * p.kv_bytes_per_element / (
-        p.bandwidth_bytes_per_s
-    )
+    net_slope = compute_slope_s(p) - memory_slope_s(p)
     if net_slope <= 0:
         return None
 

@@ -63,12 +63,12 @@ QUANTITIES: dict[str, Quantity] = {
     "compute_idle": Quantity(lambda p: explainer.idle_fractions(p)[1], "percent"),
     "sparsity": Quantity(lambda p: core.sparsity_ratio(p.total_params, p.active_params), "count"),
     "c_over_bw": Quantity(lambda p: core.hardware_ratio(p.compute_ops_per_s, p.bandwidth_bytes_per_s), "count"),
-    "no_crossover_context": Quantity(longcontext.no_crossover_context, "count"),
+    "no_crossover_context": Quantity(longcontext.article_no_crossover_context, "count"),
     "flip_context": Quantity(longcontext.balance_flip_context, "count"),
     "crossover_at_flip": Quantity(
         lambda p: longcontext.crossover_at_context(p, longcontext.balance_flip_context(p)), "count"
     ),
-    "kv_bytes_per_sequence": Quantity(longcontext.kv_bytes_per_sequence, "bytes"),
+    "kv_bytes_per_sequence": Quantity(longcontext.article_kv_bytes_per_sequence, "bytes"),
     "parity_context": Quantity(longcontext.kv_weight_parity_context, "count"),
     "kv_compute_slope_ratio": Quantity(longcontext.kv_compute_slope_ratio, "count"),
     "band_low": Quantity(lambda p: _band(p, 0), "count"),
