@@ -16,7 +16,6 @@ import html
 from collections.abc import Callable
 
 from roofline import deployment as dep
-from roofline import model as core
 from roofline import presets
 from roofline import simulator_real as real
 from roofline.units import format_batch, format_bytes, format_number, format_percent, format_time, format_usd
@@ -144,37 +143,16 @@ def case(name: str, figure: str, none: str = "none") -> str:
     return number_span(f"case_{figure}", float(value), _FIGURES[figure][1](float(value)))
 
 
-def precision_sweet_spot(hardware: str, model: str, precision: str) -> str:
-    """The KV-free sweet spot of a model on one chip at a weight precision."""
-    d = dep.deployment(hardware, model, precision=precision)
-    value = dep.kv_free_sweet_spot(d)
-    return number_span("precision_sweet_spot", value, format_number(value, 3))
-
-
-def kv_per_token(model: str, kv_precision: str = "bf16", context_tokens: float = 8192) -> str:
-    """KV bytes per token of context (averaged over the sequence when windows apply)."""
-    m = presets.model(model)
-    value = dep.kv_bytes_per_token(m, context_tokens, presets.kv_precision(kv_precision).bytes_per_element)
-    return number_span("kv_per_token", value, format_bytes(value))
-
-
-def coverage(model: str, batch: float) -> str:
-    """Expected share of routed experts a batch reads."""
+def expert_coverage(model: str, batch: float) -> str:
+    """Expected share of routed experts a batch reads, as a percentage."""
     value = dep.expert_coverage(presets.model(model), batch)
-    return number_span("coverage", value, format_percent(value, 0))
+    return number_span("expert_coverage", value, format_percent(value, 0))
 
 
-def attention_intensity(model: str, kv_precision: str = "bf16") -> str:
+def attention_flop_per_kv_byte(model: str, kv_precision: str = "bf16") -> str:
     """FLOP of attention per KV byte read, for a model at a KV precision."""
     value = dep.attention_flop_per_kv_byte(presets.model(model), presets.kv_precision(kv_precision).bytes_per_element)
-    return number_span("attention_intensity", value, format_number(value, 2))
-
-
-def chip_flop_per_byte(hardware: str, precision: str = "fp8") -> str:
-    """A chip's dense FLOP/s per byte/s of bandwidth at ``precision``."""
-    chip = presets.hardware(hardware)
-    value = core.hardware_ratio(chip.flops_per_s(precision), chip.bandwidth_bytes_per_s)
-    return number_span("chip_flop_per_byte", value, format_number(value, 3))
+    return number_span("attention_flop_per_kv_byte", value, format_number(value, 2))
 
 
 def weight_share(model: str, batch: float) -> str:
@@ -224,12 +202,9 @@ def deployment_link(env, name: str, text: str = "Open this case in the simulator
 
 MACROS: dict[str, Callable[..., str]] = {
     "case": case,
-    "precision_sweet_spot": precision_sweet_spot,
-    "kv_per_token": kv_per_token,
-    "coverage": coverage,
+    "expert_coverage": expert_coverage,
     "weight_share": weight_share,
-    "attention_intensity": attention_intensity,
-    "chip_flop_per_byte": chip_flop_per_byte,
+    "attention_flop_per_kv_byte": attention_flop_per_kv_byte,
     "published": published,
 }
 
