@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from roofline import explainer, longcontext, simulator
 from roofline import model as core
 from roofline.model import Params
-from roofline.units import format_number, format_percent, format_si, format_si_exact, format_time
+from roofline.units import format_bytes, format_number, format_percent, format_si, format_si_exact, format_time
 
 from . import charts
 from .assets import VENDOR
@@ -98,12 +98,6 @@ def _count(value: float, digits: int) -> str:
     return _whole(value) if abs(value) >= 10 ** (digits - 1) else format_number(value, digits)
 
 
-def _bytes(value: float, digits: int) -> str:
-    """Bytes with a decimal SI prefix and a space: ``17.99 MB``."""
-    text = format_si(value, digits)
-    return f"{text[:-1]} {text[-1]}B" if text[-1].isalpha() else f"{text} B"
-
-
 def _format(kind: str, value: float, digits: int) -> str:
     if kind == "time":
         return format_time(value, digits)
@@ -112,7 +106,7 @@ def _format(kind: str, value: float, digits: int) -> str:
     if kind == "whole":
         return _whole(value)
     if kind == "bytes":
-        return _bytes(value, digits)
+        return format_bytes(value, digits)
     if kind == "percent":
         return format_percent(value)
     if kind == "si":
