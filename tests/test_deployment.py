@@ -88,7 +88,7 @@ def test_existing_names_keep_working() -> None:
 def test_a_bad_preset_names_the_field() -> None:
     with pytest.raises(ValueError, match="active_params must be <= total_params"):
         replace(MODELS["deepseek-v3"], active_params=700e9)
-    with pytest.raises(ValueError, match="memory_bytes must be a finite number > 0 bytes"):
+    with pytest.raises(ValueError, match="memory_bytes must be > 0 bytes, got -1"):
         replace(HARDWARE["h200"], memory_bytes=-1)
 
 
@@ -426,3 +426,21 @@ def test_matched_precisions_agree_and_weight_only_lowers_the_sweet_spot(chip: Ha
     fp8 = dep.deployment(chip, m, gpus=gpus, precision="fp8")
     assert dep.weight_bytes(fp8) == m.total_params
     assert dep.system_compute_ops_per_s(fp8) == gpus * chip.dense_fp8_flops_per_s / 2
+
+
+def test_the_article_and_the_deployment_agree_on_the_no_crossover_context_where_both_apply() -> None:
+    # No sliding windows and no attention FLOPs: the deployment's b is the article's constant b.
+    from roofline import longcontext
+
+    d = dep.deployment("h100-sxm", "deepseek-v3", kv_precision="bf16", moe_discount=False)
+    article = longcontext.article_no_crossover_context(dep.params_at(d, 1))
+    assert dep.no_crossover_context(d) == pytest.approx(article, rel=1e-12)
+    per_sequence = dep.kv_bytes_per_sequence(d.model, d.context_tokens, d.kv_bytes_per_element)
+    assert longcontext.article_kv_bytes_per_sequence(dep.params_at(d, 1)) == pytest.approx(per_sequence, rel=1e-12)
+
+
+def test_the_moe_crossover_uses_the_models_slopes() -> None:
+    import inspect
+
+    source = inspect.getsource(dep.crossover_batch)
+    assert "compute_slope_s(p) - memory_slope_s(p)" in source

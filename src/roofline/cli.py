@@ -4,7 +4,7 @@ Usage:
     roofline [--batch 128] [--n-active 8G] [--compute 80T] [--n-total 12G]
              [--bandwidth 200G] [--context 8192] [--kv-bytes 2] [--max-batch 2048] [--json]
     roofline --hardware h200 --model deepseek-v3 [--gpus 8] [--precision fp8]
-             [--kv-precision fp8] [--context 32K] [--batch N] [--price 2]
+             [--kv-precision fp8] [--context 32Ki] [--batch N] [--price 2]
              [--attention-flops] [--no-moe-discount] [--json]
     roofline presets [--json]
 
@@ -15,7 +15,11 @@ if it fits in memory, else the memory wall), and the article's flags
 (``--compute``, ``--bandwidth``, ``--n-total``, ``--n-active``, ``--kv-bytes``)
 override the presets' figures (per GPU for the hardware ones).
 
-Numbers take decimal SI suffixes (K M G T P E). Exit status: 0 done; 1 the
+Numbers take decimal SI suffixes (K M G T P E) or binary ones (Ki Mi Gi ...):
+``--context 128Ki`` is 131,072 tokens (what a model card calls "128K"),
+``--context 128K`` is 128,000 and ``200K`` is 200,000 (as price sheets mean
+it). Counts of any size are accepted; past 1,000E they print in scientific
+notation (``1e308``). Exit status: 0 done; 1 the
 model does not fit in the deployment's memory (the report says why); 2 bad
 input (an option given twice included), with one line on stderr.
 """
@@ -33,7 +37,17 @@ from . import __version__, presets
 from . import deployment as dep
 from .model import Params, evaluate
 from .simulator import DEFAULT_STATE, State, crossover_text, explanation, readouts
-from .units import format_bytes, format_number, format_percent, format_si, format_time, format_usd, parse_si
+from .units import (
+    format_batch,
+    format_bytes,
+    format_percent,
+    format_si,
+    format_si_exact,
+    format_time,
+    format_tokens,
+    format_usd,
+    parse_si,
+)
 
 __all__ = ["main"]
 
@@ -45,7 +59,7 @@ _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--compute", "C", "C, effective ops/s (FLOP/s ÷ 2)"),
     ("--n-total", "N_total", "N_total, parameters (bytes) read per step"),
     ("--bandwidth", "BW", "BW, memory bytes/s"),
-    ("--context", "L", "L, context tokens per sequence"),
+    ("--context", "L", "L, context tokens per sequence (128Ki = 131,072; 128K = 128,000)"),
     ("--kv-bytes", "b", "b, bytes per KV element"),
 )
 
@@ -102,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
             action=_Once,
             default=None,
             metavar="N",
-            help=f"{what} (default {format_si(default)})",
+            help=f"{what} (default {format_si_exact(default)})",
         )
     real = parser.add_argument_group("a deployment from presets (realistic mode)")
     real.add_argument("--hardware", metavar="KEY", help="hardware preset, e.g. h100-sxm, h200, mi300x")
@@ -217,12 +231,8 @@ def _deployment(args: argparse.Namespace) -> tuple[dep.Deployment, float | None]
     return d, args.batch
 
 
-def _batch(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else format_number(value)
-
-
 def _context_text(tokens: float | None, none: str) -> str:
-    return none if tokens is None else f"{format_si(tokens)} tokens"
+    return none if tokens is None else f"{format_tokens(tokens)} tokens"
 
 
 def _realistic(args: argparse.Namespace) -> int:
@@ -249,10 +259,10 @@ def _realistic(args: argparse.Namespace) -> int:
     step = report.step
     wall = report.capacity_batch
     rows += [
-        ("memory wall", f"{wall:,} sequences ({format_bytes(report.kv_bytes_per_sequence)} of KV each)"),
+        ("memory wall", f"{format_batch(wall)} sequences ({format_bytes(report.kv_bytes_per_sequence)} of KV each)"),
         ("crossover B*", crossover_text(report.crossover_batch)),
-        ("best batch", _batch(report.best_batch or 0.0)),
-        ("batch B", f"{_batch(report.batch)} ({'fits' if report.fits else 'past the memory wall'})"),
+        ("best batch", format_batch(report.best_batch or 0.0)),
+        ("batch B", f"{format_batch(report.batch)} ({'fits' if report.fits else 'past the memory wall'})"),
         ("bottleneck", step.regime.value),
         ("latency T", format_time(step.latency_s)),
         ("T_compute", format_time(step.t_compute_s)),

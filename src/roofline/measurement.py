@@ -43,6 +43,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .checks import check_number
 from .model import Params, crossover_batch, t_compute_s, t_memory_s
 
 __all__ = [
@@ -76,20 +77,10 @@ SCHEMA = "roofline-measurement/1"
 SWEEPS = ("batch", "context")
 
 
-def _positive(name: str, value: object, unit: str, minimum: float = 0.0, inclusive: bool = False) -> float:
-    """``value`` as a finite float above ``minimum``, or ValueError naming it, its value and unit."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number of {unit}, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number) or number < minimum or (number == minimum and not inclusive):
-        bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
-        raise ValueError(f"{name} must be a finite number {bound} {unit}, got {value!r}")
-    return number
-
-
 def _validate(instance: object, checks: Iterable[tuple[str, str, float, bool]]) -> None:
     for name, unit, minimum, inclusive in checks:
-        object.__setattr__(instance, name, _positive(name, getattr(instance, name), unit, minimum, inclusive))
+        number = check_number(name, getattr(instance, name), unit, minimum=minimum, inclusive=inclusive)
+        object.__setattr__(instance, name, number)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,7 +98,7 @@ class Ceilings:
     >>> Ceilings(matmul_flops_per_s=0, copy_bandwidth_bytes_per_s=1)
     Traceback (most recent call last):
     ...
-    ValueError: matmul_flops_per_s must be a finite number > 0 FLOP/s, got 0
+    ValueError: matmul_flops_per_s must be > 0 FLOP/s, got 0
     """
 
     matmul_flops_per_s: float
@@ -272,10 +263,10 @@ def relative_error(predicted_s: float, measured_s: float) -> float:
     >>> relative_error(1.0, 0.0)
     Traceback (most recent call last):
     ...
-    ValueError: measured_s must be a finite number > 0 s, got 0.0
+    ValueError: measured_s must be > 0 s, got 0.0
     """
-    predicted = _positive("predicted_s", predicted_s, "s")
-    measured = _positive("measured_s", measured_s, "s")
+    predicted = check_number("predicted_s", predicted_s, "s")
+    measured = check_number("measured_s", measured_s, "s")
     return (predicted - measured) / measured
 
 
@@ -395,8 +386,8 @@ def geometric_grid(low: float, high: float, count: int) -> list[float]:
     >>> geometric_grid(1, 1000, 4)
     [1.0, 10.0, 100.0, 1000.0]
     """
-    lo = _positive("low", low, "units")
-    hi = _positive("high", high, "units", lo, inclusive=True)
+    lo = check_number("low", low, "units")
+    hi = check_number("high", high, "units", minimum=lo, inclusive=True)
     if isinstance(count, bool) or not isinstance(count, int) or count < 2:
         raise ValueError(f"count must be an integer >= 2 points, got {count!r}")
     ratio = (hi / lo) ** (1 / (count - 1))
@@ -411,7 +402,7 @@ def fraction_of(measured: float, reference: float) -> float:
     >>> fraction_of(792e12, 989.4e12) > 0.8
     True
     """
-    return _positive("measured", measured, "units") / _positive("reference", reference, "units")
+    return check_number("measured", measured, "units") / check_number("reference", reference, "units")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -16,10 +16,9 @@ import html
 from collections.abc import Callable
 
 from roofline import deployment as dep
-from roofline import model as core
 from roofline import presets
 from roofline import simulator_real as real
-from roofline.units import format_bytes, format_number, format_percent, format_time, format_usd
+from roofline.units import format_batch, format_bytes, format_number, format_percent, format_time, format_usd
 
 from .macros import number_span
 from .widget import relative_root
@@ -98,10 +97,6 @@ def case_state(name: str) -> real.RealState:
     return real.at_best_batch(state)
 
 
-def _batch_text(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else format_number(value)
-
-
 def _tokens_text(value: float) -> str:
     return format_number(value, 3)
 
@@ -110,12 +105,12 @@ def _tokens_text(value: float) -> str:
 _FIGURES: dict[str, tuple[Callable[[dep.Deployment, float], float | int | None], Callable[[float], str]]] = {
     "weights": (lambda d, b: dep.weight_bytes(d), format_bytes),
     "memory": (lambda d, b: dep.system_memory_bytes(d), format_bytes),
-    "capacity": (lambda d, b: dep.capacity_batch(d) or None, _batch_text),
+    "capacity": (lambda d, b: dep.capacity_batch(d) or None, format_batch),
     "crossover": (lambda d, b: dep.crossover_batch(d), lambda v: format_number(v, 3)),
     "sweet_spot": (lambda d, b: dep.kv_free_sweet_spot(d), lambda v: format_number(v, 3)),
-    "best_batch": (lambda d, b: dep.best_batch(d), _batch_text),
-    "batch": (lambda d, b: b, _batch_text),
-    "min_gpus": (lambda d, b: dep.min_gpus(d), _batch_text),
+    "best_batch": (lambda d, b: dep.best_batch(d), format_batch),
+    "batch": (lambda d, b: b, format_batch),
+    "min_gpus": (lambda d, b: dep.min_gpus(d), format_batch),
     "no_crossover_context": (lambda d, b: dep.no_crossover_context(d), _tokens_text),
     "kv_context": (lambda d, b: dep.kv_equals_weights_context(d, b), _tokens_text),
     "kv_per_token": (
@@ -148,37 +143,16 @@ def case(name: str, figure: str, none: str = "none") -> str:
     return number_span(f"case_{figure}", float(value), _FIGURES[figure][1](float(value)))
 
 
-def precision_sweet_spot(hardware: str, model: str, precision: str) -> str:
-    """The KV-free sweet spot of a model on one chip at a weight precision."""
-    d = dep.deployment(hardware, model, precision=precision)
-    value = dep.kv_free_sweet_spot(d)
-    return number_span("precision_sweet_spot", value, format_number(value, 3))
-
-
-def kv_per_token(model: str, kv_precision: str = "bf16", context_tokens: float = 8192) -> str:
-    """KV bytes per token of context (averaged over the sequence when windows apply)."""
-    m = presets.model(model)
-    value = dep.kv_bytes_per_token(m, context_tokens, presets.kv_precision(kv_precision).bytes_per_element)
-    return number_span("kv_per_token", value, format_bytes(value))
-
-
-def coverage(model: str, batch: float) -> str:
-    """Expected share of routed experts a batch reads."""
+def expert_coverage(model: str, batch: float) -> str:
+    """Expected share of routed experts a batch reads, as a percentage."""
     value = dep.expert_coverage(presets.model(model), batch)
-    return number_span("coverage", value, format_percent(value, 0))
+    return number_span("expert_coverage", value, format_percent(value, 0))
 
 
-def attention_intensity(model: str, kv_precision: str = "bf16") -> str:
+def attention_flop_per_kv_byte(model: str, kv_precision: str = "bf16") -> str:
     """FLOP of attention per KV byte read, for a model at a KV precision."""
     value = dep.attention_flop_per_kv_byte(presets.model(model), presets.kv_precision(kv_precision).bytes_per_element)
-    return number_span("attention_intensity", value, format_number(value, 2))
-
-
-def chip_flop_per_byte(hardware: str, precision: str = "fp8") -> str:
-    """A chip's dense FLOP/s per byte/s of bandwidth at ``precision``."""
-    chip = presets.hardware(hardware)
-    value = core.hardware_ratio(chip.flops_per_s(precision), chip.bandwidth_bytes_per_s)
-    return number_span("chip_flop_per_byte", value, format_number(value, 3))
+    return number_span("attention_flop_per_kv_byte", value, format_number(value, 2))
 
 
 def weight_share(model: str, batch: float) -> str:
@@ -189,8 +163,8 @@ def weight_share(model: str, batch: float) -> str:
 
 
 _COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[[float], str]]] = {
-    "gpus": (lambda c: float(c.serving.gpus), _batch_text),
-    "context": (lambda c: c.serving.mean_context_tokens, _batch_text),
+    "gpus": (lambda c: float(c.serving.gpus), format_batch),
+    "context": (lambda c: c.serving.mean_context_tokens, format_batch),
     "implied_batch": (lambda c: c.implied_batch, lambda v: format_number(v, 3)),
     "observed_per_gpu": (lambda c: c.observed_tokens_per_s_per_gpu, lambda v: format_number(v, 3)),
     "predicted_per_gpu": (lambda c: c.predicted.tokens_per_s_per_gpu, lambda v: format_number(v, 3)),
@@ -201,7 +175,7 @@ _COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[
     "observed_cost": (lambda c: c.observed_usd_per_million_tokens, format_usd),
     "predicted_cost": (lambda c: c.predicted.usd_per_million_tokens, format_usd),
     "throughput_ratio": (lambda c: c.throughput_ratio, lambda v: format_number(v, 2)),
-    "capacity": (lambda c: float(c.predicted.capacity_batch), _batch_text),
+    "capacity": (lambda c: float(c.predicted.capacity_batch), format_batch),
     "no_crossover_context": (lambda c: c.predicted.no_crossover_context, _tokens_text),
     "t_weights": (lambda c: c.predicted.step.t_weights_s, format_time),
     "t_kv": (lambda c: c.predicted.step.t_kv_s, format_time),
@@ -228,12 +202,9 @@ def deployment_link(env, name: str, text: str = "Open this case in the simulator
 
 MACROS: dict[str, Callable[..., str]] = {
     "case": case,
-    "precision_sweet_spot": precision_sweet_spot,
-    "kv_per_token": kv_per_token,
-    "coverage": coverage,
+    "expert_coverage": expert_coverage,
     "weight_share": weight_share,
-    "attention_intensity": attention_intensity,
-    "chip_flop_per_byte": chip_flop_per_byte,
+    "attention_flop_per_kv_byte": attention_flop_per_kv_byte,
     "published": published,
 }
 

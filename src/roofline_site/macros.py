@@ -1,7 +1,9 @@
-"""The macros pages call. Each delegates the number to :mod:`roofline` and the
-text to :mod:`roofline.units`, and wraps it so tests can check it:
+"""What every macro module shares, and the simulator's readouts at its defaults.
 
-    <span class="rl-num" data-macro="sweet_spot" data-value="5357.3…">5,357</span>
+Each macro delegates the number to :mod:`roofline` and the text to
+:mod:`roofline.units`, and wraps it so tests can check it:
+
+    <span class="rl-num" data-macro="sweet_spot_batch:deepseek-v3:h100-sxm:fp8" data-value="5356.3…">5,356</span>
 
 ``data-value`` is the core's raw float (``repr``), the text is what a reader sees.
 """
@@ -11,11 +13,9 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from roofline import model as core
-from roofline import presets, simulator
-from roofline.units import format_number, format_si
+from roofline import simulator
 
-__all__ = ["MACROS", "PAGE_MACROS", "number_span", "register"]
+__all__ = ["MACROS", "PAGE_MACROS", "number_span", "register", "spelled"]
 
 
 def number_span(macro: str, value: float, text: str) -> str:
@@ -23,52 +23,13 @@ def number_span(macro: str, value: float, text: str) -> str:
     return f'<span class="rl-num" data-macro="{html.escape(macro)}" data-value="{value!r}">{html.escape(text)}</span>'
 
 
-def c_over_bw(hardware: str, precision: str = "fp8", digits: int = 3) -> str:
-    """C / BW of a hardware preset (``article-h100`` for the article's round figures)."""
-    chip = presets.ARTICLE_H100 if hardware == presets.ARTICLE_H100.key else presets.hardware(hardware)
-    value = core.hardware_ratio(chip.compute_ops_per_s(precision), chip.bandwidth_bytes_per_s)
-    return number_span("c_over_bw", value, format_number(value, digits))
+def spelled(*parts: object) -> str:
+    """A ``data-macro`` name that spells a call: the macro, then each argument given (``a:b:c``).
 
-
-def sparsity(model: str, digits: int = 4) -> str:
-    """N_total / N_active of a model preset."""
-    m = presets.model(model)
-    value = core.sparsity_ratio(m.total_params, m.active_params)
-    return number_span("sparsity", value, format_number(value, digits))
-
-
-def sweet_spot(model: str, hardware: str, precision: str = "fp8", digits: int = 4) -> str:
-    """(N_total / N_active) · (C / BW) for a model on a chip."""
-    m = presets.model(model)
-    chip = presets.ARTICLE_H100 if hardware == presets.ARTICLE_H100.key else presets.hardware(hardware)
-    value = core.sweet_spot_batch(
-        m.total_params, m.active_params, chip.compute_ops_per_s(precision), chip.bandwidth_bytes_per_s
-    )
-    return number_span("sweet_spot", value, format_number(value, digits))
-
-
-def hardware_figure(hardware: str, figure: str, precision: str = "fp8") -> str:
-    """One figure of a chip: ``compute`` (C, ops/s), ``flops`` or ``bandwidth`` (bytes/s), in SI."""
-    chip = presets.ARTICLE_H100 if hardware == presets.ARTICLE_H100.key else presets.hardware(hardware)
-    flops = chip.dense_fp8_flops_per_s if precision == "fp8" else chip.dense_bf16_flops_per_s
-    values = {
-        "compute": (chip.compute_ops_per_s(precision), "ops/s"),
-        "flops": (flops, "FLOP/s"),
-        "bandwidth": (chip.bandwidth_bytes_per_s, "bytes/s"),
-    }
-    if figure not in values:
-        raise ValueError(f"figure must be one of {sorted(values)}, got {figure!r}")
-    value, unit = values[figure]
-    return number_span(f"hardware_{figure}", value, f"{format_si(value, 5)} {unit}")
-
-
-def model_figure(model: str, figure: str) -> str:
-    """``total`` or ``active`` parameters of a model preset, in SI."""
-    m = presets.model(model)
-    values = {"total": m.total_params, "active": m.active_params}
-    if figure not in values:
-        raise ValueError(f"figure must be one of {sorted(values)}, got {figure!r}")
-    return number_span(f"model_{figure}", values[figure], format_si(values[figure]))
+    >>> spelled("chip_ops_per_byte", "h100-sxm", "fp8", None)
+    'chip_ops_per_byte:h100-sxm:fp8'
+    """
+    return ":".join(str(part) for part in parts if part is not None and part != "")
 
 
 def seed_readout(name: str) -> str:
@@ -89,11 +50,6 @@ def _with_env(env, function: Callable[..., str]) -> Callable[..., str]:  # type:
 
 #: Macros that need no page context, by the name pages call them.
 MACROS: dict[str, Callable[..., str]] = {
-    "c_over_bw": c_over_bw,
-    "sparsity": sparsity,
-    "sweet_spot": sweet_spot,
-    "hardware_figure": hardware_figure,
-    "model_figure": model_figure,
     "seed_readout": seed_readout,
 }
 

@@ -76,7 +76,7 @@ def check_long_context():
     from roofline import explainer, longcontext
 
     p = explainer.scenario("deepseek-h100-cache").params
-    wall = longcontext.no_crossover_context(p)
+    wall = longcontext.article_no_crossover_context(p)
     assert math.isclose(wall, 37e9 / 989.45e12 * 3.35e12 / 70272, rel_tol=1e-12)
     assert longcontext.crossover_at_context(p, wall * 1.01) is None
     assert math.isclose(longcontext.crossover_at_context(p, wall / 2), 2 * 671 / 37 * 989.45e12 / 3.35e12, rel_tol=1e-9)
