@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -161,8 +162,8 @@ def test_frontier_batches_and_points() -> None:
     users = [pt.tokens_per_s_per_user for pt in points]
     chips = [pt.tokens_per_s_per_gpu for pt in points]
     # The trade: per-user speed never rises with B, throughput never falls.
-    assert all(a >= b for a, b in zip(users, users[1:], strict=False))
-    assert all(a <= b * (1 + 1e-12) for a, b in zip(chips, chips[1:], strict=False))
+    assert all(a >= b for a, b in itertools.pairwise(users))
+    assert all(a <= b * (1 + 1e-12) for a, b in itertools.pairwise(chips))
     # Past the crossover throughput is flat at C / N_active.
     assert chips[-1] == pytest.approx(80e12 / 8e9)
     with pytest.raises(ValueError, match="batch must be a whole number"):

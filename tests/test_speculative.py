@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roofline import deployment as dep
-from roofline.frontier import article_lines, choose_batch, crossover_limit, deployment_lines, tokens_per_s_per_user
+from roofline.frontier import (
+    article_lines,
+    choose_batch,
+    crossover_limit,
+    deployment_lines,
+    time_per_token_s,
+    tokens_per_s_per_user,
+)
 from roofline.model import SEED_DEFAULTS
 from roofline.speculative import (
     ACCEPTANCE_FIGURES,
@@ -105,5 +112,6 @@ def test_mtp_on_deepseek_serves_users_faster_at_the_same_batch() -> None:
     # At one sequence, checking two tokens reads about twice the experts: no gain at all.
     assert tokens_per_s_per_user(mtp, 1) < tokens_per_s_per_user(plain, 1)
     # A target the plain model meets only at small batches admits a larger one with MTP.
-    target = 0.03
+    target = time_per_token_s(plain, 500)
+    assert choose_batch(plain, target_s=target).batch == 500
     assert (choose_batch(mtp, target_s=target).batch or 0) > (choose_batch(plain, target_s=target).batch or 0)
