@@ -61,15 +61,19 @@ from .units import format_time
 
 __all__ = [
     "MAX_SEARCH_BATCH",
+    "MAX_TARGET_S",
     "Choice",
     "FrontierPoint",
+    "FrontierReport",
     "Limit",
     "Lines",
     "article_lines",
+    "check_target_s",
     "choose_batch",
     "crossover_limit",
     "deployment_lines",
     "describe_lines",
+    "evaluate_frontier",
     "fastest_time_per_token_s",
     "frontier",
     "frontier_batches",
@@ -511,3 +515,86 @@ def describe_lines(lines: Lines) -> str:
         f"fastest {format_time(fastest_time_per_token_s(lines))} per token",
     ]
     return ", ".join(parts)
+
+
+# ---------------------------------------------------------------- everything at once
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FrontierReport:
+    """The chosen batch, its limit and sentence, and the frontier points to draw."""
+
+    choice: Choice
+    sentence: str
+    points: tuple[FrontierPoint, ...]
+    chosen: FrontierPoint | None
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready: ``chosen_batch``, ``binding_limit``, ``tokens_per_s_per_user``, ``frontier`` and more.
+
+        ``tokens_per_s_per_user`` is at the chosen batch (None when there is none).
+        """
+        c = self.choice
+        return {
+            "chosen_batch": c.batch,
+            "binding_limit": c.limit.value,
+            "tokens_per_s_per_user": None if self.chosen is None else self.chosen.tokens_per_s_per_user,
+            "tokens_per_s_per_gpu_at_chosen_batch": None if self.chosen is None else self.chosen.tokens_per_s_per_gpu,
+            "ms_per_token_at_chosen_batch": None if self.chosen is None else self.chosen.time_per_token_s * 1e3,
+            "tpot_target_ms": None if c.target_s is None else c.target_s * 1e3,
+            "fastest_ms_per_token": c.fastest_time_per_token_s * 1e3,
+            "tokens_per_step": c.tokens_per_step,
+            "binding_limit_sentence": self.sentence,
+            "frontier": [pt.as_dict() for pt in self.points],
+        }
+
+
+def evaluate_frontier(lines: Lines, target_s: float | None = None, max_batch: float | None = None) -> FrontierReport:
+    """Choose the batch and trace the frontier from B = 1 to ``max_batch``.
+
+    ``max_batch`` defaults to the memory wall (no batch past it fits); the
+    article form, which has none, must give it. When nothing fits the
+    frontier is empty.
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> report = evaluate_frontier(article_lines(SEED_DEFAULTS), max_batch=2048)
+    >>> report.choice.batch, len(report.points) > 10, report.points[-1].batch
+    (600, True, 2048)
+
+    Raises:
+        ValueError: as :func:`choose_batch`, or if there is neither a
+            ``max_batch`` nor a memory wall to end the frontier at.
+    """
+    top = max_batch if max_batch is not None else lines.memory_wall
+    if top is None:
+        raise ValueError("give max_batch: the article's form has no memory wall to end the frontier at")
+    choice = choose_batch(lines, target_s=target_s, max_batch=max_batch)
+    if top < 1:
+        points: tuple[FrontierPoint, ...] = ()
+    else:
+        crossing = choice.crossover_batch
+        batches = frontier_batches(top, include=[b for b in (choice.batch, crossing) if b is not None])
+        points = tuple(frontier(lines, batches))
+    chosen = None if choice.batch is None else point(lines, choice.batch)
+    return FrontierReport(choice=choice, sentence=limit_sentence(choice), points=points, chosen=chosen)
+
+
+#: A target past an hour per output token is surely a units mistake; the CLI
+#: and the simulator refuse it (the functions above accept any target > 0).
+MAX_TARGET_S = 3600.0
+
+
+def check_target_s(target_s: object) -> float:
+    """A latency target as typed by a person: a finite number of seconds > 0 and at most an hour.
+
+    >>> check_target_s(0.05)
+    0.05
+    >>> check_target_s(7200.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: target_s must be at most 3600 seconds (an hour per token), got 7200.0
+    """
+    target = _check("target_s", target_s, "seconds")
+    if target > MAX_TARGET_S:
+        raise ValueError(f"target_s must be at most {MAX_TARGET_S:g} seconds (an hour per token), got {target_s!r}")
+    return target
