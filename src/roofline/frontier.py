@@ -70,6 +70,7 @@ __all__ = [
     "article_lines",
     "check_target_s",
     "choose_batch",
+    "compute_ceiling_tokens_per_s_per_chip",
     "crossover_limit",
     "deployment_lines",
     "describe_lines",
@@ -80,7 +81,10 @@ __all__ = [
     "latency_limit",
     "limit_sentence",
     "point",
+    "rate_for_target",
+    "speedup_per_user",
     "step_time_s",
+    "target_for_rate_s",
     "time_per_token_s",
     "tokens_per_s_per_chip",
     "tokens_per_s_per_user",
@@ -598,3 +602,45 @@ def check_target_s(target_s: object) -> float:
     if target > MAX_TARGET_S:
         raise ValueError(f"target_s must be at most {MAX_TARGET_S:g} seconds (an hour per token), got {target_s!r}")
     return target
+
+
+def target_for_rate_s(tokens_per_s_per_user: float) -> float:
+    """The time-per-token target that a per-user speed implies, ``1 / rate`` seconds.
+
+    >>> target_for_rate_s(20.0)
+    0.05
+    """
+    return 1.0 / _check("tokens_per_s_per_user", tokens_per_s_per_user, "tokens/s")
+
+
+def compute_ceiling_tokens_per_s_per_chip(lines: Lines) -> float:
+    """Throughput per chip once compute binds, ``E / (N_active/C · (k+1) · N)``: the frontier's flat top.
+
+    Drafting time is left out, so with a drafter it is an upper bound.
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> compute_ceiling_tokens_per_s_per_chip(article_lines(SEED_DEFAULTS))
+    10000.0
+    """
+    return lines.tokens_per_step / lines.t_compute_s(1.0) / lines.chips
+
+
+def speedup_per_user(plain: Lines, faster: Lines, batch: int) -> float:
+    """How many times the tokens/s one user sees, ``faster`` over ``plain``, at the same batch.
+
+    >>> from roofline.model import SEED_DEFAULTS
+    >>> from roofline.speculative import Speculation
+    >>> lines = article_lines(SEED_DEFAULTS)
+    >>> round(speedup_per_user(lines, article_lines(SEED_DEFAULTS, Speculation(draft_tokens=1, acceptance=0.85)), 1), 2)
+    1.85
+    """
+    return point(faster, batch).tokens_per_s_per_user / point(plain, batch).tokens_per_s_per_user
+
+
+def rate_for_target(target_s: float) -> float:
+    """The per-user speed a time-per-token target guarantees, ``1 / target`` tokens/s.
+
+    >>> rate_for_target(0.02)
+    50.0
+    """
+    return 1.0 / _check("target_s", target_s, "seconds")
