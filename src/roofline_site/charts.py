@@ -562,7 +562,7 @@ def _target_line(fig: go.Figure, target_s: float, c: dict, y_top: float, x_low: 
             x=[rate, rate],
             y=[0, y_top],
             mode="lines",
-            name=f"target: {format_time(target_s)} per token ({format_number(rate, 3)} tokens/s per user)",
+            name=f"target: {format_time(target_s)} per token ({format_si(rate)} tokens/s per user)",
             line={"color": c["muted"], "width": 2, "dash": "dash"},
             hoverinfo="skip",
         )
@@ -574,37 +574,33 @@ def _target_line(fig: go.Figure, target_s: float, c: dict, y_top: float, x_low: 
         y0=0,
         y1=1,
         yref="paper",
-        fillcolor=c["wall_fill"],
+        fillcolor=c["muted"],
+        opacity=0.14,
         line={"width": 0},
         layer="below",
     )
 
 
-def _frontier_layout(fig: go.Figure, scheme: str, x_values: list[float], y_values: list[float], log_x: bool) -> None:
-    y_top = max(y_values) * 1.12
-    if log_x:
-        low, high = min(x_values) / 1.4, max(x_values) * 1.4
-        layout = _layout(
-            scheme,
-            x_title="tokens/s per user (log scale)",
-            y_title="tokens/s per GPU",
-            x_range=[math.log10(low), math.log10(high)],
-            y_range=[0, y_top],
-        )
-        layout["xaxis"]["type"] = "log"
-    else:
-        layout = _layout(
+def _frontier_layout(fig: go.Figure, scheme: str, x_max: float, y_max: float) -> None:
+    fig.update_layout(
+        _layout(
             scheme,
             x_title="tokens/s per user",
             y_title="tokens/s per GPU",
-            x_range=[0, max(x_values) * 1.1],
-            y_range=[0, y_top],
+            x_range=[0, x_max],
+            y_range=[0, y_max * 1.12],
         )
-    fig.update_layout(layout)
+    )
+
+
+#: The case charts show per-user speeds up to this many times the target's:
+#: small batches of a mixture-of-experts model read few experts and run far
+#: faster per user, which would squeeze the region the limits cut into a sliver.
+FRONTIER_X_SPAN = 3.2
 
 
 def _frontier_cases(scheme: str, names: tuple[str, ...], colors: tuple[str, ...], target_case: str | None) -> go.Figure:
-    """Several cases' frontiers on log-x axes, each with its chosen batch, and one target line."""
+    """Several cases' frontiers, each with its chosen batch and memory wall, and one target line."""
     c = _colors(scheme)
     fig = go.Figure()
     xs: list[float] = []
@@ -633,10 +629,11 @@ def _frontier_cases(scheme: str, names: tuple[str, ...], colors: tuple[str, ...]
             marker={"size": 11, "symbol": "line-ns", "line": {"width": 3, "color": c["memory"]}},
         )
     )
-    _frontier_layout(fig, scheme, xs, ys, log_x=True)
     target = None if target_case is None else frontier_page.case(target_case).target_s
+    x_max = max(xs) * 1.1 if target is None else FRONTIER_X_SPAN * frontier.rate_for_target(target)
+    _frontier_layout(fig, scheme, x_max, max(ys))
     if target is not None:
-        _target_line(fig, target, c, max(ys) * 1.12, min(xs) / 1.4)
+        _target_line(fig, target, c, max(ys) * 1.12, 0.0)
     return fig
 
 
@@ -650,7 +647,7 @@ def frontier_derivation(scheme: str) -> go.Figure:
     crossing = report.choice.crossover_batch
     xs = [pt.tokens_per_s_per_user for pt in report.points]
     ys = [pt.tokens_per_s_per_gpu for pt in report.points]
-    _frontier_layout(fig, scheme, xs, ys, log_x=False)
+    _frontier_layout(fig, scheme, max(xs) * 1.1, max(ys))
     first, last = report.points[0], report.points[-1]
     ceiling = frontier.compute_ceiling_tokens_per_s_per_chip(lines)
     fig.add_trace(

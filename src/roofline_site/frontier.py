@@ -23,7 +23,7 @@ from roofline import frontier as fr
 from roofline import presets, simulator
 from roofline import speculative as spec
 from roofline.model import SEED_DEFAULTS, Params
-from roofline.units import format_number, format_percent, format_time
+from roofline.units import format_number, format_percent, format_si, format_time
 
 from .macros import number_span
 
@@ -114,6 +114,11 @@ def _whole(value: float) -> str:
 
 
 def _rate(value: float) -> str:
+    # Per-user speeds read best short (16.7, 34, 1.03K); per-GPU throughput with separators.
+    return format_si(value)
+
+
+def _throughput(value: float) -> str:
     return format_number(value, 3)
 
 
@@ -136,11 +141,11 @@ _FIGURES: dict[str, tuple[Callable[[str], float | None], Callable[[float], str]]
     "target_rate": (lambda n: None if _target(n) is None else fr.rate_for_target(_target(n)), _rate),
     "tpot": (lambda n: _chosen(n, "time_per_token_s"), format_time),
     "per_user": (lambda n: _chosen(n, "tokens_per_s_per_user"), _rate),
-    "per_gpu": (lambda n: _chosen(n, "tokens_per_s_per_gpu"), _rate),
+    "per_gpu": (lambda n: _chosen(n, "tokens_per_s_per_gpu"), _throughput),
     "fastest": (lambda n: report(n).choice.fastest_time_per_token_s, format_time),
     "fastest_rate": (lambda n: fr.tokens_per_s_per_user(case(n).lines(), 1.0), _rate),
     "tokens_per_step": (lambda n: report(n).choice.tokens_per_step, lambda v: format_number(v, 3)),
-    "ceiling": (lambda n: fr.compute_ceiling_tokens_per_s_per_chip(case(n).lines()), _rate),
+    "ceiling": (lambda n: fr.compute_ceiling_tokens_per_s_per_chip(case(n).lines()), _throughput),
     "sweet_spot": (
         lambda n: None if case(n).deployment is None else dep.kv_free_sweet_spot(case(n).deployment),
         lambda v: format_number(v, 3),
