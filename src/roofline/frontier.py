@@ -485,24 +485,45 @@ def limit_sentence(choice: Choice) -> str:
     if choice.limit is Limit.LATENCY:
         return (
             f"The latency target binds: B = {batch} is the largest batch whose time per token stays within "
-            f"{format_time(choice.target_s or 0.0)}; one more sequence would miss it."
+            f"{format_time(choice.target_s or 0.0)} ({_others(choice, Limit.LATENCY)})."
         )
     if choice.limit is Limit.MEMORY:
-        return (
-            f"Memory binds: at most {batch} sequences fit beside the weights, before the latency target "
-            "or the crossover would stop the batch."
-        )
+        return f"Memory binds: at most {batch} sequences fit beside the weights ({_others(choice, Limit.MEMORY)})."
     if choice.limit is Limit.CROSSOVER:
         if choice.compute_bound_at_one:
-            return "The crossover binds: even one sequence is compute-bound, so a bigger batch only adds time."
+            return (
+                "The crossover binds: even one sequence is compute-bound, so a bigger batch only adds time "
+                f"({_others(choice, Limit.CROSSOVER)})."
+            )
         return (
             f"The crossover binds: past B = {batch} the step is compute-bound, so a bigger batch adds time per "
-            "token without adding throughput."
+            f"token without adding throughput ({_others(choice, Limit.CROSSOVER)})."
         )
     return (
         f"No limit binds inside the chart, so the batch is its largest, B = {batch}: the lines never cross, "
         "there is no target, and the article's model has no memory wall."
     )
+
+
+def _others(choice: Choice, binding: Limit) -> str:
+    """What the other limits would allow, e.g. "the memory wall would allow 3,175; there is no crossover"."""
+    parts = []
+    for limit, cap, allows, absent in (
+        (Limit.LATENCY, choice.latency_batch, "the target would allow", "no target"),
+        (Limit.MEMORY, choice.memory_batch, "memory would hold", "no memory limit in this model"),
+        (Limit.CROSSOVER, choice.crossover_batch, "the crossover would allow", "no crossover"),
+    ):
+        if limit is binding:
+            continue
+        if limit is Limit.LATENCY and choice.target_s is not None and cap is None:
+            continue  # a target no batch meets never reaches this sentence
+        if cap is None or (limit is Limit.LATENCY and choice.target_s is None):
+            parts.append(f"there is {absent}")
+        elif cap >= MAX_SEARCH_BATCH:
+            parts.append(f"{allows} any batch")
+        else:
+            parts.append(f"{allows} {_batch_text(cap)}")
+    return "; ".join(parts)
 
 
 def describe_lines(lines: Lines) -> str:
