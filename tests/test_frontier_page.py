@@ -92,11 +92,16 @@ def test_the_three_pages_agree(built_site: Path) -> None:
     llama = real.deployment_of(deployment_macros.case_state("llama70b-h100x2-fp8"))
     assert llama == page_macros.case("llama70b-fp8").deployment
     assert (one(mine, "frontier:llama70b-fp8:wall")[0], "66") in deployment["case_capacity"]
-    # The sweet spot is an upper bound on every batch this page chooses for DeepSeek-V3,
-    # and the sweet-spot page's closing points here for what stops the batch first.
+    # The sweet-spot page's closing: the crossover is the largest batch worth running, and
+    # memory or the target usually stop the batch first. Every batch this page chooses is
+    # within its crossover, and for DeepSeek-V3 the KV-free sweet spot lies below the crossover.
     for name in page_macros.CASES:
-        if name.startswith("deepseek") and page_macros.report(name).choice.batch is not None:
-            assert page_macros.report(name).choice.batch < sweet_spot
+        choice = page_macros.report(name).choice
+        if choice.batch is not None and choice.crossover_batch is not None:
+            assert choice.batch <= choice.crossover_batch, name
+    assert sweet_spot < crossover
+    limits = [page_macros.report(name).choice.limit for name in page_macros.CASES if name != "article"]
+    assert sum(limit is not fr.Limit.CROSSOVER for limit in limits) > len(limits) / 2
     assert 'href="../what-sets-the-batch/"' in sweet
     closing = sweet[sweet.index('id="the-simplification-comes-back-to-bite"') :]
     assert "largest batch worth running" in closing and "what-sets-the-batch" in closing
