@@ -699,12 +699,12 @@ def frontier_derivation(scheme: str) -> go.Figure:
     )
     _note(
         fig,
-        xs[-1] * 2.2,
+        (xs[0] + xs[-1]) / 2,
         ceiling * 1.06,
         "compute-bound: throughput flat,<br>each user slower",
         c["compute"],
         showarrow=False,
-        xanchor="left",
+        xanchor="center",
         yanchor="bottom",
     )
     return fig
