@@ -16,6 +16,7 @@ from roofline.frontier import (
     choose_batch,
     crossover_limit,
     deployment_lines,
+    evaluate_frontier,
     frontier,
     frontier_batches,
     latency_limit,
@@ -227,3 +228,32 @@ def test_deployment_choice_is_the_largest_within_every_limit(
 
     assert ok(choice.batch)
     assert not ok(choice.batch + 1)
+
+
+def _finite_everywhere(report: object) -> bool:
+    data = report.as_dict()  # type: ignore[attr-defined]
+    numbers = [v for v in data.values() if isinstance(v, float)]
+    numbers += [v for pt in data["frontier"] for v in pt.values()]
+    return all(math.isfinite(v) for v in numbers)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(st.floats(1e-300, 1e300), min_size=6, max_size=6),
+    target=st.one_of(st.none(), st.floats(1e-300, 1e308)),
+    k=st.one_of(st.none(), st.integers(1, 8)),
+)
+def test_absurd_inputs_give_a_finite_report_or_a_value_error(
+    values: list[float], target: float | None, k: int | None
+) -> None:
+    names = ("active_params", "compute_ops_per_s", "total_params", "bandwidth_bytes_per_s", "context_tokens")
+    try:
+        p = Params(batch=1, kv_bytes_per_element=values[5], **dict(zip(names, values[:5], strict=True)))
+        speculation = None if k is None else Speculation(draft_tokens=k, acceptance=0.7, draft_params=values[0])
+        report = evaluate_frontier(article_lines(p, speculation), target, 2048)
+    except ValueError as error:
+        assert str(error) and "\n" not in str(error)
+        return
+    assert _finite_everywhere(report)
+    assert report.choice.batch is None or report.choice.batch >= 1
+    assert limit_sentence(report.choice)

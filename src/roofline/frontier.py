@@ -281,7 +281,8 @@ def point(lines: Lines, batch: int) -> FrontierPoint:
     if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
         raise ValueError(f"batch must be a whole number >= 1 sequences, got {batch!r}")
     step = step_time_s(lines, float(batch))
-    if not math.isfinite(step) or step <= 0:
+    # In milliseconds too (as_dict), so a step near the float's ceiling is refused here.
+    if not math.isfinite(step * 1e3) or step <= 0:
         raise ValueError(f"the step time at batch {batch} is {step!r}; the inputs are of absurd size")
     return FrontierPoint(
         batch=batch,
@@ -594,6 +595,11 @@ def evaluate_frontier(lines: Lines, target_s: float | None = None, max_batch: fl
     if top is None:
         raise ValueError("give max_batch: the article's form has no memory wall to end the frontier at")
     choice = choose_batch(lines, target_s=target_s, max_batch=max_batch)
+    fastest_ms = choice.fastest_time_per_token_s * 1e3
+    if not math.isfinite(fastest_ms) or fastest_ms <= 0:
+        raise ValueError(f"the fastest time per token is {fastest_ms!r} ms; the inputs are of absurd size")
+    if choice.target_s is not None and not math.isfinite(choice.target_s * 1e3):
+        raise ValueError(f"target_s = {choice.target_s!r} seconds is too large to state in milliseconds")
     if top < 1:
         points: tuple[FrontierPoint, ...] = ()
     else:
