@@ -166,3 +166,35 @@ def test_page_fits_a_phone(make_page, site_url: str) -> None:  # type: ignore[no
     for chart in _wait_for_charts(phone, len(FRONTIER_CHARTS), "slate"):
         assert 300 <= chart["width"] <= 390, chart
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+# --- golden snapshot ---------------------------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "frontier.json"
+SPAN = re.compile(r'<span class="rl-num" data-macro="([^"]+)" data-value="([^"]*)">([^<]*)</span>')
+
+
+def test_page_numbers_match_the_golden_snapshot(built_site: Path) -> None:
+    """Every number the page prints, in order. Regenerate on purpose with
+    ``ROOFLINE_UPDATE_GOLDEN=1 pytest tests/test_frontier_page.py`` and review the diff."""
+    import os
+
+    numbers = []
+    for macro, value, text in SPAN.findall(page_html(built_site)):
+        number = float(value)
+        numbers.append({"macro": macro, "value": None if math.isnan(number) else number, "text": html.unescape(text)})
+    numbers += [
+        {"macro": f"sentence:{name}", "value": None, "text": html.unescape(text)}
+        for name, text in SENTENCE.findall(page_html(built_site))
+    ]
+    if os.environ.get("ROOFLINE_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(json.dumps({"numbers": numbers}, indent=1, ensure_ascii=False) + "\n")
+        pytest.skip(f"rewrote {GOLDEN.name}: review the diff")
+    golden = json.loads(GOLDEN.read_text())["numbers"]
+    assert [n["macro"] for n in numbers] == [g["macro"] for g in golden]
+    for number, expected in zip(numbers, golden, strict=True):
+        assert number["text"] == expected["text"], expected
+        if expected["value"] is None:
+            assert number["value"] is None, expected
+        else:
+            assert number["value"] == pytest.approx(expected["value"], rel=1e-9), expected
