@@ -500,9 +500,10 @@ def limit_sentence(choice: Choice) -> str:
             f"The crossover binds: past B = {batch} the step is compute-bound, so a bigger batch adds time per "
             f"token without adding throughput ({_others(choice, Limit.CROSSOVER)})."
         )
+    target = "there is no target" if choice.target_s is None else "the target allows any batch"
     return (
         f"No limit binds inside the chart, so the batch is its largest, B = {batch}: the lines never cross, "
-        "there is no target, and the article's model has no memory wall."
+        f"{target}, and the article's model has no memory wall."
     )
 
 
