@@ -90,6 +90,11 @@ __all__ = [
     "tokens_per_s_per_user",
 ]
 
+def _number(name: str, value: object, unit: str, *, minimum: float = 0.0, inclusive: bool = False) -> float:
+    """A finite number above ``minimum``, or a ValueError naming it (the package's one validator)."""
+    return _check(name, value, unit, minimum, inclusive)
+
+
 #: Searches for a batch stop here: past 2^53 a float no longer tells one
 #: integer batch from the next, and no deployment runs such a batch.
 MAX_SEARCH_BATCH = 2**53
@@ -307,7 +312,7 @@ def frontier_batches(max_batch: float, count: int = 48, include: Sequence[float]
     Raises:
         ValueError: if ``max_batch`` is not a finite number >= 1 or ``count`` < 2.
     """
-    top = math.floor(_check("max_batch", max_batch, "sequences", 1.0, inclusive=True))
+    top = math.floor(_number("max_batch", max_batch, "sequences", minimum=1.0, inclusive=True))
     if isinstance(count, bool) or not isinstance(count, int) or count < 2:
         raise ValueError(f"count must be a whole number >= 2, got {count!r}")
     batches = {1, top}
@@ -379,7 +384,7 @@ def latency_limit(lines: Lines, target_s: float) -> int | None:
     Raises:
         ValueError: if the target is not a finite number of seconds > 0.
     """
-    target = _check("target_s", target_s, "seconds")
+    target = _number("target_s", target_s, "seconds")
     return _last_true(lambda b: time_per_token_s(lines, float(b)) <= target)
 
 
@@ -422,8 +427,8 @@ def choose_batch(lines: Lines, target_s: float | None = None, max_batch: float |
         ValueError: if the target or max_batch is not a finite number > 0
             (max_batch >= 1), or no limit exists and max_batch is None.
     """
-    target = None if target_s is None else _check("target_s", target_s, "seconds")
-    top = None if max_batch is None else math.floor(_check("max_batch", max_batch, "sequences", 1.0, inclusive=True))
+    target = None if target_s is None else _number("target_s", target_s, "seconds")
+    top = None if max_batch is None else math.floor(_number("max_batch", max_batch, "sequences", minimum=1.0, inclusive=True))
     fastest = fastest_time_per_token_s(lines)
     crossing = crossover_limit(lines)
     wall = lines.memory_wall
@@ -626,7 +631,7 @@ def check_target_s(target_s: object) -> float:
     ...
     ValueError: target_s must be at most 3600 seconds (an hour per token), got 7200.0
     """
-    target = _check("target_s", target_s, "seconds")
+    target = _number("target_s", target_s, "seconds")
     if target > MAX_TARGET_S:
         raise ValueError(f"target_s must be at most {MAX_TARGET_S:g} seconds (an hour per token), got {target_s!r}")
     return target
@@ -638,7 +643,7 @@ def target_for_rate_s(tokens_per_s_per_user: float) -> float:
     >>> target_for_rate_s(20.0)
     0.05
     """
-    return 1.0 / _check("tokens_per_s_per_user", tokens_per_s_per_user, "tokens/s")
+    return 1.0 / _number("tokens_per_s_per_user", tokens_per_s_per_user, "tokens/s")
 
 
 def compute_ceiling_tokens_per_s_per_chip(lines: Lines) -> float:
@@ -671,4 +676,4 @@ def rate_for_target(target_s: float) -> float:
     >>> rate_for_target(0.02)
     50.0
     """
-    return 1.0 / _check("target_s", target_s, "seconds")
+    return 1.0 / _number("target_s", target_s, "seconds")
