@@ -161,7 +161,7 @@ def test_critical_contexts_are_where_the_equations_say(p: Params) -> None:
 def test_parity_context_and_time_per_token(p: Params, batch: float) -> None:
     parity = p.replace(context_tokens=longcontext.kv_weight_parity_context(p, batch))
     assert core.t_kv_s(parity, batch) == pytest.approx(core.t_weights_s(parity), rel=1e-9)
-    assert longcontext.time_per_token_s(p, batch) * batch == pytest.approx(core.latency_s(p, batch), rel=1e-12)
+    assert longcontext.machine_time_per_token_s(p, batch) * batch == pytest.approx(core.latency_s(p, batch), rel=1e-12)
     assert longcontext.article_kv_bytes_per_sequence(p) == p.context_tokens * p.kv_bytes_per_element
 
 

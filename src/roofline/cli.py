@@ -2,10 +2,12 @@
 
 Usage:
     roofline [--batch 128] [--n-active 8G] [--compute 80T] [--n-total 12G]
-             [--bandwidth 200G] [--context 8192] [--kv-bytes 2] [--max-batch 2048] [--json]
+             [--bandwidth 200G] [--context 8192] [--kv-bytes 2] [--max-batch 2048]
+             [--tpot-target-ms MS] [--draft-tokens K] [--acceptance A] [--mtp] [--json]
     roofline --hardware h200 --model deepseek-v3 [--gpus 8] [--precision fp8]
              [--kv-precision fp8] [--context 32Ki] [--batch N] [--price 2]
-             [--attention-flops] [--no-moe-discount] [--json]
+             [--attention-flops] [--no-moe-discount] [--tpot-target-ms MS]
+             [--draft-tokens K] [--acceptance A] [--mtp] [--json]
     roofline presets [--json]
 
 The first form is the article's model with its inputs given directly. The
@@ -14,6 +16,12 @@ second serves a model preset on N chips of a hardware preset (see
 if it fits in memory, else the memory wall), and the article's flags
 (``--compute``, ``--bandwidth``, ``--n-total``, ``--n-active``, ``--kv-bytes``)
 override the presets' figures (per GPU for the hardware ones).
+
+Both forms also choose the batch you would run (:mod:`roofline.frontier`): the
+largest that meets ``--tpot-target-ms`` (the most milliseconds one output token
+may take), fits in memory and is not past the crossover, and name the limit
+that binds. ``--draft-tokens``/``--acceptance`` (or ``--mtp``, DeepSeek-V3's
+cited multi-token prediction) add speculative decoding (:mod:`roofline.speculative`).
 
 Numbers take decimal SI suffixes (K M G T P E) or binary ones (Ki Mi Gi ...):
 ``--context 128Ki`` is 131,072 tokens (what a model card calls "128K"),
@@ -35,11 +43,14 @@ from dataclasses import replace
 
 from . import __version__, presets
 from . import deployment as dep
+from . import frontier as fr
+from . import speculative as spec
 from .model import Params, evaluate
 from .simulator import DEFAULT_STATE, State, crossover_text, explanation, readouts
 from .units import (
     format_batch,
     format_bytes,
+    format_number,
     format_percent,
     format_si,
     format_si_exact,
@@ -136,6 +147,53 @@ def build_parser() -> argparse.ArgumentParser:
     real.add_argument("--price", type=_quantity, default=2.0, metavar="USD", help="US dollars per GPU-hour (default 2)")
     real.add_argument("--attention-flops", action="store_true", help="count attention's FLOPs in T_compute")
     real.add_argument("--no-moe-discount", action="store_true", help="read every expert every step, whatever the batch")
+    batch = parser.add_argument_group("the batch you would run (both forms)")
+    batch.add_argument(
+        "--tpot-target-ms",
+        type=_quantity,
+        action=_Once,
+        default=None,
+        metavar="MS",
+        help="latency target: the most milliseconds one output token may take (default: no target)",
+    )
+    batch.add_argument(
+        "--draft-tokens",
+        type=_whole,
+        action=_Once,
+        default=None,
+        metavar="K",
+        help="speculative decoding: K drafted tokens per step",
+    )
+    batch.add_argument(
+        "--acceptance",
+        type=_quantity,
+        action=_Once,
+        default=None,
+        metavar="A",
+        help=f"probability each drafted token is accepted, 0 to 1 (default {spec.DEFAULT_ACCEPTANCE.acceptance:g}: "
+        "DeepSeek-V3's MTP, technical report section 5.4.3)",
+    )
+    batch.add_argument(
+        "--draft-params",
+        type=_quantity,
+        action=_Once,
+        default=None,
+        metavar="N",
+        help="parameters the drafter reads per drafted token (default 0)",
+    )
+    batch.add_argument(
+        "--draft-active",
+        type=_quantity,
+        action=_Once,
+        default=None,
+        metavar="N",
+        help="parameters each drafted token multiplies through (default 0)",
+    )
+    batch.add_argument(
+        "--mtp",
+        action="store_true",
+        help="DeepSeek-V3's multi-token prediction: 1 drafted token, its cited acceptance and module size",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parser.add_argument("--version", action="version", version=f"roofline {__version__}")
     return parser
@@ -163,15 +221,79 @@ def _params(args: argparse.Namespace) -> tuple[Params, float]:
     return params, max_batch
 
 
+def _target_s(args: argparse.Namespace) -> float | None:
+    ms = args.tpot_target_ms
+    if ms is None:
+        return None
+    if not 0 < ms <= fr.MAX_TARGET_S * 1e3:
+        raise ValueError(
+            f"--tpot-target-ms must be more than 0 and at most {fr.MAX_TARGET_S * 1e3:,.0f} milliseconds "
+            f"(an hour per token), got {ms:g}"
+        )
+    return fr.check_target_s(ms / 1e3)
+
+
+def _speculation(args: argparse.Namespace) -> spec.Speculation | None:
+    if not args.mtp and args.draft_tokens is None:
+        extras = [
+            flag
+            for flag, value in (
+                ("--acceptance", args.acceptance),
+                ("--draft-params", args.draft_params),
+                ("--draft-active", args.draft_active),
+            )
+            if value is not None
+        ]
+        if extras:
+            raise ValueError(f"{extras[0]} needs --draft-tokens K or --mtp: it describes a drafter")
+        return None
+    figure = spec.DEFAULT_ACCEPTANCE
+    return spec.Speculation(
+        draft_tokens=args.draft_tokens if args.draft_tokens is not None else figure.draft_tokens,
+        acceptance=args.acceptance if args.acceptance is not None else figure.acceptance,
+        draft_params=args.draft_params if args.draft_params is not None else (figure.draft_params if args.mtp else 0.0),
+        draft_active_params=(
+            args.draft_active if args.draft_active is not None else (figure.draft_active_params if args.mtp else 0.0)
+        ),
+    )
+
+
+def _frontier_rows(report: fr.FrontierReport, speculation: spec.Speculation | None) -> list[tuple[str, str]]:
+    c = report.choice
+    rows = [("latency target", "none" if c.target_s is None else f"{format_time(c.target_s)} per token")]
+    if speculation is not None:
+        rows.append(
+            (
+                "speculation",
+                f"{speculation.draft_tokens} drafted, acceptance {format_percent(speculation.acceptance)}: "
+                f"{format_number(c.tokens_per_step, 3)} tokens per step",
+            )
+        )
+    if report.chosen is None:
+        rows.append(("batch to run", f"none (fastest {format_time(c.fastest_time_per_token_s)} per token)"))
+    else:
+        at = report.chosen
+        rows.append(
+            (
+                "batch to run",
+                f"{c.batch:,} ({c.limit.value} binds): {format_time(at.time_per_token_s)} per token, "
+                f"{format_si(at.tokens_per_s_per_user)} tok/s per user, {format_si(at.tokens_per_s_per_gpu)} per GPU",
+            )
+        )
+    return rows
+
+
 def _article(args: argparse.Namespace) -> int:
     try:
         params, max_batch = _params(args)
         step = evaluate(params)
+        speculation = _speculation(args)
+        report = fr.evaluate_frontier(fr.article_lines(params, speculation), _target_s(args), max_batch)
     except ValueError as exc:
         print(f"roofline: error: {exc}", file=sys.stderr)
         return BAD_INPUT
     if args.json:
-        print(json.dumps(step.as_dict()))
+        print(json.dumps(step.as_dict() | report.as_dict()))
         return OK
     state = State.of(params, max_batch)
     shown = readouts(state)
@@ -186,10 +308,12 @@ def _article(args: argparse.Namespace) -> int:
             ("  KV B·L·b/BW", f"{shown['t_kv'].text} ({shown['kv_share'].text} of T_memory)"),
             ("memory slope", f"{shown['memory_slope'].text} per sequence"),
             ("T_compute / T_memory", shown["compute_memory_ratio"].text),
+            *_frontier_rows(report, speculation),
         ]
     )
     print()
     print(explanation(state))
+    print(report.sentence)
     return OK
 
 
@@ -239,12 +363,14 @@ def _realistic(args: argparse.Namespace) -> int:
     try:
         d, batch = _deployment(args)
         report = dep.evaluate_deployment(d, batch)
+        speculation = _speculation(args)
+        chosen = fr.evaluate_frontier(fr.deployment_lines(d, speculation), _target_s(args))
     except ValueError as exc:
         print(f"roofline: error: {exc}", file=sys.stderr)
         return BAD_INPUT
     status = OK if report.capacity_batch >= 1 else DOES_NOT_FIT
     if args.json:
-        print(json.dumps(report.as_dict()))
+        print(json.dumps(report.as_dict() | chosen.as_dict()))
         return status
     fit = "fits" if report.weights_fit else "does not fit"
     rows = [
@@ -285,9 +411,11 @@ def _realistic(args: argparse.Namespace) -> int:
         ),
         ("KV = weights at L", _context_text(report.kv_equals_weights_context, "never (windows cap the KV)")),
         ("no crossover past L", _context_text(report.no_crossover_context, "never (attention keeps up)")),
+        *_frontier_rows(chosen, speculation),
     ]
     _print_rows(rows)
     print()
+    print(chosen.sentence)
     print(
         "Assumes ideal scaling over the GPUs (no communication, nothing replicated), peak datasheet rates, "
         "uniform expert routing, and all memory beside the weights free for KV."

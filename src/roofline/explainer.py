@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from . import deployment, presets
 from .checks import check_number
-from .longcontext import time_per_token_s
+from .longcontext import machine_time_per_token_s
 from .model import (
     SEED_DEFAULTS,
     Params,
@@ -391,7 +391,7 @@ def time_per_token_ratio(p: Params, batch: float, reference: Params, reference_b
     >>> round(time_per_token_ratio(few, 8, few, crossover_batch(few)), 1)
     75.1
     """
-    return time_per_token_s(p, batch) / time_per_token_s(reference, reference_batch)
+    return machine_time_per_token_s(p, batch) / machine_time_per_token_s(reference, reference_batch)
 
 
 # --- section IX, question 1: which lever moved? ---

@@ -42,7 +42,7 @@ __all__ = [
     "crossover_curve",
     "kv_compute_slope_ratio",
     "kv_weight_parity_context",
-    "time_per_token_s",
+    "machine_time_per_token_s",
 ]
 
 
@@ -125,14 +125,14 @@ def crossover_curve(p: Params, contexts: Iterable[float]) -> list[tuple[float, f
     return [(float(L), crossover_at_context(p, L)) for L in contexts]
 
 
-def time_per_token_s(p: Params, batch: float | None = None) -> float:
+def machine_time_per_token_s(p: Params, batch: float | None = None) -> float:
     """Seconds of machine time per generated token, ``max(T_compute, T_memory) / B``.
 
     A step makes one token per sequence, so this is what a token costs in
     accelerator time: the quantity a price per token has to cover.
 
     >>> from roofline.model import SEED_DEFAULTS
-    >>> round(time_per_token_s(SEED_DEFAULTS) * 1e3, 4)
+    >>> round(machine_time_per_token_s(SEED_DEFAULTS) * 1e3, 4)
     0.4688
     """
     b = p.batch if batch is None else check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
