@@ -6,32 +6,46 @@ Usage: python scripts/measure_hardware.py [--quick] [--devices cpu,cuda] [--out-
 
 What it times (numpy on the CPU always; PyTorch on a CUDA GPU when one is present):
 
-1. The two ceilings, each the median of ``--repeats`` runs after ``--warmup`` runs:
+1. The ceilings, each the median of ``--repeats`` runs after ``--warmup`` runs:
    - a square matrix product, counted as 2·m·n·k FLOP;
    - a copy of a buffer several times the last-level cache (LLC), counted as
-     bytes read plus bytes written. On the CPU the copy is split over as many
-     threads as BLAS uses, so both ceilings come from the same cores.
+     bytes read plus bytes written;
+   - on the CPU, a read-only stream over a buffer as large (a matrix-vector
+     product), counted as bytes read: the step's memory ceiling, since a decode
+     step reads its weights and KV cache and writes almost nothing.
+   On the CPU every experiment is split over ``--threads`` worker threads (one
+   per core by default), each running a single-threaded BLAS.
 2. A decode-like step: a stack of weight matrices ``[d, d]``, together far
-   larger than the LLC, multiplied in turn by a ``[B, d]`` activation, and in
+   larger than the LLC, applied in turn to a ``[d, B]`` activation, and in
    each layer a read of that layer's share of ``B · L · e`` bytes of KV cache
-   (``e`` bytes per token per sequence, over all layers). It is swept over B at
-   a fixed L, then over L at a fixed B close to the predicted crossover. Each
-   point is timed ``--repeats`` times, interleaved across points so that a
-   noisy neighbour spreads over all of them; the median and the spread (min,
-   max) are kept.
+   (``e`` bytes per token per sequence, over all layers). On the CPU each
+   worker multiplies its rows of a layer in blocks that fill half of one
+   core's L2, one BLAS call per block, so every weight byte comes from memory
+   once and the product reads it from L2; a barrier ends each layer.
+3. On the CPU, each batch's in-cache twin: the same calls on the same
+   activations, except that each worker multiplies one block of its own over
+   and over, so the weights stay in L2. Its time is the step's arithmetic
+   without the wait for memory: ``2·B·N_active`` over it is the step's own
+   attainable FLOP/s, the model's C for that step (a thin product runs far
+   below the square-product rate, and that is the library's, not overlap's).
 
-Then :mod:`roofline.measurement` predicts every step from the two measured
-ceilings alone (nothing fitted), with the article's T = max(T_compute, T_memory)
-and with T = T_compute + T_memory, and reports each one's median and worst
-relative error. The result goes to ``docs/data/measurements/<slug>.json`` and a
-table is printed.
+The step is swept over B at a fixed L, then over L at a fixed B close to the
+predicted crossover. Each point and each twin is timed ``--repeats`` times,
+interleaved, so that a noisy neighbour spreads over all of them; the median
+and the spread (min, max) are kept.
+
+Then :mod:`roofline.measurement` predicts every step from the ceilings alone
+(nothing fitted to the step times), with the article's T = max(T_compute,
+T_memory) and with T = T_compute + T_memory, and reports each one's median
+and worst relative error. The result goes to
+``docs/data/measurements/<slug>.json`` and a table is printed. The GPU series
+keep the square product and the copy as their ceilings.
 
 Limits, stated in the output too:
 - On a CPU the same cores run the arithmetic and issue the loads, so the two
   can overlap only partly: which of max or sum fits is a finding, not an input.
-- A step at small B is a skinny product ([B, d] × [d, d]); BLAS reaches the
-  square-product rate only once B is large, so mid-range batches run slower
-  than either ceiling predicts.
+- Each block is a Python call into BLAS and each layer ends in a barrier: a
+  few microseconds each, paid by the twin too (so they count as compute).
 - A shared machine (``--shared``) makes every time noisier; the spread shows it.
 
 numpy (and PyTorch for the GPU) are needed to measure, never to read the
@@ -89,7 +103,7 @@ CPU_LIMITS = (
     "BW is a read-only stream's rate, since the step reads and barely writes; a copy, counted as bytes read "
     "plus bytes written, runs faster on this kind of machine and would make every memory-bound step look slow.",
     "Each layer ends with a barrier across the threads, and every block is one Python call into BLAS: a "
-    "few microseconds each that neither ceiling contains.",
+    "few microseconds each, which the in-cache twin pays too, so they count as compute.",
 )
 GPU_LIMITS = (
     "Times come from CUDA events around the whole step; each layer launches its own kernels, so very short "

@@ -190,6 +190,20 @@ def hw_attainable(slug: str, key: str, batch: float) -> str:
     raise ValueError(f"measurement {slug!r} series {key!r} has no attainable rate at batch {batch!r}")
 
 
+def hw_run_note(slug: str, key: str) -> str:
+    """A warning when a committed run predates the step-shaped ceilings (no read stream, no in-cache
+    twin), so its errors measure the library's thin-product path; empty for a current run."""
+    if _uses_attainable_rates(slug, key) and series(slug, key).ceilings.read_bandwidth_bytes_per_s is not None:
+        return ""
+    command = load_run(slug)["run"]["command"]
+    return (
+        '!!! warning "This run predates the current script"\n'
+        "    It multiplied each whole layer in one library call and took C from the square product and BW "
+        "from the copy, so its errors above are mostly the library's thin-product path and the gap between "
+        f"a copy and a read stream. Rerunning `{command}` on a quiet machine replaces it."
+    )
+
+
 def hw_better_fit(slug: str, key: str) -> str:
     """``T = max`` or ``T = sum``: whichever has the smaller median error in this run."""
     return f"T = {_comparison(slug, key).better_fit}"
@@ -329,7 +343,8 @@ def figure(slug: str, key: str) -> dict:
                     x=[crossover, crossover],
                     y=[min(every), max(every)],
                     mode="lines",
-                    name=f"predicted crossover B* ≈ {format_number(crossover, 3)}",
+                    name=f"predicted crossover B* ≈ {format_number(crossover, 3)}"
+                    + (" at the square product's C" if points[0].step.attainable_flops_per_s is not None else ""),
                     meta="crossover",
                     line={"width": 1.5, "dash": "dot"},
                     hoverinfo="skip",
@@ -472,7 +487,7 @@ def machine_section(slug: str) -> str:
     described = (
         f"Measured on {meta['started_utc'][:10]} in {format_number(meta['duration_s'], 3)} s with numpy "
         f"{info['numpy']} ({blas.get('name') or 'BLAS'} {blas.get('version') or ''}, "
-        f"{blas.get('threads') or '?'} threads), Python {info['python']}"
+        f"{blas.get('threads') or '?'} BLAS thread{'' if blas.get('threads') == 1 else 's'}), Python {info['python']}"
     )
     if info.get("gpu"):
         gpu = info["gpu"]
@@ -524,6 +539,7 @@ MACROS: dict[str, Callable[..., str]] = {
     "hw_error": hw_error,
     "hw_better_fit": hw_better_fit,
     "hw_method": hw_method,
+    "hw_run_note": hw_run_note,
     "hw_attainable": hw_attainable,
     "hw_step": hw_step,
 }
