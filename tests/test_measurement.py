@@ -542,6 +542,36 @@ def test_a_gpu_run_is_set_beside_its_datasheet(
     assert "NVIDIA H100 SXM, dense bf16" in section
 
 
+def test_a_current_run_states_its_method_and_an_old_one_is_flagged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quick_run: tuple[dict, str]
+) -> None:
+    """A run with the read stream and the in-cache twins gets no warning; one without both does."""
+    current = copy.deepcopy(quick_run[0])
+    current["run"]["quick"] = False
+    old = copy.deepcopy(current)
+    old["schema"] = "roofline-measurement/1"
+    del old["series"][0]["ceilings"]["read_bandwidth_bytes_per_s"]
+    for step in old["series"][0]["decode"]["steps"]:
+        del step["attainable_flops_per_s"]
+    (tmp_path / "current.json").write_text(json.dumps(current))
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    monkeypatch.setattr(hardware, "MEASUREMENTS", tmp_path)
+    hardware.load_run.cache_clear()
+    key = current["series"][0]["key"]
+    try:
+        assert hardware.hw_run_note("current", key) == ""
+        assert "kept in cache" in hardware.hw_method("current", key) and "read-only" in hardware.hw_method(
+            "current", key
+        )
+        assert "predates" in hardware.hw_run_note("old", key)
+        assert hardware.hw_method("old", key) == "C from one square matrix product, BW from a copy"
+        section = hardware.machine_section("current")
+        assert "read-only stream (the model's BW)" in section
+        assert len(macro_values(section)["hw_attainable"]) == len(current["series"][0]["decode"]["steps"])
+    finally:
+        hardware.load_run.cache_clear()
+
+
 def test_the_core_never_needs_numpy() -> None:
     code = "import sys; sys.modules['numpy'] = None; import roofline.measurement, roofline_site.hardware"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)

@@ -181,15 +181,6 @@ def hw_method(slug: str, key: str) -> str:
     return f"C from {compute}, BW from {memory}"
 
 
-def hw_attainable(slug: str, key: str, batch: float) -> str:
-    """The attainable FLOP/s of this run's step at ``batch`` (its products on cached weights)."""
-    for step in series(slug, key).steps:
-        if step.shape.batch == batch and step.attainable_flops_per_s is not None:
-            value = step.attainable_flops_per_s
-            return number_span("hw_attainable", value, f"{format_si(value, 3)} FLOP/s")
-    raise ValueError(f"measurement {slug!r} series {key!r} has no attainable rate at batch {batch!r}")
-
-
 def hw_run_note(slug: str, key: str) -> str:
     """A warning when a committed run predates the step-shaped ceilings (no read stream, no in-cache
     twin), so its errors measure the library's thin-product path; empty for a current run."""
@@ -540,7 +531,6 @@ MACROS: dict[str, Callable[..., str]] = {
     "hw_better_fit": hw_better_fit,
     "hw_method": hw_method,
     "hw_run_note": hw_run_note,
-    "hw_attainable": hw_attainable,
     "hw_step": hw_step,
 }
 
