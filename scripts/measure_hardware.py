@@ -639,7 +639,8 @@ def cpu_steps(np, layout: dict, plan: dict, pool: ThreadPoolExecutor, workers: i
     The step, layer by layer: the workers split the layer's ``[d, d]`` weight matrix by rows, and each
     multiplies its rows, ``layout["block_rows"]`` at a time, by the ``[d, B]`` activation (one BLAS call
     per block; a block fits in half a core's L2, so it comes from memory once and is then read from L2),
-    then multiplies its share of that layer's ``B·L`` KV rows by a query. A barrier ends each layer,
+    then multiplies its share of that layer's ``B·L·e / layers`` KV bytes by a query, viewed as rows of
+    ``READ_ROW`` floats (the read ceiling's own call) whenever they divide evenly. A barrier ends each layer,
     since the next layer needs all of this one's output.
 
     The in-cache twin makes exactly the same calls with the same activations, except that every worker
@@ -660,13 +661,16 @@ def cpu_steps(np, layout: dict, plan: dict, pool: ThreadPoolExecutor, workers: i
     rng.standard_normal(out=hot, dtype=np.float32)
     hot *= 1 / math.sqrt(d)
     kv = np.full(plan["kv_capacity_bytes"] // 4, 0.01, dtype=np.float32)
-    query = rng.standard_normal(width, dtype=np.float32)
+    queries = {n: rng.standard_normal(n, dtype=np.float32) for n in (width, READ_ROW)}
     scores = np.empty(max(b * L for _, b, L in plan["points"]), dtype=np.float32)
     shares = worker_blocks(d, workers, block)
     start_acts = {b: rng.standard_normal((d, b), dtype=np.float32) for b in plan["batches"]}
 
     def make_step(batch: int, context: int, in_cache: bool) -> Callable[[], object]:
-        rows = batch * context
+        per_layer = batch * context * width
+        # The layer's KV bytes are read as rows of READ_ROW floats, the read ceiling's own call, when they
+        # divide evenly: what is tested is how long the bytes take, and [rows, 32] rows read slower.
+        row = READ_ROW if per_layer % READ_ROW == 0 else width
         return cpu_step(
             np,
             pool=pool,
@@ -674,9 +678,9 @@ def cpu_steps(np, layout: dict, plan: dict, pool: ThreadPoolExecutor, workers: i
             shares=shares,
             activation=start_acts[batch],
             hot=hot if in_cache else None,
-            cache=None if in_cache else kv[: layers * rows * width].reshape(layers, rows, width),
-            query=query,
-            scores=scores[:rows],
+            cache=None if in_cache else kv[: layers * per_layer].reshape(layers, per_layer // row, row),
+            query=queries[row],
+            scores=scores[: per_layer // row],
         )
 
     fns = [make_step(b, L, False) for _, b, L in plan["points"]]
