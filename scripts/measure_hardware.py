@@ -461,6 +461,11 @@ def plan_for(ceilings: measurement.Ceilings, layout: dict, batches: Sequence[int
 # --------------------------------------------------------------------------- CPU (numpy)
 
 
+def threads_text(count: int) -> str:
+    """``"1 thread"`` or ``"N threads"``."""
+    return f"{count} thread{'' if count == 1 else 's'}"
+
+
 def split_rows(count: int, parts: int) -> list[tuple[int, int]]:
     """``range(count)`` cut into ``parts`` contiguous ``(start, stop)`` pieces whose sizes differ by at most one.
 
@@ -553,7 +558,7 @@ def cpu_matmul(np, n: int, pool: ThreadPoolExecutor, workers: int, args) -> dict
         start, stop = parts[i]
         np.matmul(a[start:stop], b, out=c[start:stop])
 
-    log(f"cpu: matmul {n}×{n}×{n} float32 on {workers} threads")
+    log(f"cpu: matmul {n}×{n}×{n} float32 on {threads_text(workers)}")
     samples = repeat(time_cpu, lambda: run_parallel(pool, part, workers), args.warmup, args.repeats)
     return {"m": n, "n": n, "k": n, "flop": 2 * n**3, "threads": workers, **median_spread(samples)}
 
@@ -569,7 +574,7 @@ def cpu_copy(np, nbytes: int, pool: ThreadPoolExecutor, workers: int, args) -> d
         start, stop = parts[i]
         np.copyto(dst[start:stop], src[start:stop])
 
-    log(f"cpu: copy {count * 4 / MIB:.0f} MiB on {workers} threads")
+    log(f"cpu: copy {count * 4 / MIB:.0f} MiB on {threads_text(workers)}")
     samples = repeat(time_cpu, lambda: run_parallel(pool, part, workers), args.warmup, args.repeats)
     return {"bytes_each_way": count * 4, "bytes_counted": 2 * count * 4, "threads": workers, **median_spread(samples)}
 
@@ -591,7 +596,7 @@ def cpu_read(np, nbytes: int, pool: ThreadPoolExecutor, workers: int, args) -> d
         start, stop = parts[i]
         np.matmul(matrix[start:stop], vector, out=out[start:stop])
 
-    log(f"cpu: read {rows * READ_ROW * 4 / MIB:.0f} MiB on {workers} threads")
+    log(f"cpu: read {rows * READ_ROW * 4 / MIB:.0f} MiB on {threads_text(workers)}")
     samples = repeat(time_cpu, lambda: run_parallel(pool, part, workers), args.warmup, args.repeats)
     counted = rows * READ_ROW * 4
     return {"bytes_read": counted, "bytes_counted": counted, "threads": workers, **median_spread(samples)}
@@ -687,7 +692,7 @@ def cpu_steps(np, layout: dict, plan: dict, pool: ThreadPoolExecutor, workers: i
     fns += [make_step(b, plan["batch_sweep_context_tokens"], True) for b in plan["batches"]]
     log(
         f"cpu: weights {layers}×[{d}, {d}] float32 = {layout['weight_bytes'] / MIB:.0f} MiB in blocks of {block} "
-        f"rows on {workers} threads, KV up to {plan['kv_capacity_bytes'] / MIB:.0f} MiB; timing "
+        f"rows on {threads_text(workers)}, KV up to {plan['kv_capacity_bytes'] / MIB:.0f} MiB; timing "
         f"{len(plan['points'])} steps and {len(plan['batches'])} in-cache twins × {args.repeats} repeats after "
         f"{args.warmup} warm-up rounds"
     )
@@ -723,7 +728,7 @@ def cpu_series(np, args, machine: dict) -> dict:  # type: ignore[no-untyped-def]
         samples, in_cache = cpu_steps(np, layout, plan, pool, workers, args)
     return decode_series(
         key="cpu-numpy-float32",
-        title=f"CPU, numpy float32 ({machine['blas']['name'] or 'BLAS'}, {workers} threads of one BLAS thread each)",
+        title=f"CPU, numpy float32 ({machine['blas']['name'] or 'BLAS'}, {threads_text(workers)}, one BLAS thread each)",
         device="cpu",
         library=f"numpy {np.__version__}",
         dtype="float32",
