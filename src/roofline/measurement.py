@@ -266,7 +266,7 @@ def params_for(ceilings: Ceilings, shape: StepShape, attainable_flops_per_s: flo
     if attainable_flops_per_s is None:
         compute_ops_per_s = ceilings.compute_ops_per_s
     else:
-        compute_ops_per_s = _positive("attainable_flops_per_s", attainable_flops_per_s, "FLOP/s") / 2
+        compute_ops_per_s = check_number("attainable_flops_per_s", attainable_flops_per_s, "FLOP/s") / 2
     return Params(
         batch=shape.batch,
         active_params=shape.weight_params,
