@@ -7,6 +7,8 @@ Usage:
              [--kv-precision fp8] [--context 32K] [--batch N] [--price 2]
              [--attention-flops] [--no-moe-discount] [--json]
     roofline presets [--json]
+    roofline serving --hardware H --model M --gpus N --precision P --input-tokens I
+                     --output-tokens O --concurrency C [--json]   (see roofline.cli_serving)
 
 The first form is the article's model with its inputs given directly. The
 second serves a model preset on N chips of a hardware preset (see
@@ -407,6 +409,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments[:1] == ["presets"]:
             return _presets(arguments[1:])
+        if arguments[:1] == ["serving"]:
+            from . import cli_serving
+
+            return cli_serving.main(arguments[1:])
         parser = build_parser()
         args = parser.parse_args(arguments)
         realistic = args.hardware is not None or args.model is not None
