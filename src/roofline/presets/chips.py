@@ -117,6 +117,7 @@ HARDWARE: dict[str, Hardware] = {
             scale_up_chips=2,
             source="NVIDIA H100 Tensor Core GPU datasheet, PCIe column; cli99/llm-analysis h100-pcie-80gb.json",
             citations=(
+                ("network_bandwidth_bytes_per_s", "none: no reference system states a network bandwidth per chip"),
                 (
                     "link_bandwidth_bytes_per_s",
                     "H100 datasheet, PCIe column: NVLink bridge 600 GB/s (both directions) joining 2 cards, so 300 GB/s each way",
@@ -199,6 +200,7 @@ HARDWARE: dict[str, Hardware] = {
             scale_up_chips=8,
             source="AMD ROCm documentation, docs/conceptual/gpu-arch/mi300.md (dense; AMD lists sparse separately)",
             citations=(
+                ("network_bandwidth_bytes_per_s", "none: no reference system states a network bandwidth per chip"),
                 (
                     "link_bandwidth_bytes_per_s",
                     "AMD Instinct MI300X datasheet: 7 Infinity Fabric links of 128 GB/s (both directions), 896 GB/s in all, so 448 GB/s each way; 8 per platform",
@@ -220,6 +222,7 @@ HARDWARE: dict[str, Hardware] = {
             scale_up_chips=8,
             source="AMD Instinct MI325X datasheet",
             citations=(
+                ("network_bandwidth_bytes_per_s", "none: no reference system states a network bandwidth per chip"),
                 (
                     "link_bandwidth_bytes_per_s",
                     "AMD Instinct MI325X datasheet: 7 Infinity Fabric links of 128 GB/s (both directions), 896 GB/s, so 448 GB/s each way; 8 per platform",
@@ -247,6 +250,10 @@ HARDWARE: dict[str, Hardware] = {
             source="Google Cloud TPU v5e documentation (TPUs have no 2:4 sparsity: all figures dense)",
             citations=(
                 (
+                    "network_bandwidth_bytes_per_s",
+                    "none: chips beyond one TPU slice talk over the data-center network, which the docs give per host, not per chip",
+                ),
+                (
                     "link_bandwidth_bytes_per_s",
                     "Cloud TPU v5e docs: interchip interconnect 1,600 Gbps per chip (both directions), so 100 GB/s each way; up to 256 chips per pod on ICI",
                 ),
@@ -267,6 +274,10 @@ HARDWARE: dict[str, Hardware] = {
             scale_up_chips=8960,
             source="Google Cloud TPU v5p documentation; jax-ml/scaling-book tpus.md (dense)",
             citations=(
+                (
+                    "network_bandwidth_bytes_per_s",
+                    "none: chips beyond one TPU slice talk over the data-center network, which the docs give per host, not per chip",
+                ),
                 (
                     "link_bandwidth_bytes_per_s",
                     "Cloud TPU v5p docs: interchip interconnect 4,800 Gbps per chip (both directions), so 300 GB/s each way; up to 8,960 chips per pod on ICI",
@@ -289,6 +300,10 @@ HARDWARE: dict[str, Hardware] = {
             source="Google Cloud TPU v6e documentation (dense)",
             citations=(
                 (
+                    "network_bandwidth_bytes_per_s",
+                    "none: chips beyond one TPU slice talk over the data-center network, which the docs give per host, not per chip",
+                ),
+                (
                     "link_bandwidth_bytes_per_s",
                     "Cloud TPU v6e docs: interchip interconnect 3,584 Gbps per chip (both directions), so 224 GB/s each way; up to 256 chips per pod on ICI",
                 ),
@@ -309,6 +324,7 @@ HARDWARE: dict[str, Hardware] = {
             scale_up_chips=8,
             source="NVIDIA Ada Lovelace architecture whitepaper, RTX 4090 column (seen via aggregators)",
             citations=(
+                ("network_bandwidth_bytes_per_s", "none: no reference system states a network bandwidth per chip"),
                 (
                     "link_bandwidth_bytes_per_s",
                     "Ada whitepaper: no NVLink; PCIe 4.0 x16, 64 GB/s both directions, so 32 GB/s each way; 8 cards per host assumed",
