@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 
 from roofline import calibration, serving
-from roofline.units import format_number, format_percent, format_time
+from roofline.units import format_percent, format_time
 
 from .hardware import PLOTLY, RENDERER, log_ticks
 from .macros import number_span
@@ -80,7 +80,7 @@ def srv_count(what: str) -> str:
     }
     if what not in values:
         raise ValueError(f"what must be one of {sorted(values)}, got {what!r}")
-    return number_span(f"srv_count_{what}", float(values[what]), format_number(values[what], 4))
+    return number_span(f"srv_count_{what}", float(values[what]), f"{values[what]:,}")
 
 
 def srv_error(which: str = "estimate") -> str:
@@ -129,7 +129,7 @@ def srv_loso_table() -> str:
             _row(
                 [
                     html.escape(row.source.title),
-                    format_number(row.points, 4),
+                    f"{row.points:,}",
                     format_percent(row.median_abs_error),
                     format_percent(row.article_median_abs_error),
                 ]
@@ -140,7 +140,7 @@ def srv_loso_table() -> str:
         _row(
             [
                 "**every held-out point**",
-                format_number(pooled.points, 4),
+                f"{pooled.points:,}",
                 f"**{format_percent(pooled.median_abs_error)}**",
                 format_percent(pooled.article_median_abs_error),
             ]
@@ -173,13 +173,13 @@ def srv_source_tables() -> str:
             parts.append(
                 _row(
                     [
-                        f"{format_number(p.input_tokens, 6)} / {format_number(p.output_tokens, 6)}",
-                        format_number(p.concurrency, 6),
+                        f"{p.input_tokens:,} / {p.output_tokens:,}",
+                        f"{p.concurrency:,}",
                         format_time(p.tpot_s) + derived,
                         format_time(e.tpot_s),
                         format_percent(err),
                         format_time(e.article_step_s),
-                        format_number(e.running_batch, 6),
+                        f"{e.running_batch:,}",
                     ]
                 )
             )
