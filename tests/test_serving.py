@@ -320,3 +320,23 @@ def test_cli_refuses_a_missing_required_option(capsys) -> None:
         cli.main(["serving", "--hardware", "h100-sxm", "--model", "llama-3.1-8b"])
     assert stop.value.code == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_overlap_runs_from_the_sum_to_the_articles_max() -> None:
+    terms = serving.Terms(
+        weights_s=3.0, kv_s=1.0, compute_s=2.0, overhead_s=0.5, communication_s=0.25, prefill_s=0.125, overlap=1.0
+    )
+    assert terms.roofline_s == 4.0  # max(3 + 1, 2)
+    assert replace(terms, overlap=0.0).roofline_s == 6.0  # 3 + 1 + 2
+    assert replace(terms, overlap=0.5).roofline_s == 5.0  # half of the shorter job hidden
+    assert replace(terms, overlap=0.0).tpot_s == 6.0 + 0.5 + 0.25 + 0.125
+    with pytest.raises(ValueError, match="overlap"):
+        replace(serving.FITTED, overlap=1.5)
+
+
+def test_the_fits_fast_path_rebuilds_the_estimate_exactly() -> None:
+    points = calibration.load()
+    for c in (serving.FITTED, UNIT, replace(serving.FITTED, overlap=0.3, overhead_per_sequence_s=1e-4)):
+        parts = calibration._parts(points, c)
+        for part, point in zip(parts, points, strict=True):
+            assert part.tpot_s(c) == pytest.approx(calibration.predict(point, c).tpot_s, rel=1e-12)

@@ -19,7 +19,7 @@ import json
 import math
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import serving
@@ -278,12 +278,54 @@ def median_abs_error(values: Iterable[float]) -> float:
 FIT_BOUNDS: dict[str, tuple[float, float]] = {
     "overhead_per_layer_s": (0.0, 200e-6),
     "overhead_per_sequence_s": (0.0, 200e-6),
+    "overlap": (0.0, 1.0),
 }
 
 
-def _loss(points: Sequence[Point], c: serving.Constants) -> float:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Parts:
+    """One point's estimate split into what the fitted constants scale and what they do not."""
+
+    measured_s: float
+    memory_s: float
+    compute_s: float
+    fixed_s: float  # communication + prefill share
+    layers: float
+    sequences: float  # running sequences per engine rank
+
+    def tpot_s(self, c: serving.Constants) -> float:
+        """:attr:`roofline.serving.Terms.tpot_s` rebuilt from the parts (equal to :func:`predict`'s)."""
+        roofline = self.memory_s + self.compute_s - c.overlap * min(self.memory_s, self.compute_s)
+        overhead = self.layers * c.overhead_per_layer_s + self.sequences * c.overhead_per_sequence_s
+        return roofline + overhead + self.fixed_s
+
+
+def _parts(points: Sequence[Point], base: serving.Constants) -> list[_Parts]:
+    """Each point's parts at ``base``'s sourced constants: the fitted ones enter linearly, so a fit
+    evaluates thousands of candidates without re-running the estimate."""
+    out = []
+    for p in points:
+        e = predict(p, base)
+        t = e.terms
+        per_layer = replace(base, overhead_per_layer_s=1.0, overhead_per_sequence_s=0.0)
+        per_sequence = replace(base, overhead_per_layer_s=0.0, overhead_per_sequence_s=1.0)
+        replicas = e.deployment.gpus if e.parallelism == "ep" else 1
+        out.append(
+            _Parts(
+                measured_s=p.tpot_s,
+                memory_s=t.memory_s,
+                compute_s=t.compute_s,
+                fixed_s=t.communication_s + t.prefill_s,
+                layers=serving.overhead_time_s(e.deployment, e.running_batch, per_layer, replicas),
+                sequences=serving.overhead_time_s(e.deployment, e.running_batch, per_sequence, replicas),
+            )
+        )
+    return out
+
+
+def _loss(parts: Sequence[_Parts], c: serving.Constants) -> float:
     """Mean absolute log ratio of tpot_s over the points (robust, like the median it is judged by)."""
-    return sum(abs(math.log(predict(p, c).tpot_s / p.tpot_s)) for p in points) / len(points)
+    return sum(abs(math.log(q.tpot_s(c) / q.measured_s)) for q in parts) / len(parts)
 
 
 def _constants(unit: Sequence[float], base: serving.Constants) -> serving.Constants:
@@ -301,6 +343,7 @@ def _constants(unit: Sequence[float], base: serving.Constants) -> serving.Consta
         overhead_per_layer_s=values["overhead_per_layer_s"],
         overhead_per_sequence_s=values["overhead_per_sequence_s"],
         collective_latency_s=values["collective_latency_s"],
+        overlap=values["overlap"],
         memory_fraction=base.memory_fraction,
     )
 
@@ -315,6 +358,7 @@ def fit(points: Sequence[Point], base: serving.Constants = serving.FITTED, round
     if not points:
         raise ValueError("fit needs at least one point")
     names = list(FIT_BOUNDS)
+    parts = _parts(points, base)
     centre = [0.5] * len(names)
     half = 0.5
     best = (math.inf, centre)
@@ -324,7 +368,7 @@ def fit(points: Sequence[Point], base: serving.Constants = serving.FITTED, round
         for axis in axes:
             grid = [[*g, v] for g in grid for v in dict.fromkeys(axis)]
         for unit in grid:
-            score = _loss(points, _constants(unit, base))
+            score = _loss(parts, _constants(unit, base))
             if score < best[0] - 1e-15:
                 best = (score, unit)
         centre = best[1]

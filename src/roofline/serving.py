@@ -20,16 +20,20 @@ each missing piece as its own term, in seconds per decode step, so a reader
   step also pays for ``B · input / output`` prompt tokens (0 when prefill runs
   on separate chips).
 
-The step is ``max(weights + KV, compute) + overhead + communication``; the
+The step is ``memory + compute − overlap · min(memory, compute) + overhead +
+communication``, where ``overlap`` says how much of the shorter job hides
+under the longer: 1 is the article's ``max``, 0 a plain sum. It is fitted,
+and on every published source it comes out 0: in a whole serving step the
+two do not overlap the way one pipelined kernel does. The
 time per output token a user sees (``tpot_s``) adds the prefill share. The
 running batch is the requested concurrency capped by the memory wall: the
 sequences whose KV at full length (``input + output`` tokens) fits in the
 share of memory the engine gives to weights and KV. Memory, weights, KV
 bytes and MoE expert coverage all come from :mod:`roofline.deployment`.
 
-The constants (attainable fractions, overheads, collective latency) are
-:data:`FITTED`, fitted by :func:`fit` on the published points named in
-:data:`FITTED_ON`; ``scripts/fit_serving.py`` refits them and prints the
+The constants are :data:`FITTED`: the attainable fractions and the
+collective latency sourced, the overheads and the overlap fitted by
+:func:`roofline.calibration.fit` on the sources named in :data:`FITTED_ON`; ``scripts/fit_serving.py`` refits them and prints the
 leave-one-source-out table.
 
 >>> e = estimate("h100-sxm", "llama-3.1-8b", gpus=1, precision="fp8", kv_precision="fp8",
@@ -92,6 +96,8 @@ class Constants:
         overhead_per_sequence_s: time per running sequence per step, seconds.
         collective_latency_s: fixed time of one collective (all-reduce,
             dispatch or combine) beyond its bytes, seconds.
+        overlap: share of the shorter of memory and compute hidden under the
+            longer: 1 is the article's ``max``, 0 the plain sum.
         memory_fraction: share of the chips' memory the engine gives to
             weights and KV cache (the rest: activations, CUDA graphs, slack).
     """
@@ -101,6 +107,7 @@ class Constants:
     overhead_per_layer_s: float
     overhead_per_sequence_s: float
     collective_latency_s: float
+    overlap: float = 1.0
     memory_fraction: float = 0.9
 
     def __post_init__(self) -> None:
@@ -108,16 +115,20 @@ class Constants:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
                 raise ValueError(f"{name} must be a number in (0, 1], got {value!r}")
+        value = self.overlap
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ValueError(f"overlap must be a number in [0, 1], got {value!r}")
         for name in ("overhead_per_layer_s", "overhead_per_sequence_s", "collective_latency_s"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
                 raise ValueError(f"{name} must be a finite number >= 0 seconds, got {value!r}")
 
 
-#: The constants. Two are fitted by :func:`roofline.calibration.fit` on the
+#: The constants. Three are fitted by :func:`roofline.calibration.fit` on the
 #: sources in :data:`FITTED_ON` (``scripts/fit_serving.py`` refits them):
-#: ``overhead_per_layer_s`` and ``overhead_per_sequence_s``. The rest are
-#: sourced, not fitted:
+#: ``overhead_per_layer_s``, ``overhead_per_sequence_s`` and ``overlap``
+#: (which lands on 0, the sum, on every source). The rest are sourced, not
+#: fitted:
 #:
 #: * ``bandwidth_fraction`` 0.9: a copy on an H100 80GB reaches about 3.0 of
 #:   3.35 TB/s, and FlashMLA's decode kernel about 3,000 GB/s on an H800
@@ -134,9 +145,10 @@ class Constants:
 FITTED = Constants(
     bandwidth_fraction=0.9,
     compute_fraction=0.8,
-    overhead_per_layer_s=6.0546875e-05,
-    overhead_per_sequence_s=2.0703125e-05,
+    overhead_per_layer_s=5.8593750000000005e-05,
+    overhead_per_sequence_s=8.203125000000001e-06,
     collective_latency_s=10e-6,
+    overlap=0.0,
     memory_fraction=0.9,
 )
 
@@ -386,6 +398,7 @@ class Terms:
     overhead_s: float
     communication_s: float
     prefill_s: float
+    overlap: float = 1.0
 
     @property
     def memory_s(self) -> float:
@@ -393,9 +406,14 @@ class Terms:
         return self.weights_s + self.kv_s
 
     @property
+    def hidden_s(self) -> float:
+        """The part of the shorter of memory and compute that runs under the longer: ``overlap · min``."""
+        return self.overlap * min(self.memory_s, self.compute_s)
+
+    @property
     def roofline_s(self) -> float:
-        """``max(memory, compute)``: the article's max at attainable rates."""
-        return max(self.memory_s, self.compute_s)
+        """``memory + compute − overlap · min(memory, compute)``: the article's max when overlap is 1."""
+        return self.memory_s + self.compute_s - self.hidden_s
 
     @property
     def step_s(self) -> float:
@@ -417,6 +435,7 @@ class Terms:
             "communication_s": self.communication_s,
             "prefill_s": self.prefill_s,
             "memory_s": self.memory_s,
+            "hidden_s": self.hidden_s,
             "roofline_s": self.roofline_s,
             "step_s": self.step_s,
         }
@@ -444,6 +463,7 @@ def step_terms(
         overhead_s=overhead_time_s(d, batch, c, replicas=d.gpus if mode == "ep" else 1),
         communication_s=communication_time_s(d, batch, mode, c),
         prefill_s=0.0 if disaggregated else prefill_share_time_s(d, batch, input_tokens, output_tokens, c),
+        overlap=c.overlap,
     )
 
 
