@@ -122,7 +122,7 @@ def srv_loso_table() -> str:
     """The leave-one-source-out table: each source's held-out error beside the article's max."""
     lines = [
         _row(["held-out source", "points", "estimate: median abs. error", "article's max: median abs. error"]),
-        _row(["---", "---:", "---:", "---:"]),
+        _row(["---", "---", "---", "---"]),
     ]
     for row in _loso():
         lines.append(
@@ -165,7 +165,7 @@ def srv_source_tables() -> str:
         parts += [
             "",
             _row(["input / output", "concurrency", "measured", "estimate", "error", "article's max", "running batch"]),
-            _row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]),
+            _row(["---", "---", "---", "---", "---", "---", "---"]),
         ]
         for p, err in zip(_source_points(s.id), row.errors, strict=True):
             e = calibration.predict(p, row.constants)
