@@ -9,6 +9,8 @@ Usage:
              [--attention-flops] [--no-moe-discount] [--tpot-target-ms MS]
              [--draft-tokens K] [--acceptance A] [--mtp] [--json]
     roofline presets [--json]
+    roofline serving --hardware H --model M --gpus N --precision P --input-tokens I
+                     --output-tokens O --concurrency C [--json]   (see roofline.cli_serving)
 
 The first form is the article's model with its inputs given directly. The
 second serves a model preset on N chips of a hardware preset (see
@@ -45,6 +47,7 @@ from . import __version__, presets
 from . import deployment as dep
 from . import frontier as fr
 from . import speculative as spec
+from .cli_args import BAD_INPUT, Once, Parser, quantity, whole_count
 from .model import Params, evaluate
 from .simulator import DEFAULT_STATE, State, crossover_text, explanation, readouts
 from .units import (
@@ -57,7 +60,6 @@ from .units import (
     format_time,
     format_tokens,
     format_usd,
-    parse_si,
 )
 
 __all__ = ["main"]
@@ -75,44 +77,12 @@ _OPTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 #: Exit statuses.
-OK, DOES_NOT_FIT, BAD_INPUT = 0, 1, 2
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        # One line, no usage dump: the message already names the option.
-        self.exit(BAD_INPUT, f"roofline: error: {message}\n")
-
-
-class _Once(argparse.Action):
-    """Store an option's value, refusing the option a second time: with two
-    values for one quantity it is unclear which the user meant."""
-
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
-        given = namespace.__dict__.setdefault("_given", set())
-        if self.dest in given:
-            raise argparse.ArgumentError(self, "given more than once; give each option once")
-        given.add(self.dest)
-        setattr(namespace, self.dest, values)
-
-
-def _quantity(text: str) -> float:
-    try:
-        return parse_si(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _whole(text: str) -> int:
-    value = _quantity(text)
-    if value != int(value) or value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
-    return int(value)
+OK, DOES_NOT_FIT = 0, 1
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (defaults are the article's simulator defaults)."""
-    parser = _Parser(
+    parser = Parser(
         prog="roofline",
         description=(
             "Decode-step time of an LLM as max(T_compute, T_memory), with the crossover batch B*. "
@@ -123,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
         default = DEFAULT_STATE.value(key)
         parser.add_argument(
             flag,
-            type=_quantity,
-            action=_Once,
+            type=quantity,
+            action=Once,
             default=None,
             metavar="N",
             help=f"{what} (default {format_si_exact(default)})",
@@ -132,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     real = parser.add_argument_group("a deployment from presets (realistic mode)")
     real.add_argument("--hardware", metavar="KEY", help="hardware preset, e.g. h100-sxm, h200, mi300x")
     real.add_argument("--model", metavar="KEY", help="model preset, e.g. deepseek-v3, llama-3.1-70b")
-    real.add_argument("--gpus", type=_whole, default=1, metavar="N", help="how many chips (default 1)")
+    real.add_argument("--gpus", type=whole_count, default=1, metavar="N", help="how many chips (default 1)")
     real.add_argument(
         "--precision",
         metavar="KEY",
@@ -144,30 +114,30 @@ def build_parser() -> argparse.ArgumentParser:
         default="bf16",
         help=f"KV cache: {', '.join(presets.KV_PRECISIONS)} (default bf16)",
     )
-    real.add_argument("--price", type=_quantity, default=2.0, metavar="USD", help="US dollars per GPU-hour (default 2)")
+    real.add_argument("--price", type=quantity, default=2.0, metavar="USD", help="US dollars per GPU-hour (default 2)")
     real.add_argument("--attention-flops", action="store_true", help="count attention's FLOPs in T_compute")
     real.add_argument("--no-moe-discount", action="store_true", help="read every expert every step, whatever the batch")
     batch = parser.add_argument_group("the batch you would run (both forms)")
     batch.add_argument(
         "--tpot-target-ms",
-        type=_quantity,
-        action=_Once,
+        type=quantity,
+        action=Once,
         default=None,
         metavar="MS",
         help="latency target: the most milliseconds one output token may take (default: no target)",
     )
     batch.add_argument(
         "--draft-tokens",
-        type=_whole,
-        action=_Once,
+        type=whole_count,
+        action=Once,
         default=None,
         metavar="K",
         help="speculative decoding: K drafted tokens per step",
     )
     batch.add_argument(
         "--acceptance",
-        type=_quantity,
-        action=_Once,
+        type=quantity,
+        action=Once,
         default=None,
         metavar="A",
         help=f"probability each drafted token is accepted, 0 to 1 (default {spec.DEFAULT_ACCEPTANCE.acceptance:g}: "
@@ -175,16 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument(
         "--draft-params",
-        type=_quantity,
-        action=_Once,
+        type=quantity,
+        action=Once,
         default=None,
         metavar="N",
         help="parameters the drafter reads per drafted token (default 0)",
     )
     batch.add_argument(
         "--draft-active",
-        type=_quantity,
-        action=_Once,
+        type=quantity,
+        action=Once,
         default=None,
         metavar="N",
         help="parameters each drafted token multiplies through (default 0)",
@@ -276,7 +246,7 @@ def _frontier_rows(report: fr.FrontierReport, speculation: spec.Speculation | No
         rows.append(
             (
                 "batch to run",
-                f"{c.batch:,} ({c.limit.value} binds): {format_time(at.time_per_token_s)} per token, "
+                f"{format_batch(c.batch)} ({c.limit.value} binds): {format_time(at.time_per_token_s)} per token, "
                 f"{format_si(at.tokens_per_s_per_user)} tok/s per user, {format_si(at.tokens_per_s_per_gpu)} per GPU",
             )
         )
@@ -424,7 +394,7 @@ def _realistic(args: argparse.Namespace) -> int:
 
 
 def _presets(argv: Sequence[str]) -> int:
-    parser = _Parser(prog="roofline presets", description="List the hardware, model and precision presets.")
+    parser = Parser(prog="roofline presets", description="List the hardware, model and precision presets.")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     args = parser.parse_args(argv)
     if args.json:
@@ -545,6 +515,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments[:1] == ["presets"]:
             return _presets(arguments[1:])
+        if arguments[:1] == ["serving"]:
+            from . import cli_serving
+
+            return cli_serving.serving_main(arguments[1:])
         parser = build_parser()
         args = parser.parse_args(arguments)
         realistic = args.hardware is not None or args.model is not None

@@ -452,7 +452,9 @@ def choose_batch(lines: Lines, target_s: float | None = None, max_batch: float |
     candidates = [
         (cap, limit)
         for cap, limit in ((latency, Limit.LATENCY), (wall, Limit.MEMORY), (crossing, Limit.CROSSOVER))
-        if cap is not None and cap < MAX_SEARCH_BATCH
+        # The searches report MAX_SEARCH_BATCH for "holds as far as we looked";
+        # the wall is a formula, exact at any size.
+        if cap is not None and (cap < MAX_SEARCH_BATCH or limit is Limit.MEMORY)
     ]
     if candidates:
         # min() keeps the first of equal batches: the tie-break order above.
