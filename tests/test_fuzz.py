@@ -40,7 +40,9 @@ from roofline import (
     sweep,
     sweet_spot_batch,
 )
-from roofline import simulator as sim
+from roofline.web import article as sim
+from roofline.web.article import ARTICLE
+from roofline.web.figures import time_figure
 
 FUZZ_EXAMPLES = int(os.environ.get("ROOFLINE_FUZZ_EXAMPLES", 10_000 if os.environ.get("CI") else 2_000))
 FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -220,7 +222,7 @@ def test_inputs_the_fuzzer_found_raise_value_errors(call: Callable[[], object], 
     )
 )
 def test_any_query_gives_a_sane_state_and_short_notices(query: str) -> None:
-    state, notices = sim.parse_query(query)
+    state, notices = ARTICLE.parse(query)
     assert_sane(state)
     assert all(isinstance(n, str) and 0 < len(n) < 200 for n in notices), notices
 
@@ -228,12 +230,12 @@ def test_any_query_gives_a_sane_state_and_short_notices(query: str) -> None:
 def assert_sane(state: sim.State) -> None:
     """Every value finite and on its slider; the readouts and chart compute."""
     for c in sim.CONTROLS:
-        value = state.value(c.key)
+        value = ARTICLE.value(state, c.key)
         low = c.minimum
         high = state.max_batch if c.key == "B" else c.maximum
         assert math.isfinite(value) and low <= value <= high, (c.key, value)
-    assert non_finite({name: r.value for name, r in sim.readouts(state).items()}) == []
-    assert sim.figure(state)["data"]
+    assert non_finite({name: r.value for name, r in ARTICLE.readouts(state).items()}) == []
+    assert time_figure(ARTICLE, state)["data"]
 
 
 # The issue's malformed values: each is refused by the CLI and fixed with a
@@ -319,13 +321,13 @@ def test_cli_refuses_repeated_unknown_and_missing_options(args: list[str]) -> No
 @pytest.mark.parametrize("key", [c.key for c in sim.CONTROLS])
 @pytest.mark.parametrize("value", [v for v, _ in MALFORMED], ids=MALFORMED_IDS)
 def test_url_parser_names_each_bad_value_and_falls_back(key: str, value: str) -> None:
-    state, notices = sim.parse_query(f"?{quote(key)}={quote(value)}")
+    state, notices = ARTICLE.parse(f"?{quote(key)}={quote(value)}")
     assert_sane(state)
     assert len(notices) == 1, notices
     assert notices[0].startswith(f"{key}="), notices
     assert len(notices[0]) < 200
-    c = sim.control(key)
-    assert state.value(key) in (c.default, c.minimum), "falls back to the default (or clamps a tiny value)"
+    c = ARTICLE.control(key)
+    assert ARTICLE.value(state, key) in (c.default, c.minimum), "falls back to the default (or clamps a tiny value)"
 
 
 @pytest.mark.parametrize(
@@ -341,7 +343,7 @@ def test_url_parser_names_each_bad_value_and_falls_back(key: str, value: str) ->
     ],
 )
 def test_url_parser_handles_repeated_and_unknown_parameters(query: str, named: str) -> None:
-    state, notices = sim.parse_query(query)
+    state, notices = ARTICLE.parse(query)
     assert_sane(state)
     assert any(named in notice for notice in notices), notices
     assert all(len(notice) < 200 for notice in notices)

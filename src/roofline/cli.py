@@ -31,8 +31,9 @@ from dataclasses import replace
 
 from . import __version__, presets
 from . import deployment as dep
+from .example import EXAMPLE, EXAMPLE_MAX_BATCH
 from .model import Params, evaluate
-from .simulator import DEFAULT_STATE, State, crossover_text, explanation, readouts
+from .sentences import crossover_text, explanation, step_readouts
 from .units import format_bytes, format_number, format_percent, format_si, format_time, format_usd, parse_si
 
 __all__ = ["main"]
@@ -48,6 +49,18 @@ _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--context", "L", "L, context tokens per sequence"),
     ("--kv-bytes", "b", "b, bytes per KV element"),
 )
+
+# The article's example, by simulator key.
+_DEFAULTS = {
+    "B": EXAMPLE.batch,
+    "B_max": EXAMPLE_MAX_BATCH,
+    "N_active": EXAMPLE.active_params,
+    "C": EXAMPLE.compute_ops_per_s,
+    "N_total": EXAMPLE.total_params,
+    "BW": EXAMPLE.bandwidth_bytes_per_s,
+    "L": EXAMPLE.context_tokens,
+    "b": EXAMPLE.kv_bytes_per_element,
+}
 
 #: Exit statuses.
 OK, DOES_NOT_FIT, BAD_INPUT = 0, 1, 2
@@ -95,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     for flag, key, what in _OPTIONS:
-        default = DEFAULT_STATE.value(key)
+        default = _DEFAULTS[key]
         parser.add_argument(
             flag,
             type=_quantity,
@@ -129,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _article_value(args: argparse.Namespace, flag: str, key: str) -> float:
     value = getattr(args, flag[2:].replace("-", "_"))
-    return DEFAULT_STATE.value(key) if value is None else value
+    return _DEFAULTS[key] if value is None else value
 
 
 def _params(args: argparse.Namespace) -> tuple[Params, float]:
@@ -151,7 +164,7 @@ def _params(args: argparse.Namespace) -> tuple[Params, float]:
 
 def _article(args: argparse.Namespace) -> int:
     try:
-        params, max_batch = _params(args)
+        params, _ = _params(args)
         step = evaluate(params)
     except ValueError as exc:
         print(f"roofline: error: {exc}", file=sys.stderr)
@@ -159,23 +172,22 @@ def _article(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(step.as_dict()))
         return OK
-    state = State.of(params, max_batch)
-    shown = readouts(state)
+    shown = {name: text for name, (_, text) in step_readouts(step).items()}
     _print_rows(
         [
-            ("bottleneck", shown["bottleneck"].text),
+            ("bottleneck", shown["bottleneck"]),
             ("crossover B*", crossover_text(step.crossover_batch)),
-            ("latency T", shown["latency"].text),
-            ("T_compute", shown["t_compute"].text),
-            ("T_memory", shown["t_memory"].text),
-            ("  weights N_total/BW", shown["t_weights"].text),
-            ("  KV B·L·b/BW", f"{shown['t_kv'].text} ({shown['kv_share'].text} of T_memory)"),
-            ("memory slope", f"{shown['memory_slope'].text} per sequence"),
-            ("T_compute / T_memory", shown["compute_memory_ratio"].text),
+            ("latency T", shown["latency"]),
+            ("T_compute", shown["t_compute"]),
+            ("T_memory", shown["t_memory"]),
+            ("  weights N_total/BW", shown["t_weights"]),
+            ("  KV B·L·b/BW", f"{shown['t_kv']} ({shown['kv_share']} of T_memory)"),
+            ("memory slope", f"{shown['memory_slope']} per sequence"),
+            ("T_compute / T_memory", shown["compute_memory_ratio"]),
         ]
     )
     print()
-    print(explanation(state))
+    print(explanation(params))
     return OK
 
 

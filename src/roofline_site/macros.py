@@ -12,8 +12,9 @@ import html
 from collections.abc import Callable
 
 from roofline import model as core
-from roofline import presets, simulator
+from roofline import presets
 from roofline.units import format_number, format_si
+from roofline.web.article import ARTICLE
 
 __all__ = ["MACROS", "PAGE_MACROS", "number_span", "register"]
 
@@ -73,7 +74,7 @@ def model_figure(model: str, figure: str) -> str:
 
 def seed_readout(name: str) -> str:
     """A readout of the article's simulator at its defaults (as the widget shows it)."""
-    readout = simulator.readouts(simulator.DEFAULT_STATE)[name]
+    readout = ARTICLE.readouts(ARTICLE.default)[name]
     value = readout.value if isinstance(readout.value, float) else float("nan")
     return number_span(f"seed_{name}", value, readout.text)
 

@@ -11,32 +11,32 @@
   "use strict";
   const root = document.getElementById("simulator");
   if (!root) return;
-  const chart = document.getElementById("sim-chart");
-  const econ = document.getElementById("sim-econ");
+  // Ids, selectors, the mode rule and the charts, as Python wrote them (roofline.web.page).
+  const C = JSON.parse(document.getElementById("rl-constants").textContent);
   const status = document.getElementById("sim-status");
   const statusText = document.getElementById("sim-status-text");
   const PLOT_CONFIG = { displayModeBar: false, responsive: true };
-  const PREFIX = { article: "sim", real: "simr" };
   let current = null;
   let live = false;
 
-  const scheme = () => document.body.getAttribute("data-md-color-scheme") || "default";
+  // Material's scheme attribute, read one way for every chart on the page.
+  const scheme = () => (document.body.getAttribute(C.schemes.attribute) === C.schemes.dark ? C.schemes.dark : C.schemes.light);
   const byId = (id) => document.getElementById(id);
 
   function setMode(mode) {
     root.dataset.mode = mode;
     for (const panel of root.querySelectorAll("[data-mode-panel]")) panel.hidden = panel.dataset.modePanel !== mode;
-    for (const radio of root.querySelectorAll('input[name="sim-mode"]')) radio.checked = radio.value === mode;
+    for (const radio of root.querySelectorAll(`input[name="${C.modeRadio}"]`)) radio.checked = radio.value === mode;
   }
 
   function drawChart() {
     if (!current || !window.Plotly) return;
-    const figure = current.figures[scheme()];
     // Live snapshots carry the current scheme only: ask Python for the other.
-    if (!figure) return api.onScheme?.();
-    window.Plotly.react(chart, figure.data, figure.layout, PLOT_CONFIG);
-    const economics = current.economics?.[scheme()];
-    if (economics) window.Plotly.react(econ, economics.data, economics.layout, PLOT_CONFIG);
+    if (!current.figures[scheme()]) return api.onScheme?.();
+    for (const [key, element] of Object.entries(C.charts)) {
+      const figure = current[key]?.[scheme()];
+      if (figure) window.Plotly.react(byId(element), figure.data, figure.layout, PLOT_CONFIG);
+    }
     performance.mark("roofline:painted");
   }
 
@@ -63,7 +63,7 @@
     }
     for (const [key, control] of Object.entries(snap.controls)) {
       const before = same ? previous.controls[key] : null;
-      const base = `${PREFIX[mode]}-${key}`;
+      const base = `${C.prefixes[mode]}-${key}`;
       const slider = byId(base);
       if (!before || before.max !== control.max) slider.max = control.max;
       // Leave the thumb under the reader's finger where it is.
@@ -85,10 +85,10 @@
       }
     }
     for (const [key, value] of Object.entries(snap.pickers || {})) {
-      const picker = byId(`simr-${key}`);
+      const picker = byId(`${C.prefixes[mode]}-${key}`);
       if (picker.value !== value) picker.value = value;
     }
-    for (const [key, on] of Object.entries(snap.toggles || {})) byId(`simr-${key}`).checked = on;
+    for (const [key, on] of Object.entries(snap.toggles || {})) byId(`${C.prefixes[mode]}-${key}`).checked = on;
     for (const label of root.querySelectorAll("[data-batch-label]")) setText(label, snap.batch);
     setText(byId("sim-explanation"), snap.explanation);
     setText(byId("sim-params"), snap.params);
@@ -121,15 +121,14 @@
   }
 
   // Inputs made while Python loads: remembered on the element for Python to apply.
-  const EARLY = "[data-control], [data-real-control], [data-pick], [data-flag], input[name='sim-mode']";
   root.addEventListener("input", (event) => {
-    if (!live && event.target.matches(EARLY)) event.target.dataset.touched = "1";
+    if (!live && event.target.matches(C.early)) event.target.dataset.touched = "1";
   });
   root.addEventListener("change", (event) => {
     if (live) return;
-    if (event.target.matches("[data-entry], [data-real-entry], " + EARLY)) event.target.dataset.touched = "1";
+    if (event.target.matches(C.earlyChange)) event.target.dataset.touched = "1";
     // Switching mode before Python is ready shows that mode's panel at once (marked stale).
-    if (event.target.name === "sim-mode") {
+    if (event.target.name === C.modeRadio) {
       setMode(event.target.value);
       root.classList.add("rl-sim--stale");
     }
@@ -175,10 +174,11 @@
   };
   new MutationObserver(onSchemeChange).observe(document.body, {
     attributes: true,
-    attributeFilter: ["data-md-color-scheme"],
+    attributeFilter: [C.schemes.attribute],
   });
 
   const api = {
+    scheme,
     paint,
     paintJSON(text, notices) {
       showNotices(notices);
@@ -217,7 +217,10 @@
   // Pre-rendered snapshots: the default state's is inline (no request to
   // wait for); those of the links the site makes come in one fetch.
   const query = decodeURIComponent(location.search.replace(/^\?/, "").replace(/\+/g, " "));
-  if (new URLSearchParams(location.search).get("mode") === "real") setMode("real");
+  // The mode the URL asks for, by Python's rule for a key given more than once.
+  const modes = new URLSearchParams(location.search).getAll(C.mode.key);
+  const asked = C.mode.repeated === "last" ? modes.at(-1) : modes[0];
+  if (asked === C.mode.real) setMode(C.mode.real);
   try {
     const inline = JSON.parse(byId("sim-prerender").textContent)[query];
     if (inline) {

@@ -1,6 +1,8 @@
-"""The simulator's realistic mode: state, URL, readouts and charts, with no DOM.
+"""The simulator's realistic mode: a deployment from presets, with no DOM.
 
-The article's mode (:mod:`roofline.simulator`) takes the model's inputs
+Implements :class:`roofline.web.mode.Mode` (:data:`REALISTIC`); the URL,
+sliders, shared readouts, charts and snapshot come from there. The
+article's mode (:mod:`roofline.web.article`) takes the model's inputs
 directly. The realistic mode takes a deployment instead: a chip and a model
 picked from :mod:`roofline.presets` (their figures editable afterwards), a GPU
 count, weight and KV precision, context, batch and a price per GPU-hour. Every
@@ -31,78 +33,49 @@ moe        MoE expert-coverage discount, 1/0    ``moe=0``
 attn       attention FLOPs in T_compute, 1/0    ``attn=1``
 =========  ===================================  ==========================
 
->>> state, notices = parse_real_query("mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32K")
+>>> state, notices = REALISTIC.parse("mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32K")
 >>> notices
 []
->>> real_readouts(state)["capacity_wall"].text
+>>> REALISTIC.readouts(state)["capacity_wall"].text
 '406 sequences'
->>> parse_real_query(to_real_query(state))[0] == state
+>>> REALISTIC.parse(REALISTIC.encode(state))[0] == state
 True
+>>> REALISTIC.encode(DEFAULT_REAL_STATE)
+'mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32768&B=256&B_max=1024&price=2'
+>>> print(REALISTIC.parse("mode=real&hw=h300&gpus=-2&L=abc")[1][0])
+hw='h300' is not a hardware preset; using the default h200.
 """
+
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from . import deployment as dep
-from .model import latency_s, t_compute_s, t_memory_s
-from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
-from .query import encode_pairs, parse_pairs
-from .simulator import (
-    READOUT_NAMES,
-    SCHEMES,
-    THEMES,
-    Control,
-    Readout,
-    chart_layout,
-    check_control_value,
-    crossover_text,
-    mode_of,
-    now_marker,
-    position_of,
-    slider_steps,
-    step_readouts,
-)
-from .units import (
-    format_bytes,
-    format_percent,
-    format_si,
-    format_si_exact,
-    format_usd,
-    time_unit,
-)
+from .. import deployment as dep
+from ..model import Step, latency_s, t_compute_s, t_memory_s
+from ..presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
+from ..sentences import READOUT_NAMES, crossover_text
+from ..units import format_bytes, format_percent, format_si, format_si_exact, format_usd
+from .controls import Control, Option, Picker, Toggle
+from .mode import Lines, Mode, Readout
 
 __all__ = [
+    "CONTROLS",
     "DEFAULT_REAL_STATE",
     "OVERRIDE_KEYS",
     "PICKERS",
-    "REAL_CONTROLS",
+    "REALISTIC",
     "REAL_READOUT_NAMES",
     "TOGGLES",
-    "Option",
-    "Picker",
     "RealState",
-    "Toggle",
+    "RealisticMode",
     "at_best_batch",
-    "check_real_value",
     "control_value",
     "deployment_of",
-    "economics_figure",
-    "mode_of",
-    "parse_real_query",
-    "real_control",
-    "real_explanation",
-    "real_figure",
-    "real_params_line",
-    "real_readouts",
-    "real_snapshot",
-    "to_real_query",
-    "with_flag",
     "with_pick",
-    "with_real_value",
 ]
+
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -133,36 +106,6 @@ class RealState:
 
 #: The page's opening view: DeepSeek-V3 in FP8 on 8 × H200 at 32K context.
 DEFAULT_REAL_STATE = RealState()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Option:
-    """One choice of a picker: the URL value and what a reader sees."""
-
-    value: str
-    label: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Picker:
-    """A drop-down: its URL key, the :class:`RealState` field it sets, its options."""
-
-    key: str
-    field: str
-    label: str
-    help: str
-    options: tuple[Option, ...]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Toggle:
-    """An on/off switch: its URL key (values 1 and 0) and its field."""
-
-    key: str
-    field: str
-    label: str
-    help: str
-    default: bool
 
 
 PICKERS: tuple[Picker, ...] = (
@@ -220,7 +163,7 @@ _D = DEFAULT_REAL_STATE
 
 #: Numeric sliders, in display order. Override sliders start at the picked
 #: preset's figure (see :func:`control_value`); ``default`` is the default state's.
-REAL_CONTROLS: tuple[Control, ...] = (
+CONTROLS: tuple[Control, ...] = (
     Control(
         key="gpus",
         field="gpus",
@@ -343,16 +286,14 @@ REAL_CONTROLS: tuple[Control, ...] = (
     ),
 )
 
-_CONTROLS = {c.key: c for c in REAL_CONTROLS}
+_CONTROLS = {c.key: c for c in CONTROLS}
 _PICKERS = {p.key: p for p in PICKERS}
-_TOGGLES = {t.key: t for t in TOGGLES}
 _HARDWARE_OVERRIDES = ("compute_ops_per_s", "bandwidth_bytes_per_s", "memory_bytes")
 _MODEL_OVERRIDES = ("total_params", "active_params")
 
 
-def real_control(key: str) -> Control:
-    """The slider whose URL key is ``key``."""
-    return _CONTROLS[key]
+
+
 
 
 # ---------------------------------------------------------------- the deployment behind a state
@@ -404,7 +345,7 @@ def control_value(state: RealState, key: str) -> float:
     >>> control_value(DEFAULT_REAL_STATE, "N_total")
     671000000000.0
     """
-    c = real_control(key)
+    c = _CONTROLS[key]
     value = getattr(state, c.field)
     if value is not None:
         return float(value)
@@ -415,14 +356,6 @@ def control_value(state: RealState, key: str) -> float:
     return float(getattr(_model_of(state), c.field))
 
 
-# ---------------------------------------------------------------- changing the state
-
-
-def _bounds(c: Control, state: RealState) -> tuple[float, float]:
-    if c.key == "B":
-        return c.minimum, state.max_batch
-    return c.minimum, c.maximum
-
 
 def _counts(state: RealState) -> tuple[float, float]:
     """(N_total, N_active) in effect, read without building the Model (which refuses active > total)."""
@@ -430,31 +363,6 @@ def _counts(state: RealState) -> tuple[float, float]:
     total = state.total_params if state.total_params is not None else served.total_params
     active = state.active_params if state.active_params is not None else served.active_params
     return total, active
-
-
-def with_real_value(state: RealState, key: str, value: float) -> RealState:
-    """``state`` with one slider changed, clamped to its range.
-
-    The current B stays within max B; the GPU count is rounded to a whole
-    number; N_active is kept at or below N_total.
-
-    >>> with_real_value(DEFAULT_REAL_STATE, "B", 1e9).batch
-    1024.0
-    >>> with_real_value(DEFAULT_REAL_STATE, "N_total", 20e9).active_params
-    20000000000.0
-    """
-    c = real_control(key)
-    lo, hi = _bounds(c, state)
-    number = float(min(max(value, lo), hi))
-    if c.integer:
-        number = float(round(number))
-    new = replace(state, **{c.field: int(number) if c.field == "gpus" else number})
-    if new.batch > new.max_batch:
-        new = replace(new, batch=new.max_batch)
-    total, active = _counts(new)
-    if active > total:
-        new = replace(new, active_params=total)
-    return new
 
 
 def _fp8_fallback(state: RealState) -> tuple[RealState, list[str]]:
@@ -493,14 +401,10 @@ def with_pick(state: RealState, key: str, value: str) -> tuple[RealState, list[s
     return _fp8_fallback(new)
 
 
-def with_flag(state: RealState, key: str, on: bool) -> RealState:
-    """``state`` with one toggle set."""
-    return replace(state, **{_TOGGLES[key].field: bool(on)})
-
 
 def _nice_axis(batch: float) -> float:
     """The smallest of 16, 32, 64, … at least ``batch``, within the B_max range."""
-    c = real_control("B_max")
+    c = _CONTROLS["B_max"]
     size = c.minimum
     while size < batch and size < c.maximum:
         size *= 2
@@ -529,152 +433,6 @@ def at_best_batch(state: RealState) -> RealState:
     batch = float(max(1, math.floor(best))) if best is not None else 1.0
     return replace(state, max_batch=axis, batch=min(batch, axis))
 
-
-# ---------------------------------------------------------------- the URL
-
-
-def _describe(c: Control, value: float) -> str:
-    if c.unit == "$":
-        return format_usd(value)
-    return f"{format_si(value)}{' ' + c.unit if c.unit else ''}"
-
-
-def _shorten(text: str, limit: int = 24) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_FLAG_WORDS = {"1": True, "on": True, "true": True, "yes": True, "0": False, "off": False, "false": False, "no": False}
-_KNOWN = {"mode", *_PICKERS, *_CONTROLS, *_TOGGLES}
-# Pickers first (they decide the defaults the overrides replace), then max B
-# (it bounds B), then everything else.
-_ORDER = ["mode", "hw", "model", "wprec", "kvprec", "B_max", "gpus", "L", "B", "price", *OVERRIDE_KEYS, "moe", "attn"]
-
-
-def parse_real_query(query: str | Mapping[str, str]) -> tuple[RealState, list[str]]:
-    """Read a realistic-mode URL query into a :class:`RealState`, with a notice per fix.
-
-    Unknown preset names fall back to the default preset; numbers follow the
-    article mode's rules (a malformed, non-finite or non-positive value falls
-    back to the default, one outside the range is clamped). Each fix adds a
-    plain-text notice naming the parameter; unknown parameters are ignored
-    with a notice.
-
-    >>> state, notices = parse_real_query("mode=real&hw=h300&gpus=-2&L=abc")
-    >>> state.hardware, state.gpus, state.context_tokens
-    ('h200', 8, 32768.0)
-    >>> print(notices[0])
-    hw='h300' is not a hardware preset; using the default h200.
-    """
-    pairs = parse_pairs(query.lstrip("?")) if isinstance(query, str) else list(query.items())
-    notices: list[str] = []
-    seen: dict[str, str] = {}
-    for key, raw in pairs:
-        if key not in _KNOWN:
-            notices.append(f"Ignored unknown parameter {_shorten(key)!r}.")
-            continue
-        if key in seen:
-            notices.append(f"{key} was given more than once; using the last value.")
-        seen[key] = raw
-    state = DEFAULT_REAL_STATE
-    pickers_done = False
-    for key in sorted(seen, key=_ORDER.index):
-        raw = seen[key]
-        shown = _shorten(raw)
-        if key == "mode":
-            if raw != "real":
-                notices.append(f"mode={shown!r} is not 'real'; showing the realistic mode.")
-            continue
-        if key in _PICKERS:
-            picker = _PICKERS[key]
-            default = getattr(DEFAULT_REAL_STATE, picker.field)
-            if raw.lower() not in {option.value for option in picker.options}:
-                kind = {"hw": "hardware preset", "model": "model preset"}.get(key, "precision")
-                notices.append(f"{key}={shown!r} is not a {kind}; using the default {default}.")
-                continue
-            state = replace(state, **{picker.field: raw.lower()})
-            continue
-        if key in _TOGGLES:
-            toggle = _TOGGLES[key]
-            if raw.lower() not in _FLAG_WORDS:
-                notices.append(f"{key}={shown!r} is not 1 or 0; using {int(toggle.default)}.")
-                continue
-            state = replace(state, **{toggle.field: _FLAG_WORDS[raw.lower()]})
-            continue
-        if pickers_done is False:
-            state, more = _fp8_fallback(state)
-            notices.extend(more)
-            pickers_done = True
-        c = real_control(key)
-        fallback = (
-            "the preset's figure" if key in OVERRIDE_KEYS else f"the default {_describe(c, getattr(_D, c.field))}"
-        )
-        value, problem = check_real_value(key, raw, state)
-        if value is None:
-            notices.append(f"{problem}; using {fallback}.")
-            continue
-        if problem:
-            notices.append(f"{problem}; using {_describe(c, value)}.")
-        if c.integer and value != round(value):
-            notices.append(f"{key}={shown} is not a whole number; using {round(value)}.")
-        active_before = _counts(state)[1]
-        state = with_real_value(state, key, value)
-        total, active = _counts(state)
-        if key == "N_total" and active < active_before:
-            notices.append(f"N_total={shown} is below N_active; lowering N_active to {format_si(total)} params.")
-        if key == "N_active" and active < value:
-            notices.append(f"N_active={shown} is above N_total; using {format_si(total)} params.")
-    if not pickers_done:
-        state, more = _fp8_fallback(state)
-        notices.extend(more)
-    return state, notices
-
-
-def check_real_value(key: str, raw: str, state: RealState = DEFAULT_REAL_STATE) -> tuple[float | None, str]:
-    """Check the text ``raw`` typed or linked for slider ``key`` (as :func:`roofline.simulator.check_value`).
-
-    Returns ``(value, "")`` when usable as it is, ``(clamped, problem)`` when
-    outside the slider's range, ``(None, problem)`` when not a positive finite
-    number. ``problem`` names the parameter; callers add what they do instead.
-
-    >>> check_real_value("gpus", "8")
-    (8.0, '')
-    >>> check_real_value("price", "-1")
-    (None, 'price=-1 is not allowed (price must be > 0)')
-    >>> check_real_value("B", "5000")
-    (1024.0, 'B=5000 is above the range 1 to 1.02K')
-    """
-    c = real_control(key)
-    return check_control_value(c, raw, *_bounds(c, state), describe=_describe)
-
-
-def to_real_query(state: RealState) -> str:
-    """The URL query that :func:`parse_real_query` reads back as exactly ``state``.
-
-    Overrides appear only when set, toggles only when not at their default.
-
-    >>> to_real_query(DEFAULT_REAL_STATE)
-    'mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32768&B=256&B_max=1024&price=2'
-    """
-    pairs = [
-        ("mode", "real"),
-        ("hw", state.hardware),
-        ("model", state.model),
-        ("gpus", str(state.gpus)),
-        ("wprec", state.weight_precision),
-        ("kvprec", state.kv_precision),
-        ("L", format_si_exact(state.context_tokens)),
-        ("B", format_si_exact(state.batch)),
-        ("B_max", format_si_exact(state.max_batch)),
-        ("price", format_si_exact(state.usd_per_gpu_hour)),
-    ]
-    for key in OVERRIDE_KEYS:
-        value = getattr(state, real_control(key).field)
-        if value is not None:
-            pairs.append((key, format_si_exact(value)))
-    for toggle in TOGGLES:
-        if getattr(state, toggle.field) != toggle.default:
-            pairs.append((toggle.key, "1" if getattr(state, toggle.field) else "0"))
-    return encode_pairs(pairs)
 
 
 # ---------------------------------------------------------------- readouts
@@ -708,8 +466,8 @@ def _batch_text(batch: float) -> str:
     return f"{batch:,.0f}" if batch < 1e5 else format_si(batch)
 
 
-def real_readouts(state: RealState) -> dict[str, Readout]:
-    """Every readout of the realistic mode at ``state``, keyed as in :data:`REAL_READOUT_NAMES`.
+def _deployment_readouts(state: RealState) -> dict[str, Readout]:
+    """The realistic mode's own readouts at ``state`` (after the article's ten in :data:`REAL_READOUT_NAMES`).
 
     ``capacity_wall`` is the largest batch that fits as a float (a whole
     number), or ``None`` (empty ``data-value``) when not one sequence fits;
@@ -717,13 +475,11 @@ def real_readouts(state: RealState) -> dict[str, Readout]:
     tokens, both ``None`` when nothing fits. ``fits`` is the word ``yes`` or
     ``no`` for the current B.
 
-    >>> shown = real_readouts(DEFAULT_REAL_STATE)
+    >>> shown = REALISTIC.readouts(DEFAULT_REAL_STATE)
     >>> shown["crossover"].text, shown["throughput"].text, shown["cost"].text
     ('none: memory-bound at every batch', '1.27K tok/s', '$0.437')
     """
-    d = deployment_of(state)
-    report = dep.evaluate_deployment(d, state.batch)
-    step = report.step
+    report = _report(state)
     wall = report.capacity_batch
     any_fits = wall >= 1
     if any_fits:
@@ -750,7 +506,6 @@ def real_readouts(state: RealState) -> dict[str, Readout]:
     kv_context = report.kv_equals_weights_context
     no_cross = report.no_crossover_context
     return {
-        **step_readouts(step, report.crossover_batch),
         "capacity_wall": wall_readout,
         "fits": Readout(value=verdict, text=fits_text),
         "best_batch": maybe(best, _batch_text(best) if best is not None else ""),
@@ -776,10 +531,10 @@ def real_readouts(state: RealState) -> dict[str, Readout]:
     }
 
 
-def real_params_line(state: RealState) -> str:
+def _params_line(state: RealState) -> str:
     """The deployment in one line, with the figures the model uses.
 
-    >>> real_params_line(DEFAULT_REAL_STATE)
+    >>> REALISTIC.params_line(DEFAULT_REAL_STATE)
     '8 × NVIDIA H200 SXM, DeepSeek-V3 (671G total, 37G active), FP8 weights, FP8 math, KV FP8 (1 byte), L=32.8K, $2.00/GPU-hour.'
     """
     d = deployment_of(state)
@@ -793,10 +548,10 @@ def real_params_line(state: RealState) -> str:
     )
 
 
-def real_explanation(state: RealState) -> str:
+def _explanation(state: RealState) -> str:
     """A few sentences on what limits this deployment; they change with the case."""
     d = deployment_of(state)
-    report = dep.evaluate_deployment(d, state.batch)
+    report = _report(state)
     if report.problem is not None:
         return report.problem + " Add GPUs, pick fewer bytes per weight, or shorten the context."
     wall = f"{report.capacity_batch:,}"
@@ -832,17 +587,6 @@ def real_explanation(state: RealState) -> str:
     return head + body + tail
 
 
-# ---------------------------------------------------------------- charts
-
-
-def _colors(scheme: str) -> dict[str, str]:
-    base = THEMES.get(scheme, THEMES["default"])
-    extra = {
-        "default": {"wall": "#c92a2a", "shade": "rgba(134, 142, 150, 0.18)", "cost": "#2b8a3e"},
-        "slate": {"wall": "#ff8787", "shade": "rgba(173, 181, 189, 0.16)", "cost": "#8ce99a"},
-    }
-    return base | extra.get(scheme, extra["default"])
-
 
 def _grid(low: float, high: float, count: int) -> list[float]:
     ratio = (high / low) ** (1 / (count - 1))
@@ -867,8 +611,9 @@ def _batches(d: dep.Deployment, state: RealState, curved: bool) -> list[float]:
     return sorted({start, *(b for b in marks if b >= start)})
 
 
-def _memory_shapes(d: dep.Deployment, state: RealState, colors: dict[str, str]) -> tuple[list[dict], list[dict]]:
+def _memory_shapes(state: RealState, colors: dict[str, str]) -> tuple[list[dict], list[dict]]:
     """Shading right of the memory wall and the wall itself, as layout shapes and annotations."""
+    d = deployment_of(state)
     top = state.max_batch
     wall = dep.capacity_batch(d)
     shapes: list[dict] = []
@@ -927,177 +672,147 @@ def _memory_shapes(d: dep.Deployment, state: RealState, colors: dict[str, str]) 
     return shapes, notes
 
 
-def real_figure(state: RealState, scheme: str = "default") -> dict:
-    """The article's chart for this deployment (a plain dict for ``Plotly.react``).
+def _report(state: RealState) -> dep.Report:
+    """The deployment model's report at the state's B (the last few are kept: each render asks thrice)."""
+    key = state
+    cached = _REPORTS.get(key)
+    if cached is None:
+        cached = dep.evaluate_deployment(deployment_of(state), state.batch)
+        if len(_REPORTS) >= 8:
+            _REPORTS.pop(next(iter(_REPORTS)))
+        _REPORTS[key] = cached
+    return cached
 
-    T_compute, T_memory (curved when the MoE discount applies: small batches
-    read fewer experts) and their max against B; the crossover if it is on
-    the axis; batches past the memory wall shaded and the wall marked; the
-    current B dotted. Axes are fixed.
 
-    >>> fig = real_figure(DEFAULT_REAL_STATE)
-    >>> [t["name"] for t in fig["data"]]
-    ['T_compute', 'T_memory', 'T = max of the two']
-    >>> len(fig["data"][0]["x"]) <= 80, fig["layout"]["xaxis"]["autorange"]
-    (True, False)
-    """
-    colors = _colors(scheme)
-    d = deployment_of(state)
-    curved = d.moe_discount and d.model.is_moe
-    batches = _batches(d, state, curved)
-    compute, memory, top_line = [], [], []
-    for b in batches:
-        # The article's equations at B (B = 0 only for straight lines, whose weight read is fixed).
-        p = dep.params_at(d, max(b, 1.0))
-        compute.append(t_compute_s(p, b))
-        memory.append(t_memory_s(p, b))
-        top_line.append(latency_s(p, b))
-    unit, scale = time_unit(max(top_line))
+_REPORTS: dict[RealState, dep.Report] = {}
+# Pickers first (they decide the defaults the overrides replace), then max B
+# (it bounds B), then everything else.
+_ORDER = ["mode", "hw", "model", "wprec", "kvprec", "B_max", "gpus", "L", "B", "price", *OVERRIDE_KEYS, "moe", "attn"]
 
-    def y(values: list[float]) -> list[float]:
-        return [v / scale for v in values]
 
-    data = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "T_compute",
-            "x": batches,
-            "y": y(compute),
-            "line": {"color": colors["compute"], "width": 2, "dash": "dash"},
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "T_memory",
-            "x": batches,
-            "y": y(memory),
-            "line": {"color": colors["memory"], "width": 2, "dash": "dash"},
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "T = max of the two",
-            "x": batches,
-            "y": y(top_line),
-            "line": {"color": colors["max"], "width": 4},
-        },
-    ]
-    crossover = dep.crossover_batch(d)
-    if crossover is not None and 0 < crossover < state.max_batch:
-        at = dep.step_at(d, max(crossover, 1.0))
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": f"crossover B* {crossover_text(crossover)}",
-                "x": [crossover],
-                "y": [at.latency_s / scale],
-                "marker": {"size": 11, "color": colors["max"], "symbol": "diamond"},
-            }
+class RealisticMode(Mode[RealState]):
+    """A deployment: chip and model presets (figures editable), GPUs, precisions, context, price."""
+
+    name = "real"
+    prefix = "simr"
+    slider_attribute = "data-real-control"
+    entry_attribute = "data-real-entry"
+    controls = CONTROLS
+    pickers = PICKERS
+    toggles = TOGGLES
+    overrides = OVERRIDE_KEYS
+    readout_names = REAL_READOUT_NAMES
+    default = DEFAULT_REAL_STATE
+
+    def value(self, state: RealState, key: str) -> float:
+        return control_value(state, key)
+
+    def pairs(self, state: RealState) -> list[tuple[str, str]]:
+        # Overrides appear only when set, toggles only when not at their default.
+        pairs = [
+            ("mode", "real"),
+            ("hw", state.hardware),
+            ("model", state.model),
+            ("gpus", str(state.gpus)),
+            ("wprec", state.weight_precision),
+            ("kvprec", state.kv_precision),
+            ("L", format_si_exact(state.context_tokens)),
+            ("B", format_si_exact(state.batch)),
+            ("B_max", format_si_exact(state.max_batch)),
+            ("price", format_si_exact(state.usd_per_gpu_hour)),
+        ]
+        for key in OVERRIDE_KEYS:
+            value = getattr(state, _CONTROLS[key].field)
+            if value is not None:
+                pairs.append((key, format_si_exact(value)))
+        for toggle in TOGGLES:
+            if getattr(state, toggle.field) != toggle.default:
+                pairs.append((toggle.key, "1" if getattr(state, toggle.field) else "0"))
+        return pairs
+
+    def step(self, state: RealState) -> Step:
+        return _report(state).step
+
+    def crossover(self, state: RealState) -> float | None:
+        return _report(state).crossover_batch
+
+    def lines(self, state: RealState) -> Lines:
+        # T_memory curves when the MoE discount applies: small batches read fewer experts.
+        d = deployment_of(state)
+        batches = _batches(d, state, curved=d.moe_discount and d.model.is_moe)
+        compute, memory, top_line = [], [], []
+        for b in batches:
+            # The article's equations at B (B = 0 only for straight lines, whose weight read is fixed).
+            p = dep.params_at(d, max(b, 1.0))
+            compute.append(t_compute_s(p, b))
+            memory.append(t_memory_s(p, b))
+            top_line.append(latency_s(p, b))
+        crossover = dep.crossover_batch(d)
+        at = None
+        if crossover is not None and 0 < crossover < state.max_batch:
+            at = (crossover, dep.step_at(d, max(crossover, 1.0)).latency_s)
+        shown = tuple(batches)
+        return Lines(
+            batches=shown,
+            t_compute_s=tuple(compute),
+            t_memory_s=tuple(memory),
+            max_batches=shown,
+            latency_s=tuple(top_line),
+            crossover=at,
         )
-    layout = chart_layout(colors, state.max_batch, f"time per step ({unit})", max(top_line) / scale * 1.08)
-    shapes, notes = _memory_shapes(d, state, colors)
-    now_shape, now_note = now_marker(state.batch, colors)
-    layout["shapes"] = [*shapes, now_shape]
-    layout["annotations"] = [*notes, now_note]
-    return {"data": data, "layout": layout}
+
+    def economics(self, state: RealState) -> tuple[list[float], list[float], list[float]]:
+        """Batches from 1 to max B, tokens/s per GPU and dollars per million output tokens at each."""
+        d = deployment_of(state)
+        batches = [b for b in _batches(d, state, curved=True) if b >= 1]
+        per_gpu = [dep.tokens_per_s_per_gpu(d, b) for b in batches]
+        cost = [dep.cost_usd_per_million_tokens(d, b) for b in batches]
+        return batches, per_gpu, cost
+
+    def marks(self, state: RealState, colors: dict[str, str]) -> tuple[list[dict], list[dict]]:
+        return _memory_shapes(state, colors)
+
+    def extra_readouts(self, state: RealState) -> dict[str, Readout]:
+        return _deployment_readouts(state)
+
+    def explanation(self, state: RealState) -> str:
+        return _explanation(state)
+
+    def params_line(self, state: RealState) -> str:
+        return _params_line(state)
+
+    def stored(self, c: Control, value: float) -> float | int:
+        number = float(round(value)) if c.integer else float(value)
+        return int(number) if c.field == "gpus" else number
+
+    def settle(self, state: RealState) -> RealState:
+        # N_active stays at or below N_total.
+        total, active = _counts(state)
+        return replace(state, active_params=total) if active > total else state
+
+    def order(self, keys):  # type: ignore[no-untyped-def]
+        return sorted(keys, key=_ORDER.index)
+
+    def apply_mode(self, raw: str) -> list[str]:
+        return [] if raw == "real" else [f"mode={raw!r} is not 'real'; showing the realistic mode."]
+
+    def before_numbers(self, state: RealState) -> tuple[RealState, list[str]]:
+        return _fp8_fallback(state)
+
+    def after_number(self, before: RealState, after: RealState, c: Control, value: float, shown: str) -> list[str]:
+        notices = []
+        if c.integer and value != round(value):
+            notices.append(f"{c.key}={shown} is not a whole number; using {round(value)}.")
+        total, active = _counts(after)
+        if c.key == "N_total" and active < _counts(before)[1]:
+            notices.append(f"N_total={shown} is below N_active; lowering N_active to {format_si(total)} params.")
+        if c.key == "N_active" and active < value:
+            notices.append(f"N_active={shown} is above N_total; using {format_si(total)} params.")
+        return notices
+
+    def fallback(self, c: Control) -> str:
+        return "the preset's figure" if c.key in OVERRIDE_KEYS else super().fallback(c)
 
 
-def economics_figure(state: RealState, scheme: str = "default") -> dict:
-    """Tokens/s per GPU (left axis) and dollars per million output tokens (right, log) against B.
-
-    Same shading and wall as :func:`real_figure`; axes fixed.
-
-    >>> fig = economics_figure(DEFAULT_REAL_STATE)
-    >>> [t["yaxis"] for t in fig["data"]], fig["layout"]["yaxis2"]["type"]
-    (['y', 'y2'], 'log')
-    """
-    colors = _colors(scheme)
-    d = deployment_of(state)
-    batches = [b for b in _batches(d, state, curved=True) if b >= 1]
-    per_gpu = [dep.tokens_per_s_per_gpu(d, b) for b in batches]
-    cost = [dep.cost_usd_per_million_tokens(d, b) for b in batches]
-    data = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "tokens/s per GPU",
-            "x": batches,
-            "y": per_gpu,
-            "yaxis": "y",
-            "line": {"color": colors["compute"], "width": 3},
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "$ per 1M output tokens",
-            "x": batches,
-            "y": cost,
-            "yaxis": "y2",
-            "line": {"color": colors["cost"], "width": 3, "dash": "dash"},
-        },
-    ]
-    layout = chart_layout(colors, state.max_batch, "output tokens/s per GPU", max(per_gpu) * 1.1)
-    low, high = math.log10(min(cost)), math.log10(max(cost))
-    pad = max(0.1, (high - low) * 0.05)
-    layout["yaxis2"] = {
-        "title": {"text": "$ per 1M output tokens"},
-        "type": "log",
-        "tickformat": "$.2~g",
-        "overlaying": "y",
-        "side": "right",
-        "range": [low - pad, high + pad],
-        "autorange": False,
-        "showgrid": False,
-        "zeroline": False,
-    }
-    layout["margin"] = {"l": 56, "r": 64, "t": 12, "b": 48}
-    shapes, notes = _memory_shapes(d, state, colors)
-    now_shape, now_note = now_marker(state.batch, colors)
-    layout["shapes"] = [*shapes, now_shape]
-    layout["annotations"] = [*notes, now_note]
-    return {"data": data, "layout": layout}
-
-
-def real_snapshot(state: RealState, schemes: tuple[str, ...] = SCHEMES) -> dict:
-    """Everything the realistic mode shows at ``state``, as JSON-ready data.
-
-    Shaped like :func:`roofline.simulator.snapshot` so one painter can draw
-    either mode: ``query``, ``readouts`` (name -> [raw, text]), ``controls``
-    (key -> position/max/text/entry/range, plus ``overridden`` for the five
-    editable preset figures), ``batch``, ``explanation``, ``params`` and
-    ``figures`` (scheme -> the article's chart for this deployment), plus
-    ``mode`` ("real"), ``pickers`` (key -> chosen value), ``toggles``
-    (key -> bool) and ``economics`` (scheme -> the tokens/s and cost chart).
-
-    >>> snap = real_snapshot(DEFAULT_REAL_STATE, schemes=())
-    >>> snap["mode"], snap["pickers"]["hw"], snap["controls"]["C"]["overridden"], snap["readouts"]["capacity_wall"]
-    ('real', 'h200', False, ['396.0', '396 sequences'])
-    """
-    controls = {}
-    for c in REAL_CONTROLS:
-        value = control_value(state, c.key)
-        lo, hi = _bounds(c, state)
-        exact = format_si_exact(value)
-        controls[c.key] = {
-            "position": position_of(c, value, state),  # type: ignore[arg-type]
-            "max": slider_steps(c, state),  # type: ignore[arg-type]
-            "text": _describe(c, value),
-            "entry": exact if len(exact) <= 8 else format_si(value, 4),
-            "range": f"{_describe(c, lo)} to {_describe(c, hi)}",
-            "overridden": c.key in OVERRIDE_KEYS and getattr(state, c.field) is not None,
-        }
-    return {
-        "mode": "real",
-        "query": to_real_query(state),
-        "readouts": {name: [r.raw, r.text] for name, r in real_readouts(state).items()},
-        "controls": controls,
-        "pickers": {p.key: getattr(state, p.field) for p in PICKERS},
-        "toggles": {t.key: bool(getattr(state, t.field)) for t in TOGGLES},
-        "batch": format_si(state.batch),
-        "explanation": real_explanation(state),
-        "params": real_params_line(state),
-        "figures": {scheme: real_figure(state, scheme) for scheme in schemes},
-        "economics": {scheme: economics_figure(state, scheme) for scheme in schemes},
-    }
+#: The realistic mode.
+REALISTIC = RealisticMode()
