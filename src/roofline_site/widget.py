@@ -259,6 +259,8 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<span id="sim-params">{html.escape(snap["params"])}</span></p>',
         "</div>",
         # The painter runs as soon as it is parsed: readouts at once, the chart when plotly.js arrives.
+        # The site's one theme script first: the painter hands it its chart.
+        f'<script src="{root}assets/javascripts/charts.js"></script>',
         f'<script src="{root}assets/javascripts/simulator.js"></script>',
     ]
     return "\n".join(parts)

@@ -19,8 +19,10 @@
   let current = null;
   let live = false;
 
-  // Material's scheme attribute, read one way for every chart on the page.
-  const scheme = () => (document.body.getAttribute(C.schemes.attribute) === C.schemes.dark ? C.schemes.dark : C.schemes.light);
+  // The reader's colour scheme, as the site's one theme script (charts.js) reads it.
+  const theme = window.rooflineTheme;
+  const scheme = theme.scheme;
+  let drawnScheme = null;
   const byId = (id) => document.getElementById(id);
 
   function setMode(mode) {
@@ -32,11 +34,13 @@
   function drawChart() {
     if (!current || !window.Plotly) return;
     // Live snapshots carry the current scheme only: ask Python for the other.
-    if (!current.figures[scheme()]) return api.onScheme?.();
+    const name = scheme();
+    if (!current.figures[name]) return api.onScheme?.();
     for (const [key, element] of Object.entries(C.charts)) {
-      const figure = current[key]?.[scheme()];
+      const figure = current[key]?.[name];
       if (figure) window.Plotly.react(byId(element), figure.data, figure.layout, PLOT_CONFIG);
     }
+    drawnScheme = name;
     performance.mark("roofline:painted");
   }
 
@@ -164,17 +168,9 @@
 
   // plotly.js loads async from the <head>: if it is not here yet, draw when it is.
   if (!window.Plotly) byId("sim-plotly")?.addEventListener("load", drawChart);
-  // Material sets the scheme attribute on load even when it does not change:
-  // redraw only for a real switch (each draw costs plotly a full render).
-  let shownScheme = scheme();
-  const onSchemeChange = () => {
-    if (scheme() === shownScheme) return;
-    shownScheme = scheme();
-    drawChart();
-  };
-  new MutationObserver(onSchemeChange).observe(document.body, {
-    attributes: true,
-    attributeFilter: [C.schemes.attribute],
+  // Redrawn by the theme script when the reader switches light/dark (a real switch only).
+  theme.register((name) => {
+    if (drawnScheme !== null && name !== drawnScheme) drawChart();
   });
 
   const api = {

@@ -2,7 +2,7 @@
 
 The build puts :func:`page_constants` into the page as a
 ``<script type="application/json" id="rl-constants">`` block; ``simulator.js``
-and ``theme.js`` read it instead of keeping copies, so the two languages
+reads it instead of keeping copies, so the two languages
 cannot drift apart: element id prefixes, the URL's ``mode`` rule, the inputs
 remembered while Python loads, the charts and the palette by role.
 
@@ -36,7 +36,7 @@ def mode_named(name: str):  # type: ignore[no-untyped-def]
 
 
 def page_constants() -> dict:
-    """Everything ``simulator.js`` and ``theme.js`` need from Python."""
+    """Everything ``simulator.js`` needs from Python."""
     early = [f"[{m.slider_attribute}]" for m in MODES] + ["[data-pick]", "[data-flag]", f"input[name='{MODE_RADIO}']"]
     return {
         "prefixes": {m.name: m.prefix for m in MODES},
@@ -48,5 +48,4 @@ def page_constants() -> dict:
         "earlyChange": ", ".join([f"[{m.entry_attribute}]" for m in MODES] + early),
         "charts": {chart.key: chart.element for chart in CHARTS},
         "palette": PALETTE,
-        "schemes": {"attribute": "data-md-color-scheme", "dark": "slate", "light": "default"},
     }
