@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import READY_TIMEOUT_MS
+from malformed_urls import BROWSER_QUERY, MALFORMED_URLS
 
 from roofline.web import article as sim
 from roofline.web import controls
@@ -248,44 +249,36 @@ def test_a_model_that_does_not_fit_says_so(page, site_url: str) -> None:
     assert "not" in shown["capacity_wall"][1]
 
 
-# Issue 6's table of malformed URLs, on the real page: each loads, names the bad
-# parameter in a notice, falls back to a sane value, and renders nothing from the URL as HTML.
-MALFORMED = [
-    ("B=NaN", "B"),
-    ("B=-1", "B"),
-    ("B=0", "B"),
-    ("B=1e400", "B"),
-    ("L=abc", "L"),
-    ("b=", "b"),
-    ("B=5&B=7", "B"),
-    ("L=" + "9" * 400, "L"),
-    ("N_active=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "N_active"),
-    ("BW=%22%27%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "BW"),
-    ("zzz=1&B=64", "zzz"),
-    ("mode=real&gpus=-3&hw=%3Cb%3Ex", "gpus"),
-]
+def test_malformed_urls_load_with_notices_and_no_markup(page, site_url: str) -> None:
+    """The browser's rows of the one malformed-URL table (tests/malformed_urls.py), on one page load."""
+    open_simulator(page, site_url, "?" + BROWSER_QUERY)
+    notices = page.locator("#sim-notices")
+    assert notices.is_visible()
+    text = notices.inner_text()
+    for query, name, browser in MALFORMED_URLS:
+        if browser:
+            assert name in text, (query, text)
+    # Nothing from the URL became an element: the notices are text nodes in <p>s only.
+    assert page.locator("#sim-notices *:not(p)").count() == 0
+    assert page.locator("#simulator script, #simulator img:not(.katex *)").count() == 0
+    # The readouts are numbers the core computed for a sane state.
+    state, _ = ARTICLE.parse(BROWSER_QUERY)
+    assert shown_readouts(page) == expected_readouts(state)
 
 
-def test_malformed_urls_load_with_a_notice_and_no_markup(browser, site_url: str, page_log) -> None:
-    context = browser.new_context()
-    from conftest import _attach
-
-    try:
-        for query, name in MALFORMED:
-            page = context.new_page()
-            _attach(page, page_log)
-            page.goto(f"{site_url}simulator/?{query}")
-            page.wait_for_selector('#simulator[data-ready="true"]', state="attached", timeout=READY_TIMEOUT_MS)
-            notices = page.locator("#sim-notices")
-            assert notices.is_visible(), query
-            assert name in notices.inner_text(), (query, notices.inner_text())
-            # Nothing from the URL became an element: the notices are text nodes in <p>s only.
-            assert page.locator("#sim-notices *:not(p)").count() == 0, query
-            assert page.locator("#simulator script, #simulator img:not(.katex *)").count() == 0, query
-            # The readouts are numbers the core computed for a sane state.
-            latency = page.get_attribute('[data-readout="latency"]', "data-value")
-            assert latency and float(latency) > 0, query
-            page.close()
-    finally:
-        context.close()
-    assert page_log.errors == []
+def test_the_last_mode_in_the_url_shows_before_and_after_python_starts(loose_page, site_url: str) -> None:
+    """``mode`` given twice: the page and Python both take the last value (one rule, from Python)."""
+    held: list = []
+    loose_page.route("**/pyodide.asm.wasm", held.append)
+    loose_page.goto(f"{site_url}simulator/?mode=real&mode=article")
+    loose_page.wait_for_selector("#simulator.rl-sim--stale", state="attached")
+    visible = "[data-mode-panel]:not([hidden])"
+    before = loose_page.eval_on_selector_all(visible, "els => els.map(e => e.dataset.modePanel)")
+    assert loose_page.get_attribute("#simulator", "data-mode") == "article" and set(before) == {"article"}
+    for route in held:
+        route.continue_()
+    loose_page.unroute("**/pyodide.asm.wasm")
+    loose_page.wait_for_selector('#simulator[data-ready="true"]', state="attached", timeout=READY_TIMEOUT_MS)
+    after = loose_page.eval_on_selector_all(visible, "els => els.map(e => e.dataset.modePanel)")
+    assert loose_page.get_attribute("#simulator", "data-mode") == "article" and after == before
+    assert "given more than once" in loose_page.locator("#sim-notices").inner_text()

@@ -7,12 +7,15 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from malformed_urls import MALFORMED_URLS
 
 from roofline import evaluate
 from roofline.web import article as sim
 from roofline.web import controls
 from roofline.web.article import ARTICLE
 from roofline.web.figures import time_figure
+from roofline.web.query import mode_of
+from roofline.web.realistic import REALISTIC
 
 
 def test_default_state_is_the_article_defaults() -> None:
@@ -104,3 +107,13 @@ def test_figure_without_crossover_has_no_marker_and_explains_why() -> None:
 )
 def test_explanation_follows_the_regime(batch: int, word: str) -> None:
     assert word in ARTICLE.explanation(ARTICLE.with_value(sim.DEFAULT_STATE, "B", batch))
+
+
+@pytest.mark.parametrize(("query", "name", "browser"), MALFORMED_URLS, ids=[q[:40] for q, _, _ in MALFORMED_URLS])
+def test_every_malformed_url_falls_back_with_a_notice(query: str, name: str, browser: bool) -> None:
+    """The whole malformed-URL table (the browser checks the marked rows on one page load)."""
+    mode = REALISTIC if mode_of(query) == "real" else ARTICLE
+    state, notices = mode.parse(query)
+    assert any(name in notice for notice in notices), (query, notices)
+    assert mode.fits(state) and mode.parse(mode.encode(state)) == (state, [])
+    assert all("\n" not in notice and len(notice) < 200 for notice in notices)

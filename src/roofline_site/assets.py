@@ -57,6 +57,8 @@ def wheel_path() -> Path:
     if not wheels or _stale(wheels[-1]):
         for old in wheels:
             old.unlink()
+        # setuptools keeps files of earlier builds in build/lib: a moved module would ship twice.
+        shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
         subprocess.run(
             [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(WHEEL_DIR), str(ROOT)],
             check=True,
@@ -67,8 +69,9 @@ def wheel_path() -> Path:
 
 
 def _stale(wheel: Path) -> bool:
-    """True unless the wheel holds exactly the files of ``src/roofline``."""
-    sources = {f"roofline/{p.name}": p.read_bytes() for p in (ROOT / "src" / "roofline").glob("*.py")}
+    """True unless the wheel holds exactly the files of ``src/roofline`` (its subpackages included)."""
+    package = ROOT / "src" / "roofline"
+    sources = {f"roofline/{p.relative_to(package).as_posix()}": p.read_bytes() for p in package.rglob("*.py")}
     with zipfile.ZipFile(wheel) as archive:
         packed = {name: archive.read(name) for name in archive.namelist() if name.startswith("roofline/")}
     return packed != sources
