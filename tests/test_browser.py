@@ -269,15 +269,23 @@ def test_malformed_urls_load_with_notices_and_no_markup(page, site_url: str) -> 
 def test_the_last_mode_in_the_url_shows_before_and_after_python_starts(loose_page, site_url: str) -> None:
     """``mode`` given twice: the page and Python both take the last value (one rule, from Python)."""
     held: list = []
-    loose_page.route("**/pyodide.asm.wasm", held.append)
+    released: list = []
+
+    def hold(route) -> None:  # type: ignore[no-untyped-def]
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    loose_page.route("**/pyodide.asm.wasm", hold)
     loose_page.goto(f"{site_url}simulator/?mode=real&mode=article")
     loose_page.wait_for_selector("#simulator.rl-sim--stale", state="attached")
     visible = "[data-mode-panel]:not([hidden])"
     before = loose_page.eval_on_selector_all(visible, "els => els.map(e => e.dataset.modePanel)")
     assert loose_page.get_attribute("#simulator", "data-mode") == "article" and set(before) == {"article"}
+    released.append(True)
     for route in held:
         route.continue_()
-    loose_page.unroute("**/pyodide.asm.wasm")
     loose_page.wait_for_selector('#simulator[data-ready="true"]', state="attached", timeout=READY_TIMEOUT_MS)
     after = loose_page.eval_on_selector_all(visible, "els => els.map(e => e.dataset.modePanel)")
     assert loose_page.get_attribute("#simulator", "data-mode") == "article" and after == before
