@@ -23,7 +23,7 @@ from ..model import Params, Step, evaluate
 from ..sentences import READOUT_NAMES, explanation
 from ..sweep import breakpoints, sweep
 from ..units import format_si, format_si_exact
-from .controls import Control
+from .controls import Control, context_control
 from .mode import Lines, Mode
 
 __all__ = ["ARTICLE", "CONTROLS", "DEFAULT_STATE", "ArticleMode", "State"]
@@ -32,101 +32,33 @@ __all__ = ["ARTICLE", "CONTROLS", "DEFAULT_STATE", "ArticleMode", "State"]
 #: The article's eight sliders, in its order, with its ranges.
 CONTROLS: tuple[Control, ...] = (
     Control(
-        key="B",
-        field="batch",
-        label="Current B",
+        key="B", field="batch", label="Current B", unit="", minimum=1, maximum=8192, default=EXAMPLE.batch, log=True, integer=True,
         help="Batch size now: the vertical line on the chart",
-        unit="",
-        minimum=1,
-        maximum=8192,
-        default=EXAMPLE.batch,
-        log=True,
-        integer=True,
     ),
     Control(
-        key="B_max",
-        field="max_batch",
-        label="Max B",
+        key="B_max", field="max_batch", label="Max B", unit="", minimum=128, maximum=8192, default=EXAMPLE_MAX_BATCH, log=True, integer=True,
         help="Right end of the x-axis (512, 2048 and 4096 are common)",
-        unit="",
-        minimum=128,
-        maximum=8192,
-        default=EXAMPLE_MAX_BATCH,
-        log=True,
-        integer=True,
     ),
     Control(
-        key="N_active",
-        field="active_params",
-        label="N_active",
+        key="N_active", field="active_params", label="N_active", unit="params", minimum=1e6, maximum=500e9, default=EXAMPLE.active_params, log=True, integer=False,
         help="Parameters each token multiplies through (small for MoE)",
-        unit="params",
-        minimum=1e6,
-        maximum=500e9,
-        default=EXAMPLE.active_params,
-        log=True,
-        integer=False,
     ),
     Control(
-        key="C",
-        field="compute_ops_per_s",
-        label="C",
+        key="C", field="compute_ops_per_s", label="C", unit="ops/s", minimum=10e9, maximum=5e15, default=EXAMPLE.compute_ops_per_s, log=True, integer=False,
         help="Effective compute: FLOP/s ÷ 2",
-        unit="ops/s",
-        minimum=10e9,
-        maximum=5e15,
-        default=EXAMPLE.compute_ops_per_s,
-        log=True,
-        integer=False,
     ),
     Control(
-        key="N_total",
-        field="total_params",
-        label="N_total",
+        key="N_total", field="total_params", label="N_total", unit="params", minimum=1e6, maximum=1e12, default=EXAMPLE.total_params, log=True, integer=False,
         help="Parameters (bytes) read from memory every step",
-        unit="params",
-        minimum=1e6,
-        maximum=1e12,
-        default=EXAMPLE.total_params,
-        log=True,
-        integer=False,
     ),
     Control(
-        key="BW",
-        field="bandwidth_bytes_per_s",
-        label="BW",
+        key="BW", field="bandwidth_bytes_per_s", label="BW", unit="B/s", minimum=1e9, maximum=10e12, default=EXAMPLE.bandwidth_bytes_per_s, log=True, integer=False,
         help="Effective memory bandwidth",
-        unit="B/s",
-        minimum=1e9,
-        maximum=10e12,
-        default=EXAMPLE.bandwidth_bytes_per_s,
-        log=True,
-        integer=False,
     ),
+    context_control(default=EXAMPLE.context_tokens),
     Control(
-        key="L",
-        field="context_tokens",
-        label="L",
-        help="Context (KV length) per sequence, up to 1M tokens",
-        unit="tok",
-        minimum=128,
-        maximum=1e6,
-        default=EXAMPLE.context_tokens,
-        log=True,
-        integer=True,
-    ),
-    Control(
-        key="b",
-        field="kv_bytes_per_element",
-        label="b",
+        key="b", field="kv_bytes_per_element", label="b", unit="B", minimum=1, maximum=8, default=EXAMPLE.kv_bytes_per_element, log=False, integer=False, step=0.5,
         help="Bytes per KV element: FP16 ≈ 2, FP8 ≈ 1, FP32 ≈ 4",
-        unit="B",
-        minimum=1,
-        maximum=8,
-        default=EXAMPLE.kv_bytes_per_element,
-        log=False,
-        integer=False,
-        step=0.5,
     ),
 )
 
@@ -161,14 +93,6 @@ DEFAULT_STATE = State(**{c.field: float(c.default) for c in CONTROLS})
 
 class ArticleMode(Mode[State]):
     """The article's model: the eight sliders are the equations' inputs."""
-
-    name = "article"
-    prefix = "sim"
-    slider_attribute = "data-control"
-    entry_attribute = "data-entry"
-    controls = CONTROLS
-    readout_names = READOUT_NAMES
-    default = DEFAULT_STATE
 
     def value(self, state: State, key: str) -> float:
         return getattr(state, self.control(key).field)
@@ -217,4 +141,7 @@ class ArticleMode(Mode[State]):
 
 
 #: The article mode.
-ARTICLE = ArticleMode()
+ARTICLE = ArticleMode(
+    name="article", prefix="sim", slider_attribute="data-control", entry_attribute="data-entry",
+    controls=CONTROLS, readout_names=READOUT_NAMES, default=DEFAULT_STATE,
+)

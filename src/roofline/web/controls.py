@@ -30,6 +30,7 @@ __all__ = [
     "Toggle",
     "bounds",
     "check_text",
+    "context_control",
     "describe",
     "position_of",
     "shorten",
@@ -87,6 +88,22 @@ class Toggle:
     label: str
     help: str
     default: bool
+
+
+def context_control(default: float) -> Control:
+    """The context slider both modes share: L tokens per sequence, 128 to 1M, log scale."""
+    return Control(
+        key="L",
+        field="context_tokens",
+        label="L",
+        help="Context (KV length) per sequence, up to 1M tokens",
+        unit="tok",
+        minimum=128,
+        maximum=1e6,
+        default=default,
+        log=True,
+        integer=True,
+    )
 
 
 def describe(c: Control, value: float) -> str:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ..model import Step
 from ..sentences import step_readouts
@@ -91,24 +91,42 @@ def range_text(c: Control, low: float, high: float) -> str:
 
 
 class Mode(ABC, Generic[S]):
-    """One way of driving the simulator. Subclasses set the class attributes and implement the hooks."""
+    """One way of driving the simulator: what it is (given to the constructor) and the hooks below.
 
-    #: The ``mode`` URL value and the page's ``data-mode`` (``article`` or ``real``).
-    name: ClassVar[str]
-    #: The prefix of the mode's element ids (``sim`` or ``simr``): ``{prefix}-{key}``.
-    prefix: ClassVar[str]
-    #: The ``data-*`` attributes that mark the mode's sliders and typed entries.
-    slider_attribute: ClassVar[str]
-    entry_attribute: ClassVar[str]
-    controls: ClassVar[tuple[Control, ...]]
-    pickers: ClassVar[tuple[Picker, ...]] = ()
-    toggles: ClassVar[tuple[Toggle, ...]] = ()
-    #: Keys of controls that are ``None`` in the state until a reader edits them.
-    overrides: ClassVar[tuple[str, ...]] = ()
-    #: The ``data-readout`` names the mode fills, in order.
-    readout_names: ClassVar[tuple[str, ...]]
-    #: The state the page opens on.
-    default: Any
+    Args:
+        name: the ``mode`` URL value and the page's ``data-mode`` (``article`` or ``real``).
+        prefix: the prefix of the mode's element ids, ``{prefix}-{key}`` (``sim`` or ``simr``).
+        slider_attribute, entry_attribute: the ``data-*`` attributes that mark its sliders and typed entries.
+        controls, pickers, toggles: its inputs, in display order.
+        overrides: keys of controls that stay ``None`` in the state until a reader edits them.
+        readout_names: the ``data-readout`` names it fills, in order.
+        default: the state the page opens on.
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        prefix: str,
+        slider_attribute: str,
+        entry_attribute: str,
+        controls: tuple[Control, ...],
+        readout_names: tuple[str, ...],
+        default: S,
+        pickers: tuple[Picker, ...] = (),
+        toggles: tuple[Toggle, ...] = (),
+        overrides: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.prefix = prefix
+        self.slider_attribute = slider_attribute
+        self.entry_attribute = entry_attribute
+        self.controls = controls
+        self.readout_names = readout_names
+        self.default = default
+        self.pickers = pickers
+        self.toggles = toggles
+        self.overrides = overrides
 
     # ------------------------------------------------------------ hooks
 

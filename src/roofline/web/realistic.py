@@ -57,7 +57,7 @@ from ..model import Step, latency_s, t_compute_s, t_memory_s
 from ..presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from ..sentences import READOUT_NAMES, crossover_text
 from ..units import format_bytes, format_percent, format_si, format_si_exact, format_usd
-from .controls import Control, Option, Picker, Toggle
+from .controls import Control, Option, Picker, Toggle, context_control
 from .mode import Lines, Mode, Readout
 
 __all__ = [
@@ -165,124 +165,41 @@ _D = DEFAULT_REAL_STATE
 #: preset's figure (see :func:`control_value`); ``default`` is the default state's.
 CONTROLS: tuple[Control, ...] = (
     Control(
-        key="gpus",
-        field="gpus",
-        label="GPUs",
+        key="gpus", field="gpus", label="GPUs", unit="", minimum=1, maximum=1024, default=8, log=True, integer=True,
         help="N chips; compute, bandwidth and memory scale by N (ideal: no communication)",
-        unit="",
-        minimum=1,
-        maximum=1024,
-        default=8,
-        log=True,
-        integer=True,
     ),
+    context_control(default=32768),
     Control(
-        key="L",
-        field="context_tokens",
-        label="L",
-        help="Context (KV length) per sequence, up to 1M tokens",
-        unit="tok",
-        minimum=128,
-        maximum=1e6,
-        default=32768,
-        log=True,
-        integer=True,
-    ),
-    Control(
-        key="B",
-        field="batch",
-        label="Current B",
+        key="B", field="batch", label="Current B", unit="", minimum=1, maximum=131072, default=256, log=True, integer=True,
         help="Batch size now: the vertical line on the charts",
-        unit="",
-        minimum=1,
-        maximum=131072,
-        default=256,
-        log=True,
-        integer=True,
     ),
     Control(
-        key="B_max",
-        field="max_batch",
-        label="Max B",
+        key="B_max", field="max_batch", label="Max B", unit="", minimum=16, maximum=131072, default=1024, log=True, integer=True,
         help="Right end of the batch axis",
-        unit="",
-        minimum=16,
-        maximum=131072,
-        default=1024,
-        log=True,
-        integer=True,
     ),
     Control(
-        key="price",
-        field="usd_per_gpu_hour",
-        label="$ / GPU-hour",
+        key="price", field="usd_per_gpu_hour", label="$ / GPU-hour", unit="$", minimum=0.01, maximum=100, default=2.0, log=True, integer=False,
         help="Rental price of one chip for an hour",
-        unit="$",
-        minimum=0.01,
-        maximum=100,
-        default=2.0,
-        log=True,
-        integer=False,
     ),
     Control(
-        key="C",
-        field="compute_ops_per_s",
-        label="C per GPU",
+        key="C", field="compute_ops_per_s", label="C per GPU", unit="ops/s", minimum=1e12, maximum=1e16, default=989.5e12, log=True, integer=False,
         help="Effective compute: dense FLOP/s at the weights' arithmetic ÷ 2",
-        unit="ops/s",
-        minimum=1e12,
-        maximum=1e16,
-        default=989.5e12,
-        log=True,
-        integer=False,
     ),
     Control(
-        key="BW",
-        field="bandwidth_bytes_per_s",
-        label="BW per GPU",
+        key="BW", field="bandwidth_bytes_per_s", label="BW per GPU", unit="B/s", minimum=1e11, maximum=2e13, default=4.8e12, log=True, integer=False,
         help="Memory bandwidth of one chip",
-        unit="B/s",
-        minimum=1e11,
-        maximum=2e13,
-        default=4.8e12,
-        log=True,
-        integer=False,
     ),
     Control(
-        key="HBM",
-        field="memory_bytes",
-        label="Memory per GPU",
+        key="HBM", field="memory_bytes", label="Memory per GPU", unit="B", minimum=1e9, maximum=1e12, default=141e9, log=True, integer=False,
         help="HBM capacity of one chip: weights and KV must fit in N of them",
-        unit="B",
-        minimum=1e9,
-        maximum=1e12,
-        default=141e9,
-        log=True,
-        integer=False,
     ),
     Control(
-        key="N_total",
-        field="total_params",
-        label="N_total",
+        key="N_total", field="total_params", label="N_total", unit="params", minimum=1e8, maximum=1e13, default=671e9, log=True, integer=False,
         help="Parameters stored (all experts)",
-        unit="params",
-        minimum=1e8,
-        maximum=1e13,
-        default=671e9,
-        log=True,
-        integer=False,
     ),
     Control(
-        key="N_active",
-        field="active_params",
-        label="N_active",
+        key="N_active", field="active_params", label="N_active", unit="params", minimum=1e8, maximum=1e12, default=37e9, log=True, integer=False,
         help="Parameters each token multiplies through",
-        unit="params",
-        minimum=1e8,
-        maximum=1e12,
-        default=37e9,
-        log=True,
-        integer=False,
     ),
 )
 
@@ -693,17 +610,6 @@ _ORDER = ["mode", "hw", "model", "wprec", "kvprec", "B_max", "gpus", "L", "B", "
 class RealisticMode(Mode[RealState]):
     """A deployment: chip and model presets (figures editable), GPUs, precisions, context, price."""
 
-    name = "real"
-    prefix = "simr"
-    slider_attribute = "data-real-control"
-    entry_attribute = "data-real-entry"
-    controls = CONTROLS
-    pickers = PICKERS
-    toggles = TOGGLES
-    overrides = OVERRIDE_KEYS
-    readout_names = REAL_READOUT_NAMES
-    default = DEFAULT_REAL_STATE
-
     def value(self, state: RealState, key: str) -> float:
         return control_value(state, key)
 
@@ -815,4 +721,8 @@ class RealisticMode(Mode[RealState]):
 
 
 #: The realistic mode.
-REALISTIC = RealisticMode()
+REALISTIC = RealisticMode(
+    name="real", prefix="simr", slider_attribute="data-real-control", entry_attribute="data-real-entry",
+    controls=CONTROLS, pickers=PICKERS, toggles=TOGGLES, overrides=OVERRIDE_KEYS,
+    readout_names=REAL_READOUT_NAMES, default=DEFAULT_REAL_STATE,
+)
