@@ -168,6 +168,7 @@ def test_non_finite_finds_nan_deep_inside() -> None:
     assert non_finite({"a": [dataclasses.replace(point, latency_s=math.nan)]}) == ["result['a'][0].latency_s = nan"]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(target=st.sampled_from(TARGETS), data=st.data())
 def test_the_core_gives_a_finite_result_or_a_value_error(target: str, data: st.DataObject) -> None:
@@ -214,6 +215,7 @@ def test_inputs_the_fuzzer_found_raise_value_errors(call: Callable[[], object], 
     assert len(str(raised.value)) < 300
 
 
+@pytest.mark.slow
 @settings(max_examples=max(FUZZ_EXAMPLES // 10, 200), deadline=None)
 @given(
     st.text()

@@ -122,8 +122,10 @@ def test_wheel_is_exactly_the_core_sources() -> None:
         names = archive.namelist()
         packaged = {n: archive.read(n) for n in names if n.startswith("roofline/")}
     assert not [n for n in names if n.startswith("roofline_site")], "the build-time adapter must stay out"
-    sources = {f"roofline/{p.name}": p.read_bytes() for p in (ROOT / "src" / "roofline").glob("*.py")}
+    package = ROOT / "src" / "roofline"
+    sources = {f"roofline/{p.relative_to(package).as_posix()}": p.read_bytes() for p in package.rglob("*.py")}
     assert packaged == sources
+    assert "roofline/web/mode.py" in packaged, "the view ships too: Pyodide renders it"
 
 
 @pytest.mark.parametrize("page", ["index.html", "sweet-spot/index.html", "simulator/index.html"])
