@@ -9,7 +9,7 @@ or ``ROOFLINE_FUZZ_EXAMPLES``.
 
 Then a fixed table of malformed values (the issue's list) through the command
 line (exit 2, one line on stderr, no traceback) and through
-:func:`roofline.simulator.parse_query` (a notice naming the parameter, a sane
+:meth:`roofline.web.mode.Mode.parse` (a notice naming the parameter, a sane
 fallback, short plain-text notices).
 """
 

@@ -1,4 +1,4 @@
-"""roofline.query against urllib.parse, which it stands in for on Pyodide."""
+"""roofline.web.query against urllib.parse, which it stands in for on Pyodide."""
 
 from __future__ import annotations
 
