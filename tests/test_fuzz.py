@@ -231,11 +231,9 @@ def test_any_query_gives_a_sane_state_and_short_notices(query: str) -> None:
 
 def assert_sane(state: sim.State) -> None:
     """Every value finite and on its slider; the readouts and chart compute."""
+    assert ARTICLE.fits(state), state
     for c in sim.CONTROLS:
-        value = ARTICLE.value(state, c.key)
-        low = c.minimum
-        high = state.max_batch if c.key == "B" else c.maximum
-        assert math.isfinite(value) and low <= value <= high, (c.key, value)
+        assert math.isfinite(ARTICLE.value(state, c.key)), c.key
     assert non_finite({name: r.value for name, r in ARTICLE.readouts(state).items()}) == []
     assert time_figure(ARTICLE, state)["data"]
 
