@@ -126,16 +126,17 @@ class Widget:
 
         return on_entry
 
-    # --- the realistic mode's pickers and switches
+    # --- pickers and switches, of whichever mode's panel holds them
     def on_pick(self, event, schedule=True):
-        from roofline.web.realistic import with_pick
-
-        self.states["real"], self.notices = with_pick(self.state_of("real"), event.target.dataset.pick, event.target.value)
+        name = event.target.closest("[data-mode-panel]").dataset.modePanel
+        mode, state = _mode(name), self.state_of(name)
+        self.states[name], self.notices = mode.with_pick(state, event.target.dataset.pick, event.target.value)
         self.changed(schedule)
 
     def on_flag(self, event, schedule=True):
-        real = _mode("real")
-        self.states["real"] = real.with_flag(self.state_of("real"), event.target.dataset.flag, bool(event.target.checked))
+        name = event.target.closest("[data-mode-panel]").dataset.modePanel
+        mode, state = _mode(name), self.state_of(name)
+        self.states[name] = mode.with_flag(state, event.target.dataset.flag, bool(event.target.checked))
         self.notices = []
         self.changed(schedule)
 

@@ -86,31 +86,40 @@ def _control_html(c: Control, snap: dict, mode: Mode) -> str:
     )
 
 
-def _real_panel_html(snap: dict) -> str:
-    """The realistic mode's pickers, switches and sliders."""
-    parts = ['<fieldset class="rl-sim__controls" data-mode-panel="real" hidden><legend>A deployment</legend>']
-    for picker in REALISTIC.pickers:
+#: Each mode's panel title.
+_LEGENDS = {"article": "Parameters", "real": "A deployment"}
+
+
+def _panel_html(mode: Mode, snap: dict) -> str:
+    """A mode's inputs: its pickers, switches and sliders (hidden unless it is the article's mode)."""
+    hidden = "" if mode is ARTICLE else " hidden"
+    parts = [
+        f'<fieldset class="rl-sim__controls" data-mode-panel="{mode.name}"{hidden}><legend>{_LEGENDS[mode.name]}</legend>'
+    ]
+    for picker in mode.pickers:
         chosen = snap["pickers"][picker.key]
+        base = f"{mode.prefix}-{picker.key}"
         options = "".join(
             f'<option value="{html.escape(o.value)}"{" selected" if o.value == chosen else ""}>{html.escape(o.label)}</option>'
             for o in picker.options
         )
         parts.append(
-            f'<div class="rl-sim__control rl-sim__picker"><label for="simr-{picker.key}">'
+            f'<div class="rl-sim__control rl-sim__picker"><label for="{base}">'
             f'<span class="rl-sim__name">{html.escape(picker.label)}</span></label>'
-            f'<select id="simr-{picker.key}" data-pick="{picker.key}" aria-describedby="simr-{picker.key}-help">'
+            f'<select id="{base}" data-pick="{picker.key}" aria-describedby="{base}-help">'
             f"{options}</select>"
-            f'<span class="rl-sim__help" id="simr-{picker.key}-help">{html.escape(picker.help)}</span></div>'
+            f'<span class="rl-sim__help" id="{base}-help">{html.escape(picker.help)}</span></div>'
         )
-    for toggle in REALISTIC.toggles:
+    for toggle in mode.toggles:
         checked = " checked" if snap["toggles"][toggle.key] else ""
+        base = f"{mode.prefix}-{toggle.key}"
         parts.append(
-            f'<div class="rl-sim__control rl-sim__toggle"><label><input type="checkbox" id="simr-{toggle.key}" '
-            f'data-flag="{toggle.key}"{checked} aria-describedby="simr-{toggle.key}-help"> '
+            f'<div class="rl-sim__control rl-sim__toggle"><label><input type="checkbox" id="{base}" '
+            f'data-flag="{toggle.key}"{checked} aria-describedby="{base}-help"> '
             f"{html.escape(toggle.label)}</label>"
-            f'<span class="rl-sim__help" id="simr-{toggle.key}-help">{html.escape(toggle.help)}</span></div>'
+            f'<span class="rl-sim__help" id="{base}-help">{html.escape(toggle.help)}</span></div>'
         )
-    parts.extend(_control_html(c, snap, REALISTIC) for c in REALISTIC.controls)
+    parts.extend(_control_html(c, snap, mode) for c in mode.controls)
     parts.append("</fieldset>")
     return "".join(parts)
 
@@ -236,10 +245,8 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<label><input type="radio" name="{MODE_RADIO}" value="{REALISTIC.name}"> A real deployment '
         "(presets, precision, memory, cost)</label></fieldset>",
         '<div class="rl-sim__layout">',
-        '<fieldset class="rl-sim__controls" data-mode-panel="article"><legend>Parameters</legend>'
-        + "".join(_control_html(c, snap, ARTICLE) for c in ARTICLE.controls)
-        + "</fieldset>",
-        _real_panel_html(real_snap),
+        _panel_html(ARTICLE, snap),
+        _panel_html(REALISTIC, real_snap),
         f'<div class="rl-sim__headline" aria-live="polite"><span>Bottleneck</span> '
         f"{_readout(snap, 'bottleneck', 'strong')}"
         f'<span class="rl-sim__sub">Crossover B* {_readout(snap, "crossover")} · Estimated latency '

@@ -19,9 +19,10 @@ Adding to both modes:
 - a chart: add a :class:`roofline.web.figures.Chart` to
   :data:`roofline.web.figures.CHARTS` (drawn from :meth:`Mode.lines`), and
   its element to the widget; the snapshot and the painter pick it up;
-- a control: a :class:`~roofline.web.controls.Control` (or ``Toggle``) in
-  each mode's tuple with a field on each state; parsing, encoding, slider
-  maths and the snapshot follow.
+- a control: a :class:`~roofline.web.controls.Control`, ``Toggle`` or
+  ``Picker`` in each mode's tuple (given to its constructor) with a field on
+  each state (and in :meth:`Mode.pairs` of each mode); parsing, slider
+  maths, the widget's markup, the snapshot and the browser's handlers follow.
 """
 
 from __future__ import annotations
@@ -216,6 +217,14 @@ class Mode(ABC, Generic[S]):
         """Check the text ``raw`` typed or linked for slider ``key`` (see :func:`~roofline.web.controls.check_text`)."""
         c = self.control(key)
         return check_text(c, raw, *bounds(c, state))
+
+    def with_pick(self, state: S, key: str, value: str) -> tuple[S, list[str]]:
+        """``state`` with one picker set, and notices for anything adjusted (ValueError for an unknown choice)."""
+        picker = next(p for p in self.pickers if p.key == key)
+        allowed = {option.value for option in picker.options}
+        if value not in allowed:
+            raise ValueError(f"{key} must be one of: {', '.join(sorted(allowed))}; got {value!r}")
+        return replace(state, **{picker.field: value}), []  # type: ignore[type-var]
 
     def with_flag(self, state: S, key: str, on: bool) -> S:
         """``state`` with one switch set."""

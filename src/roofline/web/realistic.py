@@ -204,7 +204,6 @@ CONTROLS: tuple[Control, ...] = (
 )
 
 _CONTROLS = {c.key: c for c in CONTROLS}
-_PICKERS = {p.key: p for p in PICKERS}
 _HARDWARE_OVERRIDES = ("compute_ops_per_s", "bandwidth_bytes_per_s", "memory_bytes")
 _MODEL_OVERRIDES = ("total_params", "active_params")
 
@@ -304,11 +303,7 @@ def with_pick(state: RealState, key: str, value: str) -> tuple[RealState, list[s
     >>> state.weight_precision, notices[0][:21]
     ('w8a16', 'wprec=fp8 needs FP8 t')
     """
-    picker = _PICKERS[key]
-    allowed = {option.value for option in picker.options}
-    if value not in allowed:
-        raise ValueError(f"{key} must be one of: {', '.join(sorted(allowed))}; got {value!r}")
-    new = replace(state, **{picker.field: value})
+    new, _ = Mode.with_pick(REALISTIC, state, key, value)
     if key == "hw":
         new = replace(new, **dict.fromkeys(_HARDWARE_OVERRIDES))
     elif key == "model":
@@ -686,6 +681,9 @@ class RealisticMode(Mode[RealState]):
 
     def params_line(self, state: RealState) -> str:
         return _params_line(state)
+
+    def with_pick(self, state: RealState, key: str, value: str) -> tuple[RealState, list[str]]:
+        return with_pick(state, key, value)
 
     def stored(self, c: Control, value: float) -> float | int:
         number = float(round(value)) if c.integer else float(value)
