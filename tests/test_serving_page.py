@@ -41,7 +41,7 @@ def test_chart_spec_has_every_point_the_ideal_line_and_the_band(built_site: Path
     measured = sum(len(t["x"]) for t in traces if t["meta"].startswith("s"))
     assert measured == len(calibration.load())
     assert spec["figure"]["layout"]["xaxis"]["type"] == "log" and spec["figure"]["layout"]["yaxis"]["type"] == "log"
-    assert 'src="../assets/javascripts/hardware-charts.js"' in page
+    assert 'src="../assets/javascripts/charts.js"' in page
 
 
 def test_page_is_in_the_nav_and_clean(built_site: Path) -> None:

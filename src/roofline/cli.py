@@ -48,8 +48,8 @@ from . import deployment as dep
 from . import frontier as fr
 from . import speculative as spec
 from .cli_args import BAD_INPUT, Once, Parser, quantity, whole_count
-from .model import Params, evaluate
-from .simulator import DEFAULT_STATE, State, crossover_text, explanation, readouts
+from .model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, evaluate
+from .sentences import crossover_text, explanation, step_readouts
 from .units import (
     format_batch,
     format_bytes,
@@ -76,6 +76,18 @@ _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--kv-bytes", "b", "b, bytes per KV element"),
 )
 
+# The article's example, by simulator key.
+_DEFAULTS = {
+    "B": SEED_DEFAULTS.batch,
+    "B_max": SEED_MAX_BATCH,
+    "N_active": SEED_DEFAULTS.active_params,
+    "C": SEED_DEFAULTS.compute_ops_per_s,
+    "N_total": SEED_DEFAULTS.total_params,
+    "BW": SEED_DEFAULTS.bandwidth_bytes_per_s,
+    "L": SEED_DEFAULTS.context_tokens,
+    "b": SEED_DEFAULTS.kv_bytes_per_element,
+}
+
 #: Exit statuses.
 OK, DOES_NOT_FIT = 0, 1
 
@@ -90,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     for flag, key, what in _OPTIONS:
-        default = DEFAULT_STATE.value(key)
+        default = _DEFAULTS[key]
         parser.add_argument(
             flag,
             type=quantity,
@@ -171,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _article_value(args: argparse.Namespace, flag: str, key: str) -> float:
     value = getattr(args, flag[2:].replace("-", "_"))
-    return DEFAULT_STATE.value(key) if value is None else value
+    return _DEFAULTS[key] if value is None else value
 
 
 def _params(args: argparse.Namespace) -> tuple[Params, float]:
@@ -265,24 +277,23 @@ def _article(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(step.as_dict() | report.as_dict()))
         return OK
-    state = State.of(params, max_batch)
-    shown = readouts(state)
+    shown = {name: text for name, (_, text) in step_readouts(step).items()}
     _print_rows(
         [
-            ("bottleneck", shown["bottleneck"].text),
+            ("bottleneck", shown["bottleneck"]),
             ("crossover B*", crossover_text(step.crossover_batch)),
-            ("latency T", shown["latency"].text),
-            ("T_compute", shown["t_compute"].text),
-            ("T_memory", shown["t_memory"].text),
-            ("  weights N_total/BW", shown["t_weights"].text),
-            ("  KV B·L·b/BW", f"{shown['t_kv'].text} ({shown['kv_share'].text} of T_memory)"),
-            ("memory slope", f"{shown['memory_slope'].text} per sequence"),
-            ("T_compute / T_memory", shown["compute_memory_ratio"].text),
+            ("latency T", shown["latency"]),
+            ("T_compute", shown["t_compute"]),
+            ("T_memory", shown["t_memory"]),
+            ("  weights N_total/BW", shown["t_weights"]),
+            ("  KV B·L·b/BW", f"{shown['t_kv']} ({shown['kv_share']} of T_memory)"),
+            ("memory slope", f"{shown['memory_slope']} per sequence"),
+            ("T_compute / T_memory", shown["compute_memory_ratio"]),
             *_frontier_rows(report, speculation),
         ]
     )
     print()
-    print(explanation(state))
+    print(explanation(params))
     print(report.sentence)
     return OK
 

@@ -285,11 +285,15 @@ def point(lines: Lines, batch: int) -> FrontierPoint:
     # In milliseconds too (as_dict), so a step near the float's ceiling is refused here.
     if not math.isfinite(step * 1e3) or step <= 0:
         raise ValueError(f"the step time at batch {batch} is {step!r}; the inputs are of absurd size")
+    per_user = lines.tokens_per_step / step
+    per_gpu = batch * per_user / lines.chips
+    if not math.isfinite(per_gpu):
+        raise ValueError(f"the throughput at batch {batch} overflows a float; the inputs are of absurd size")
     return FrontierPoint(
         batch=batch,
         time_per_token_s=step / lines.tokens_per_step,
-        tokens_per_s_per_user=lines.tokens_per_step / step,
-        tokens_per_s_per_gpu=batch * lines.tokens_per_step / step / lines.chips,
+        tokens_per_s_per_user=per_user,
+        tokens_per_s_per_gpu=per_gpu,
     )
 
 

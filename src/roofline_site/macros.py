@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from roofline import simulator
+from roofline.web.article import ARTICLE
 
 __all__ = ["MACROS", "PAGE_MACROS", "number_span", "register", "spelled"]
 
@@ -34,7 +34,7 @@ def spelled(*parts: object) -> str:
 
 def seed_readout(name: str) -> str:
     """A readout of the article's simulator at its defaults (as the widget shows it)."""
-    readout = simulator.readouts(simulator.DEFAULT_STATE)[name]
+    readout = ARTICLE.readouts(ARTICLE.default)[name]
     value = readout.value if isinstance(readout.value, float) else float("nan")
     return number_span(f"seed_{name}", value, readout.text)
 

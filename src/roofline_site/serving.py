@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from roofline import calibration, serving
 from roofline.units import format_percent, format_time
+from roofline.web.palette import PALETTE
 
 from .hardware import PLOTLY, RENDERER, log_ticks
 from .macros import number_span
@@ -22,31 +23,20 @@ from .widget import relative_root
 
 __all__ = ["MACROS", "PAGE_MACROS", "figure"]
 
-#: Colours per Material scheme, by trace role (hardware-charts.js applies them).
-THEMES = {
-    "default": {
-        "ideal": "#495057",
-        "band": "#adb5bd",
-        "article": "#adb5bd",
-        "s0": "#1e63d0",
-        "s1": "#d9480f",
-        "s2": "#2b8a3e",
-        "s3": "#6f42c1",
-        "text": "#343a40",
-        "grid": "#e1e4e8",
-    },
-    "slate": {
-        "ideal": "#ced4da",
-        "band": "#6c757d",
-        "article": "#6c757d",
-        "s0": "#74a7ff",
-        "s1": "#ff9f5a",
-        "s2": "#69db7c",
-        "s3": "#c8a2ff",
-        "text": "#dee2e6",
-        "grid": "#3b4048",
-    },
+#: This page's trace roles (plotly ``meta``), as roles of the site's one palette.
+ROLES = {
+    "ideal": "max",
+    "band": "muted",
+    "article": "muted",
+    "s0": "compute",
+    "s1": "memory",
+    "s2": "balance",
+    "s3": "now",
+    "text": "text",
+    "grid": "grid",
 }
+#: Chart colours per Material scheme, by trace role (charts.js, the site's one theme script, applies them).
+THEMES = {scheme: {role: colors[alias] for role, alias in ROLES.items()} for scheme, colors in PALETTE.items()}
 
 
 @functools.cache
