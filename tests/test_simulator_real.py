@@ -202,7 +202,7 @@ def test_pickers_offer_every_preset_with_labels() -> None:
     assert {o.value for o in by_key["wprec"].options} == set(presets.WEIGHT_PRECISIONS)
     assert {o.value for o in by_key["kvprec"].options} == set(presets.KV_PRECISIONS)
     assert all(o.label for p in real.PICKERS for o in p.options)
-    assert {t.key for t in real.TOGGLES} == {"moe", "attn"}
+    assert {t.key for t in real.TOGGLES} == {"moe", "attn", "serve"}
 
 
 def test_every_preset_figure_is_inside_its_slider() -> None:

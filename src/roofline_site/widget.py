@@ -157,6 +157,15 @@ _REAL_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("context_no_crossover", "Context past which lines never cross"),
         ),
     ),
+    (
+        "Serving estimate (L as the mean context)",
+        (
+            ("serving_tpot", "Time per output token at B"),
+            ("serving_ratio", "Against the article's max"),
+            ("serving_workload", "Workload behind L"),
+            ("serving_wall", "Memory wall at full length"),
+        ),
+    ),
 )
 
 
@@ -250,7 +259,11 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<div class="rl-sim__headline" aria-live="polite"><span>Bottleneck</span> '
         f"{_readout(snap, 'bottleneck', 'strong')}"
         f'<span class="rl-sim__sub">Crossover B* {_readout(snap, "crossover")} · Estimated latency '
-        f'<span data-mirror="latency">{html.escape(snap["readouts"]["latency"][1])}</span></span></div>',
+        f'<span data-mirror="latency">{html.escape(snap["readouts"]["latency"][1])}</span>'
+        # Beside the article's max, in the realistic mode only: the serving estimate's time per token.
+        '<span data-mode-panel="real" hidden> · Serving estimate '
+        f'<span data-mirror="serving_tpot">{html.escape(real_snap["readouts"]["serving_tpot"][1])}</span></span>'
+        "</span></div>",
         f'<div class="rl-sim__cards">{card_html}</div>',
         '<div id="sim-chart" class="rl-sim__chart" role="img" '
         'aria-label="Chart of T_compute and T_memory against batch size B; the readouts give its numbers">'

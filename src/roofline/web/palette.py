@@ -40,6 +40,13 @@ PALETTE: dict[str, dict[str, str]] = {
         "family2": "#d9480f",
         "family3": "#a61e4d",
         "family4": "#5f3dc4",
+        # The serving estimate's stacked terms (roofline.web.serving), filled areas.
+        "term_weights": "rgba(217, 72, 15, 0.55)",
+        "term_kv": "rgba(250, 176, 5, 0.60)",
+        "term_compute": "rgba(30, 99, 208, 0.50)",
+        "term_overhead": "rgba(134, 142, 150, 0.55)",
+        "term_communication": "rgba(111, 66, 193, 0.50)",
+        "term_prefill": "rgba(43, 138, 62, 0.50)",
     },
     "slate": {
         "compute": "#74a7ff",
@@ -63,6 +70,12 @@ PALETTE: dict[str, dict[str, str]] = {
         "family2": "#ff8787",
         "family3": "#f783ac",
         "family4": "#b197fc",
+        "term_weights": "rgba(255, 159, 90, 0.55)",
+        "term_kv": "rgba(255, 212, 59, 0.50)",
+        "term_compute": "rgba(116, 167, 255, 0.50)",
+        "term_overhead": "rgba(173, 181, 189, 0.45)",
+        "term_communication": "rgba(200, 162, 255, 0.50)",
+        "term_prefill": "rgba(140, 233, 154, 0.45)",
     },
 }
 

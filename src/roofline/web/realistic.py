@@ -31,7 +31,12 @@ N_total    override: total parameters           ``N_total=671G``
 N_active   override: active parameters          ``N_active=37G``
 moe        MoE expert-coverage discount, 1/0    ``moe=0``
 attn       attention FLOPs in T_compute, 1/0    ``attn=1``
+serve      stack the serving estimate, 1/0      ``serve=1``
+out        output share of tokens, percent      ``out=25``
 =========  ===================================  ==========================
+
+``serve`` and ``out`` are :mod:`roofline.web.serving`: L is read as the
+mean context, and ``out`` percent of a sequence's tokens are output.
 
 >>> state, notices = REALISTIC.parse("mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32K")
 >>> notices
@@ -57,6 +62,7 @@ from ..model import Step, latency_s, t_compute_s, t_memory_s
 from ..presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from ..sentences import READOUT_NAMES, crossover_text
 from ..units import format_bytes, format_percent, format_si, format_si_exact, format_usd
+from . import serving as serve
 from .controls import Control, Option, Picker, Toggle, context_control
 from .mode import Lines, Mode, Readout
 
@@ -102,6 +108,8 @@ class RealState:
     active_params: float | None = None
     moe_discount: bool = True
     attention_flops: bool = False
+    serving_estimate: bool = False
+    output_percent: float = serve.DEFAULT_OUTPUT_PERCENT
 
 
 #: The page's opening view: DeepSeek-V3 in FP8 on 8 × H200 at 32K context.
@@ -154,6 +162,16 @@ TOGGLES: tuple[Toggle, ...] = (
         help="Add attention's multiply-adds over the context to T_compute (the article leaves them out)",
         default=False,
     ),
+    Toggle(
+        key="serve",
+        field="serving_estimate",
+        label="Serving estimate",
+        help=(
+            "Stack the serving estimate's terms on the step-time chart: attainable rates, per-step overhead, "
+            "communication and prefill's share (see Against real servers). L is read as the mean context"
+        ),
+        default=False,
+    ),
 )
 
 #: URL keys of the figures a reader can edit after picking a preset.
@@ -169,6 +187,12 @@ CONTROLS: tuple[Control, ...] = (
         help="N chips; compute, bandwidth and memory scale by N (ideal: no communication)",
     ),
     context_control(default=32768),
+    Control(
+        key="out", field="output_percent", label="Output share", unit="%", minimum=1, maximum=99,
+        default=serve.DEFAULT_OUTPUT_PERCENT, log=False, integer=True,
+        help="Serving estimate only: the share of a sequence's tokens that are output; with L as the mean "
+        "context, input + output / 2 = L",
+    ),
     Control(
         key="B", field="batch", label="Current B", unit="", minimum=1, maximum=131072, default=256, log=True, integer=True,
         help="Batch size now: the vertical line on the charts",
@@ -369,6 +393,7 @@ REAL_READOUT_NAMES: tuple[str, ...] = (
     "context_kv_equals_weights",
     "context_no_crossover",
     "min_gpus",
+    *serve.READOUT_NAMES,
 )
 
 _NOTHING_FITS = "none: nothing fits"
@@ -443,6 +468,16 @@ def _deployment_readouts(state: RealState) -> dict[str, Readout]:
     }
 
 
+def _serving_readouts(state: RealState) -> dict[str, Readout]:
+    """The serving estimate at the state's B (:mod:`roofline.web.serving`), beside the article's max.
+
+    >>> shown = REALISTIC.readouts(replace(DEFAULT_REAL_STATE, serving_estimate=True))
+    >>> shown["serving_workload"].text
+    '21,845 in + 21,845 out tokens'
+    """
+    return serve.readouts(deployment_of(state), state.batch, state.output_percent, _report(state).step.latency_s)
+
+
 def _params_line(state: RealState) -> str:
     """The deployment in one line, with the figures the model uses.
 
@@ -496,7 +531,7 @@ def _explanation(state: RealState) -> str:
         f" At B = {_batch_text(report.batch)} each GPU makes {format_si(report.tokens_per_s_per_gpu or 0)} tokens/s, "
         f"about {format_usd(cost or 0)} per million output tokens at {format_usd(d.usd_per_gpu_hour)} per GPU-hour."
     )
-    return head + body + tail
+    return head + body + tail + (serve.sentence(d, report.batch, state.output_percent) if state.serving_estimate else "")
 
 
 
@@ -600,6 +635,7 @@ _REPORTS: dict[RealState, dep.Report] = {}
 # Pickers first (they decide the defaults the overrides replace), then max B
 # (it bounds B), then everything else.
 _ORDER = ["mode", "hw", "model", "wprec", "kvprec", "B_max", "gpus", "L", "B", "price", *OVERRIDE_KEYS, "moe", "attn"]
+_ORDER += ["out", "serve"]
 
 
 class RealisticMode(Mode[RealState]):
@@ -629,6 +665,8 @@ class RealisticMode(Mode[RealState]):
         for toggle in TOGGLES:
             if getattr(state, toggle.field) != toggle.default:
                 pairs.append((toggle.key, "1" if getattr(state, toggle.field) else "0"))
+        if state.output_percent != serve.DEFAULT_OUTPUT_PERCENT:
+            pairs.append(("out", format_si_exact(state.output_percent)))
         return pairs
 
     def step(self, state: RealState) -> Step:
@@ -673,8 +711,19 @@ class RealisticMode(Mode[RealState]):
     def marks(self, state: RealState, colors: dict[str, str]) -> tuple[list[dict], list[dict]]:
         return _memory_shapes(state, colors)
 
+    def stacks(self, state: RealState) -> tuple[serve.Stack, ...]:
+        # The serving estimate's terms, when switched on; none where it cannot be made (the readouts say why).
+        if not state.serving_estimate:
+            return ()
+        d = deployment_of(state)
+        batches = [b for b in _batches(d, state, curved=True) if b >= 1]
+        try:
+            return serve.terms_at(d, state.output_percent, batches)
+        except ValueError:
+            return ()
+
     def extra_readouts(self, state: RealState) -> dict[str, Readout]:
-        return _deployment_readouts(state)
+        return {**_deployment_readouts(state), **_serving_readouts(state)}
 
     def explanation(self, state: RealState) -> str:
         return _explanation(state)
