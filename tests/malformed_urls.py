@@ -25,6 +25,10 @@ MALFORMED_URLS: tuple[tuple[str, str, bool], ...] = (
     ("%3Cscript%3Ex%3C%2Fscript%3E=1", "<script>", True),
     ("mode=real&gpus=-3&hw=%3Cb%3Ex", "gpus", False),
     ("mode=real&mode=article&C=-1", "C", False),
+    ("mode=real&serve=maybe", "serve", False),
+    ("mode=real&out=0", "out", False),
+    ("mode=real&out=250", "out", False),
+    ("mode=real&out=%3Cb%3E", "out", False),
 )
 
 #: The browser's rows as one query (their keys differ, so each row keeps its own notice).
