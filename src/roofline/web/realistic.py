@@ -31,6 +31,7 @@ N_total    override: total parameters           ``N_total=671G``
 N_active   override: active parameters          ``N_active=37G``
 moe        MoE expert-coverage discount, 1/0    ``moe=0``
 attn       attention FLOPs in T_compute, 1/0    ``attn=1``
+aprec      attention's arithmetic (or auto)     ``aprec=fp8``
 serve      stack the serving estimate, 1/0      ``serve=1``
 out        output share of tokens, percent      ``out=25``
 =========  ===================================  ==========================
@@ -59,7 +60,7 @@ from dataclasses import dataclass, replace
 
 from .. import deployment as dep
 from ..model import Step, latency_s, t_compute_s, t_memory_s
-from ..presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
+from ..presets import HARDWARE, KV_PRECISIONS, MATH_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from ..sentences import READOUT_NAMES, crossover_text
 from ..units import format_bytes, format_percent, format_si, format_si_exact, format_usd
 from . import serving as serve
@@ -108,6 +109,7 @@ class RealState:
     active_params: float | None = None
     moe_discount: bool = True
     attention_flops: bool = False
+    attention_precision: str = "auto"
     serving_estimate: bool = False
     output_percent: float = serve.DEFAULT_OUTPUT_PERCENT
 
@@ -144,6 +146,21 @@ PICKERS: tuple[Picker, ...] = (
         label="KV cache",
         help="Bytes per KV element (the article's b, per element)",
         options=tuple(Option(value=p.key, label=p.label) for p in KV_PRECISIONS.values()),
+    ),
+    Picker(
+        key="aprec",
+        field="attention_precision",
+        label="Attention math",
+        help=(
+            "The arithmetic attention's FLOPs run in; it only matters when 'Count attention FLOPs' is on. "
+            "Auto: the model's cited precision ("
+            + ", ".join(f"{m.name}: {m.attention_precision.upper()}" for m in MODELS.values() if m.attention_precision)
+            + "), else the weights' arithmetic"
+        ),
+        options=(
+            Option(value="auto", label="Auto: as the model cites, else the weights'"),
+            *(Option(value=key, label=key.upper()) for key in MATH_PRECISIONS),
+        ),
     ),
 )
 
@@ -274,6 +291,7 @@ def deployment_of(state: RealState) -> dep.Deployment:
         usd_per_gpu_hour=state.usd_per_gpu_hour,
         moe_discount=state.moe_discount,
         attention_flops=state.attention_flops,
+        attention_precision=None if state.attention_precision == "auto" else state.attention_precision,
     )
 
 
@@ -307,13 +325,23 @@ def _counts(state: RealState) -> tuple[float, float]:
 
 def _fp8_fallback(state: RealState) -> tuple[RealState, list[str]]:
     chip = HARDWARE[state.hardware]
+    state, notices = _attention_fallback(state)
     if chip.supports(state.weight_precision):
-        return state, []
+        return state, notices
     notice = (
         f"wprec={state.weight_precision} needs FP8 tensor cores, which {chip.name} lacks; using w8a16 "
         "(8-bit weights, BF16 math)."
     )
-    return replace(state, weight_precision="w8a16"), [notice]
+    return replace(state, weight_precision="w8a16"), [*notices, notice]
+
+
+def _attention_fallback(state: RealState) -> tuple[RealState, list[str]]:
+    """FP8 attention on a chip without an FP8 rate becomes BF16, with a notice."""
+    chip = HARDWARE[state.hardware]
+    if state.attention_precision == "auto" or chip.supports(state.attention_precision):
+        return state, []
+    notice = f"aprec={state.attention_precision} needs FP8 tensor cores, which {chip.name} lacks; using bf16."
+    return replace(state, attention_precision="bf16"), [notice]
 
 
 def with_pick(state: RealState, key: str, value: str) -> tuple[RealState, list[str]]:
@@ -492,7 +520,30 @@ def _params_line(state: RealState) -> str:
         f"{format_si(d.model.active_params)} active), {d.precision.label}, KV {kv.key.upper()} "
         f"({size} byte{'s' if kv.bytes_per_element != 1 else ''}), L={format_si(d.context_tokens)}, "
         f"{format_usd(d.usd_per_gpu_hour)}/GPU-hour."
-    )
+    ) + _attention_words(state, d)
+
+
+def _attention_words(state: RealState, d: dep.Deployment) -> str:
+    """What the attention-precision picker does at ``state``: the math attention's FLOPs run in, or why it is unused.
+
+    >>> _attention_words(replace(DEFAULT_REAL_STATE, attention_flops=True), deployment_of(DEFAULT_REAL_STATE))
+    " Attention FLOPs counted, in BF16 math (the model's cited precision)."
+    >>> picked = replace(DEFAULT_REAL_STATE, attention_precision="fp8")
+    >>> _attention_words(picked, deployment_of(picked))
+    " Attention math FP8 is unused: attention FLOPs are not counted (switch on 'Count attention FLOPs')."
+    """
+    math_key = dep.attention_math(d).upper()
+    if not state.attention_flops:
+        if state.attention_precision == "auto":
+            return ""
+        return f" Attention math {math_key} is unused: attention FLOPs are not counted (switch on 'Count attention FLOPs')."
+    if state.attention_precision != "auto":
+        why = "as picked"
+    elif d.model.attention_precision:
+        why = "the model's cited precision"
+    else:
+        why = "the weights' arithmetic"
+    return f" Attention FLOPs counted, in {math_key} math ({why})."
 
 
 def _explanation(state: RealState) -> str:
@@ -634,7 +685,7 @@ def _report(state: RealState) -> dep.Report:
 _REPORTS: dict[RealState, dep.Report] = {}
 # Pickers first (they decide the defaults the overrides replace), then max B
 # (it bounds B), then everything else.
-_ORDER = ["mode", "hw", "model", "wprec", "kvprec", "B_max", "gpus", "L", "B", "price", *OVERRIDE_KEYS, "moe", "attn"]
+_ORDER = ["mode", "hw", "model", "wprec", "kvprec", "aprec", "B_max", "gpus", "L", "B", "price", *OVERRIDE_KEYS, "moe", "attn"]
 _ORDER += ["out", "serve"]
 
 
@@ -665,6 +716,8 @@ class RealisticMode(Mode[RealState]):
         for toggle in TOGGLES:
             if getattr(state, toggle.field) != toggle.default:
                 pairs.append((toggle.key, "1" if getattr(state, toggle.field) else "0"))
+        if state.attention_precision != "auto":
+            pairs.append(("aprec", state.attention_precision))
         if state.output_percent != serve.DEFAULT_OUTPUT_PERCENT:
             pairs.append(("out", format_si_exact(state.output_percent)))
         return pairs
