@@ -29,6 +29,8 @@ MALFORMED_URLS: tuple[tuple[str, str, bool], ...] = (
     ("mode=real&out=0", "out", False),
     ("mode=real&out=250", "out", False),
     ("mode=real&out=%3Cb%3E", "out", False),
+    ("mode=real&aprec=fp4", "aprec", False),
+    ("mode=real&hw=a100-sxm&wprec=w8a16&aprec=fp8", "aprec", False),
 )
 
 #: The browser's rows as one query (their keys differ, so each row keeps its own notice).

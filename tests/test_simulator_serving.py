@@ -152,3 +152,76 @@ def test_the_terms_follow_the_mode_into_every_snapshot_scheme() -> None:
             color(scheme, role) for _, _, role in serve.TERMS
         ]
     assert set(serve.READOUT_NAMES) <= set(snap["readouts"])
+
+
+# --- attention's arithmetic (issue 12 item 1), a picker of its own ---
+
+
+def test_the_attention_picker_offers_auto_and_each_math_precision() -> None:
+    picker = next(p for p in real.PICKERS if p.key == "aprec")
+    assert [o.value for o in picker.options] == ["auto", "bf16", "fp8"]
+    assert "only matters when 'Count attention FLOPs' is on" in picker.help
+    assert "DeepSeek-V3: BF16" in picker.help  # the preset's cited default, named from the preset
+    assert real.DEFAULT_REAL_STATE.attention_precision == "auto"
+    assert real.deployment_of(real.DEFAULT_REAL_STATE).attention_precision is None
+
+
+def test_attention_precision_moves_t_compute_only_when_attention_flops_are_counted() -> None:
+    base = "mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32K&B=256&B_max=1024"
+    t_compute = {}
+    for attn in ("0", "1"):
+        for aprec in ("auto", "bf16", "fp8"):
+            state, notices = REALISTIC.parse(f"{base}&attn={attn}&aprec={aprec}")
+            assert notices == []
+            t_compute[attn, aprec] = REALISTIC.readouts(state)["t_compute"].value
+    # Off: the picker changes nothing, and the parameters line says it is unused.
+    assert t_compute["0", "auto"] == t_compute["0", "bf16"] == t_compute["0", "fp8"]
+    state, _ = REALISTIC.parse(f"{base}&aprec=fp8")
+    assert "Attention math FP8 is unused" in REALISTIC.params_line(state)
+    # On: DeepSeek-V3's cited BF16 is the default, and BF16 (half FP8's rate on an H200) costs more time.
+    assert t_compute["1", "auto"] == t_compute["1", "bf16"] > t_compute["1", "fp8"] > t_compute["0", "auto"]
+    state, _ = REALISTIC.parse(f"{base}&attn=1")
+    assert "in BF16 math (the model's cited precision)" in REALISTIC.params_line(state)
+    # Hand check: attention's share of T_compute scales with 1 / its rate (H200: 1,979 vs 989.5 dense TFLOP/s).
+    share_bf16 = t_compute["1", "bf16"] - t_compute["0", "auto"]
+    share_fp8 = t_compute["1", "fp8"] - t_compute["0", "auto"]
+    assert share_bf16 / share_fp8 == pytest.approx(1979 / 989.5, rel=1e-3)
+
+
+def test_a_model_without_a_cited_attention_precision_follows_its_weights() -> None:
+    state, _ = REALISTIC.parse("mode=real&hw=h200&model=llama-3.1-70b&gpus=8&wprec=fp8&attn=1")
+    assert "in FP8 math (the weights' arithmetic)" in REALISTIC.params_line(state)
+    state, _ = REALISTIC.parse("mode=real&hw=h200&model=llama-3.1-70b&gpus=8&wprec=bf16&attn=1")
+    assert "in BF16 math (the weights' arithmetic)" in REALISTIC.params_line(state)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "fragment"),
+    [
+        ("aprec=fp8", "fp8", ""),
+        ("aprec=BF16", "bf16", ""),
+        ("aprec=auto", "auto", ""),
+        ("aprec=fp4", "auto", "aprec='fp4' is not a precision; using the default auto."),
+        ("aprec=", "auto", "aprec='' is not a precision"),
+        ("hw=a100-sxm&wprec=w8a16&aprec=fp8", "bf16", "aprec=fp8 needs FP8 tensor cores, which NVIDIA A100"),
+    ],
+)
+def test_attention_precision_url_parameter(query: str, expected: str, fragment: str) -> None:
+    state, notices = REALISTIC.parse("mode=real&" + query)
+    assert state.attention_precision == expected
+    if fragment:
+        assert any(fragment in notice for notice in notices), notices
+    else:
+        assert notices == []
+    assert REALISTIC.parse(REALISTIC.encode(state)) == (state, [])
+    assert ("aprec=" in REALISTIC.encode(state)) is (expected != "auto")
+
+
+def test_picking_a_chip_without_fp8_moves_fp8_attention_to_bf16() -> None:
+    state, _ = REALISTIC.with_pick(real.DEFAULT_REAL_STATE, "aprec", "fp8")
+    assert state.attention_precision == "fp8"
+    moved, notices = REALISTIC.with_pick(state, "hw", "a100-sxm")
+    assert moved.attention_precision == "bf16" and moved.weight_precision == "w8a16"
+    assert any(n.startswith("aprec=fp8 needs FP8") for n in notices)
+    with pytest.raises(ValueError, match="aprec must be one of"):
+        REALISTIC.with_pick(state, "aprec", "int4")
