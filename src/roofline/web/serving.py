@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_OUTPUT_PERCENT",
     "READOUT_NAMES",
     "TERMS",
+    "WORDS",
     "Stack",
     "estimate_at",
     "readouts",
@@ -53,13 +54,24 @@ DEFAULT_OUTPUT_PERCENT = 50.0
 #: The terms in stacking order (bottom first): the field of
 #: :class:`roofline.serving.Terms`, the legend's name and the palette role.
 TERMS: tuple[tuple[str, str, str], ...] = (
-    ("weights_s", "weights read", "term_weights"),
-    ("kv_s", "KV read", "term_kv"),
-    ("compute_s", "compute (attention counted)", "term_compute"),
-    ("overhead_s", "per-step overhead", "term_overhead"),
-    ("communication_s", "communication", "term_communication"),
-    ("prefill_s", "prefill's share", "term_prefill"),
+    ("weights_s", "weights", "term_weights"),
+    ("kv_s", "KV", "term_kv"),
+    ("compute_s", "compute", "term_compute"),
+    ("overhead_s", "overhead", "term_overhead"),
+    ("communication_s", "comms", "term_communication"),
+    ("prefill_s", "prefill", "term_prefill"),
 )
+
+
+#: Each term in words, for the chart's explanation.
+WORDS: dict[str, str] = {
+    "weights_s": "the weight read",
+    "kv_s": "the KV read",
+    "compute_s": "compute (attention counted)",
+    "overhead_s": "per-step overhead",
+    "communication_s": "communication",
+    "prefill_s": "prefill's share",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,7 +162,7 @@ def sentence(d: dep.Deployment, batch: float, output_percent: float) -> str:
         terms = estimate_at(d, batch, output_percent)
     except ValueError as error:
         return f"{head}; it cannot be made here: {error}."
-    values = {name: getattr(terms, field) for field, name, _ in TERMS}
+    values = {WORDS[field]: getattr(terms, field) for field, _, _ in TERMS}
     largest = max(values, key=values.__getitem__)
     return (
         f"{head}: at B = {format_batch(batch)} a token takes {format_time(terms.tpot_s)}, "
