@@ -5,7 +5,7 @@ Usage:
              [--bandwidth 200G] [--context 8192] [--kv-bytes 2] [--max-batch 2048] [--json]
     roofline --hardware h200 --model deepseek-v3 [--gpus 8] [--precision fp8]
              [--kv-precision fp8] [--context 32K] [--batch N] [--price 2]
-             [--attention-flops] [--no-moe-discount] [--json]
+             [--attention-flops] [--attention-precision bf16] [--no-moe-discount] [--json]
     roofline presets [--json]
 
 The first form is the article's model with its inputs given directly. The
@@ -121,6 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     real.add_argument("--price", type=_quantity, default=2.0, metavar="USD", help="US dollars per GPU-hour (default 2)")
     real.add_argument("--attention-flops", action="store_true", help="count attention's FLOPs in T_compute")
+    real.add_argument(
+        "--attention-precision",
+        metavar="KEY",
+        choices=presets.MATH_PRECISIONS,
+        default=None,
+        help=(
+            f"arithmetic attention runs in: {', '.join(presets.MATH_PRECISIONS)} (default: the model preset's cited "
+            "precision, else the weights'); used with --attention-flops"
+        ),
+    )
     real.add_argument("--no-moe-discount", action="store_true", help="read every expert every step, whatever the batch")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parser.add_argument("--version", action="version", version=f"roofline {__version__}")
@@ -213,6 +223,7 @@ def _deployment(args: argparse.Namespace) -> tuple[dep.Deployment, float | None]
         usd_per_gpu_hour=args.price,
         moe_discount=not args.no_moe_discount,
         attention_flops=args.attention_flops,
+        attention_precision=args.attention_precision,
     )
     return d, args.batch
 
@@ -255,7 +266,11 @@ def _realistic(args: argparse.Namespace) -> int:
         ("batch B", f"{_batch(report.batch)} ({'fits' if report.fits else 'past the memory wall'})"),
         ("bottleneck", step.regime.value),
         ("latency T", format_time(step.latency_s)),
-        ("T_compute", format_time(step.t_compute_s)),
+        (
+            "T_compute",
+            format_time(step.t_compute_s)
+            + (f" (attention in {dep.attention_math(d).upper()})" if d.attention_flops else ""),
+        ),
         ("T_memory", format_time(step.t_memory_s)),
         (
             "  weights read",

@@ -150,8 +150,7 @@ def case(name: str, figure: str, none: str = "none") -> str:
 
 def precision_sweet_spot(hardware: str, model: str, precision: str) -> str:
     """The KV-free sweet spot of a model on one chip at a weight precision."""
-    d = dep.deployment(hardware, model, precision=precision)
-    value = dep.kv_free_sweet_spot(d)
+    value = dep.precision_sweet_spot(hardware, model, precision)
     return number_span("precision_sweet_spot", value, format_number(value, 3))
 
 

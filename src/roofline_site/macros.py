@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+from roofline import deployment as dep
 from roofline import model as core
 from roofline import presets, simulator
 from roofline.units import format_number, format_si
@@ -23,11 +24,33 @@ def number_span(macro: str, value: float, text: str) -> str:
     return f'<span class="rl-num" data-macro="{html.escape(macro)}" data-value="{value!r}">{html.escape(text)}</span>'
 
 
-def c_over_bw(hardware: str, precision: str = "fp8", digits: int = 3) -> str:
-    """C / BW of a hardware preset (``article-h100`` for the article's round figures)."""
-    chip = presets.ARTICLE_H100 if hardware == presets.ARTICLE_H100.key else presets.hardware(hardware)
+def _chip(hardware: str) -> presets.Hardware:
+    return presets.ARTICLE_H100 if hardware == presets.ARTICLE_H100.key else presets.hardware(hardware)
+
+
+def c_over_bw(hardware: str, precision: str = "fp8", digits: int = 3, unit: bool = True, flop: bool = False) -> str:
+    """C / BW of a hardware preset (``article-h100`` for the article's round figures).
+
+    C counts multiply-adds (FLOP/s ÷ 2), so the ratio is in multiply-adds per
+    byte; ``unit`` prints that unit after it (leave it off only in a table
+    whose header states it), and ``flop`` adds the same ratio in FLOP per byte
+    beside it, the unit most other sources use.
+    """
+    chip = _chip(hardware)
     value = core.hardware_ratio(chip.compute_ops_per_s(precision), chip.bandwidth_bytes_per_s)
-    return number_span("c_over_bw", value, format_number(value, digits))
+    out = number_span("c_over_bw", value, format_number(value, digits))
+    if unit:
+        out += " multiply-adds per byte"
+    if flop:
+        out += f" ({flop_per_byte(hardware, precision, digits)} FLOP per byte)"
+    return out
+
+
+def flop_per_byte(hardware: str, precision: str = "fp8", digits: int = 3) -> str:
+    """A chip's dense FLOP/s ÷ BW: FLOP per byte, twice C / BW (the number alone; say the unit beside it)."""
+    chip = _chip(hardware)
+    value = core.hardware_ratio(chip.flops_per_s(precision), chip.bandwidth_bytes_per_s)
+    return number_span("flop_per_byte", value, format_number(value, digits))
 
 
 def sparsity(model: str, digits: int = 4) -> str:
@@ -38,18 +61,18 @@ def sparsity(model: str, digits: int = 4) -> str:
 
 
 def sweet_spot(model: str, hardware: str, precision: str = "fp8", digits: int = 4) -> str:
-    """(N_total / N_active) · (C / BW) for a model on a chip."""
-    m = presets.model(model)
-    chip = presets.ARTICLE_H100 if hardware == presets.ARTICLE_H100.key else presets.hardware(hardware)
-    value = core.sweet_spot_batch(
-        m.total_params, m.active_params, chip.compute_ops_per_s(precision), chip.bandwidth_bytes_per_s
-    )
+    """The KV-free sweet spot of a model on a chip at a weight precision (weights and arithmetic together).
+
+    The same core function as the deployment page's ``precision_sweet_spot``
+    (:func:`roofline.deployment.precision_sweet_spot`), so the two pages agree.
+    """
+    value = dep.precision_sweet_spot(_chip(hardware), model, precision)
     return number_span("sweet_spot", value, format_number(value, digits))
 
 
 def hardware_figure(hardware: str, figure: str, precision: str = "fp8") -> str:
     """One figure of a chip: ``compute`` (C, ops/s), ``flops`` or ``bandwidth`` (bytes/s), in SI."""
-    chip = presets.ARTICLE_H100 if hardware == presets.ARTICLE_H100.key else presets.hardware(hardware)
+    chip = _chip(hardware)
     flops = chip.dense_fp8_flops_per_s if precision == "fp8" else chip.dense_bf16_flops_per_s
     values = {
         "compute": (chip.compute_ops_per_s(precision), "ops/s"),
@@ -90,6 +113,7 @@ def _with_env(env, function: Callable[..., str]) -> Callable[..., str]:  # type:
 #: Macros that need no page context, by the name pages call them.
 MACROS: dict[str, Callable[..., str]] = {
     "c_over_bw": c_over_bw,
+    "flop_per_byte": flop_per_byte,
     "sparsity": sparsity,
     "sweet_spot": sweet_spot,
     "hardware_figure": hardware_figure,
