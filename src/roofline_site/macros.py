@@ -11,10 +11,11 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+from roofline import comparisons, presets, simulator
 from roofline import deployment as dep
 from roofline import model as core
-from roofline import presets, simulator
-from roofline.units import format_number, format_si
+from roofline import tokens as token_counts
+from roofline.units import format_bytes, format_number, format_si
 
 __all__ = ["MACROS", "PAGE_MACROS", "number_span", "register"]
 
@@ -94,6 +95,65 @@ def model_figure(model: str, figure: str) -> str:
     return number_span(f"model_{figure}", values[figure], format_si(values[figure]))
 
 
+def cited_figure(key: str, digits: int = 3) -> str:
+    """A figure quoted from a source (:data:`roofline.presets.CITED_FIGURES`), with its unit where it has one.
+
+    Ratios whose unit the sentence names (the article's round numbers) print
+    bare; rates print with their unit.
+    """
+    figure = presets.cited(key)
+    if figure.unit == "bytes/s":
+        text = f"{format_bytes(figure.value, digits)}/s"
+    elif figure.unit == "FLOP/s":
+        text = f"{format_si(figure.value, digits)} FLOP/s"
+    else:
+        text = format_number(figure.value, digits)
+    return number_span(f"cited_{key}", figure.value, text)
+
+
+def growth(old: str, new: str, figure: str) -> str:
+    """How many times a ceiling grew from an older cited chip to a preset: ``compute`` or ``bandwidth``, "about N×"."""
+    if old != presets.P100.key:
+        raise ValueError(f"old must be {presets.P100.key!r} (the one older chip cited), got {old!r}")
+    g = comparisons.growth(presets.P100, presets.hardware(new))
+    values = {"compute": g.compute_ratio, "bandwidth": g.bandwidth_ratio}
+    if figure not in values:
+        raise ValueError(f"figure must be one of {sorted(values)}, got {figure!r}")
+    value = values[figure]
+    return "about " + number_span(f"growth_{figure}", value, f"{format_number(value, 2, about=True)}×")
+
+
+def bytes_per_weight(precision: str) -> str:
+    """Bytes per stored weight of a weight precision preset."""
+    value = presets.weight_precision(precision).bytes_per_weight
+    return number_span("bytes_per_weight", value, format_number(value, 3))
+
+
+def slider_limit(key: str, which: str) -> str:
+    """The article simulator's ``min``, ``max`` or ``default`` for slider ``key``, in SI."""
+    c = simulator.control(key)
+    values = {"min": c.minimum, "max": c.maximum, "default": c.default}
+    if which not in values:
+        raise ValueError(f"which must be one of {sorted(values)}, got {which!r}")
+    value = float(values[which])
+    return number_span(f"slider_{which}", value, format_si(value))
+
+
+def chip_name(hardware: str) -> str:
+    """A hardware preset's product name (names such as "A100 80GB" carry digits that are not figures)."""
+    name = _chip(hardware).name.removeprefix("NVIDIA ")
+    return f'<span class="rl-word" data-macro="chip_name">{html.escape(name)}</span>'
+
+
+def tokens(spelling: str, convention: str = "model card") -> str:
+    """The exact token count a ``"model card"`` ("128K" = 131,072) or ``"price sheet"`` ("200K" = 200,000) means."""
+    readers = {"model card": token_counts.model_card_tokens, "price sheet": token_counts.price_sheet_tokens}
+    if convention not in readers:
+        raise ValueError(f"convention must be one of {sorted(readers)}, got {convention!r}")
+    value = readers[convention](spelling)
+    return number_span("tokens", float(value), token_counts.format_tokens(value))
+
+
 def seed_readout(name: str) -> str:
     """A readout of the article's simulator at its defaults (as the widget shows it)."""
     readout = simulator.readouts(simulator.DEFAULT_STATE)[name]
@@ -119,6 +179,12 @@ MACROS: dict[str, Callable[..., str]] = {
     "hardware_figure": hardware_figure,
     "model_figure": model_figure,
     "seed_readout": seed_readout,
+    "tokens": tokens,
+    "chip_name": chip_name,
+    "slider_limit": slider_limit,
+    "cited_figure": cited_figure,
+    "growth": growth,
+    "bytes_per_weight": bytes_per_weight,
 }
 
 #: Macros that read the page being rendered (``env.page``); see widget.py.

@@ -11,8 +11,9 @@ import html
 import json
 from pathlib import Path
 
-from roofline.units import format_number, format_si, format_time
+from roofline.units import format_bytes, format_number, format_si, format_time
 
+from .assets import NODE_MODULES
 from .macros import number_span
 
 __all__ = ["MACROS"]
@@ -45,11 +46,31 @@ def bench_figure(key: str) -> str:
     return number_span(f"bench_{key}", float(summary[key]), _show(key, summary[key]))
 
 
+def bench_target(key: str) -> str:
+    """The target the benchmark holds figure ``key`` to, as the targets table prints it."""
+    for target in _load("browser")["targets"]:
+        if target["figure"] == key:
+            limit = float(target["target"].split()[-1])
+            return number_span(f"bench_target_{key}", limit, _show(key, limit))
+    raise ValueError(f"no target for {key!r} in the browser benchmark")
+
+
+def vendored_bytes(package: str) -> str:
+    """Size of the vendored file of an npm package (``plotly``), read from node_modules at build time."""
+    files = {"plotly": "plotly.js-basic-dist-min/plotly-basic.min.js"}
+    if package not in files:
+        raise ValueError(f"package must be one of {sorted(files)}, got {package!r}")
+    size = float((NODE_MODULES / files[package]).stat().st_size)
+    return number_span(f"vendored_bytes_{package}", size, format_bytes(size))
+
+
 def bench_targets() -> str:
     """The targets table: figure, target, measured, met."""
     report = _load("browser")
     build = _load("build")
     rows = [
+        '<div data-macro-block="bench_targets" markdown>',
+        "",
         "| figure | target | measured | met |",
         "|---|---|---|---|",
     ]
@@ -66,6 +87,7 @@ def bench_targets() -> str:
         f"{number_span('bench_build_median_s', build['median_s'], _show('median_s', build['median_s']))} | "
         f"{'yes' if build['met'] else '**no**'} |"
     )
+    rows += ["", "</div>"]
     return "\n".join(rows)
 
 
@@ -73,10 +95,17 @@ def bench_machine() -> str:
     """The machine and run sizes the figures come from, in one sentence."""
     report = _load("browser")
     machine = report["machine"]
-    return html.escape(
+    text = html.escape(
         f"{machine['cpu']}, {machine['cores']} cores, {machine['os']}; {machine['chromium']}, headless, "
         f"no GPU; {report['runs']} cold and warm loads, {report['inputs_per_run']} slider inputs per run"
     )
+    return f'<span data-macro-block="bench_machine">{text}</span>'
 
 
-MACROS = {"bench_figure": bench_figure, "bench_targets": bench_targets, "bench_machine": bench_machine}
+MACROS = {
+    "bench_target": bench_target,
+    "vendored_bytes": vendored_bytes,
+    "bench_figure": bench_figure,
+    "bench_targets": bench_targets,
+    "bench_machine": bench_machine,
+}

@@ -217,7 +217,7 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         # Python's runtime loads in parallel with plotly.js (in the <head>).
         f'<script type="module" async src="{root}{VENDOR}/pyscript/core.js"></script>',
         f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>',
-        f'<div id="simulator" class="rl-sim" data-ready="false" data-mode="article" '
+        f'<div id="simulator" class="rl-sim" data-macro-block="simulator_widget" data-ready="false" data-mode="article" '
         f'data-linked-prerender="{root}{LINKED_PRERENDER_FILE}">',
         '<p class="rl-sim__formula">T_compute = B × N_active / C, T_memory = N_total / BW + B × L × b / BW</p>',
         '<div id="sim-status" class="rl-sim__status" role="status">'
