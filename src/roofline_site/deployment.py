@@ -22,7 +22,7 @@ from roofline import simulator_real as real
 from roofline.tokens import format_tokens
 from roofline.units import format_bytes, format_number, format_percent, format_time, format_usd
 
-from .macros import number_span
+from .macros import number_span, plain_number
 from .widget import relative_root
 
 __all__ = ["CASES", "MACROS", "PAGE_MACROS", "case_state"]
@@ -289,13 +289,13 @@ def model_count(model: str, field: str) -> str:
 def kv_element_bytes(kv_precision: str) -> str:
     """Bytes per KV element of a KV precision preset."""
     value = presets.kv_precision(kv_precision).bytes_per_element
-    return number_span("kv_element_bytes", value, format_number(value))
+    return number_span("kv_element_bytes", value, plain_number(value))
 
 
 def weight_bits(precision: str) -> str:
     """Bits per stored weight of a weight precision preset (block scales included)."""
     value = presets.weight_precision(precision).bytes_per_weight * 8
-    return number_span("weight_bits", value, format_number(value))
+    return number_span("weight_bits", value, plain_number(value))
 
 
 def published(figure: str) -> str:

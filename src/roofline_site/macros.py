@@ -17,7 +17,12 @@ from roofline import model as core
 from roofline import tokens as token_counts
 from roofline.units import format_bytes, format_number, format_si
 
-__all__ = ["MACROS", "PAGE_MACROS", "number_span", "register"]
+__all__ = ["MACROS", "PAGE_MACROS", "number_span", "plain_number", "register"]
+
+
+def plain_number(value: float, digits: int = 3) -> str:
+    """A whole number as it is (``2``, ``300``); anything else with ``digits`` significant figures."""
+    return f"{value:,.0f}" if float(value).is_integer() else format_number(value, digits)
 
 
 def number_span(macro: str, value: float, text: str) -> str:
@@ -107,7 +112,7 @@ def cited_figure(key: str, digits: int = 3) -> str:
     elif figure.unit == "FLOP/s":
         text = f"{format_si(figure.value, digits)} FLOP/s"
     else:
-        text = format_number(figure.value, digits)
+        text = plain_number(figure.value, digits)
     return number_span(f"cited_{key}", figure.value, text)
 
 
@@ -126,7 +131,7 @@ def growth(old: str, new: str, figure: str) -> str:
 def bytes_per_weight(precision: str) -> str:
     """Bytes per stored weight of a weight precision preset."""
     value = presets.weight_precision(precision).bytes_per_weight
-    return number_span("bytes_per_weight", value, format_number(value, 3))
+    return number_span("bytes_per_weight", value, plain_number(value))
 
 
 def slider_limit(key: str, which: str) -> str:
