@@ -87,3 +87,13 @@ def test_attention_precision_flag() -> None:
     assert bf16["t_compute_s"] > bf16["t_memory_s"] > fp8["t_compute_s"]
     bad = run("--hardware", "h100-sxm", "--model", "deepseek-v3", "--attention-precision", "fp16")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "fp16" in bad.stderr
+
+
+def test_the_best_batch_prints_as_the_crossover_does() -> None:
+    # Issue 12, item 3: one number, one printing ("≈ 10,877.54" and "10,880" were the same batch).
+    out = run(
+        "--hardware", "h100-sxm", "--model", "deepseek-v3", "--gpus", "144", "--context", "4989", "--attention-flops"
+    )
+    crossover = next(line for line in out.stdout.splitlines() if line.startswith("crossover B*"))
+    best = next(line for line in out.stdout.splitlines() if line.startswith("best batch"))
+    assert crossover.split("≈ ")[1] == best.split()[-1]

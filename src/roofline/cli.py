@@ -33,7 +33,7 @@ from . import __version__, presets
 from . import deployment as dep
 from .model import Params, evaluate
 from .simulator import DEFAULT_STATE, State, crossover_text, explanation, readouts
-from .units import format_bytes, format_number, format_percent, format_si, format_time, format_usd, parse_si
+from .units import format_bytes, format_percent, format_si, format_time, format_usd, parse_si
 
 __all__ = ["main"]
 
@@ -229,7 +229,9 @@ def _deployment(args: argparse.Namespace) -> tuple[dep.Deployment, float | None]
 
 
 def _batch(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else format_number(value)
+    # A fractional batch is the crossover itself: print it as the crossover line does, so one
+    # number never shows two ways in the same summary (10,877.54 and 10,880).
+    return f"{value:,.0f}" if value == int(value) else crossover_text(value).removeprefix("≈ ")
 
 
 def _context_text(tokens: float | None, none: str) -> str:

@@ -299,7 +299,7 @@ def sweet_spot_from_factors(sparsity: float, hardware_ratio: float) -> float:
     5400.0
     """
     s = _check("sparsity", sparsity, "(ratio)")
-    r = _check("hardware_ratio", hardware_ratio, "ops/byte")
+    r = _check("hardware_ratio", hardware_ratio, "multiply-adds per byte")
     return s * r
 
 
