@@ -122,9 +122,7 @@ def test_wheel_is_exactly_the_core_sources() -> None:
         names = archive.namelist()
         packaged = {n: archive.read(n) for n in names if n.startswith("roofline/")}
     assert not [n for n in names if n.startswith("roofline_site")], "the build-time adapter must stay out"
-    sources = {
-        p.relative_to(ROOT / "src").as_posix(): p.read_bytes() for p in (ROOT / "src" / "roofline").rglob("*.py")
-    }
+    sources = {p.relative_to(ROOT / "src").as_posix(): p.read_bytes() for p in (ROOT / "src" / "roofline").rglob("*.py")}
     assert packaged == sources
 
 
