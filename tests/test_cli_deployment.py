@@ -85,6 +85,9 @@ def test_attention_precision_flag() -> None:
     fp8 = json.loads(run(*base, "--attention-precision", "fp8").stdout)
     assert bf16["attention_precision"] == "bf16" and fp8["attention_precision"] == "fp8"
     assert bf16["t_compute_s"] > bf16["t_memory_s"] > fp8["t_compute_s"]
+    listed = json.loads(run("presets", "--json").stdout)["models"]
+    by_key = listed if isinstance(listed, dict) else {m["key"]: m for m in listed}
+    assert by_key["deepseek-v3"]["attention_precision"] == "bf16"
     bad = run("--hardware", "h100-sxm", "--model", "deepseek-v3", "--attention-precision", "fp16")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "fp16" in bad.stderr
 

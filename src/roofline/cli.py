@@ -399,6 +399,7 @@ def _presets_json() -> dict[str, object]:
             "shared_experts": m.shared_experts,
             "kv_elements_per_token": m.kv_elements_per_token,
             "released_precision": m.released_precision,
+            "attention_precision": m.attention_precision,
             "source": m.source,
             "citations": dict(m.citations),
             "note": m.note,
