@@ -6,32 +6,46 @@ Usage: python scripts/measure_hardware.py [--quick] [--devices cpu,cuda] [--out-
 
 What it times (numpy on the CPU always; PyTorch on a CUDA GPU when one is present):
 
-1. The two ceilings, each the median of ``--repeats`` runs after ``--warmup`` runs:
+1. The ceilings, each the median of ``--repeats`` runs after ``--warmup`` runs:
    - a square matrix product, counted as 2·m·n·k FLOP;
    - a copy of a buffer several times the last-level cache (LLC), counted as
-     bytes read plus bytes written. On the CPU the copy is split over as many
-     threads as BLAS uses, so both ceilings come from the same cores.
+     bytes read plus bytes written;
+   - on the CPU, a read-only stream over a buffer as large (a matrix-vector
+     product), counted as bytes read: the step's memory ceiling, since a decode
+     step reads its weights and KV cache and writes almost nothing.
+   On the CPU every experiment is split over ``--threads`` worker threads (one
+   per core by default), each running a single-threaded BLAS.
 2. A decode-like step: a stack of weight matrices ``[d, d]``, together far
-   larger than the LLC, multiplied in turn by a ``[B, d]`` activation, and in
+   larger than the LLC, applied in turn to a ``[d, B]`` activation, and in
    each layer a read of that layer's share of ``B · L · e`` bytes of KV cache
-   (``e`` bytes per token per sequence, over all layers). It is swept over B at
-   a fixed L, then over L at a fixed B close to the predicted crossover. Each
-   point is timed ``--repeats`` times, interleaved across points so that a
-   noisy neighbour spreads over all of them; the median and the spread (min,
-   max) are kept.
+   (``e`` bytes per token per sequence, over all layers). On the CPU each
+   worker multiplies its rows of a layer in blocks that fill half of one
+   core's L2, one BLAS call per block, so every weight byte comes from memory
+   once and the product reads it from L2; a barrier ends each layer.
+3. On the CPU, each batch's in-cache twin: the same calls on the same
+   activations, except that each worker multiplies one block of its own over
+   and over, so the weights stay in L2. Its time is the step's arithmetic
+   without the wait for memory: ``2·B·N_active`` over it is the step's own
+   attainable FLOP/s, the model's C for that step (a thin product runs far
+   below the square-product rate, and that is the library's, not overlap's).
 
-Then :mod:`roofline.measurement` predicts every step from the two measured
-ceilings alone (nothing fitted), with the article's T = max(T_compute, T_memory)
-and with T = T_compute + T_memory, and reports each one's median and worst
-relative error. The result goes to ``docs/data/measurements/<slug>.json`` and a
-table is printed.
+The step is swept over B at a fixed L, then over L at a fixed B close to the
+predicted crossover. Each point and each twin is timed ``--repeats`` times,
+interleaved, so that a noisy neighbour spreads over all of them; the median
+and the spread (min, max) are kept.
+
+Then :mod:`roofline.measurement` predicts every step from the ceilings alone
+(nothing fitted to the step times), with the article's T = max(T_compute,
+T_memory) and with T = T_compute + T_memory, and reports each one's median
+and worst relative error. The result goes to
+``docs/data/measurements/<slug>.json`` and a table is printed. The GPU series
+keep the square product and the copy as their ceilings.
 
 Limits, stated in the output too:
 - On a CPU the same cores run the arithmetic and issue the loads, so the two
   can overlap only partly: which of max or sum fits is a finding, not an input.
-- A step at small B is a skinny product ([B, d] × [d, d]); BLAS reaches the
-  square-product rate only once B is large, so mid-range batches run slower
-  than either ceiling predicts.
+- Each block is a Python call into BLAS and each layer ends in a barrier: a
+  few microseconds each, paid by the twin too (so they count as compute).
 - A shared machine (``--shared``) makes every time noisier; the spread shows it.
 
 numpy (and PyTorch for the GPU) are needed to measure, never to read the
@@ -43,6 +57,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import datetime
+import itertools
 import json
 import math
 import os
@@ -73,14 +88,22 @@ MIN_BEYOND_CACHE_BYTES = 512 * MIB
 BATCH_SWEEP_KV_FRACTION = 0.25
 #: The KV read of the context sweep's longest point, as a multiple of the weight bytes.
 CONTEXT_SWEEP_KV_MULTIPLE = 1.0
+#: The share of one core's L2 that one block of CPU step weights fills: the block is read from memory
+#: once, then from L2 while the product runs, with room left for the activation and the output.
+L2_BLOCK_SHARE = 0.5
+#: Floats per row of the CPU read stream's matrix.
+READ_ROW = 1024
 
 CPU_LIMITS = (
     "On a CPU the same cores run the multiply-adds and issue the loads, so compute and memory overlap only "
     "partly; whether T = max or T = sum fits better is a finding of this run.",
-    "At small B the step's product is skinny ([B, d] × [d, d]); BLAS reaches the square-product rate only at "
-    "large B, so mid-range batches can run slower than either ceiling predicts.",
-    "The copy runs on as many threads as BLAS; a single-threaded copy would understate the bandwidth the "
-    "multi-threaded product can draw.",
+    "C for each step is the rate of the step's own products on weights kept in cache, not the square "
+    "product's: a thin [B, d] × [d, d] product runs far below the square rate in BLAS, and that is the "
+    "library's shortfall, not a failure of overlap.",
+    "BW is a read-only stream's rate, since the step reads and barely writes; a copy, counted as bytes read "
+    "plus bytes written, runs faster on this kind of machine and would make every memory-bound step look slow.",
+    "Each layer ends with a barrier across the threads, and every block is one Python call into BLAS: a "
+    "few microseconds each, which the in-cache twin pays too, so they count as compute.",
 )
 GPU_LIMITS = (
     "Times come from CUDA events around the whole step; each layer launches its own kernels, so very short "
@@ -320,6 +343,7 @@ def plan_steps(
     kv_capacity = max(b * L for _, b, L in points) * kv_bytes_per_token
     return {
         "points": points,
+        "batches": sorted({b for _, b, _ in points}),
         "batch_sweep_context_tokens": batch_context,
         "context_sweep_batch": context_batch,
         "predicted_crossover_batch": crossover,
@@ -327,8 +351,16 @@ def plan_steps(
     }
 
 
-def step_record(sweep: str, batch: int, context: int, samples: Sequence[float]) -> dict:
-    return {"sweep": sweep, "batch": batch, "context_tokens": context, **median_spread(samples)}
+def step_record(
+    sweep: str, batch: int, context: int, samples: Sequence[float], in_cache: Sequence[float] | None, flop: float
+) -> dict:
+    """One timed step; with ``in_cache`` (its twin's samples on cached weights), the step's
+    attainable rate ``flop`` ÷ the twin's median time, in FLOP/s."""
+    record = {"sweep": sweep, "batch": batch, "context_tokens": context, **median_spread(samples)}
+    if in_cache is not None:
+        twin = median_spread(in_cache)
+        record.update(attainable_flops_per_s=flop / twin["median_s"], in_cache=twin)
+    return record
 
 
 # --------------------------------------------------------------------------- one series, whatever the device
@@ -348,9 +380,21 @@ def decode_series(
     plan: dict,
     samples: Sequence[Sequence[float]],
     limits: Sequence[str],
+    read_rec: dict | None = None,
+    in_cache: dict[int, Sequence[float]] | None = None,
 ) -> dict:
-    """One series as it goes into the JSON file, with the core's predictions added."""
-    ceilings = ceilings_of(matmul, copy_rec)
+    """One series as it goes into the JSON file, with the core's predictions added.
+
+    ``read_rec`` (a read-only stream) and ``in_cache`` (per batch, the step's products timed on cached
+    weights) are optional: the GPU series measures neither, and the model then uses the copy and the
+    square product.
+    """
+    ceilings = ceilings_of(matmul, copy_rec, read_rec)
+    in_cache = in_cache or {}
+    steps = [
+        step_record(s, b, L, t, in_cache.get(b), 2 * b * layout["weight_params"])
+        for (s, b, L), t in zip(plan["points"], samples, strict=True)
+    ]
     series = {
         "key": key,
         "title": title,
@@ -360,15 +404,17 @@ def decode_series(
         "ceilings": {
             "matmul_flops_per_s": ceilings.matmul_flops_per_s,
             "copy_bandwidth_bytes_per_s": ceilings.copy_bandwidth_bytes_per_s,
+            **({} if read_rec is None else {"read_bandwidth_bytes_per_s": ceilings.read_bandwidth_bytes_per_s}),
             "matmul": matmul,
             "copy": copy_rec,
+            **({} if read_rec is None else {"read": read_rec}),
         },
         "datasheet": datasheet,
         "decode": {
             **layout,
             "batch_sweep_context_tokens": plan["batch_sweep_context_tokens"],
             "context_sweep_batch": plan["context_sweep_batch"],
-            "steps": [step_record(s, b, L, t) for (s, b, L), t in zip(plan["points"], samples, strict=True)],
+            "steps": steps,
         },
         "limits": list(limits),
     }
@@ -393,10 +439,11 @@ def decode_layout(
     }
 
 
-def ceilings_of(matmul: dict, copy_rec: dict) -> measurement.Ceilings:
+def ceilings_of(matmul: dict, copy_rec: dict, read_rec: dict | None = None) -> measurement.Ceilings:
     return measurement.Ceilings(
         matmul_flops_per_s=matmul["flop"] / matmul["median_s"],
         copy_bandwidth_bytes_per_s=copy_rec["bytes_counted"] / copy_rec["median_s"],
+        read_bandwidth_bytes_per_s=None if read_rec is None else read_rec["bytes_counted"] / read_rec["median_s"],
     )
 
 
@@ -414,103 +461,285 @@ def plan_for(ceilings: measurement.Ceilings, layout: dict, batches: Sequence[int
 # --------------------------------------------------------------------------- CPU (numpy)
 
 
-def cpu_matmul(np, n: int, args) -> dict:  # type: ignore[no-untyped-def]
-    """Ceiling 1 on the CPU: a square float32 product."""
+def threads_text(count: int) -> str:
+    """``"1 thread"`` or ``"N threads"``."""
+    return f"{count} thread{'' if count == 1 else 's'}"
+
+
+def split_rows(count: int, parts: int) -> list[tuple[int, int]]:
+    """``range(count)`` cut into ``parts`` contiguous ``(start, stop)`` pieces whose sizes differ by at most one.
+
+    >>> split_rows(10, 3)
+    [(0, 4), (4, 7), (7, 10)]
+    """
+    size, extra = divmod(count, parts)
+    bounds = [0]
+    for i in range(parts):
+        bounds.append(bounds[-1] + size + (1 if i < extra else 0))
+    return list(itertools.pairwise(bounds))
+
+
+def block_rows(l2_bytes: int, row_bytes: int) -> int:
+    """Rows of weights per product: as many as fill ``L2_BLOCK_SHARE`` of one core's L2, at least one.
+
+    >>> block_rows(1280 * 1024, 4096 * 4)
+    40
+    >>> block_rows(1024, 4096 * 4)
+    1
+    """
+    return max(1, int(l2_bytes * L2_BLOCK_SHARE) // row_bytes)
+
+
+def worker_blocks(rows: int, workers: int, block: int) -> list[list[tuple[int, int]]]:
+    """Each worker's share of a ``rows``-row weight matrix, cut into blocks of at most ``block`` rows.
+
+    Every row lands in exactly one block of one worker, so a step reads each weight once.
+
+    >>> worker_blocks(10, 2, 3)
+    [[(0, 3), (3, 5)], [(5, 8), (8, 10)]]
+    """
+    shares = []
+    for start, stop in split_rows(rows, workers):
+        shares.append([(b, min(b + block, stop)) for b in range(start, stop, block)])
+    return shares
+
+
+def l2_per_core() -> dict:
+    """One core's L2 (level-2 data or unified cache) in bytes and where the figure came from."""
+    for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index[0-9]*")):
+        if _read(index / "level") == "2" and _read(index / "type") in ("Unified", "Data"):
+            size = _size_bytes(_read(index / "size") or "")
+            if size:
+                return {"bytes": size, "source": "sysfs"}
+    return {"bytes": MIB, "source": "fallback: 1 MiB assumed"}
+
+
+def set_blas_threads(count: int) -> str | None:
+    """Ask the loaded OpenBLAS to use ``count`` threads; the symbol used, or None if none was found.
+
+    The environment variables that main() sets only work before numpy loads its BLAS,
+    so this covers a numpy imported earlier (by a test, say).
+    """
+    maps = _read("/proc/self/maps") or ""
+    for library in sorted({line.split()[-1] for line in maps.splitlines() if "blas" in line}):
+        try:
+            lib = ctypes.CDLL(library)
+        except OSError:
+            continue
+        for name in (
+            "scipy_openblas_set_num_threads64_",
+            "scipy_openblas_set_num_threads",
+            "openblas_set_num_threads64_",
+            "openblas_set_num_threads",
+        ):
+            setter = getattr(lib, name, None)
+            if setter is not None:
+                setter.argtypes = [ctypes.c_int]
+                setter(count)
+                return name
+    return None
+
+
+def run_parallel(pool: ThreadPoolExecutor, task: Callable[[int], object], workers: int) -> None:
+    """``task(0)`` … ``task(workers - 1)`` on the pool, waiting for all (numpy releases the GIL in BLAS)."""
+    for _ in pool.map(task, range(workers)):
+        pass
+
+
+def cpu_matmul(np, n: int, pool: ThreadPoolExecutor, workers: int, args) -> dict:  # type: ignore[no-untyped-def]
+    """Ceiling 1 on the CPU: a square float32 product, its rows split over the workers."""
     rng = np.random.default_rng(1)
     a = rng.standard_normal((n, n), dtype=np.float32)
     b = rng.standard_normal((n, n), dtype=np.float32)
     c = np.empty((n, n), dtype=np.float32)
-    log(f"cpu: matmul {n}×{n}×{n} float32")
-    samples = repeat(time_cpu, lambda: np.matmul(a, b, out=c), args.warmup, args.repeats)
-    return {"m": n, "n": n, "k": n, "flop": 2 * n**3, **median_spread(samples)}
+    parts = split_rows(n, workers)
+
+    def part(i: int) -> None:
+        start, stop = parts[i]
+        np.matmul(a[start:stop], b, out=c[start:stop])
+
+    log(f"cpu: matmul {n}×{n}×{n} float32 on {threads_text(workers)}")
+    samples = repeat(time_cpu, lambda: run_parallel(pool, part, workers), args.warmup, args.repeats)
+    return {"m": n, "n": n, "k": n, "flop": 2 * n**3, "threads": workers, **median_spread(samples)}
 
 
-def cpu_copy(np, nbytes: int, threads: int, args) -> dict:  # type: ignore[no-untyped-def]
-    """Ceiling 2 on the CPU: a copy of ``nbytes``, split over ``threads`` threads (numpy releases the GIL)."""
-    count = nbytes // 4 // threads * threads
-    chunk = count // threads
+def cpu_copy(np, nbytes: int, pool: ThreadPoolExecutor, workers: int, args) -> dict:  # type: ignore[no-untyped-def]
+    """Ceiling 2 on the CPU: a copy of ``nbytes``, split over the workers."""
+    count = nbytes // 4 // workers * workers
     src = np.ones(count, dtype=np.float32)
     dst = np.zeros(count, dtype=np.float32)  # touched now, so the timed copies do not page-fault
+    parts = split_rows(count, workers)
 
-    def copy_part(i: int) -> None:
-        np.copyto(dst[i * chunk : (i + 1) * chunk], src[i * chunk : (i + 1) * chunk])
+    def part(i: int) -> None:
+        start, stop = parts[i]
+        np.copyto(dst[start:stop], src[start:stop])
 
-    log(f"cpu: copy {count * 4 / MIB:.0f} MiB on {threads} threads")
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        samples = repeat(time_cpu, lambda: list(pool.map(copy_part, range(threads))), args.warmup, args.repeats)
-    return {"bytes_each_way": count * 4, "bytes_counted": 2 * count * 4, "threads": threads, **median_spread(samples)}
+    log(f"cpu: copy {count * 4 / MIB:.0f} MiB on {threads_text(workers)}")
+    samples = repeat(time_cpu, lambda: run_parallel(pool, part, workers), args.warmup, args.repeats)
+    return {"bytes_each_way": count * 4, "bytes_counted": 2 * count * 4, "threads": workers, **median_spread(samples)}
 
 
-def cpu_steps(np, layout: dict, plan: dict, args) -> list[list[float]]:  # type: ignore[no-untyped-def]
-    """Time every planned step: per layer, ``[B, d] @ [d, d]``, then that layer's KV (``B·L`` rows) times a query."""
+def cpu_read(np, nbytes: int, pool: ThreadPoolExecutor, workers: int, args) -> dict:  # type: ignore[no-untyped-def]
+    """The step's memory ceiling on the CPU: a read-only stream of ``nbytes``, split over the workers.
+
+    Each worker multiplies its rows of a ``[rows, READ_ROW]`` float32 matrix by a vector (a BLAS
+    matrix-vector product: two FLOP per four bytes read, far too few to make it compute-bound), the same
+    kind of call as the step's KV read. The bytes written (one float per row) are not counted.
+    """
+    rows = nbytes // (4 * READ_ROW)
+    matrix = np.ones((rows, READ_ROW), dtype=np.float32)
+    vector = np.ones(READ_ROW, dtype=np.float32)
+    out = np.empty(rows, dtype=np.float32)
+    parts = split_rows(rows, workers)
+
+    def part(i: int) -> None:
+        start, stop = parts[i]
+        np.matmul(matrix[start:stop], vector, out=out[start:stop])
+
+    log(f"cpu: read {rows * READ_ROW * 4 / MIB:.0f} MiB on {threads_text(workers)}")
+    samples = repeat(time_cpu, lambda: run_parallel(pool, part, workers), args.warmup, args.repeats)
+    counted = rows * READ_ROW * 4
+    return {"bytes_read": counted, "bytes_counted": counted, "threads": workers, **median_spread(samples)}
+
+
+def cpu_step(  # type: ignore[no-untyped-def]
+    np, *, pool: ThreadPoolExecutor, weights, shares, activation, hot, cache, query, scores
+) -> Callable[[], object]:
+    """One decode-like step on the CPU, as a function that runs it and returns the last layer's output.
+
+    Layer ``i`` computes ``weights[i] @ h`` (``[d, d] @ [d, B]``) into a fresh ``[d, B]`` buffer, worker
+    ``w`` doing the row blocks ``shares[w]``, one BLAS call per block, and then, unless ``cache`` is
+    None, its share of ``cache[i] @ query`` into ``scores`` (the layer's KV read, ``[B·L, width] @
+    [width]``). With ``hot`` (``[workers, block, d]``) every block of worker ``w`` multiplies
+    ``hot[w]`` instead of its rows of ``weights[i]``: the same calls on weights that stay in cache.
+    """
+    workers = len(shares)
+    layers, d, batch = weights.shape[0], weights.shape[1], activation.shape[1]
+    buffers = [activation, np.empty((d, batch), dtype=weights.dtype), np.empty((d, batch), dtype=weights.dtype)]
+    kv_parts = split_rows(0 if cache is None else cache.shape[1], workers)
+    current = {"layer": 0}
+
+    def layer_part(w: int) -> None:
+        i = current["layer"]
+        h, nxt = buffers[0 if i == 0 else 1 + (i - 1) % 2], buffers[1 + i % 2]
+        for start, stop in shares[w]:
+            source = weights[i, start:stop] if hot is None else hot[w, : stop - start]
+            np.matmul(source, h, out=nxt[start:stop])
+        if cache is not None:
+            k0, k1 = kv_parts[w]
+            np.matmul(cache[i, k0:k1], query, out=scores[k0:k1])  # this layer's share of the KV read
+
+    def step() -> object:
+        for i in range(layers):
+            current["layer"] = i
+            run_parallel(pool, layer_part, workers)
+        return buffers[1 + (layers - 1) % 2]
+
+    return step
+
+
+def cpu_steps(np, layout: dict, plan: dict, pool: ThreadPoolExecutor, workers: int, args) -> tuple[list, list]:  # type: ignore[no-untyped-def]
+    """Time every planned step, and for each batch the same products on weights kept in cache.
+
+    The step, layer by layer: the workers split the layer's ``[d, d]`` weight matrix by rows, and each
+    multiplies its rows, ``layout["block_rows"]`` at a time, by the ``[d, B]`` activation (one BLAS call
+    per block; a block fits in half a core's L2, so it comes from memory once and is then read from L2),
+    then multiplies its share of that layer's ``B·L·e / layers`` KV bytes by a query, viewed as rows of
+    ``READ_ROW`` floats (the read ceiling's own call) whenever they divide evenly. A barrier ends each layer,
+    since the next layer needs all of this one's output.
+
+    The in-cache twin makes exactly the same calls with the same activations, except that every worker
+    multiplies one block of its own, over and over, so the weights stay in its L2: its time is the
+    step's compute job without the wait for memory, and ``2·B·N_active`` over that time is the step's
+    attainable FLOP/s. It reads no KV (that is memory work only).
+
+    Returns the steps' samples in plan order and the in-cache samples in ``plan["batches"]`` order.
+    """
     layers, d, width = layout["layers"], layout["d_model"], layout["kv_elements_per_token_per_layer"]
+    block = layout["block_rows"]
     rng = np.random.default_rng(2)
     weights = np.empty((layers, d, d), dtype=np.float32)
     for layer in weights:
         rng.standard_normal(out=layer, dtype=np.float32)
         layer *= 1 / math.sqrt(d)  # keeps activations from growing layer after layer
+    hot = np.empty((workers, block, d), dtype=np.float32)
+    rng.standard_normal(out=hot, dtype=np.float32)
+    hot *= 1 / math.sqrt(d)
     kv = np.full(plan["kv_capacity_bytes"] // 4, 0.01, dtype=np.float32)
-    query = rng.standard_normal(width, dtype=np.float32)
-    max_batch = max(b for _, b, _ in plan["points"])
+    queries = {n: rng.standard_normal(n, dtype=np.float32) for n in (width, READ_ROW)}
     scores = np.empty(max(b * L for _, b, L in plan["points"]), dtype=np.float32)
-    acts = [rng.standard_normal((max_batch, d), dtype=np.float32), np.empty((max_batch, d), dtype=np.float32)]
-    acts.append(np.empty_like(acts[1]))
+    shares = worker_blocks(d, workers, block)
+    start_acts = {b: rng.standard_normal((d, b), dtype=np.float32) for b in plan["batches"]}
 
-    def make_step(batch: int, context: int) -> Callable[[], object]:
-        cache = kv[: layers * batch * context * width].reshape(layers, batch * context, width)
-        out = scores[: batch * context]
+    def make_step(batch: int, context: int, in_cache: bool) -> Callable[[], object]:
+        per_layer = batch * context * width
+        # The layer's KV bytes are read as rows of READ_ROW floats, the read ceiling's own call, when they
+        # divide evenly: what is tested is how long the bytes take, and [rows, 32] rows read slower.
+        row = READ_ROW if per_layer % READ_ROW == 0 else width
+        return cpu_step(
+            np,
+            pool=pool,
+            weights=weights,
+            shares=shares,
+            activation=start_acts[batch],
+            hot=hot if in_cache else None,
+            cache=None if in_cache else kv[: layers * per_layer].reshape(layers, per_layer // row, row),
+            query=queries[row],
+            scores=scores[: per_layer // row],
+        )
 
-        def step() -> object:
-            h = acts[0][:batch]
-            for i in range(layers):
-                nxt = acts[1 + i % 2][:batch]
-                np.matmul(h, weights[i], out=nxt)
-                h = nxt
-                np.matmul(cache[i], query, out=out)  # this layer's share of the KV read
-            return h
-
-        return step
-
+    fns = [make_step(b, L, False) for _, b, L in plan["points"]]
+    fns += [make_step(b, plan["batch_sweep_context_tokens"], True) for b in plan["batches"]]
     log(
-        f"cpu: weights {layers}×[{d}, {d}] float32 = {layout['weight_bytes'] / MIB:.0f} MiB, "
-        f"KV up to {plan['kv_capacity_bytes'] / MIB:.0f} MiB; timing {len(plan['points'])} steps × {args.repeats} "
-        f"repeats after {args.warmup} warm-up rounds"
+        f"cpu: weights {layers}×[{d}, {d}] float32 = {layout['weight_bytes'] / MIB:.0f} MiB in blocks of {block} "
+        f"rows on {threads_text(workers)}, KV up to {plan['kv_capacity_bytes'] / MIB:.0f} MiB; timing "
+        f"{len(plan['points'])} steps and {len(plan['batches'])} in-cache twins × {args.repeats} repeats after "
+        f"{args.warmup} warm-up rounds"
     )
-    return interleaved(time_cpu, [make_step(b, L) for _, b, L in plan["points"]], args.warmup, args.repeats)
+    samples = interleaved(time_cpu, fns, args.warmup, args.repeats)
+    return samples[: len(plan["points"])], samples[len(plan["points"]) :]
 
 
 def cpu_series(np, args, machine: dict) -> dict:  # type: ignore[no-untyped-def]
-    threads = machine["blas"]["threads"] or os.cpu_count() or 1
+    workers = args.threads or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
+    workers = max(1, workers or 1)
+    set_blas_threads(1)  # the workers are the parallelism; a threaded BLAS inside each would oversubscribe
     beyond = max(CACHE_MULTIPLE * machine["llc"]["bytes"], MIN_BEYOND_CACHE_BYTES)
+    l2 = l2_per_core()
     if args.quick:
         beyond, n, d, batches, context_points = 8 * MIB, 256, 256, [1, 2, 4, 8], 3
     else:
         n, d, batches, context_points = 4096, 4096, powers_of_two(1, 256), 6
-    matmul = cpu_matmul(np, n, args)
-    copy_rec = cpu_copy(np, beyond, threads, args)
-    layout = decode_layout(
-        layers=max(2, math.ceil(beyond / (d * d * 4))),
-        d=d,
-        weight_itemsize=4,
-        weight_dtype="float32",
-        kv_per_layer=32,  # one small head per layer: the KV read is about bytes, not shape
-        kv_dtype="float32",
-        kv_itemsize=4,
-    )
-    plan = plan_for(ceilings_of(matmul, copy_rec), layout, batches, context_points)
-    samples = cpu_steps(np, layout, plan, args)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        matmul = cpu_matmul(np, n, pool, workers, args)
+        copy_rec = cpu_copy(np, beyond, pool, workers, args)
+        read_rec = cpu_read(np, beyond, pool, workers, args)
+        layout = decode_layout(
+            layers=max(2, math.ceil(beyond / (d * d * 4))),
+            d=d,
+            weight_itemsize=4,
+            weight_dtype="float32",
+            kv_per_layer=32,  # one small head per layer: the KV read is about bytes, not shape
+            kv_dtype="float32",
+            kv_itemsize=4,
+        )
+        layout.update(block_rows=min(d, block_rows(l2["bytes"], d * 4)), l2_bytes=l2["bytes"], l2_source=l2["source"])
+        plan = plan_for(ceilings_of(matmul, copy_rec, read_rec), layout, batches, context_points)
+        samples, in_cache = cpu_steps(np, layout, plan, pool, workers, args)
     return decode_series(
         key="cpu-numpy-float32",
-        title=f"CPU, numpy float32 ({machine['blas']['name'] or 'BLAS'} on {threads} threads)",
+        title=f"CPU, numpy float32 ({machine['blas']['name'] or 'BLAS'}, {threads_text(workers)}, one BLAS thread each)",
         device="cpu",
         library=f"numpy {np.__version__}",
         dtype="float32",
         matmul=matmul,
         copy_rec=copy_rec,
+        read_rec=read_rec,
         datasheet=None,
         layout=layout,
         plan=plan,
         samples=samples,
+        in_cache=dict(zip(plan["batches"], in_cache, strict=True)),
         limits=CPU_LIMITS,
     )
 
@@ -726,6 +955,7 @@ def print_table(result: dict) -> None:
         print(
             f"   matmul {_si(ceilings['matmul_flops_per_s'], 'FLOP/s')} (C = {_si(predictions['compute_ops_per_s'], 'ops/s')}), "
             f"copy {_si(ceilings['copy_bandwidth_bytes_per_s'], 'B/s')} (read + written)"
+            + (f", read {_si(ceilings['read_bandwidth_bytes_per_s'], 'B/s')} (BW)" if "read" in ceilings else "")
         )
         decode = series["decode"]
         print(
@@ -787,7 +1017,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, help="timed runs per point (default 7, quick 3)")
     parser.add_argument("--warmup", type=int, help="untimed runs first (default 2, quick 1)")
     parser.add_argument(
-        "--threads", type=int, help="BLAS and copy threads (default: what the BLAS picks, usually every core)"
+        "--threads",
+        type=int,
+        help="CPU worker threads, each running a single-threaded BLAS (default: every core this process may use)",
     )
     parser.add_argument(
         "--shared", action="store_true", help="record that other work shared the machine during the run"
@@ -808,9 +1040,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.threads is not None:  # must be set before numpy loads its BLAS
-        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[name] = str(args.threads)
+    if "cpu" in args.devices:
+        # The CPU series runs its own worker threads, one BLAS thread each; this must be set before
+        # numpy loads its BLAS (set_blas_threads covers a numpy loaded already).
+        for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = "1"
     try:
         import numpy as np
     except ImportError:

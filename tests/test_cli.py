@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -65,3 +66,47 @@ def test_a_closed_pipe_is_not_an_error() -> None:
         f"{sys.executable} -m roofline presets | head -c 20", shell=True, capture_output=True, text=True, timeout=60
     )
     assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- token counts and absurd sizes
+
+
+def test_context_takes_binary_and_decimal_prefixes_and_prints_exact_counts() -> None:
+    card = run("--hardware", "h200", "--model", "deepseek-v3", "--gpus", "8", "--context", "128Ki")
+    sheet = run("--hardware", "h200", "--model", "deepseek-v3", "--gpus", "8", "--context", "128K")
+    assert card.returncode == 0 and sheet.returncode == 0
+    assert "L = 131,072 tokens" in card.stdout
+    assert "L = 128,000 tokens" in sheet.stdout
+    assert json.loads(run("--context", "128Ki", "--json").stdout) != json.loads(
+        run("--context", "128K", "--json").stdout
+    )
+
+
+def test_help_states_the_token_convention_and_exact_defaults() -> None:
+    text = " ".join(run("--help").stdout.split())
+    assert "128Ki = 131,072" in text and "128K = 128,000" in text
+    assert "(default 8192)" in text and "(default 2048)" in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--batch", "1e308", "--max-batch", "1e308"],
+        ["--context", "1e300", "--bandwidth", "1"],
+        ["--hardware", "h200", "--model", "deepseek-v3", "--gpus", "1e30"],
+        ["--hardware", "h200", "--model", "deepseek-v3", "--context", "1e300"],
+        ["--hardware", "h200", "--model", "deepseek-v3", "--gpus", "8", "--batch", "1e308", "--price", "1e300"],
+    ],
+)
+def test_absurd_but_valid_sizes_print_readably(args: list[str]) -> None:
+    result = run(*args)
+    assert result.returncode in (0, 1), result.stderr
+    assert result.stderr == ""
+    # No run of digits a reader would have to count: past 1,000E it is 1e308.
+    assert not re.search(r"\d{10}", result.stdout.replace(",", "")), result.stdout
+    assert "e3" in result.stdout or "e2" in result.stdout or "e1" in result.stdout
+
+
+def test_the_issue_example_says_b_in_scientific_notation() -> None:
+    out = run("--batch", "1e308", "--max-batch", "1e308").stdout
+    assert "At B = 1e308" in out and "1e304 s" in out

@@ -88,7 +88,7 @@ def test_existing_names_keep_working() -> None:
 def test_a_bad_preset_names_the_field() -> None:
     with pytest.raises(ValueError, match="active_params must be <= total_params"):
         replace(MODELS["deepseek-v3"], active_params=700e9)
-    with pytest.raises(ValueError, match="memory_bytes must be a finite number > 0 bytes"):
+    with pytest.raises(ValueError, match="memory_bytes must be > 0 bytes, got -1"):
         replace(HARDWARE["h200"], memory_bytes=-1)
 
 
@@ -476,3 +476,21 @@ def test_attention_precision_is_checked() -> None:
         dep.deployment("a100-sxm", "llama-3.1-8b", precision="bf16", attention_precision="fp8")
     with pytest.raises(ValueError, match="no citation for attention_precision"):
         replace(presets.model("llama-3.1-8b"), attention_precision="bf16")
+
+
+def test_the_article_and_the_deployment_agree_on_the_no_crossover_context_where_both_apply() -> None:
+    # No sliding windows and no attention FLOPs: the deployment's b is the article's constant b.
+    from roofline import longcontext
+
+    d = dep.deployment("h100-sxm", "deepseek-v3", kv_precision="bf16", moe_discount=False)
+    article = longcontext.article_no_crossover_context(dep.params_at(d, 1))
+    assert dep.no_crossover_context(d) == pytest.approx(article, rel=1e-12)
+    per_sequence = dep.kv_bytes_per_sequence(d.model, d.context_tokens, d.kv_bytes_per_element)
+    assert longcontext.article_kv_bytes_per_sequence(dep.params_at(d, 1)) == pytest.approx(per_sequence, rel=1e-12)
+
+
+def test_the_moe_crossover_uses_the_models_slopes() -> None:
+    import inspect
+
+    source = inspect.getsource(dep.crossover_batch)
+    assert "compute_slope_s(p) - memory_slope_s(p)" in source

@@ -83,9 +83,9 @@ def test_cache_sizes_match_the_model_configs() -> None:
 def test_deepseek_no_crossover_context_matches_facts() -> None:
     # FACTS.md: "DeepSeek-V3 on an H100 with FP8 math: about 1,780 tokens of context
     # at 16-bit KV, about 3,570 at 8-bit KV".
-    assert longcontext.no_crossover_context(DEEPSEEK_CACHE) == pytest.approx(1780, rel=0.01)
+    assert longcontext.article_no_crossover_context(DEEPSEEK_CACHE) == pytest.approx(1780, rel=0.01)
     fp8 = explainer.scenario("deepseek-h100-cache-fp8").params
-    assert longcontext.no_crossover_context(fp8) == pytest.approx(3570, rel=0.01)
+    assert longcontext.article_no_crossover_context(fp8) == pytest.approx(3570, rel=0.01)
 
 
 def test_article_rounding_and_sweet_spots() -> None:
@@ -142,7 +142,7 @@ def _params() -> st.SearchStrategy[Params]:
 @settings(max_examples=200, deadline=None)
 @given(_params())
 def test_critical_contexts_are_where_the_equations_say(p: Params) -> None:
-    wall = longcontext.no_crossover_context(p)
+    wall = longcontext.article_no_crossover_context(p)
     flip = longcontext.balance_flip_context(p)
     # At the wall the two slopes are equal; at the flip, B* is twice the KV-free sweet spot
     # and the KV read there equals the weight read.
@@ -161,12 +161,12 @@ def test_critical_contexts_are_where_the_equations_say(p: Params) -> None:
 def test_parity_context_and_time_per_token(p: Params, batch: float) -> None:
     parity = p.replace(context_tokens=longcontext.kv_weight_parity_context(p, batch))
     assert core.t_kv_s(parity, batch) == pytest.approx(core.t_weights_s(parity), rel=1e-9)
-    assert longcontext.time_per_token_s(p, batch) * batch == pytest.approx(core.latency_s(p, batch), rel=1e-12)
-    assert longcontext.kv_bytes_per_sequence(p) == p.context_tokens * p.kv_bytes_per_element
+    assert longcontext.machine_time_per_token_s(p, batch) * batch == pytest.approx(core.latency_s(p, batch), rel=1e-12)
+    assert longcontext.article_kv_bytes_per_sequence(p) == p.context_tokens * p.kv_bytes_per_element
 
 
 def test_crossover_grows_with_context_until_it_vanishes() -> None:
-    wall = longcontext.no_crossover_context(DEEPSEEK_CACHE)
+    wall = longcontext.article_no_crossover_context(DEEPSEEK_CACHE)
     curve = longcontext.crossover_curve(DEEPSEEK_CACHE, [wall * f for f in (0.01, 0.2, 0.5, 0.9, 0.99, 1.01, 2)])
     values = [b for _, b in curve]
     assert all(b is not None for b in values[:5]) and values[5:] == [None, None]
@@ -291,7 +291,7 @@ def test_chart_lines_are_core_sweeps() -> None:
     line = curve["data"][0]
     for L, b in zip(line["x"], line["y"], strict=True):
         assert b == longcontext.crossover_at_context(p, L)
-    wall = longcontext.no_crossover_context(p)
+    wall = longcontext.article_no_crossover_context(p)
     assert max(line["x"]) < wall
 
     overlap = charts.chart_figure("overlap", "default")
@@ -396,14 +396,14 @@ EXPECTED: tuple[tuple[str, str, str, float, str], ...] = (
     (
         "sweet-spot/index.html",
         "the-hardwares-factor-multiply-adds-per-byte",
-        "chip_ratio:a100-sxm:bf16",
+        "chip_ops_per_byte:a100-sxm:bf16",
         156e12 / 2.039e12,
         "76.5",
     ),
     (
         "sweet-spot/index.html",
         "the-hardwares-factor-multiply-adds-per-byte",
-        "chip_ratio:b200:fp8",
+        "chip_ops_per_byte:b200:fp8",
         2250e12 / 8e12,
         "281",
     ),
@@ -422,7 +422,7 @@ EXPECTED: tuple[tuple[str, str, str, float, str], ...] = (
         "265 ms",
     ),
     ("two-details/index.html", "why-memory-time-is-a-sum", "sv:article-sim:t_kv", 128 * 8192 * 2 / 200e9, "10.49 µs"),
-    ("long-context/index.html", "real-cache-sizes", "kv_bytes_per_token:deepseek-v3", 61 * 576 * 2, "70,272"),
+    ("long-context/index.html", "real-cache-sizes", "kv_cache_bytes_per_token:deepseek-v3:bf16:8192", 61 * 576 * 2, "70,272"),
     (
         "long-context/index.html",
         "real-cache-sizes",
@@ -478,7 +478,7 @@ EXPECTED: tuple[tuple[str, str, str, float, str], ...] = (
         / core.latency_s(_seed(context_tokens=1e6, kv_bytes_per_element=1, bandwidth_bytes_per_s=2e12), 128),
         "4.74×",
     ),
-    ("questions/index.html", "q2", "sweet_spot_of:llama70b-h100", 989.45e12 / 3.35e12, "295.4"),
+    ("questions/index.html", "q2", "sv:llama70b-h100:sweet_spot", 989.45e12 / 3.35e12, "295.4"),
     (
         "questions/index.html",
         "q2",
@@ -537,7 +537,9 @@ def test_the_heading_check_detects_a_misplaced_number(built_site: Path) -> None:
 
 
 def test_every_macro_is_checked_under_a_heading() -> None:
-    checked = {name.split(":")[0] for _, _, name, _, _ in EXPECTED}
+    # scenario_value tags its numbers "sv:..." (the golden snapshot's names).
+    tags = {"sv": "scenario_value"}
+    checked = {tags.get(tag, tag) for tag in (name.split(":")[0] for _, _, name, _, _ in EXPECTED)}
     # lever_table's cells are named "lever"; regime and price_model print words (regime: test_the_home_page_names_the_regime;
     # price_model: tests/test_prose_numbers.py allows the digits of a product name only through it).
     assert set(site_macros.MACROS) - {"lever_table", "regime", "price_model"} <= checked
@@ -624,9 +626,9 @@ def test_plotly_is_loaded_only_where_charts_are(built_site: Path) -> None:
 def _golden_numbers(site: Path) -> dict[str, dict[str, list]]:
     """Every number each page prints, named by its ``data-macro``.
 
-    The explainer's macros spell their arguments into the name; the older
-    macros of ``roofline_site.macros`` (``c_over_bw``, ``sweet_spot``...) do not,
-    so their distinct values get ``#1``, ``#2``... in page order.
+    Most macros spell their arguments into the name; those that do not
+    (``sparsity``, ``model_figure``...) get ``#1``, ``#2``... for their
+    distinct values, in page order.
     """
     numbers: dict[str, dict[str, list]] = {}
     for page in PAGES:
@@ -696,9 +698,9 @@ def test_golden_comparison_catches_changes(built_site: Path) -> None:
 
 def test_macros_fail_loudly_on_bad_requests() -> None:
     with pytest.raises(ValueError, match="quantity must be one of"):
-        site_macros.sv("article-sim", "speed")
+        site_macros.scenario_value("article-sim", "speed")
     with pytest.raises(ValueError, match="the lines never cross"):
-        site_macros.sv("llama70b-h100-cache", "crossover", context=1e5)
+        site_macros.scenario_value("llama70b-h100-cache", "crossover", context=1e5)
     with pytest.raises(ValueError, match="outside the simulator's slider ranges"):
 
         class Env:

@@ -55,6 +55,9 @@ def load_script():
     return module
 
 
+SCRIPT_MODULE = load_script()
+
+
 # --------------------------------------------------------------------------- the core
 
 
@@ -125,6 +128,47 @@ def test_the_curve_for_a_chart_is_the_prediction_at_each_value() -> None:
     assert along_l[1].t_memory_s > along_l[0].t_memory_s and along_l[1].t_compute_s == along_l[0].t_compute_s
 
 
+def test_a_read_stream_and_a_steps_own_rate_replace_the_copy_and_the_square_product() -> None:
+    """BW is the read stream when measured; C is the step's attainable rate ÷ 2 when it has one."""
+    copy_only = meas.Ceilings(matmul_flops_per_s=3e11, copy_bandwidth_bytes_per_s=4e10)
+    with_read = meas.Ceilings(
+        matmul_flops_per_s=3e11, copy_bandwidth_bytes_per_s=4e10, read_bandwidth_bytes_per_s=2.5e10
+    )
+    shape = meas.StepShape(batch=8, weight_params=3e8, weight_bytes=1.2e9, context_tokens=512, kv_bytes_per_token=64)
+    assert copy_only.bandwidth_bytes_per_s == 4e10 and with_read.bandwidth_bytes_per_s == 2.5e10
+    by_hand_memory = (1.2e9 + 8 * 512 * 64) / 2.5e10
+    p = meas.predict(with_read, shape, attainable_flops_per_s=6e10)
+    assert math.isclose(p.t_memory_s, by_hand_memory, rel_tol=1e-12)
+    assert math.isclose(p.t_compute_s, 2 * 8 * 3e8 / 6e10, rel_tol=1e-12)
+    assert math.isclose(meas.predict(with_read, shape).t_compute_s, 2 * 8 * 3e8 / 3e11, rel_tol=1e-12)
+    # A step that carries its rate is compared with it; one without falls back on the square product.
+    t = p.max_s
+    own = meas.MeasuredStep(sweep="batch", shape=shape, median_s=t, min_s=t, max_s=t, attainable_flops_per_s=6e10)
+    plain = meas.MeasuredStep(sweep="batch", shape=shape, median_s=t, min_s=t, max_s=t)
+    assert meas.compare(with_read, [own]).max_error.worst == 0
+    assert meas.compare(with_read, [plain]).points[0].prediction == meas.predict(with_read, shape)
+
+
+def test_a_version_1_file_reads_as_before() -> None:
+    raw = {
+        "key": "cpu",
+        "title": "CPU",
+        "ceilings": {"matmul_flops_per_s": 2e11, "copy_bandwidth_bytes_per_s": 4e10},
+        "decode": {
+            "weight_params": 1e8,
+            "weight_bytes": 4e8,
+            "kv_bytes_per_token": 64,
+            "steps": [
+                {"sweep": "batch", "batch": 4, "context_tokens": 256, "median_s": 0.01, "min_s": 0.01, "max_s": 0.01}
+            ],
+        },
+    }
+    series = meas.series_from_dict(raw)
+    assert series.ceilings.read_bandwidth_bytes_per_s is None and series.steps[0].attainable_flops_per_s is None
+    assert series.compare().points[0].prediction.t_memory_s == (4e8 + 4 * 256 * 64) / 4e10
+    assert "roofline-measurement/1" in meas.SCHEMAS and meas.SCHEMA in meas.SCHEMAS
+
+
 @pytest.mark.parametrize(
     ("build", "named"),
     [
@@ -153,6 +197,21 @@ def test_the_curve_for_a_chart_is_the_prediction_at_each_value() -> None:
                 max_s=1.0,
             ),
             "sweep",
+        ),
+        (
+            lambda: meas.Ceilings(matmul_flops_per_s=1, copy_bandwidth_bytes_per_s=1, read_bandwidth_bytes_per_s=0),
+            "read_bandwidth_bytes_per_s",
+        ),
+        (
+            lambda: meas.MeasuredStep(
+                sweep="batch",
+                shape=meas.StepShape(batch=1, weight_params=1, weight_bytes=1, context_tokens=1, kv_bytes_per_token=1),
+                median_s=1.0,
+                min_s=1.0,
+                max_s=1.0,
+                attainable_flops_per_s=float("inf"),
+            ),
+            "attainable_flops_per_s",
         ),
         (lambda: meas.summarize([]), "at least one"),
         (lambda: meas.geometric_grid(10, 1, 3), "high"),
@@ -194,10 +253,11 @@ def test_quick_run_writes_the_documented_schema(quick_run: tuple[dict, str]) -> 
     (series,) = data["series"]
     assert series["device"] == "cpu" and series["dtype"] == "float32"
     ceilings = series["ceilings"]
-    for ceiling in ("matmul", "copy"):
+    for ceiling in ("matmul", "copy", "read"):
         record = ceilings[ceiling]
         assert record["min_s"] <= record["median_s"] <= record["max_s"]
         assert len(record["samples_s"]) == run["repeats"]
+    assert ceilings["read_bandwidth_bytes_per_s"] == ceilings["read"]["bytes_counted"] / ceilings["read"]["median_s"]
     assert ceilings["matmul"]["flop"] == 2 * ceilings["matmul"]["m"] * ceilings["matmul"]["n"] * ceilings["matmul"]["k"]
     assert ceilings["matmul_flops_per_s"] == ceilings["matmul"]["flop"] / ceilings["matmul"]["median_s"]
     assert ceilings["copy"]["bytes_counted"] == 2 * ceilings["copy"]["bytes_each_way"]
@@ -205,8 +265,13 @@ def test_quick_run_writes_the_documented_schema(quick_run: tuple[dict, str]) -> 
     assert decode["weight_bytes"] == decode["weight_params"] * 4
     sweeps = [step["sweep"] for step in decode["steps"]]
     assert set(sweeps) == {"batch", "context"}
+    assert 1 <= decode["block_rows"] <= decode["d_model"] and decode["l2_bytes"] > 0
     for step in decode["steps"]:
         assert step["min_s"] <= step["median_s"] <= step["max_s"] and len(step["samples_s"]) == run["repeats"]
+        # The step's own compute ceiling: its products, on cached weights, over the in-cache twin's median.
+        twin = step["in_cache"]
+        assert len(twin["samples_s"]) == run["repeats"]
+        assert step["attainable_flops_per_s"] == 2 * step["batch"] * decode["weight_params"] / twin["median_s"]
     batch_steps = [s for s in decode["steps"] if s["sweep"] == "batch"]
     assert {s["context_tokens"] for s in batch_steps} == {decode["batch_sweep_context_tokens"]}
     assert series["limits"], "the script states its limits"
@@ -218,9 +283,13 @@ def test_quick_run_predictions_come_from_the_core(quick_run: tuple[dict, str]) -
     recomputed = meas.comparison_as_dict(meas.series_from_dict(series).compare())
     assert series["predictions"] == recomputed
     # Negative control: the stored predictions follow the measured ceilings, not a fixed table.
-    changed = copy.deepcopy(series)
-    changed["ceilings"]["copy_bandwidth_bytes_per_s"] *= 2
-    assert meas.comparison_as_dict(meas.series_from_dict(changed).compare()) != series["predictions"]
+    for change in ("read", "attainable"):
+        changed = copy.deepcopy(series)
+        if change == "read":
+            changed["ceilings"]["read_bandwidth_bytes_per_s"] *= 2
+        else:
+            changed["decode"]["steps"][0]["attainable_flops_per_s"] /= 100
+        assert meas.comparison_as_dict(meas.series_from_dict(changed).compare()) != series["predictions"], change
 
 
 def test_quick_run_prints_a_table_with_both_errors(quick_run: tuple[dict, str]) -> None:
@@ -247,6 +316,53 @@ def test_script_rejects_bad_options(tmp_path: Path, option: str, value: str) -> 
     assert not list(tmp_path.iterdir()), "nothing is written when the options are wrong"
 
 
+@given(st.integers(1, 300), st.integers(1, 5), st.integers(1, 64))
+def test_worker_blocks_cover_every_row_once_and_fit_the_block(rows: int, workers: int, block: int) -> None:
+    shares = SCRIPT_MODULE.worker_blocks(rows, workers, block)
+    assert len(shares) == workers
+    covered = [r for share in shares for start, stop in share for r in range(start, stop)]
+    assert covered == list(range(rows))
+    assert all(0 < stop - start <= block for share in shares for start, stop in share)
+    sizes = [sum(stop - start for start, stop in share) for share in shares]
+    assert max(sizes) - min(sizes) <= 1
+
+
+def test_a_block_fills_half_a_cores_l2() -> None:
+    assert SCRIPT_MODULE.block_rows(1024 * 1024, 4096) == 128
+    assert SCRIPT_MODULE.block_rows(100, 4096) == 1
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_the_cpu_step_chains_the_layers_and_reads_the_kv_on_tiny_shapes(workers: int) -> None:
+    """The blocked, threaded step computes what the plain chain of products does, whatever the split."""
+    np = pytest.importorskip("numpy")
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(0)
+    layers, d, batch, block, rows, width = 3, 7, 2, 2, 5, 4
+    weights = rng.standard_normal((layers, d, d)).astype(np.float32)
+    activation = rng.standard_normal((d, batch)).astype(np.float32)
+    cache = rng.standard_normal((layers, rows, width)).astype(np.float32)
+    query = rng.standard_normal(width).astype(np.float32)
+    scores = np.zeros(rows, dtype=np.float32)
+    shares = SCRIPT_MODULE.worker_blocks(d, workers, block)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        common = {"pool": pool, "weights": weights, "shares": shares, "activation": activation, "query": query}
+        out = SCRIPT_MODULE.cpu_step(np, **common, hot=None, cache=cache, scores=scores)()
+        expected = activation
+        for layer in weights:
+            expected = layer @ expected
+        np.testing.assert_allclose(out, expected, rtol=1e-4)
+        np.testing.assert_allclose(scores, cache[-1] @ query, rtol=1e-5)
+        # The in-cache twin: the same calls, each block multiplying its worker's hot block instead.
+        hot = rng.standard_normal((workers, block, d)).astype(np.float32)
+        one_layer = {**common, "weights": weights[:1]}
+        twin = SCRIPT_MODULE.cpu_step(np, **one_layer, hot=hot, cache=None, scores=scores)()
+        for w, share in enumerate(shares):
+            for start, stop in share:
+                np.testing.assert_allclose(twin[start:stop], hot[w, : stop - start] @ activation, rtol=1e-5)
+
+
 def test_the_recorded_command_keeps_what_shapes_the_run() -> None:
     script = load_script()
     kept = script.rerun_args(["--out-dir", "/tmp/x", "--threads", "1", "--shared", "--note", "busy", "--slug=a"])
@@ -266,7 +382,7 @@ def test_a_measurement_of_the_ci_machine_kind_is_committed() -> None:
 @pytest.mark.parametrize("path", COMMITTED, ids=[p.stem for p in COMMITTED])
 def test_committed_measurements_are_full_runs_whose_predictions_the_core_reproduces(path: Path) -> None:
     data = json.loads(path.read_text())
-    assert data["schema"] == meas.SCHEMA and data["slug"] == path.stem
+    assert data["schema"] in meas.SCHEMAS and data["slug"] == path.stem
     assert data["run"]["quick"] is False and data["run"]["command"].startswith("python scripts/measure_hardware.py")
     llc = data["machine"]["llc"]["bytes"]
     for series in data["series"]:
@@ -314,6 +430,10 @@ def test_page_numbers_are_what_the_core_computes_from_the_committed_files(page_h
                 f"{format_si(s.ceilings.matmul_flops_per_s, 3)} FLOP/s",
             ),
             "hw_ceiling_bandwidth": (
+                s.ceilings.bandwidth_bytes_per_s,
+                f"{format_si(s.ceilings.bandwidth_bytes_per_s, 3)} bytes/s",
+            ),
+            "hw_ceiling_copy": (
                 s.ceilings.copy_bandwidth_bytes_per_s,
                 f"{format_si(s.ceilings.copy_bandwidth_bytes_per_s, 3)} bytes/s",
             ),
@@ -331,7 +451,7 @@ def test_page_numbers_are_what_the_core_computes_from_the_committed_files(page_h
         }
         for name, pair in expected.items():
             assert pair in values[name], name
-        ratio = core.hardware_ratio(s.ceilings.compute_ops_per_s, s.ceilings.copy_bandwidth_bytes_per_s)
+        ratio = core.hardware_ratio(s.ceilings.compute_ops_per_s, s.ceilings.bandwidth_bytes_per_s)
         assert ratio in [v for v, _ in values["hw_ceiling_ratio"]]
         crossover = meas.predicted_crossover_batch(s.ceilings, shape)
         assert crossover in [v for v, _ in values["hw_crossover"]]
@@ -370,8 +490,12 @@ def test_each_chart_holds_the_measured_medians_and_the_cores_curves(page_html: s
         measured = [t for t in figure["data"] if t["meta"] == "measured"]
         assert [y for t in measured for y in t["y"]] == [p.step.median_s for p in comparison.points]
         first_max = next(t for t in figure["data"] if t["meta"] == "max")
-        shape = comparison.in_sweep("batch")[0].step.shape
-        expected = meas.prediction_curve(comparison.ceilings, shape, first_max["x"], "batch")
+        batch_points = comparison.in_sweep("batch")
+        if batch_points[0].step.attainable_flops_per_s is None:
+            expected = meas.prediction_curve(comparison.ceilings, batch_points[0].step.shape, first_max["x"], "batch")
+        else:  # each batch has its own C: the line joins the predictions at the measured batches
+            assert first_max["x"] == [p.step.shape.batch for p in batch_points]
+            expected = [p.prediction for p in batch_points]
         assert first_max["y"] == [p.max_s for p in expected]
         assert "https://" not in raw and "http://" not in raw
 
@@ -414,8 +538,38 @@ def test_a_gpu_run_is_set_beside_its_datasheet(
         (h100.dense_bf16_flops_per_s, f"{format_si(h100.dense_bf16_flops_per_s, 3)} FLOP/s")
     ]
     share = meas.fraction_of(measured.copy_bandwidth_bytes_per_s, h100.bandwidth_bytes_per_s)
-    assert values["hw_fraction_bandwidth"] == [(share, format_percent(share, 0))]
+    assert values["hw_fraction_copy"] == [(share, format_percent(share, 0))]
     assert "NVIDIA H100 SXM, dense bf16" in section
+
+
+def test_a_current_run_states_its_method_and_an_old_one_is_flagged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quick_run: tuple[dict, str]
+) -> None:
+    """A run with the read stream and the in-cache twins gets no warning; one without both does."""
+    current = copy.deepcopy(quick_run[0])
+    current["run"]["quick"] = False
+    old = copy.deepcopy(current)
+    old["schema"] = "roofline-measurement/1"
+    del old["series"][0]["ceilings"]["read_bandwidth_bytes_per_s"]
+    for step in old["series"][0]["decode"]["steps"]:
+        del step["attainable_flops_per_s"]
+    (tmp_path / "current.json").write_text(json.dumps(current))
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    monkeypatch.setattr(hardware, "MEASUREMENTS", tmp_path)
+    hardware.load_run.cache_clear()
+    key = current["series"][0]["key"]
+    try:
+        assert hardware.hw_run_note("current", key) == ""
+        assert "kept in cache" in hardware.hw_method("current", key) and "read-only" in hardware.hw_method(
+            "current", key
+        )
+        assert "predates" in hardware.hw_run_note("old", key)
+        assert hardware.hw_method("old", key) == "C from one square matrix product, BW from a copy"
+        section = hardware.machine_section("current")
+        assert "read-only stream (the model's BW)" in section
+        assert len(macro_values(section)["hw_attainable"]) == len(current["series"][0]["decode"]["steps"])
+    finally:
+        hardware.load_run.cache_clear()
 
 
 def test_the_core_never_needs_numpy() -> None:

@@ -75,12 +75,12 @@ def test_sweet_spot_page_shows_the_cores_numbers(built_site: Path) -> None:
         deepseek.total_params, deepseek.active_params, h100.compute_ops_per_s("fp8"), h100.bandwidth_bytes_per_s
     )
     article = core.sweet_spot_batch(671e9, 37e9, 1e15, 3e12)
-    assert (article, "6,045") in values["sweet_spot"]
-    assert (exact, "5,356") in values["sweet_spot"]
-    assert (core.hardware_ratio(1e15, 3e12), "333") in values["c_over_bw"]
+    assert (article, "6,045") in values["sweet_spot_batch:deepseek-v3:article-h100:fp8"]
+    assert (exact, "5,356") in values["sweet_spot_batch:deepseek-v3:h100-sxm:fp8"]
+    assert (core.hardware_ratio(1e15, 3e12), "333") in values["chip_ops_per_byte:article-h100:fp8"]
     assert (core.sparsity_ratio(671e9, 37e9), "18.14") in values["sparsity"]
     # Negative control: the article's rounded 5,400 is quoted, never presented as computed.
-    assert all(text != "5,400" for _, text in values["sweet_spot"])
+    assert all(text != "5,400" for name in values if name.startswith("sweet_spot") for _, text in values[name])
 
 
 def test_home_page_readouts_are_the_seed_figures(built_site: Path) -> None:

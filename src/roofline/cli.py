@@ -2,10 +2,12 @@
 
 Usage:
     roofline [--batch 128] [--n-active 8G] [--compute 80T] [--n-total 12G]
-             [--bandwidth 200G] [--context 8192] [--kv-bytes 2] [--max-batch 2048] [--json]
+             [--bandwidth 200G] [--context 8192] [--kv-bytes 2] [--max-batch 2048]
+             [--tpot-target-ms MS] [--draft-tokens K] [--acceptance A] [--mtp] [--json]
     roofline --hardware h200 --model deepseek-v3 [--gpus 8] [--precision fp8]
-             [--kv-precision fp8] [--context 32K] [--batch N] [--price 2]
-             [--attention-flops] [--attention-precision bf16] [--no-moe-discount] [--json]
+             [--kv-precision fp8] [--context 32Ki] [--batch N] [--price 2]
+             [--attention-flops] [--attention-precision bf16] [--no-moe-discount]
+             [--tpot-target-ms MS] [--draft-tokens K] [--acceptance A] [--mtp] [--json]
     roofline presets [--json]
 
 The first form is the article's model with its inputs given directly. The
@@ -15,7 +17,17 @@ if it fits in memory, else the memory wall), and the article's flags
 (``--compute``, ``--bandwidth``, ``--n-total``, ``--n-active``, ``--kv-bytes``)
 override the presets' figures (per GPU for the hardware ones).
 
-Numbers take decimal SI suffixes (K M G T P E). Exit status: 0 done; 1 the
+Both forms also choose the batch you would run (:mod:`roofline.frontier`): the
+largest that meets ``--tpot-target-ms`` (the most milliseconds one output token
+may take), fits in memory and is not past the crossover, and name the limit
+that binds. ``--draft-tokens``/``--acceptance`` (or ``--mtp``, DeepSeek-V3's
+cited multi-token prediction) add speculative decoding (:mod:`roofline.speculative`).
+
+Numbers take decimal SI suffixes (K M G T P E) or binary ones (Ki Mi Gi ...):
+``--context 128Ki`` is 131,072 tokens (what a model card calls "128K"),
+``--context 128K`` is 128,000 and ``200K`` is 200,000 (as price sheets mean
+it). Counts of any size are accepted; past 1,000E they print in scientific
+notation (``1e308``). Exit status: 0 done; 1 the
 model does not fit in the deployment's memory (the report says why); 2 bad
 input (an option given twice included), with one line on stderr.
 """
@@ -31,9 +43,22 @@ from dataclasses import replace
 
 from . import __version__, presets
 from . import deployment as dep
+from . import frontier as fr
+from . import speculative as spec
 from .model import Params, evaluate
-from .simulator import DEFAULT_STATE, State, crossover_text, explanation, readouts
-from .units import format_bytes, format_percent, format_si, format_time, format_usd, parse_si
+from .simulator import DEFAULT_STATE, State, batch_text, crossover_text, explanation, readouts
+from .units import (
+    format_batch,
+    format_bytes,
+    format_number,
+    format_percent,
+    format_si,
+    format_si_exact,
+    format_time,
+    format_tokens,
+    format_usd,
+    parse_si,
+)
 
 __all__ = ["main"]
 
@@ -45,7 +70,7 @@ _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--compute", "C", "C, effective ops/s (FLOP/s ÷ 2)"),
     ("--n-total", "N_total", "N_total, parameters (bytes) read per step"),
     ("--bandwidth", "BW", "BW, memory bytes/s"),
-    ("--context", "L", "L, context tokens per sequence"),
+    ("--context", "L", "L, context tokens per sequence (128Ki = 131,072; 128K = 128,000)"),
     ("--kv-bytes", "b", "b, bytes per KV element"),
 )
 
@@ -102,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
             action=_Once,
             default=None,
             metavar="N",
-            help=f"{what} (default {format_si(default)})",
+            help=f"{what} (default {format_si_exact(default)})",
         )
     real = parser.add_argument_group("a deployment from presets (realistic mode)")
     real.add_argument("--hardware", metavar="KEY", help="hardware preset, e.g. h100-sxm, h200, mi300x")
@@ -132,6 +157,53 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     real.add_argument("--no-moe-discount", action="store_true", help="read every expert every step, whatever the batch")
+    batch = parser.add_argument_group("the batch you would run (both forms)")
+    batch.add_argument(
+        "--tpot-target-ms",
+        type=_quantity,
+        action=_Once,
+        default=None,
+        metavar="MS",
+        help="latency target: the most milliseconds one output token may take (default: no target)",
+    )
+    batch.add_argument(
+        "--draft-tokens",
+        type=_whole,
+        action=_Once,
+        default=None,
+        metavar="K",
+        help="speculative decoding: K drafted tokens per step",
+    )
+    batch.add_argument(
+        "--acceptance",
+        type=_quantity,
+        action=_Once,
+        default=None,
+        metavar="A",
+        help=f"probability each drafted token is accepted, 0 to 1 (default {spec.DEFAULT_ACCEPTANCE.acceptance:g}: "
+        "DeepSeek-V3's MTP, technical report section 5.4.3)",
+    )
+    batch.add_argument(
+        "--draft-params",
+        type=_quantity,
+        action=_Once,
+        default=None,
+        metavar="N",
+        help="parameters the drafter reads per drafted token (default 0)",
+    )
+    batch.add_argument(
+        "--draft-active",
+        type=_quantity,
+        action=_Once,
+        default=None,
+        metavar="N",
+        help="parameters each drafted token multiplies through (default 0)",
+    )
+    batch.add_argument(
+        "--mtp",
+        action="store_true",
+        help="DeepSeek-V3's multi-token prediction: 1 drafted token, its cited acceptance and module size",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parser.add_argument("--version", action="version", version=f"roofline {__version__}")
     return parser
@@ -159,15 +231,79 @@ def _params(args: argparse.Namespace) -> tuple[Params, float]:
     return params, max_batch
 
 
+def _target_s(args: argparse.Namespace) -> float | None:
+    ms = args.tpot_target_ms
+    if ms is None:
+        return None
+    if not 0 < ms <= fr.MAX_TARGET_S * 1e3:
+        raise ValueError(
+            f"--tpot-target-ms must be more than 0 and at most {fr.MAX_TARGET_S * 1e3:,.0f} milliseconds "
+            f"(an hour per token), got {ms:g}"
+        )
+    return fr.check_target_s(ms / 1e3)
+
+
+def _speculation(args: argparse.Namespace) -> spec.Speculation | None:
+    if not args.mtp and args.draft_tokens is None:
+        extras = [
+            flag
+            for flag, value in (
+                ("--acceptance", args.acceptance),
+                ("--draft-params", args.draft_params),
+                ("--draft-active", args.draft_active),
+            )
+            if value is not None
+        ]
+        if extras:
+            raise ValueError(f"{extras[0]} needs --draft-tokens K or --mtp: it describes a drafter")
+        return None
+    figure = spec.DEFAULT_ACCEPTANCE
+    return spec.Speculation(
+        draft_tokens=args.draft_tokens if args.draft_tokens is not None else figure.draft_tokens,
+        acceptance=args.acceptance if args.acceptance is not None else figure.acceptance,
+        draft_params=args.draft_params if args.draft_params is not None else (figure.draft_params if args.mtp else 0.0),
+        draft_active_params=(
+            args.draft_active if args.draft_active is not None else (figure.draft_active_params if args.mtp else 0.0)
+        ),
+    )
+
+
+def _frontier_rows(report: fr.FrontierReport, speculation: spec.Speculation | None) -> list[tuple[str, str]]:
+    c = report.choice
+    rows = [("latency target", "none" if c.target_s is None else f"{format_time(c.target_s)} per token")]
+    if speculation is not None:
+        rows.append(
+            (
+                "speculation",
+                f"{speculation.draft_tokens} drafted, acceptance {format_percent(speculation.acceptance)}: "
+                f"{format_number(c.tokens_per_step, 3)} tokens per step",
+            )
+        )
+    if report.chosen is None:
+        rows.append(("batch to run", f"none (fastest {format_time(c.fastest_time_per_token_s)} per token)"))
+    else:
+        at = report.chosen
+        rows.append(
+            (
+                "batch to run",
+                f"{format_batch(c.batch)} ({c.limit.value} binds): {format_time(at.time_per_token_s)} per token, "
+                f"{format_si(at.tokens_per_s_per_user)} tok/s per user, {format_si(at.tokens_per_s_per_gpu)} per GPU",
+            )
+        )
+    return rows
+
+
 def _article(args: argparse.Namespace) -> int:
     try:
         params, max_batch = _params(args)
         step = evaluate(params)
+        speculation = _speculation(args)
+        report = fr.evaluate_frontier(fr.article_lines(params, speculation), _target_s(args), max_batch)
     except ValueError as exc:
         print(f"roofline: error: {exc}", file=sys.stderr)
         return BAD_INPUT
     if args.json:
-        print(json.dumps(step.as_dict()))
+        print(json.dumps(step.as_dict() | report.as_dict()))
         return OK
     state = State.of(params, max_batch)
     shown = readouts(state)
@@ -182,10 +318,12 @@ def _article(args: argparse.Namespace) -> int:
             ("  KV B·L·b/BW", f"{shown['t_kv'].text} ({shown['kv_share'].text} of T_memory)"),
             ("memory slope", f"{shown['memory_slope'].text} per sequence"),
             ("T_compute / T_memory", shown["compute_memory_ratio"].text),
+            *_frontier_rows(report, speculation),
         ]
     )
     print()
     print(explanation(state))
+    print(report.sentence)
     return OK
 
 
@@ -228,26 +366,22 @@ def _deployment(args: argparse.Namespace) -> tuple[dep.Deployment, float | None]
     return d, args.batch
 
 
-def _batch(value: float) -> str:
-    # A fractional batch is the crossover itself: print it as the crossover line does, so one
-    # number never shows two ways in the same summary (10,877.54 and 10,880).
-    return f"{value:,.0f}" if value == int(value) else crossover_text(value).removeprefix("≈ ")
-
-
 def _context_text(tokens: float | None, none: str) -> str:
-    return none if tokens is None else f"{format_si(tokens)} tokens"
+    return none if tokens is None else f"{format_tokens(tokens)} tokens"
 
 
 def _realistic(args: argparse.Namespace) -> int:
     try:
         d, batch = _deployment(args)
         report = dep.evaluate_deployment(d, batch)
+        speculation = _speculation(args)
+        chosen = fr.evaluate_frontier(fr.deployment_lines(d, speculation), _target_s(args))
     except ValueError as exc:
         print(f"roofline: error: {exc}", file=sys.stderr)
         return BAD_INPUT
     status = OK if report.capacity_batch >= 1 else DOES_NOT_FIT
     if args.json:
-        print(json.dumps(report.as_dict()))
+        print(json.dumps(report.as_dict() | chosen.as_dict()))
         return status
     fit = "fits" if report.weights_fit else "does not fit"
     rows = [
@@ -262,10 +396,10 @@ def _realistic(args: argparse.Namespace) -> int:
     step = report.step
     wall = report.capacity_batch
     rows += [
-        ("memory wall", f"{wall:,} sequences ({format_bytes(report.kv_bytes_per_sequence)} of KV each)"),
+        ("memory wall", f"{format_batch(wall)} sequences ({format_bytes(report.kv_bytes_per_sequence)} of KV each)"),
         ("crossover B*", crossover_text(report.crossover_batch)),
-        ("best batch", _batch(report.best_batch or 0.0)),
-        ("batch B", f"{_batch(report.batch)} ({'fits' if report.fits else 'past the memory wall'})"),
+        ("best batch", batch_text(report.best_batch or 0.0)),
+        ("batch B", f"{batch_text(report.batch)} ({'fits' if report.fits else 'past the memory wall'})"),
         ("bottleneck", step.regime.value),
         ("latency T", format_time(step.latency_s)),
         (
@@ -292,9 +426,11 @@ def _realistic(args: argparse.Namespace) -> int:
         ),
         ("KV = weights at L", _context_text(report.kv_equals_weights_context, "never (windows cap the KV)")),
         ("no crossover past L", _context_text(report.no_crossover_context, "never (attention keeps up)")),
+        *_frontier_rows(chosen, speculation),
     ]
     _print_rows(rows)
     print()
+    print(chosen.sentence)
     print(
         "Assumes ideal scaling over the GPUs (no communication, nothing replicated), peak datasheet rates, "
         "uniform expert routing, and all memory beside the weights free for KV."

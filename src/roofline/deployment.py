@@ -50,7 +50,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from .model import Params, Step, evaluate, latency_s, sweet_spot_batch, t_compute_s, t_memory_s
+from .checks import check_number, check_whole_number
+from .model import (
+    Params,
+    Step,
+    compute_slope_s,
+    evaluate,
+    latency_s,
+    memory_slope_s,
+    sweet_spot_batch,
+    t_compute_s,
+    t_memory_s,
+)
 from .model import crossover_batch as article_crossover_batch
 from .presets import (
     MATH_PRECISIONS,
@@ -64,7 +75,7 @@ from .presets import (
     model,
     weight_precision,
 )
-from .units import format_bytes, format_si
+from .units import format_batch, format_bytes, format_si, format_tokens
 
 __all__ = [
     "Comparison",
@@ -113,15 +124,6 @@ __all__ = [
 _BISECTION_STEPS = 200
 
 
-def _finite(name: str, value: object, unit: str, *, minimum: float = 0.0, inclusive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number of {unit}, got {value!r}")
-    if value < minimum or (value == minimum and not inclusive):
-        bound = ">=" if inclusive else ">"
-        raise ValueError(f"{name} must be {bound} {minimum:g} {unit}, got {value!r}")
-    return float(value)
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Deployment:
     """A model served on ``gpus`` identical chips at one precision and context.
@@ -160,18 +162,17 @@ class Deployment:
     attention_precision: str | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.gpus, bool) or not isinstance(self.gpus, int) or self.gpus < 1:
-            raise ValueError(f"gpus must be a whole number >= 1, got {self.gpus!r}")
+        check_whole_number("gpus", self.gpus)
         object.__setattr__(
-            self, "kv_bytes_per_element", _finite("kv_bytes_per_element", self.kv_bytes_per_element, "bytes")
+            self, "kv_bytes_per_element", check_number("kv_bytes_per_element", self.kv_bytes_per_element, "bytes")
         )
-        object.__setattr__(self, "context_tokens", _finite("context_tokens", self.context_tokens, "tokens"))
+        object.__setattr__(self, "context_tokens", check_number("context_tokens", self.context_tokens, "tokens"))
         object.__setattr__(
             self,
             "usd_per_gpu_hour",
-            _finite("usd_per_gpu_hour", self.usd_per_gpu_hour, "US dollars per GPU-hour", inclusive=True),
+            check_number("usd_per_gpu_hour", self.usd_per_gpu_hour, "US dollars per GPU-hour", inclusive=True),
         )
-        _finite("bytes_per_weight", self.precision.bytes_per_weight, "bytes")
+        check_number("bytes_per_weight", self.precision.bytes_per_weight, "bytes")
         if not self.hardware.supports(self.precision.math):
             raise ValueError(
                 f"{self.hardware.name} has no FP8 tensor rate, so precision {self.precision.key!r} "
@@ -190,12 +191,12 @@ class Deployment:
         """One line naming the deployment.
 
         >>> deployment("h100-sxm", "llama-3.1-70b", gpus=2, precision="bf16").describe()
-        '2 × NVIDIA H100 SXM, Llama-3.1-70B, BF16 weights, BF16 math, KV at 2 bytes, L = 8.19K tokens'
+        '2 × NVIDIA H100 SXM, Llama-3.1-70B, BF16 weights, BF16 math, KV at 2 bytes, L = 8,192 tokens'
         """
         return (
-            f"{self.gpus} × {self.hardware.name}, {self.model.name}, {self.precision.label}, "
+            f"{format_batch(self.gpus)} × {self.hardware.name}, {self.model.name}, {self.precision.label}, "
             f"KV at {format_si(self.kv_bytes_per_element)} byte{'s' if self.kv_bytes_per_element != 1 else ''}, "
-            f"L = {format_si(self.context_tokens)} tokens"
+            f"L = {format_tokens(self.context_tokens)} tokens"
         )
 
 
@@ -325,7 +326,7 @@ def expert_coverage(m: Model, batch: float) -> float:
     >>> expert_coverage(model("llama-3.1-8b"), 1)
     1.0
     """
-    b = _finite("batch", batch, "sequences", inclusive=True)
+    b = check_number("batch", batch, "sequences", inclusive=True)
     if not m.is_moe:
         return 1.0
     miss = 1.0 - m.experts_per_token / m.routed_experts
@@ -382,7 +383,7 @@ def context_layer_tokens(m: Model, context_tokens: float) -> float:
     >>> context_layer_tokens(model("gpt-oss-120b"), 8192)
     149760.0
     """
-    length = _finite("context_tokens", context_tokens, "tokens", inclusive=True)
+    length = check_number("context_tokens", context_tokens, "tokens", inclusive=True)
     windowed = min(length, m.sliding_window_tokens) if m.sliding_layers else 0.0
     return m.full_layers * length + m.sliding_layers * windowed
 
@@ -419,9 +420,9 @@ def kv_bytes_per_token(m: Model, context_tokens: float, kv_bytes_per_element: fl
     >>> kv_bytes_per_token(model("gpt-oss-120b"), 8192, 2)
     37440.0
     """
-    length = _finite("context_tokens", context_tokens, "tokens")
+    length = check_number("context_tokens", context_tokens, "tokens")
     if not m.sliding_layers:
-        return m.kv_elements_per_token * _finite("kv_bytes_per_element", kv_bytes_per_element, "bytes")
+        return m.kv_elements_per_token * check_number("kv_bytes_per_element", kv_bytes_per_element, "bytes")
     return kv_bytes_per_sequence(m, length, kv_bytes_per_element) / length
 
 
@@ -450,7 +451,7 @@ def attention_flop_per_kv_byte(m: Model, kv_bytes_per_element: float) -> float:
     >>> round(attention_flop_per_kv_byte(model("deepseek-v3"), 2), 1)
     241.8
     """
-    size = _finite("kv_bytes_per_element", kv_bytes_per_element, "bytes")
+    size = check_number("kv_bytes_per_element", kv_bytes_per_element, "bytes")
     return 2 * m.attention_ops_per_layer_token / (m.kv_elements_per_layer_token * size)
 
 
@@ -468,7 +469,7 @@ def params_at(d: Deployment, batch: float) -> Params:
     token of context. With one byte per weight, one KV element per token and
     no MoE discount these are exactly the article's inputs.
     """
-    b = _finite("batch", batch, "sequences", minimum=1.0, inclusive=True)
+    b = check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
     return Params(
         batch=b,
         active_params=d.model.active_params
@@ -506,9 +507,7 @@ def crossover_batch(d: Deployment) -> float | None:
     p = params_at(d, 1.0)
     if not _coverage_varies(d):
         return article_crossover_batch(p)
-    net_slope = p.active_params / p.compute_ops_per_s - p.context_tokens * p.kv_bytes_per_element / (
-        p.bandwidth_bytes_per_s
-    )
+    net_slope = compute_slope_s(p) - memory_slope_s(p)
     if net_slope <= 0:
         return None
 
@@ -614,16 +613,16 @@ def capacity_problem(d: Deployment) -> str | None:
     if capacity_batch(d) >= 1:
         return None
     memory = format_bytes(system_memory_bytes(d))
-    where = f"{d.gpus} × {d.hardware.name} hold {memory}"
+    where = f"{format_batch(d.gpus)} × {d.hardware.name} hold {memory}"
     if not weights_fit(d):
         return (
             f"{d.model.name} does not fit: its weights take {format_bytes(weight_bytes(d))} "
-            f"({d.precision.label}) but {where}; it needs at least {min_gpus(d)} of them."
+            f"({d.precision.label}) but {where}; it needs at least {format_batch(min_gpus(d))} of them."
         )
     per_sequence = format_bytes(kv_bytes_per_sequence(d.model, d.context_tokens, d.kv_bytes_per_element))
     return (
-        f"{d.model.name} fits, but leaves no room for one sequence of {format_si(d.context_tokens)} tokens "
-        f"({per_sequence} of KV): {where}; it needs at least {min_gpus(d)} of them."
+        f"{d.model.name} fits, but leaves no room for one sequence of {format_tokens(d.context_tokens)} tokens "
+        f"({per_sequence} of KV): {where}; it needs at least {format_batch(min_gpus(d))} of them."
     )
 
 
@@ -671,9 +670,9 @@ def usd_per_million_tokens(usd_per_gpu_hour: float, gpus: float, tokens_per_s: f
     >>> round(usd_per_million_tokens(2.0, 8, 14.8e3), 4)
     0.3003
     """
-    price = _finite("usd_per_gpu_hour", usd_per_gpu_hour, "US dollars per GPU-hour", inclusive=True)
-    count = _finite("gpus", gpus, "GPUs")
-    rate = _finite("tokens_per_s", tokens_per_s, "tokens/s")
+    price = check_number("usd_per_gpu_hour", usd_per_gpu_hour, "US dollars per GPU-hour", inclusive=True)
+    count = check_number("gpus", gpus, "GPUs")
+    rate = check_number("tokens_per_s", tokens_per_s, "tokens/s")
     return price * count / 3600.0 / rate * 1e6
 
 
@@ -688,8 +687,8 @@ def implied_batch(tokens_per_s: float, tokens_per_s_per_sequence: float) -> floa
     >>> implied_batch(14.8e3 * 18, 21)
     12685.714285714286
     """
-    total = _finite("tokens_per_s", tokens_per_s, "tokens/s")
-    each = _finite("tokens_per_s_per_sequence", tokens_per_s_per_sequence, "tokens/s")
+    total = check_number("tokens_per_s", tokens_per_s, "tokens/s")
+    each = check_number("tokens_per_s_per_sequence", tokens_per_s_per_sequence, "tokens/s")
     return total / each
 
 
@@ -706,7 +705,7 @@ def kv_equals_weights_context(d: Deployment, batch: float) -> float | None:
     >>> round(kv_equals_weights_context(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8"), 512))
     37299
     """
-    b = _finite("batch", batch, "sequences", minimum=1.0, inclusive=True)
+    b = check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
     per_layer_token = d.model.kv_elements_per_layer_token * d.kv_bytes_per_element
     return _context_for_layer_tokens(d.model, weight_bytes_read(d, b) / (b * per_layer_token))
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import deployment, presets
-from .longcontext import time_per_token_s
+from .checks import check_number
+from .longcontext import machine_time_per_token_s
 from .model import (
     SEED_DEFAULTS,
     Params,
-    _check,
     compute_slope_s,
     crossover_batch,
     latency_s,
@@ -298,8 +298,8 @@ def sweet_spot_from_factors(sparsity: float, hardware_ratio: float) -> float:
     >>> sweet_spot_from_factors(18, 300)
     5400.0
     """
-    s = _check("sparsity", sparsity, "(ratio)")
-    r = _check("hardware_ratio", hardware_ratio, "multiply-adds per byte")
+    s = check_number("sparsity", sparsity, "(ratio)")
+    r = check_number("hardware_ratio", hardware_ratio, "multiply-adds per byte")
     return s * r
 
 
@@ -309,8 +309,8 @@ def relative_difference(value: float, reference: float) -> float:
     >>> round(relative_difference(5400, 5356.2), 4)
     0.0082
     """
-    v = _check("value", value, "(same unit as reference)")
-    ref = _check("reference", reference, "(same unit as value)")
+    v = check_number("value", value, "(same unit as reference)")
+    ref = check_number("reference", reference, "(same unit as value)")
     return v / ref - 1
 
 
@@ -329,7 +329,7 @@ def near_balance_band(p: Params, tolerance: float) -> tuple[float, float | None]
     >>> round(low, 1), round(high, 1)
     (540.4, 660.6)
     """
-    tol = _check("tolerance", tolerance, "(fraction)")
+    tol = check_number("tolerance", tolerance, "(fraction)")
     if tol >= 1:
         raise ValueError(f"tolerance must be < 1 (a fraction), got {tolerance!r}")
     if crossover_batch(p) is None:
@@ -375,7 +375,7 @@ def step_speedup(before: Params, after: Params, batch: float) -> float:
     >>> round(step_speedup(SEED_DEFAULTS, fast, 128), 2)
     4.69
     """
-    b = _check("batch", batch, "sequences", 1.0, inclusive=True)
+    b = check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
     return latency_s(before, b) / latency_s(after, b)
 
 
@@ -391,7 +391,7 @@ def time_per_token_ratio(p: Params, batch: float, reference: Params, reference_b
     >>> round(time_per_token_ratio(few, 8, few, crossover_batch(few)), 1)
     75.1
     """
-    return time_per_token_s(p, batch) / time_per_token_s(reference, reference_batch)
+    return machine_time_per_token_s(p, batch) / machine_time_per_token_s(reference, reference_batch)
 
 
 # --- section IX, question 1: which lever moved? ---
@@ -441,7 +441,7 @@ def lever_effects(p: Params, factor: float, batches: tuple[float, ...]) -> tuple
     >>> [(e.lever, [round(s, 2) for s in e.speedup]) for e in effects]
     [('baseline', [1.0, 1.0]), ('n_active', [1.0, 2.92]), ('kv_bytes', [1.01, 1.0]), ('compute', [1.0, 2.92]), ('bandwidth', [4.74, 1.0])]
     """
-    f = _check("factor", factor, "(ratio)")
+    f = check_number("factor", factor, "(ratio)")
     if not batches:
         raise ValueError("batches must name at least one batch size, got ()")
     base = tuple(latency_s(p, b) for b in batches)

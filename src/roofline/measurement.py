@@ -15,12 +15,22 @@ ceilings and predicts the third with :mod:`roofline.model`, unchanged:
 * ``N_total`` is the weight *bytes* read per step: the model counts one byte
   per parameter, so passing bytes makes ``N_total / BW`` the time to stream
   the weights whatever their data type.
-* ``BW`` is the measured copy bandwidth (bytes read plus bytes written, per
-  second), ``L`` the context length in tokens and ``b`` the KV bytes per token
-  per sequence (all layers), so ``B · L · b / BW`` is the KV read time.
+* ``BW`` is the measured read bandwidth (bytes streamed per second by a
+  read-only kernel) when the run measured one, else the copy bandwidth (bytes
+  read plus bytes written, per second). A decode step reads its weights and
+  its KV cache and writes almost nothing, so a read stream is its memory
+  ceiling; on a CPU a copy, counted both ways, can run well above it.
+  ``L`` is the context length in tokens and ``b`` the KV bytes per token per
+  sequence (all layers), so ``B · L · b / BW`` is the KV read time.
+* A step may carry its own *attainable* FLOP/s: the rate of the step's own
+  products, timed with the same calls on weights that stay in cache, so that
+  no time waits on memory. ``C`` for that step is then this rate ÷ 2 instead
+  of the square product's: a thin ``[B, d] × [d, d]`` product runs well below
+  the square-product rate on a CPU, and that shortfall is the library's, not
+  a question of overlap.
 
-Nothing is fitted: the only inputs are the two measured ceilings and the
-shape of each step. The prediction is the model's ``T = max(T_compute,
+Nothing is fitted to the step times: the only inputs are ceilings measured
+apart from the step and the shape of each step. The prediction is the model's ``T = max(T_compute,
 T_memory)``; the alternative ``T = T_compute + T_memory`` (no overlap) is
 reported beside it, so a reader can see which one the machine follows.
 
@@ -34,6 +44,8 @@ reported beside it, so a reader can see which one the machine follows.
 (20.8, 36.8)
 >>> round(relative_error(p.max_s, 0.026), 3)
 -0.2
+>>> round(predict(ceilings, shape, attainable_flops_per_s=50e9).t_compute_s * 1e3, 3)
+64.0
 """
 
 from __future__ import annotations
@@ -43,10 +55,12 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .checks import check_number
 from .model import Params, crossover_batch, t_compute_s, t_memory_s
 
 __all__ = [
     "SCHEMA",
+    "SCHEMAS",
     "SWEEPS",
     "Ceilings",
     "Comparison",
@@ -69,27 +83,22 @@ __all__ = [
     "summarize",
 ]
 
-#: The ``schema`` field of every measurement file this module reads.
-SCHEMA = "roofline-measurement/1"
+#: The ``schema`` field of the measurement files the script writes now.
+SCHEMA = "roofline-measurement/2"
+
+#: Every ``schema`` this module reads: version 2 added the optional read bandwidth
+#: (``ceilings.read_bandwidth_bytes_per_s``) and each step's attainable rate
+#: (``attainable_flops_per_s``); a version 1 file has neither and is read as before.
+SCHEMAS = ("roofline-measurement/1", SCHEMA)
 
 #: What a measured step varies: the batch ``B`` at fixed ``L``, or the context ``L`` at fixed ``B``.
 SWEEPS = ("batch", "context")
 
 
-def _positive(name: str, value: object, unit: str, minimum: float = 0.0, inclusive: bool = False) -> float:
-    """``value`` as a finite float above ``minimum``, or ValueError naming it, its value and unit."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number of {unit}, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number) or number < minimum or (number == minimum and not inclusive):
-        bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
-        raise ValueError(f"{name} must be a finite number {bound} {unit}, got {value!r}")
-    return number
-
-
 def _validate(instance: object, checks: Iterable[tuple[str, str, float, bool]]) -> None:
     for name, unit, minimum, inclusive in checks:
-        object.__setattr__(instance, name, _positive(name, getattr(instance, name), unit, minimum, inclusive))
+        number = check_number(name, getattr(instance, name), unit, minimum=minimum, inclusive=inclusive)
+        object.__setattr__(instance, name, number)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,31 +110,44 @@ class Ceilings:
             ``2 · m · n · k`` FLOP per ``[m, k] × [k, n]`` product.
         copy_bandwidth_bytes_per_s: a large copy's rate, counting bytes read
             plus bytes written.
+        read_bandwidth_bytes_per_s: a large read-only stream's rate, or None
+            when the run did not measure one.
 
     >>> Ceilings(matmul_flops_per_s=2e11, copy_bandwidth_bytes_per_s=4e10).compute_ops_per_s
     100000000000.0
+    >>> Ceilings(matmul_flops_per_s=2e11, copy_bandwidth_bytes_per_s=4e10,
+    ...          read_bandwidth_bytes_per_s=2.5e10).bandwidth_bytes_per_s
+    25000000000.0
     >>> Ceilings(matmul_flops_per_s=0, copy_bandwidth_bytes_per_s=1)
     Traceback (most recent call last):
     ...
-    ValueError: matmul_flops_per_s must be a finite number > 0 FLOP/s, got 0
+    ValueError: matmul_flops_per_s must be > 0 FLOP/s, got 0
     """
 
     matmul_flops_per_s: float
     copy_bandwidth_bytes_per_s: float
+    read_bandwidth_bytes_per_s: float | None = None
 
     def __post_init__(self) -> None:
-        _validate(
-            self,
-            (
-                ("matmul_flops_per_s", "FLOP/s", 0.0, False),
-                ("copy_bandwidth_bytes_per_s", "bytes/s", 0.0, False),
-            ),
-        )
+        checks = [
+            ("matmul_flops_per_s", "FLOP/s", 0.0, False),
+            ("copy_bandwidth_bytes_per_s", "bytes/s", 0.0, False),
+        ]
+        if self.read_bandwidth_bytes_per_s is not None:
+            checks.append(("read_bandwidth_bytes_per_s", "bytes/s", 0.0, False))
+        _validate(self, checks)
 
     @property
     def compute_ops_per_s(self) -> float:
         """The model's ``C``: the measured FLOP/s ÷ 2 (one multiply-add per weight per token)."""
         return self.matmul_flops_per_s / 2
+
+    @property
+    def bandwidth_bytes_per_s(self) -> float:
+        """The model's ``BW``: the read stream's rate when measured, else the copy's (bytes/s)."""
+        if self.read_bandwidth_bytes_per_s is not None:
+            return self.read_bandwidth_bytes_per_s
+        return self.copy_bandwidth_bytes_per_s
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -176,6 +198,10 @@ class MeasuredStep:
     """One point of a sweep: the step's shape and its measured time.
 
     ``median_s`` is the median of the repeats; ``min_s`` and ``max_s`` their spread.
+    ``attainable_flops_per_s``, when given, is the rate of this step's own
+    products with the weights in cache (``2 · B · N_active`` FLOP over the
+    time of those same calls): the step's compute ceiling, used in place of
+    the square product's.
     """
 
     sweep: str
@@ -183,11 +209,15 @@ class MeasuredStep:
     median_s: float
     min_s: float
     max_s: float
+    attainable_flops_per_s: float | None = None
 
     def __post_init__(self) -> None:
         if self.sweep not in SWEEPS:
             raise ValueError(f"sweep must be one of {SWEEPS}, got {self.sweep!r}")
-        _validate(self, (("median_s", "s", 0.0, False), ("min_s", "s", 0.0, False), ("max_s", "s", 0.0, False)))
+        checks = [("median_s", "s", 0.0, False), ("min_s", "s", 0.0, False), ("max_s", "s", 0.0, False)]
+        if self.attainable_flops_per_s is not None:
+            checks.append(("attainable_flops_per_s", "FLOP/s", 0.0, False))
+        _validate(self, checks)
         if not self.min_s <= self.median_s <= self.max_s:
             raise ValueError(
                 f"need min_s <= median_s <= max_s seconds, got {self.min_s!r}, {self.median_s!r}, {self.max_s!r}"
@@ -222,8 +252,10 @@ class Prediction:
         return self.t_compute_s + self.t_memory_s
 
 
-def params_for(ceilings: Ceilings, shape: StepShape) -> Params:
+def params_for(ceilings: Ceilings, shape: StepShape, attainable_flops_per_s: float | None = None) -> Params:
     """The model's inputs for a measured step (see the module docstring for the mapping).
+
+    ``C`` is ``attainable_flops_per_s ÷ 2`` when that is given, else the square product's.
 
     >>> p = params_for(Ceilings(matmul_flops_per_s=2e11, copy_bandwidth_bytes_per_s=4e10),
     ...                StepShape(batch=8, weight_params=1e8, weight_bytes=2e8,
@@ -231,24 +263,28 @@ def params_for(ceilings: Ceilings, shape: StepShape) -> Params:
     >>> p.compute_ops_per_s, p.active_params, p.total_params, p.kv_bytes_per_element
     (100000000000.0, 100000000.0, 200000000.0, 256.0)
     """
+    if attainable_flops_per_s is None:
+        compute_ops_per_s = ceilings.compute_ops_per_s
+    else:
+        compute_ops_per_s = check_number("attainable_flops_per_s", attainable_flops_per_s, "FLOP/s") / 2
     return Params(
         batch=shape.batch,
         active_params=shape.weight_params,
-        compute_ops_per_s=ceilings.compute_ops_per_s,
+        compute_ops_per_s=compute_ops_per_s,
         total_params=shape.weight_bytes,
-        bandwidth_bytes_per_s=ceilings.copy_bandwidth_bytes_per_s,
+        bandwidth_bytes_per_s=ceilings.bandwidth_bytes_per_s,
         context_tokens=shape.context_tokens,
         kv_bytes_per_element=shape.kv_bytes_per_token,
     )
 
 
-def predict(ceilings: Ceilings, shape: StepShape) -> Prediction:
+def predict(ceilings: Ceilings, shape: StepShape, attainable_flops_per_s: float | None = None) -> Prediction:
     """Predict one step from the measured ceilings with :mod:`roofline.model`.
 
     ``T_compute = B · N_active / C`` and ``T_memory = N_total / BW + B · L · b / BW``,
-    with the mapping of :func:`params_for`.
+    with the mapping of :func:`params_for` (``C`` from ``attainable_flops_per_s`` when given).
     """
-    p = params_for(ceilings, shape)
+    p = params_for(ceilings, shape, attainable_flops_per_s)
     return Prediction(t_compute_s=t_compute_s(p), t_memory_s=t_memory_s(p))
 
 
@@ -272,10 +308,10 @@ def relative_error(predicted_s: float, measured_s: float) -> float:
     >>> relative_error(1.0, 0.0)
     Traceback (most recent call last):
     ...
-    ValueError: measured_s must be a finite number > 0 s, got 0.0
+    ValueError: measured_s must be > 0 s, got 0.0
     """
-    predicted = _positive("predicted_s", predicted_s, "s")
-    measured = _positive("measured_s", measured_s, "s")
+    predicted = check_number("predicted_s", predicted_s, "s")
+    measured = check_number("measured_s", measured_s, "s")
     return (predicted - measured) / measured
 
 
@@ -357,7 +393,7 @@ def compare(ceilings: Ceilings, steps: Sequence[MeasuredStep]) -> Comparison:
         raise ValueError("steps must hold at least one measured step, got none")
     points = []
     for step in steps:
-        prediction = predict(ceilings, step.shape)
+        prediction = predict(ceilings, step.shape, step.attainable_flops_per_s)
         points.append(
             PointComparison(
                 step=step,
@@ -374,9 +410,17 @@ def compare(ceilings: Ceilings, steps: Sequence[MeasuredStep]) -> Comparison:
     )
 
 
-def prediction_curve(ceilings: Ceilings, shape: StepShape, values: Iterable[float], over: str) -> list[Prediction]:
+def prediction_curve(
+    ceilings: Ceilings,
+    shape: StepShape,
+    values: Iterable[float],
+    over: str,
+    attainable_flops_per_s: float | None = None,
+) -> list[Prediction]:
     """Predictions for ``shape`` with ``batch`` (``over="batch"``) or ``context_tokens``
     (``over="context"``) set to each of ``values``: the model's lines for a chart.
+    ``attainable_flops_per_s`` is passed to :func:`predict` for every value (it
+    belongs to one batch, so it suits a sweep over the context).
 
     >>> ceilings = Ceilings(matmul_flops_per_s=2e11, copy_bandwidth_bytes_per_s=4e10)
     >>> shape = StepShape(batch=1, weight_params=1e8, weight_bytes=4e8, context_tokens=1, kv_bytes_per_token=1)
@@ -386,7 +430,7 @@ def prediction_curve(ceilings: Ceilings, shape: StepShape, values: Iterable[floa
     field = {"batch": "batch", "context": "context_tokens"}.get(over)
     if field is None:
         raise ValueError(f"over must be one of {SWEEPS}, got {over!r}")
-    return [predict(ceilings, shape.replace(**{field: value})) for value in values]
+    return [predict(ceilings, shape.replace(**{field: value}), attainable_flops_per_s) for value in values]
 
 
 def geometric_grid(low: float, high: float, count: int) -> list[float]:
@@ -395,8 +439,8 @@ def geometric_grid(low: float, high: float, count: int) -> list[float]:
     >>> geometric_grid(1, 1000, 4)
     [1.0, 10.0, 100.0, 1000.0]
     """
-    lo = _positive("low", low, "units")
-    hi = _positive("high", high, "units", lo, inclusive=True)
+    lo = check_number("low", low, "units")
+    hi = check_number("high", high, "units", minimum=lo, inclusive=True)
     if isinstance(count, bool) or not isinstance(count, int) or count < 2:
         raise ValueError(f"count must be an integer >= 2 points, got {count!r}")
     ratio = (hi / lo) ** (1 / (count - 1))
@@ -411,7 +455,7 @@ def fraction_of(measured: float, reference: float) -> float:
     >>> fraction_of(792e12, 989.4e12) > 0.8
     True
     """
-    return _positive("measured", measured, "units") / _positive("reference", reference, "units")
+    return check_number("measured", measured, "units") / check_number("reference", reference, "units")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -452,6 +496,7 @@ def series_from_dict(data: Mapping) -> MeasuredSeries:
     ceilings = Ceilings(
         matmul_flops_per_s=_field(raw_ceilings, "matmul_flops_per_s", f"{where} ceilings"),
         copy_bandwidth_bytes_per_s=_field(raw_ceilings, "copy_bandwidth_bytes_per_s", f"{where} ceilings"),
+        read_bandwidth_bytes_per_s=raw_ceilings.get("read_bandwidth_bytes_per_s"),
     )
     decode = _field(data, "decode", where)
     steps = []
@@ -470,6 +515,7 @@ def series_from_dict(data: Mapping) -> MeasuredSeries:
                 median_s=_field(raw, "median_s", f"{where} step"),
                 min_s=_field(raw, "min_s", f"{where} step"),
                 max_s=_field(raw, "max_s", f"{where} step"),
+                attainable_flops_per_s=raw.get("attainable_flops_per_s"),
             )
         )
     if not steps:

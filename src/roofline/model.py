@@ -34,6 +34,8 @@ import enum
 import math
 from dataclasses import dataclass
 
+from .checks import check_number
+
 __all__ = [
     "BALANCE_TOLERANCE",
     "SEED_DEFAULTS",
@@ -69,22 +71,6 @@ class Regime(enum.StrEnum):
     MEMORY_BOUND = "memory-bound"
     COMPUTE_BOUND = "compute-bound"
     BALANCED = "balanced"
-
-
-def _check(name: str, value: object, unit: str, minimum: float = 0.0, inclusive: bool = False) -> float:
-    """Return ``value`` as a float, or raise ValueError naming it, its value and unit."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} must be a number of {unit}, got {value!r}")
-    try:
-        number = float(value)
-    except OverflowError:  # an int beyond the largest float (its repr may be too long to print)
-        raise ValueError(f"{name} must be a finite number of {unit}, got an integer too large for a float") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number of {unit}, got {value!r}")
-    if number < minimum or (number == minimum and not inclusive):
-        bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
-        raise ValueError(f"{name} must be {bound} {unit}, got {value!r}")
-    return number
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,7 +116,7 @@ class Params:
             ("kv_bytes_per_element", "bytes", 0.0, False),
         )
         for name, unit, minimum, inclusive in checks:
-            object.__setattr__(self, name, _check(name, getattr(self, name), unit, minimum, inclusive))
+            object.__setattr__(self, name, check_number(name, getattr(self, name), unit, minimum=minimum, inclusive=inclusive))
 
     def replace(self, **changes: float) -> Params:
         """A copy with some fields changed (and validated again)."""
@@ -269,8 +255,8 @@ def hardware_ratio(compute_ops_per_s: float, bandwidth_bytes_per_s: float) -> fl
     >>> round(hardware_ratio(1e15, 3e12), 1)
     333.3
     """
-    compute = _check("compute_ops_per_s", compute_ops_per_s, "ops/s")
-    bandwidth = _check("bandwidth_bytes_per_s", bandwidth_bytes_per_s, "bytes/s")
+    compute = check_number("compute_ops_per_s", compute_ops_per_s, "ops/s")
+    bandwidth = check_number("bandwidth_bytes_per_s", bandwidth_bytes_per_s, "bytes/s")
     return _finite_ratio(compute, bandwidth, "C / BW")
 
 
@@ -284,8 +270,8 @@ def sparsity_ratio(total_params: float, active_params: float) -> float:
     >>> round(sparsity_ratio(671e9, 37e9), 3)
     18.135
     """
-    total = _check("total_params", total_params, "parameters")
-    active = _check("active_params", active_params, "parameters")
+    total = check_number("total_params", total_params, "parameters")
+    active = check_number("active_params", active_params, "parameters")
     return _finite_ratio(total, active, "N_total / N_active")
 
 

@@ -23,6 +23,7 @@ from .model import Params, Regime, Step, evaluate
 from .query import encode_pairs, parse_pairs
 from .sweep import breakpoints, sweep
 from .units import (
+    format_batch,
     format_percent,
     format_ratio,
     format_si,
@@ -42,6 +43,7 @@ __all__ = [
     "Control",
     "Readout",
     "State",
+    "batch_text",
     "chart_layout",
     "check_control_value",
     "check_value",
@@ -452,6 +454,18 @@ def crossover_text(crossover: float | None) -> str:
     if crossover < 1e5:
         return f"≈ {crossover:,.2f}"
     return f"≈ {format_si(crossover)}"
+
+
+def batch_text(batch: float) -> str:
+    """A batch for a summary beside :func:`crossover_text`: a whole batch as
+    :func:`~roofline.units.format_batch` prints it, a fractional one (the
+    crossover itself) as the crossover line does, so one number never shows
+    two ways in one summary (``10,877.54`` and ``10,880``).
+
+    >>> batch_text(1587), batch_text(10877.5449)
+    ('1,587', '10,877.54')
+    """
+    return format_batch(batch) if batch == int(batch) else crossover_text(batch).removeprefix("≈ ")
 
 
 def readouts(state: State) -> dict[str, Readout]:

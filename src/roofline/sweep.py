@@ -11,7 +11,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Params, _check, crossover_batch, latency_s, t_compute_s, t_memory_s
+from .checks import check_number
+from .model import Params, crossover_batch, latency_s, t_compute_s, t_memory_s
 
 __all__ = ["SweepPoint", "breakpoints", "sweep"]
 
@@ -38,7 +39,7 @@ def breakpoints(p: Params, max_batch: float) -> list[float]:
     Raises:
         ValueError: if ``max_batch`` is not a finite number > 0.
     """
-    limit = _check("max_batch", max_batch, "sequences")
+    limit = check_number("max_batch", max_batch, "sequences")
     crossover = crossover_batch(p)
     inside = [crossover] if crossover is not None and 0 < crossover < limit else []
     return [0.0, *inside, limit]
@@ -58,7 +59,7 @@ def sweep(p: Params, batches: Iterable[float]) -> list[SweepPoint]:
     """
     points = []
     for batch in batches:
-        b = _check("batch", batch, "sequences", 0.0, inclusive=True)
+        b = check_number("batch", batch, "sequences", minimum=0.0, inclusive=True)
         point = SweepPoint(
             batch=b, t_compute_s=t_compute_s(p, b), t_memory_s=t_memory_s(p, b), latency_s=latency_s(p, b)
         )

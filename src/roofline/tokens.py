@@ -3,20 +3,18 @@
 A model card's "128K" context is 2^17 = 131,072 tokens (a binary K of 1,024),
 a price sheet's "200K" threshold is 200,000 tokens (a decimal K of 1,000).
 The site prints contexts as exact counts so the two cannot be confused; these
-functions turn either spelling into that count.
+functions turn either spelling into that count (:func:`roofline.units.format_tokens`
+prints it).
 
 >>> model_card_tokens("128K"), price_sheet_tokens("200K")
 (131072, 200000)
->>> format_tokens(131072)
-'131,072'
 """
 
 from __future__ import annotations
 
-import math
 import re
 
-__all__ = ["MODEL_CARD_K", "PRICE_SHEET_K", "format_tokens", "model_card_tokens", "price_sheet_tokens"]
+__all__ = ["MODEL_CARD_K", "PRICE_SHEET_K", "model_card_tokens", "price_sheet_tokens"]
 
 #: Tokens in a model card's K (contexts are powers of two).
 MODEL_CARD_K = 1024
@@ -43,13 +41,3 @@ def price_sheet_tokens(text: str) -> int:
     """The tokens a price sheet means by ``text`` ("200K" = 200,000)."""
     return _read(text, PRICE_SHEET_K)
 
-
-def format_tokens(count: float) -> str:
-    """An exact token count with thousands separators ("131,072"); a fraction keeps its decimals.
-
-    Raises:
-        ValueError: for a count that is not a finite number >= 0.
-    """
-    if isinstance(count, bool) or not isinstance(count, (int, float)) or not math.isfinite(count) or count < 0:
-        raise ValueError(f"a token count must be a finite number >= 0, got {count!r}")
-    return f"{count:,.0f}" if count == int(count) else f"{count:,}"

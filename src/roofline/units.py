@@ -7,6 +7,18 @@ labels the site shows and parses the labels people type back into floats.
 Prefixes are decimal (K = 10^3, M = 10^6, G = 10^9, T = 10^12, P = 10^15,
 E = 10^18), as in datasheets: ``200G`` bytes/s is 2e11 bytes/s, not 200 GiB/s.
 
+Token counts. Model cards call a context of 131,072 tokens "128K" (2^17);
+price sheets mean 200,000 by "200K". So that no count is ever read both ways,
+``K`` here is always 1,000 and the binary prefixes ``Ki Mi Gi Ti Pi Ei``
+(IEC: Ki = 1,024, Mi = 1,024^2, ...) spell the powers of two: ``128Ki`` is
+131,072 tokens, ``128K`` is 128,000 and ``200K`` is 200,000. Wherever a
+context could be misread, :func:`format_tokens` prints the exact count.
+
+Range. Past the largest prefix (``E``: 1,000E and up) and below a thousandth,
+every formatter switches to scientific notation (``1e308``, ``2.5e-7``), so
+no input, however absurd, prints as hundreds of digits; times do so from a
+million seconds up and below a femtosecond.
+
 >>> format_si(8192)
 '8.19K'
 >>> format_si(80e12)
@@ -26,7 +38,9 @@ import re
 
 __all__ = [
     "ABOUT_DIGITS",
+    "BINARY_PREFIXES",
     "PREFIXES",
+    "format_batch",
     "format_bytes",
     "format_number",
     "format_percent",
@@ -34,6 +48,7 @@ __all__ = [
     "format_si",
     "format_si_exact",
     "format_time",
+    "format_tokens",
     "format_usd",
     "parse_si",
     "round_significant",
@@ -50,10 +65,28 @@ PREFIXES: tuple[tuple[str, float], ...] = (
     ("E", 1e18),
 )
 
+#: Binary (IEC) prefixes for powers of two, as model cards mean "128K" (= 128Ki).
+BINARY_PREFIXES: tuple[tuple[str, float], ...] = (
+    ("Ki", 2.0**10),
+    ("Mi", 2.0**20),
+    ("Gi", 2.0**30),
+    ("Ti", 2.0**40),
+    ("Pi", 2.0**50),
+    ("Ei", 2.0**60),
+)
+
+#: From this magnitude up (1,000 of the largest prefix), and below
+#: :data:`_SCIENTIFIC_BELOW`, numbers print in scientific notation.
+_SCIENTIFIC_FROM = 1e3 * PREFIXES[-1][1]
+_SCIENTIFIC_BELOW = 1e-3
+
 # "k" is accepted as an alias of "K" because people type it; a lowercase "m"
 # is refused because it reads as milli as often as mega.
 _SCALE = {symbol: scale for symbol, scale in PREFIXES} | {"k": 1e3}
-_NUMBER = re.compile(r"^\s*(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<prefix>[kKMGTPE]?)\s*$")
+_BINARY_SCALE = dict(BINARY_PREFIXES)
+_NUMBER = re.compile(
+    r"^\s*(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<prefix>[kKMGTPE]i?)?\s*$"
+)
 _TIME_UNITS: tuple[tuple[str, float], ...] = (
     ("s", 1.0),
     ("ms", 1e-3),
@@ -61,6 +94,10 @@ _TIME_UNITS: tuple[tuple[str, float], ...] = (
     ("ns", 1e-9),
     ("ps", 1e-12),
 )
+#: Times print in scientific notation from here up (a million seconds) and
+#: below a thousandth of the smallest unit.
+_TIME_SCIENTIFIC_FROM = 1e6
+_TIME_SCIENTIFIC_BELOW = 1e-15
 
 
 def round_significant(value: float, digits: int) -> float:
@@ -74,7 +111,10 @@ def round_significant(value: float, digits: int) -> float:
     if value == 0 or not math.isfinite(value):
         return value
     exponent = math.floor(math.log10(abs(value)))
-    return round(value, digits - 1 - exponent)
+    try:
+        return round(value, digits - 1 - exponent)
+    except OverflowError:  # rounding up past the largest float (1.798e308 to 1.80e308): keep it
+        return value
 
 
 def _trim(number: float, digits: int) -> str:
@@ -87,10 +127,11 @@ def _trim(number: float, digits: int) -> str:
 
 
 def parse_si(text: str) -> float:
-    """Parse a number with an optional decimal SI prefix.
+    """Parse a number with an optional decimal SI or binary IEC prefix.
 
-    Accepts plain numbers (``8192``, ``1e9``, ``0.5``) and a prefix from
-    ``K M G T P E`` (``k`` too): ``8.19K`` is 8190.0, ``80T`` is 8e13.
+    Accepts plain numbers (``8192``, ``1e9``, ``0.5``), a decimal prefix from
+    ``K M G T P E`` (``k`` too): ``8.19K`` is 8190.0, ``80T`` is 8e13, and a
+    binary one from ``Ki Mi Gi Ti Pi Ei`` (``ki`` too): ``128Ki`` is 131072.0.
 
     Raises:
         ValueError: if the text is not such a number, or is not finite.
@@ -101,19 +142,27 @@ def parse_si(text: str) -> float:
     1500.0
     >>> parse_si("12 G")
     12000000000.0
+    >>> parse_si("128Ki"), parse_si("128K")
+    (131072.0, 128000.0)
     >>> parse_si("abc")
     Traceback (most recent call last):
     ...
-    ValueError: 'abc' is not a number (use digits with an optional K, M, G, T, P or E suffix)
+    ValueError: 'abc' is not a number (use digits with an optional K, M, G, T, P or E suffix, or Ki, Mi, ... for powers of 1024)
     """
     if not isinstance(text, str):
         raise ValueError(f"{text!r} is not text")
     match = _NUMBER.match(text)
     if match is None:
         shown = text if len(text) <= 40 else text[:37] + "..."
-        raise ValueError(f"{shown!r} is not a number (use digits with an optional K, M, G, T, P or E suffix)")
-    number, prefix = match["number"], match["prefix"]
-    if prefix and "e" not in number.lower():
+        raise ValueError(
+            f"{shown!r} is not a number (use digits with an optional K, M, G, T, P or E suffix, "
+            "or Ki, Mi, ... for powers of 1024)"
+        )
+    number, prefix = match["number"], match["prefix"] or ""
+    if prefix.endswith("i"):
+        # Powers of two are exact in a float, so the product is correctly rounded.
+        value = float(number) * _BINARY_SCALE[prefix[0].upper() + "i"]
+    elif prefix and "e" not in number.lower():
         # "8.19e3" is correctly rounded; 8.19 * 1e3 is not (8190.000000000001).
         value = float(f"{number}e{round(math.log10(_SCALE[prefix]))}")
     else:
@@ -124,8 +173,28 @@ def parse_si(text: str) -> float:
     return value
 
 
+def _scientific(value: float, digits: int) -> str:
+    """``value`` as ``1.23e21``: ``digits`` significant figures, trailing zeros dropped.
+
+    >>> _scientific(1e308, 3), _scientific(-2.5e-7, 3)
+    ('1e308', '-2.5e-7')
+    """
+    mantissa, exponent = f"{value:.{max(digits, 1) - 1}e}".split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def _out_of_range(value: float) -> bool:
+    """Whether a count is too large or too small for prefixes and plain digits."""
+    magnitude = abs(value)
+    return magnitude >= _SCIENTIFIC_FROM or 0 < magnitude < _SCIENTIFIC_BELOW
+
+
 def format_si(value: float, digits: int = 3) -> str:
     """Format a count or rate with a decimal SI prefix and ``digits`` significant figures.
+
+    Past the largest prefix (1,000E) and below 0.001 it is scientific notation.
 
     >>> format_si(12e9)
     '12G'
@@ -135,11 +204,15 @@ def format_si(value: float, digits: int = 3) -> str:
     '1M'
     >>> format_si(0.25)
     '0.25'
+    >>> format_si(1e308)
+    '1e308'
     """
     if not math.isfinite(value):
         return str(value)
     if value == 0:
         return "0"
+    if _out_of_range(round_significant(value, digits)):
+        return _scientific(value, digits)
     sign = "-" if value < 0 else ""
     magnitude = round_significant(abs(value), digits)
     symbol, scale = "", 1.0
@@ -184,12 +257,16 @@ def format_time(seconds: float, digits: int = 4) -> str:
     '81.92 ns'
     >>> format_time(0.99996)
     '1 s'
+    >>> format_time(3.2e300)
+    '3.2e300 s'
     """
     if not math.isfinite(seconds):
         return str(seconds)
     if seconds == 0:
         return "0 s"
     rounded = round_significant(seconds, digits)
+    if abs(rounded) >= _TIME_SCIENTIFIC_FROM or abs(rounded) < _TIME_SCIENTIFIC_BELOW:
+        return f"{_scientific(seconds, digits)} s"
     for unit, scale in _TIME_UNITS:
         if abs(rounded) >= scale:
             return f"{_trim(rounded / scale, digits)} {unit}"
@@ -268,6 +345,8 @@ def format_number(value: float, digits: int = 4, *, about: bool = False) -> str:
     '333'
     >>> format_number(891.33, about=True), format_number(12685.71, 5, about=True)
     ('891', '12,700')
+    >>> format_number(1e308)
+    '1e308'
     """
     if not math.isfinite(value):
         return str(value)
@@ -276,6 +355,8 @@ def format_number(value: float, digits: int = 4, *, about: bool = False) -> str:
     rounded = round_significant(value, digits)
     if rounded == 0:
         return "0"
+    if _out_of_range(rounded):
+        return _scientific(value, digits)
     decimals = max(digits - 1 - math.floor(math.log10(abs(rounded))), 0)
     return f"{rounded:,.{decimals}f}"
 
@@ -310,6 +391,55 @@ def format_usd(value: float, digits: int = 3) -> str:
     """
     if not math.isfinite(value):
         return str(value)
+    if abs(value) >= _SCIENTIFIC_FROM:
+        return f"${_scientific(value, digits)}"
     if abs(value) >= 1:
         return f"${value:,.2f}"
     return f"${format_number(value, digits)}"
+
+
+#: Whole batches print every digit below this; from here up, with a prefix.
+_BATCH_DIGITS_BELOW = 1e6
+
+
+def format_batch(value: float) -> str:
+    """A batch size (or any count of things: GPUs, sequences) as the CLI, macros and widget print it.
+
+    Whole numbers below a million print every digit with thousands
+    separators; fractional ones four significant figures; from a million up
+    a decimal prefix with three (``12.7M``), and past 1,000E scientific notation.
+
+    >>> format_batch(1587), format_batch(600.4919), format_batch(8)
+    ('1,587', '600.5', '8')
+    >>> format_batch(12_685_714.3), format_batch(1e308)
+    ('12.7M', '1e308')
+    """
+    if not math.isfinite(value):
+        return str(value)
+    if abs(value) >= _BATCH_DIGITS_BELOW:
+        return format_si(value)
+    return f"{value:,.0f}" if value == int(value) else format_number(value)
+
+
+#: Token counts print every digit below this; from here up, with a prefix.
+_TOKEN_DIGITS_BELOW = 1e15
+
+
+def format_tokens(count: float) -> str:
+    """An exact token count with thousands separators: ``131,072``, never the ambiguous ``131K``.
+
+    Contexts are where a prefix misleads ("128K" is 131,072 on a model card,
+    128,000 here), so whole counts print every digit (up to 10^15, then a
+    prefix, then scientific notation). A fractional count (a context solved
+    from an equation) prints with four significant figures.
+
+    >>> format_tokens(131072), format_tokens(200_000), format_tokens(1783.4)
+    ('131,072', '200,000', '1,783')
+    >>> format_tokens(1e300)
+    '1e300'
+    """
+    if not math.isfinite(count):
+        return str(count)
+    if abs(count) >= _TOKEN_DIGITS_BELOW:
+        return format_si(count)
+    return f"{count:,.0f}" if count == int(count) else format_number(count)

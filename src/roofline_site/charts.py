@@ -19,10 +19,12 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 
-from roofline import explainer, longcontext
+from roofline import explainer, frontier, longcontext
 from roofline import model as core
 from roofline.sweep import breakpoints, sweep
 from roofline.units import format_number, format_si, format_time, time_unit
+
+from . import frontier as frontier_page
 
 __all__ = ["CHARTS", "SCHEMES", "chart_figure", "chart_json"]
 
@@ -518,6 +520,219 @@ def crossover_vs_context(scheme: str) -> go.Figure:
     return fig
 
 
+# ---------------------------------------------------------------- the frontier (what-sets-the-batch.md)
+
+
+def _frontier_trace(report: frontier.FrontierReport, name: str, color: str, **line: object) -> go.Scatter:
+    """One frontier: x tokens/s per user, y tokens/s per GPU, the batch in the hover."""
+    points = report.points
+    return go.Scatter(
+        x=[pt.tokens_per_s_per_user for pt in points],
+        y=[pt.tokens_per_s_per_gpu for pt in points],
+        mode="lines",
+        name=name,
+        line={"color": color, "width": 3, **line},
+        customdata=[pt.batch for pt in points],
+        hovertemplate="B = %{customdata:,}<br>%{x:.3s} tokens/s per user<br>%{y:,.0f} tokens/s per GPU"
+        f"<extra>{name}</extra>",
+    )
+
+
+def _chosen_marker(report: frontier.FrontierReport, color: str, c: dict, name: str) -> go.Scatter | None:
+    chosen = report.chosen
+    if chosen is None:
+        return None
+    text = f"{name}: B = {_whole(chosen.batch)} ({report.choice.limit.value} binds)"
+    return go.Scatter(
+        x=[chosen.tokens_per_s_per_user],
+        y=[chosen.tokens_per_s_per_gpu],
+        mode="markers",
+        name=text,
+        text=[text],
+        hovertemplate="%{text}<extra></extra>",
+        marker={"size": 12, "symbol": "diamond", "color": color, "line": {"width": 1, "color": c["max"]}},
+    )
+
+
+def _target_line(fig: go.Figure, target_s: float, c: dict, y_top: float, x_low: float) -> None:
+    """The target as a vertical line at 1 / target tokens/s per user; left of it misses the target."""
+    rate = frontier.rate_for_target(target_s)
+    fig.add_trace(
+        go.Scatter(
+            x=[rate, rate],
+            y=[0, y_top],
+            mode="lines",
+            name=f"target: {format_time(target_s)} per token ({format_si(rate)} tokens/s per user)",
+            line={"color": c["muted"], "width": 2, "dash": "dash"},
+            hoverinfo="skip",
+        )
+    )
+    fig.add_shape(
+        type="rect",
+        x0=x_low,
+        x1=rate,
+        y0=0,
+        y1=1,
+        yref="paper",
+        fillcolor=c["muted"],
+        opacity=0.14,
+        line={"width": 0},
+        layer="below",
+    )
+
+
+def _frontier_layout(fig: go.Figure, scheme: str, x_max: float, y_max: float) -> None:
+    fig.update_layout(
+        _layout(
+            scheme,
+            x_title="tokens/s per user",
+            y_title="tokens/s per GPU",
+            x_range=[0, x_max],
+            y_range=[0, y_max * 1.12],
+        )
+    )
+
+
+#: The case charts show per-user speeds up to this many times the target's:
+#: small batches of a mixture-of-experts model read few experts and run far
+#: faster per user, which would squeeze the region the limits cut into a sliver.
+FRONTIER_X_SPAN = 3.2
+
+
+def _frontier_cases(scheme: str, names: tuple[str, ...], colors: tuple[str, ...], target_case: str | None) -> go.Figure:
+    """Several cases' frontiers, each with its chosen batch and memory wall, and one target line."""
+    c = _colors(scheme)
+    fig = go.Figure()
+    xs: list[float] = []
+    ys: list[float] = []
+    markers = []
+    for name, color in zip(names, colors, strict=True):
+        report = frontier_page.report(name)
+        label = frontier_page.case(name).label
+        fig.add_trace(_frontier_trace(report, label, color))
+        xs += [pt.tokens_per_s_per_user for pt in report.points]
+        ys += [pt.tokens_per_s_per_gpu for pt in report.points]
+        if report.points:
+            end = report.points[-1]
+            markers.append((end, color, label))
+        chosen = _chosen_marker(report, color, c, label)
+        if chosen is not None:
+            fig.add_trace(chosen)
+    fig.add_trace(
+        go.Scatter(
+            x=[end.tokens_per_s_per_user for end, _, _ in markers],
+            y=[end.tokens_per_s_per_gpu for end, _, _ in markers],
+            mode="markers",
+            name="memory wall (the frontier ends)",
+            text=[f"{label}: memory wall at B = {_whole(end.batch)}" for end, _, label in markers],
+            hovertemplate="%{text}<extra></extra>",
+            marker={"size": 11, "symbol": "line-ns", "line": {"width": 3, "color": c["memory"]}},
+        )
+    )
+    target = None if target_case is None else frontier_page.case(target_case).target_s
+    x_max = max(xs) * 1.1 if target is None else FRONTIER_X_SPAN * frontier.rate_for_target(target)
+    _frontier_layout(fig, scheme, x_max, max(ys))
+    if target is not None:
+        _target_line(fig, target, c, max(ys) * 1.12, 0.0)
+    return fig
+
+
+def frontier_derivation(scheme: str) -> go.Figure:
+    """The article's accelerator swept from B = 1 to its chart's largest B: up while memory-bound, then flat."""
+    c = _colors(scheme)
+    report = frontier_page.report("article")
+    lines = frontier_page.case("article").lines()
+    fig = go.Figure()
+    fig.add_trace(_frontier_trace(report, "the frontier as B grows", c["max"]))
+    crossing = report.choice.crossover_batch
+    xs = [pt.tokens_per_s_per_user for pt in report.points]
+    ys = [pt.tokens_per_s_per_gpu for pt in report.points]
+    _frontier_layout(fig, scheme, max(xs) * 1.1, max(ys))
+    first, last = report.points[0], report.points[-1]
+    ceiling = frontier.compute_ceiling_tokens_per_s_per_chip(lines)
+    fig.add_trace(
+        _line(
+            [0, xs[0] * 1.1],
+            [ceiling, ceiling],
+            f"compute ceiling C / N_active = {format_si(ceiling)} tokens/s",
+            c["compute"],
+            width=2,
+            dash="dot",
+        )
+    )
+    if crossing is not None:
+        at = frontier.point(lines, crossing)
+        fig.add_trace(
+            go.Scatter(
+                x=[at.tokens_per_s_per_user],
+                y=[at.tokens_per_s_per_gpu],
+                mode="markers",
+                name=f"crossover B* (B = {_whole(crossing)})",
+                marker={
+                    "size": 12,
+                    "symbol": "diamond",
+                    "color": c["balance"],
+                    "line": {"width": 1, "color": c["max"]},
+                },
+            )
+        )
+    _note(
+        fig,
+        first.tokens_per_s_per_user,
+        first.tokens_per_s_per_gpu,
+        f"B = {_whole(first.batch)}",
+        c["text"],
+        ax=-40,
+        ay=-30,
+    )
+    _note(
+        fig, last.tokens_per_s_per_user, last.tokens_per_s_per_gpu, f"B = {_whole(last.batch)}", c["text"], ax=30, ay=30
+    )
+    _note(
+        fig,
+        xs[0] * 0.93,
+        ys[-1] * 0.45,
+        "memory-bound:<br>more B, more tokens,<br>users barely slower",
+        c["memory"],
+        showarrow=False,
+        xanchor="right",
+    )
+    _note(
+        fig,
+        (xs[0] + xs[-1]) / 2,
+        ceiling * 1.06,
+        "compute-bound: throughput flat,<br>each user slower",
+        c["compute"],
+        showarrow=False,
+        xanchor="center",
+        yanchor="bottom",
+    )
+    return fig
+
+
+def frontier_dense(scheme: str) -> go.Figure:
+    """Llama-3.1-70B on 2 × H100 at 8K: FP8 and BF16 frontiers, the fast target."""
+    c = _colors(scheme)
+    return _frontier_cases(
+        scheme, ("llama70b-fp8-fast", "llama70b-bf16-fast"), (c["compute"], c["family"][3]), "llama70b-fp8-fast"
+    )
+
+
+def frontier_deepseek(scheme: str) -> go.Figure:
+    """DeepSeek-V3 on 8 × H200 at 4K, with and without MTP, and the fast target."""
+    c = _colors(scheme)
+    return _frontier_cases(
+        scheme, ("deepseek-4k-fast", "deepseek-4k-mtp-fast"), (c["compute"], c["balance"]), "deepseek-4k-fast"
+    )
+
+
+def frontier_long_context(scheme: str) -> go.Figure:
+    """DeepSeek-V3 on 8 × H200 at 4K, 32K and 128K tokens of context, and the fast target."""
+    c = _colors(scheme)
+    names = ("deepseek-4k-fast", "deepseek-32k-fast", "deepseek-128k-fast")
+    return _frontier_cases(scheme, names, (c["family"][1], c["family"][3], c["family"][4]), "deepseek-4k-fast")
+
+
 #: Chart builders by the name pages use in ``{{ chart("name") }}``.
 CHARTS: dict[str, Callable[[str], go.Figure]] = {
     "compute-line": compute_line,
@@ -526,6 +741,10 @@ CHARTS: dict[str, Callable[[str], go.Figure]] = {
     "overlap": overlap,
     "long-context-family": long_context_family,
     "crossover-vs-context": crossover_vs_context,
+    "frontier-derivation": frontier_derivation,
+    "frontier-dense": frontier_dense,
+    "frontier-deepseek": frontier_deepseek,
+    "frontier-long-context": frontier_long_context,
 }
 
 

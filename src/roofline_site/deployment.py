@@ -17,10 +17,16 @@ from collections.abc import Callable
 
 from roofline import comparisons, presets
 from roofline import deployment as dep
-from roofline import model as core
 from roofline import simulator_real as real
-from roofline.tokens import format_tokens
-from roofline.units import format_bytes, format_number, format_percent, format_time, format_usd
+from roofline.units import (
+    format_batch,
+    format_bytes,
+    format_number,
+    format_percent,
+    format_time,
+    format_tokens,
+    format_usd,
+)
 
 from .macros import number_span, plain_number
 from .widget import relative_root
@@ -99,10 +105,6 @@ def case_state(name: str) -> real.RealState:
     return real.at_best_batch(state)
 
 
-def _batch_text(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else format_number(value)
-
-
 def _tokens_text(value: float) -> str:
     return format_number(value, 3)
 
@@ -120,13 +122,13 @@ def _about(value: float) -> str:
 _FIGURES: dict[str, tuple[Callable[[dep.Deployment, float], float | int | None], Callable[[float], str]]] = {
     "weights": (lambda d, b: dep.weight_bytes(d), format_bytes),
     "memory": (lambda d, b: dep.system_memory_bytes(d), format_bytes),
-    "capacity": (lambda d, b: dep.capacity_batch(d) or None, _batch_text),
+    "capacity": (lambda d, b: dep.capacity_batch(d) or None, format_batch),
     "crossover": (lambda d, b: dep.crossover_batch(d), lambda v: format_number(v, 3)),
     "sweet_spot": (lambda d, b: dep.kv_free_sweet_spot(d), lambda v: format_number(v, 3)),
-    "best_batch": (lambda d, b: dep.best_batch(d), _batch_text),
-    "batch": (lambda d, b: b, _batch_text),
-    "min_gpus": (lambda d, b: dep.min_gpus(d), _batch_text),
-    "gpus": (lambda d, b: float(d.gpus), _batch_text),
+    "best_batch": (lambda d, b: dep.best_batch(d), format_batch),
+    "batch": (lambda d, b: b, format_batch),
+    "min_gpus": (lambda d, b: dep.min_gpus(d), format_batch),
+    "gpus": (lambda d, b: float(d.gpus), format_batch),
     "context": (lambda d, b: d.context_tokens, _exact_tokens),
     "price": (lambda d, b: d.usd_per_gpu_hour, format_usd),
     "no_crossover_context": (lambda d, b: dep.no_crossover_context(d), _tokens_text),
@@ -161,36 +163,16 @@ def case(name: str, figure: str, none: str = "none") -> str:
     return number_span(f"case_{figure}", float(value), _FIGURES[figure][1](float(value)))
 
 
-def precision_sweet_spot(hardware: str, model: str, precision: str) -> str:
-    """The KV-free sweet spot of a model on one chip at a weight precision."""
-    value = dep.precision_sweet_spot(hardware, model, precision)
-    return number_span("precision_sweet_spot", value, format_number(value, 3))
-
-
-def kv_per_token(model: str, kv_precision: str = "bf16", context_tokens: float = 8192) -> str:
-    """KV bytes per token of context (averaged over the sequence when windows apply)."""
-    m = presets.model(model)
-    value = dep.kv_bytes_per_token(m, context_tokens, presets.kv_precision(kv_precision).bytes_per_element)
-    return number_span("kv_per_token", value, format_bytes(value))
-
-
-def coverage(model: str, batch: float) -> str:
-    """Expected share of routed experts a batch reads."""
+def expert_coverage(model: str, batch: float) -> str:
+    """Expected share of routed experts a batch reads, as a percentage."""
     value = dep.expert_coverage(presets.model(model), batch)
-    return number_span("coverage", value, format_percent(value, 0))
+    return number_span("expert_coverage", value, format_percent(value, 0))
 
 
-def attention_intensity(model: str, kv_precision: str = "bf16") -> str:
+def attention_flop_per_kv_byte(model: str, kv_precision: str = "bf16") -> str:
     """FLOP of attention per KV byte read, for a model at a KV precision."""
     value = dep.attention_flop_per_kv_byte(presets.model(model), presets.kv_precision(kv_precision).bytes_per_element)
-    return number_span("attention_intensity", value, format_number(value, 2))
-
-
-def chip_flop_per_byte(hardware: str, precision: str = "fp8") -> str:
-    """A chip's dense FLOP/s per byte/s of bandwidth at ``precision``."""
-    chip = presets.hardware(hardware)
-    value = core.hardware_ratio(chip.flops_per_s(precision), chip.bandwidth_bytes_per_s)
-    return number_span("chip_flop_per_byte", value, format_number(value, 3))
+    return number_span("attention_flop_per_kv_byte", value, format_number(value, 2))
 
 
 def weight_share(model: str, batch: float) -> str:
@@ -201,11 +183,11 @@ def weight_share(model: str, batch: float) -> str:
 
 
 _COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[[float], str]]] = {
-    "gpus": (lambda c: float(c.serving.gpus), _batch_text),
-    "nodes": (lambda c: c.serving.gpus / c.serving.gpus_per_node, _batch_text),
-    "per_node": (lambda c: c.serving.output_tokens_per_s_per_node, _batch_text),
-    "per_user_low": (lambda c: c.serving.tokens_per_s_per_user_low, _batch_text),
-    "per_user_high": (lambda c: c.serving.tokens_per_s_per_user_high, _batch_text),
+    "gpus": (lambda c: float(c.serving.gpus), format_batch),
+    "nodes": (lambda c: c.serving.gpus / c.serving.gpus_per_node, format_batch),
+    "per_node": (lambda c: c.serving.output_tokens_per_s_per_node, format_batch),
+    "per_user_low": (lambda c: c.serving.tokens_per_s_per_user_low, format_batch),
+    "per_user_high": (lambda c: c.serving.tokens_per_s_per_user_high, format_batch),
     "price": (lambda c: c.serving.usd_per_gpu_hour, format_usd),
     "context": (lambda c: c.serving.mean_context_tokens, _exact_tokens),
     "implied_batch": (lambda c: c.implied_batch, _about),
@@ -222,7 +204,7 @@ _COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[
         lambda c: (c.predicted_with_attention.tokens_per_s_per_gpu or 0.0) / c.observed_tokens_per_s_per_gpu,
         lambda v: format_number(v, 2),
     ),
-    "capacity": (lambda c: float(c.predicted.capacity_batch), _batch_text),
+    "capacity": (lambda c: float(c.predicted.capacity_batch), format_batch),
     "no_crossover_context": (lambda c: c.predicted.no_crossover_context, _tokens_text),
     "t_weights": (lambda c: c.predicted.step.t_weights_s, format_time),
     "t_kv": (lambda c: c.predicted.step.t_kv_s, format_time),
@@ -316,12 +298,9 @@ def deployment_link(env, name: str, text: str = "Open this case in the simulator
 
 MACROS: dict[str, Callable[..., str]] = {
     "case": case,
-    "precision_sweet_spot": precision_sweet_spot,
-    "kv_per_token": kv_per_token,
-    "coverage": coverage,
+    "expert_coverage": expert_coverage,
     "weight_share": weight_share,
-    "attention_intensity": attention_intensity,
-    "chip_flop_per_byte": chip_flop_per_byte,
+    "attention_flop_per_kv_byte": attention_flop_per_kv_byte,
     "published": published,
     "published_word": published_word,
     "kernel_fraction": kernel_fraction,

@@ -4,7 +4,7 @@ Thin by design: each macro picks a named scenario or figure from
 :mod:`roofline.explainer`, calls one core function, and formats the result
 with :mod:`roofline.units`. Every number goes out through
 :func:`~roofline_site.macros.number_span`, whose ``data-macro`` name spells the
-call (``sv:deepseek-h100:crossover:L=1024``) so that tests and the golden
+call (``sv:deepseek-h100:crossover:L=1024`` for :func:`scenario_value`) so that tests and the golden
 snapshot can name each number a page prints.
 """
 
@@ -17,12 +17,19 @@ from dataclasses import dataclass
 from roofline import explainer, longcontext, simulator
 from roofline import model as core
 from roofline.model import Params
-from roofline.tokens import format_tokens
-from roofline.units import format_number, format_percent, format_si, format_si_exact, format_time
+from roofline.units import (
+    format_bytes,
+    format_number,
+    format_percent,
+    format_si,
+    format_si_exact,
+    format_time,
+    format_tokens,
+)
 
 from . import charts
 from .assets import VENDOR
-from .macros import number_span
+from .macros import number_span, spelled
 
 __all__ = ["MACROS", "PAGE_MACROS", "QUANTITIES"]
 
@@ -45,7 +52,7 @@ def _band(p: Params, end: int) -> float | None:
     return None if band is None else band[end]
 
 
-#: What ``sv`` can print about a scenario, by name.
+#: What :func:`scenario_value` can print about a scenario, by name.
 QUANTITIES: dict[str, Quantity] = {
     "t_compute": Quantity(core.t_compute_s, "time"),
     "t_memory": Quantity(core.t_memory_s, "time"),
@@ -53,8 +60,8 @@ QUANTITIES: dict[str, Quantity] = {
     "t_kv": Quantity(core.t_kv_s, "time"),
     "latency": Quantity(core.latency_s, "time"),
     "serial": Quantity(explainer.serial_time_s, "time"),
-    "time_per_token": Quantity(longcontext.time_per_token_s, "time"),
-    "time_per_token_at_crossover": Quantity(lambda p: _at_crossover(p, longcontext.time_per_token_s), "time"),
+    "time_per_token": Quantity(longcontext.machine_time_per_token_s, "time"),
+    "time_per_token_at_crossover": Quantity(lambda p: _at_crossover(p, longcontext.machine_time_per_token_s), "time"),
     "latency_at_crossover": Quantity(lambda p: _at_crossover(p, core.latency_s), "time"),
     "compute_slope": Quantity(core.compute_slope_s, "time"),
     "memory_slope": Quantity(core.memory_slope_s, "time"),
@@ -64,12 +71,16 @@ QUANTITIES: dict[str, Quantity] = {
     "compute_idle": Quantity(lambda p: explainer.idle_fractions(p)[1], "percent"),
     "sparsity": Quantity(lambda p: core.sparsity_ratio(p.total_params, p.active_params), "count"),
     "c_over_bw": Quantity(lambda p: core.hardware_ratio(p.compute_ops_per_s, p.bandwidth_bytes_per_s), "count"),
-    "no_crossover_context": Quantity(longcontext.no_crossover_context, "count"),
+    "sweet_spot": Quantity(
+        lambda p: core.sweet_spot_batch(p.total_params, p.active_params, p.compute_ops_per_s, p.bandwidth_bytes_per_s),
+        "count",
+    ),
+    "no_crossover_context": Quantity(longcontext.article_no_crossover_context, "count"),
     "flip_context": Quantity(longcontext.balance_flip_context, "count"),
     "crossover_at_flip": Quantity(
         lambda p: longcontext.crossover_at_context(p, longcontext.balance_flip_context(p)), "count"
     ),
-    "kv_bytes_per_sequence": Quantity(longcontext.kv_bytes_per_sequence, "bytes"),
+    "kv_bytes_per_sequence": Quantity(longcontext.article_kv_bytes_per_sequence, "bytes"),
     "parity_context": Quantity(longcontext.kv_weight_parity_context, "count"),
     "kv_compute_slope_ratio": Quantity(longcontext.kv_compute_slope_ratio, "count"),
     "band_low": Quantity(lambda p: _band(p, 0), "count"),
@@ -95,12 +106,6 @@ def _count(value: float, digits: int) -> str:
     return _whole(value) if abs(value) >= 10 ** (digits - 1) else format_number(value, digits)
 
 
-def _bytes(value: float, digits: int) -> str:
-    """Bytes with a decimal SI prefix and a space: ``17.99 MB``."""
-    text = format_si(value, digits)
-    return f"{text[:-1]} {text[-1]}B" if text[-1].isalpha() else f"{text} B"
-
-
 def _format(kind: str, value: float, digits: int) -> str:
     if kind == "time":
         return format_time(value, digits)
@@ -109,7 +114,7 @@ def _format(kind: str, value: float, digits: int) -> str:
     if kind == "whole":
         return _whole(value)
     if kind == "bytes":
-        return _bytes(value, digits)
+        return format_bytes(value, digits)
     if kind == "percent":
         return format_percent(value)
     if kind == "si":
@@ -126,10 +131,6 @@ def _params(scenario: str, batch: float | None, context: float | None) -> Params
     return p
 
 
-def _name(*parts: object) -> str:
-    return ":".join(str(part) for part in parts if part is not None and part != "")
-
-
 def _at(batch: float | None, context: float | None) -> tuple[str | None, str | None]:
     return (
         None if batch is None else f"B={format_si_exact(float(batch))}",
@@ -137,7 +138,7 @@ def _at(batch: float | None, context: float | None) -> tuple[str | None, str | N
     )
 
 
-def sv(
+def scenario_value(
     scenario: str,
     quantity: str,
     batch: float | None = None,
@@ -145,10 +146,12 @@ def sv(
     digits: int = 4,
     about: bool = False,
 ) -> str:
-    """One readout of a named scenario, optionally at another batch or context.
+    """One quantity of :data:`QUANTITIES` for a named scenario, optionally at another batch or context.
 
     ``about=True`` is for prose that says "about": the number is rounded to
-    :data:`roofline.units.ABOUT_DIGITS` significant figures.
+    :data:`roofline.units.ABOUT_DIGITS` significant figures. Its numbers are
+    tagged ``sv:scenario:quantity[:B=…][:L=…]`` (the tags the golden snapshot
+    and the tests have always used).
     """
     if quantity not in QUANTITIES:
         raise ValueError(f"quantity must be one of {', '.join(QUANTITIES)}, got {quantity!r}")
@@ -157,7 +160,7 @@ def sv(
     if value is None:
         raise ValueError(f"{scenario}: {quantity} does not exist here (the lines never cross)")
     text = format_number(value, digits, about=True) if about else _format(q.kind, value, digits)
-    return number_span(_name("sv", scenario, quantity, *_at(batch, context)), value, text)
+    return number_span(spelled("sv", scenario, quantity, *_at(batch, context)), value, text)
 
 
 def balance_tolerance() -> str:
@@ -169,30 +172,8 @@ def balance_tolerance() -> str:
 def regime(scenario: str, batch: float | None = None) -> str:
     """Which ceiling binds in a scenario: a word from :func:`roofline.model.regime`, not a number."""
     value = core.regime(_params(scenario, batch, None)).value
-    name = _name("regime", scenario, *_at(batch, None))
+    name = spelled("regime", scenario, *_at(batch, None))
     return f'<span class="rl-word" data-macro="{html.escape(name)}">{html.escape(value)}</span>'
-
-
-def chip_ratio(chip: str, precision: str = "fp8", digits: int = 3) -> str:
-    """C / BW of a chip in :data:`roofline.explainer.CHIPS` at ``precision``."""
-    hw = explainer.chip(chip)
-    value = core.hardware_ratio(hw.compute_ops_per_s(precision), hw.bandwidth_bytes_per_s)
-    return number_span(_name("chip_ratio", chip, precision), value, format_number(value, digits))
-
-
-def chip_figure(chip: str, figure: str, precision: str = "fp8") -> str:
-    """A chip's dense ``flops`` at ``precision`` or its ``bandwidth``, with units (quoted figures)."""
-    hw = explainer.chip(chip)
-    if figure == "flops":
-        value = hw.dense_fp8_flops_per_s if precision == "fp8" else hw.dense_bf16_flops_per_s
-        if value is None:
-            raise ValueError(f"{hw.name} has no {precision} rate")
-        unit = "FLOP/s"
-    elif figure == "bandwidth":
-        value, unit = hw.bandwidth_bytes_per_s, "bytes/s"
-    else:
-        raise ValueError(f"figure must be 'flops' or 'bandwidth', got {figure!r}")
-    return number_span(_name("chip_figure", chip, figure, precision), value, f"{format_si(value, 5)} {unit}")
 
 
 def article_rounded_sweet_spot() -> str:
@@ -211,31 +192,13 @@ def rounding_gap(scenario: str) -> str:
     )
     exact = core.sweet_spot_batch(p.total_params, p.active_params, p.compute_ops_per_s, p.bandwidth_bytes_per_s)
     value = explainer.relative_difference(rounded, exact)
-    return number_span(_name("rounding_gap", scenario), value, format_percent(value, 1))
-
-
-def sweet_spot_of(scenario: str, digits: int = 4) -> str:
-    """The KV-free sweet spot ``(N_total/N_active) · (C/BW)`` of a scenario's model and chip."""
-    p = explainer.scenario(scenario).params
-    value = core.sweet_spot_batch(p.total_params, p.active_params, p.compute_ops_per_s, p.bandwidth_bytes_per_s)
-    return number_span(_name("sweet_spot_of", scenario), value, _count(value, digits))
-
-
-def kv_bytes_per_token(model: str) -> str:
-    """Cache bytes per token of context at 16 bits, from the model's attention shape, as a whole number."""
-    values = {
-        "deepseek-v3": explainer.DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16,
-        "llama-3.1-70b": explainer.LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16,
-    }
-    if model not in values:
-        raise ValueError(f"model must be one of {', '.join(values)}, got {model!r}")
-    return number_span(_name("kv_bytes_per_token", model), values[model], _whole(values[model]))
+    return number_span(spelled("rounding_gap", scenario), value, format_percent(value, 1))
 
 
 def speedup(before: str, after: str, batch: float, digits: int = 3) -> str:
     """Step time of ``before`` over that of ``after`` at the same batch (shown as a multiple)."""
     value = explainer.step_speedup(explainer.scenario(before).params, explainer.scenario(after).params, batch)
-    return number_span(_name("speedup", before, after, *_at(batch, None)), value, f"{format_number(value, digits)}×")
+    return number_span(spelled("speedup", before, after, *_at(batch, None)), value, f"{format_number(value, digits)}×")
 
 
 def per_token_ratio(
@@ -255,7 +218,7 @@ def per_token_ratio(
     if ref_batch is None:
         raise ValueError(f"{reference} has no crossover to compare against")
     value = explainer.time_per_token_ratio(p, batch, ref, ref_batch)
-    name = _name(
+    name = spelled(
         "per_token_ratio",
         scenario,
         *_at(batch, context),
@@ -282,16 +245,16 @@ def lever_table(scenario: str, factor: float, *batches: float) -> str:
         cells = [html.escape(label)]
         for b, t, s in zip(effect.batches, effect.latency_s, effect.speedup, strict=True):
             at = format_si_exact(b)
-            cells.append(number_span(_name("lever", scenario, effect.lever, f"B={at}", "latency"), t, format_time(t)))
+            cells.append(number_span(spelled("lever", scenario, effect.lever, f"B={at}", "latency"), t, format_time(t)))
             cells.append(
-                number_span(_name("lever", scenario, effect.lever, f"B={at}", "speedup"), s, f"{format_number(s, 3)}×")
+                number_span(spelled("lever", scenario, effect.lever, f"B={at}", "speedup"), s, f"{format_number(s, 3)}×")
             )
         if effect.crossover_batch is None:
             cells.append("none")
         else:
             cells.append(
                 number_span(
-                    _name("lever", scenario, effect.lever, "crossover"),
+                    spelled("lever", scenario, effect.lever, "crossover"),
                     effect.crossover_batch,
                     format_number(effect.crossover_batch),
                 )
@@ -310,13 +273,13 @@ def price(step: str, kind: str, side: str) -> str:
     if kind not in ("input", "output") or side not in ("below", "above"):
         raise ValueError(f"kind must be input/output and side below/above, got {kind!r}, {side!r}")
     value = getattr(s, f"{kind}_{side}")
-    return number_span(_name("price", step, kind, side), value, f"{value:,.2f}")
+    return number_span(spelled("price", step, kind, side), value, f"{value:,.2f}")
 
 
 def price_ratio(step: str, kind: str) -> str:
     """Price above the threshold over price below it, as a multiple."""
     value = explainer.price_step_ratio(explainer.PRICE_STEPS[step], kind)
-    return number_span(_name("price_ratio", step, kind), value, f"{format_si(value)}×")
+    return number_span(spelled("price_ratio", step, kind), value, f"{format_si(value)}×")
 
 
 def price_model(step: str) -> str:
@@ -328,7 +291,7 @@ def price_model(step: str) -> str:
 def price_threshold(step: str) -> str:
     """The context length (input tokens) where a price step sits, quoted."""
     value = explainer.PRICE_STEPS[step].threshold_tokens
-    return number_span(_name("price_threshold", step), value, format_tokens(value))
+    return number_span(spelled("price_threshold", step), value, format_tokens(value))
 
 
 # --- macros that need the page ---
@@ -391,15 +354,11 @@ def chart(env, name: str, caption: str) -> str:  # type: ignore[no-untyped-def]
 
 #: Macros that need no page context, by the name pages call them.
 MACROS: dict[str, Callable[..., str]] = {
-    "sv": sv,
+    "scenario_value": scenario_value,
     "balance_tolerance": balance_tolerance,
     "regime": regime,
-    "chip_ratio": chip_ratio,
-    "chip_figure": chip_figure,
     "article_rounded_sweet_spot": article_rounded_sweet_spot,
     "rounding_gap": rounding_gap,
-    "sweet_spot_of": sweet_spot_of,
-    "kv_bytes_per_token": kv_bytes_per_token,
     "speedup": speedup,
     "per_token_ratio": per_token_ratio,
     "lever_table": lever_table,

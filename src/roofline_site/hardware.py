@@ -68,8 +68,8 @@ def load_run(slug: str) -> dict:
     if not path.is_file():
         raise ValueError(f"no measurement {slug!r}; committed: {', '.join(machine_slugs()) or 'none'}")
     data = json.loads(path.read_text())
-    if data.get("schema") != meas.SCHEMA:
-        raise ValueError(f"{path}: schema must be {meas.SCHEMA!r}, got {data.get('schema')!r}")
+    if data.get("schema") not in meas.SCHEMAS:
+        raise ValueError(f"{path}: schema must be one of {meas.SCHEMAS}, got {data.get('schema')!r}")
     if data["run"].get("quick"):
         raise ValueError(f"{path} is a --quick test run; commit a full run instead")
     return data
@@ -122,10 +122,13 @@ def _ceiling_figure(ceilings: meas.Ceilings, figure: str) -> tuple[float, str]:
     values = {
         "flops": (ceilings.matmul_flops_per_s, "FLOP/s"),
         "compute": (ceilings.compute_ops_per_s, "ops/s"),
-        "bandwidth": (ceilings.copy_bandwidth_bytes_per_s, "bytes/s"),
+        "copy": (ceilings.copy_bandwidth_bytes_per_s, "bytes/s"),
+        "bandwidth": (ceilings.bandwidth_bytes_per_s, "bytes/s"),
     }
+    if ceilings.read_bandwidth_bytes_per_s is not None:
+        values["read"] = (ceilings.read_bandwidth_bytes_per_s, "bytes/s")
     if figure == "ratio":
-        return core.hardware_ratio(ceilings.compute_ops_per_s, ceilings.copy_bandwidth_bytes_per_s), ""
+        return core.hardware_ratio(ceilings.compute_ops_per_s, ceilings.bandwidth_bytes_per_s), ""
     if figure not in values:
         raise ValueError(f"figure must be one of {[*sorted(values), 'ratio']}, got {figure!r}")
     return values[figure]
@@ -136,7 +139,9 @@ def _ceiling_text(value: float, unit: str) -> str:
 
 
 def hw_ceiling(slug: str, key: str, figure: str) -> str:
-    """A measured ceiling: ``flops`` (FLOP/s), ``compute`` (C = FLOP/s ÷ 2), ``bandwidth`` or ``ratio`` (C / BW)."""
+    """A measured ceiling: ``flops`` (FLOP/s), ``compute`` (C = FLOP/s ÷ 2), ``copy`` (bytes read +
+    written per second), ``read`` (a read-only stream, when the run measured one), ``bandwidth`` (the
+    model's BW: the read stream if measured, else the copy) or ``ratio`` (C / BW)."""
     value, unit = _ceiling_figure(series(slug, key).ceilings, figure)
     return number_span(f"hw_ceiling_{figure}", value, _ceiling_text(value, unit))
 
@@ -158,6 +163,36 @@ def hw_error(slug: str, key: str, combination: str, statistic: str) -> str:
     summary = summaries[combination]
     value = summary.median_abs if statistic == "median" else summary.worst
     return number_span(f"hw_error_{combination}_{statistic}", value, format_percent(value, 0))
+
+
+def _uses_attainable_rates(slug: str, key: str) -> bool:
+    return all(step.attainable_flops_per_s is not None for step in series(slug, key).steps)
+
+
+def hw_method(slug: str, key: str) -> str:
+    """Which ceilings this run's predictions use, in words (the script changed between runs)."""
+    s = series(slug, key)
+    compute = (
+        "each step's own products timed on weights kept in cache"
+        if _uses_attainable_rates(slug, key)
+        else "one square matrix product"
+    )
+    memory = "a read-only stream" if s.ceilings.read_bandwidth_bytes_per_s is not None else "a copy"
+    return f"C from {compute}, BW from {memory}"
+
+
+def hw_run_note(slug: str, key: str) -> str:
+    """A warning when a committed run predates the step-shaped ceilings (no read stream, no in-cache
+    twin), so its errors measure the library's thin-product path; empty for a current run."""
+    if _uses_attainable_rates(slug, key) and series(slug, key).ceilings.read_bandwidth_bytes_per_s is not None:
+        return ""
+    command = load_run(slug)["run"]["command"]
+    return (
+        '!!! warning "This run predates the current script"\n'
+        "    It multiplied each whole layer in one library call and took C from the square product and BW "
+        "from the copy, so its errors above are mostly the library's thin-product path and the gap between "
+        f"a copy and a read stream. Rerunning `{command}` on a quiet machine replaces it."
+    )
 
 
 def hw_better_fit(slug: str, key: str) -> str:
@@ -202,6 +237,19 @@ def log_ticks(low: float, high: float) -> list[float]:
     return [float(f"{t:.3g}") for t in candidates if first <= t <= last]
 
 
+def _curve(
+    ceilings: meas.Ceilings, points: tuple[meas.PointComparison, ...], xs: list[float], over: str
+) -> tuple[list[float], list[meas.Prediction]]:
+    """The model's line for one panel: a smooth curve when one C holds for the whole sweep; when each
+    batch has its own attainable rate, the predictions at the measured batches, joined."""
+    rates = {p.step.attainable_flops_per_s for p in points}
+    if over == "batch" and rates != {None}:
+        return xs, [p.prediction for p in points]
+    grid = meas.geometric_grid(min(xs), max(xs), CURVE_POINTS)
+    rate = points[0].step.attainable_flops_per_s
+    return grid, meas.prediction_curve(ceilings, points[0].step.shape, grid, over, rate)
+
+
 def figure(slug: str, key: str) -> dict:
     """The plotly figure (a plain dict) of one series: measured medians with their spread, and
     the predictions of T = max and T = sum, over B (top) and over L (bottom)."""
@@ -221,8 +269,7 @@ def figure(slug: str, key: str) -> dict:
         if not points:
             continue
         xs = [p.step.shape.batch if over == "batch" else p.step.shape.context_tokens for p in points]
-        grid = meas.geometric_grid(min(xs), max(xs), CURVE_POINTS)
-        curve = meas.prediction_curve(ceilings, points[0].step.shape, grid, over)
+        grid, curve = _curve(ceilings, points, xs, over)
         first = row == 1
         for role, name, ys in (
             ("max", "model: T = max(compute, memory)", [c.max_s for c in curve]),
@@ -287,7 +334,8 @@ def figure(slug: str, key: str) -> dict:
                     x=[crossover, crossover],
                     y=[min(every), max(every)],
                     mode="lines",
-                    name=f"predicted crossover B* ≈ {format_number(crossover, 3)}",
+                    name=f"predicted crossover B* ≈ {format_number(crossover, 3)}"
+                    + (" at the square product's C" if points[0].step.attainable_flops_per_s is not None else ""),
                     meta="crossover",
                     line={"width": 1.5, "dash": "dot"},
                     hoverinfo="skip",
@@ -339,15 +387,20 @@ def _ceilings_table(slug: str, key: str) -> list[str]:
         header = ["ceiling", "measured", f"datasheet ({found[0].name}, dense {found[1]})", "measured ÷ datasheet"]
         lines = [_row(header), _row(["---"] * 4)]
     labels = {
-        "flops": "matrix product",
+        "flops": "square matrix product",
         "compute": "the model's C = FLOP/s ÷ 2",
-        "bandwidth": "copy, bytes read + written",
+        "copy": "copy, bytes read + written",
         "ratio": "C / BW (multiply-adds per byte)",
     }
+    if measured.read_bandwidth_bytes_per_s is not None:
+        ratio = labels.pop("ratio")
+        labels.update(read="read-only stream (the model's BW)", ratio=ratio)
     for figure_name, label in labels.items():
         value, unit = _ceiling_figure(measured, figure_name)
         cells = [label, number_span(f"hw_ceiling_{figure_name}", value, _ceiling_text(value, unit))]
-        if sheet is not None:
+        if sheet is not None and figure_name == "read":
+            cells += ["—", "—"]  # datasheets give one bandwidth, not a read-only one
+        elif sheet is not None:
             reference, _ = _ceiling_figure(sheet, figure_name)
             share = meas.fraction_of(value, reference)
             cells += [
@@ -355,7 +408,7 @@ def _ceilings_table(slug: str, key: str) -> list[str]:
                 number_span(f"hw_fraction_{figure_name}", share, format_percent(share, 0)),
             ]
         lines.append(_row(cells))
-    cells = ["predicted crossover B* for this step", hw_crossover(slug, key)]
+    cells = ["predicted crossover B* for this step, at the square product's C", hw_crossover(slug, key)]
     if sheet is not None:
         at_sheet = meas.predicted_crossover_batch(sheet, _batch_shape(slug, key))
         text = (
@@ -389,18 +442,20 @@ def _errors_table(slug: str, key: str) -> list[str]:
 
 
 def _points_table(slug: str, key: str) -> list[str]:
-    lines = [
-        _row(["sweep", "B", "L", "measured (median)", "fastest – slowest", "T = max", "error", "T = sum", "error"]),
-        _row(["---"] * 9),
-    ]
+    attainable = _uses_attainable_rates(slug, key)
+    header = ["sweep", "B", "L", *(["step's C × 2 (in cache)"] if attainable else [])]
+    header += ["measured (median)", "fastest – slowest", "T = max", "error", "T = sum", "error"]
+    lines = [_row(header), _row(["---"] * len(header))]
     for point in _comparison(slug, key).points:
         step = point.step
+        rate = step.attainable_flops_per_s
         lines.append(
             _row(
                 [
                     step.sweep,
                     format_number(step.shape.batch, 6),
                     format_number(step.shape.context_tokens, 6),
+                    *([number_span("hw_attainable", rate, f"{format_si(rate, 3)} FLOP/s")] if attainable else []),
                     number_span("hw_measured", step.median_s, format_time(step.median_s, 3)),
                     f"{format_time(step.min_s, 3)} – {format_time(step.max_s, 3)}",
                     number_span("hw_predicted_max", point.prediction.max_s, format_time(point.prediction.max_s, 3)),
@@ -423,7 +478,7 @@ def machine_section(slug: str) -> str:
     described = (
         f"Measured on {meta['started_utc'][:10]} in {format_number(meta['duration_s'], 3)} s with numpy "
         f"{info['numpy']} ({blas.get('name') or 'BLAS'} {blas.get('version') or ''}, "
-        f"{blas.get('threads') or '?'} threads), Python {info['python']}"
+        f"{blas.get('threads') or '?'} BLAS thread{'' if blas.get('threads') == 1 else 's'}), Python {info['python']}"
     )
     if info.get("gpu"):
         gpu = info["gpu"]
@@ -448,6 +503,7 @@ def machine_section(slug: str) -> str:
         parts += ["", _BLOCK_CLOSE, "", chart(slug, key), "", _BLOCK_OPEN, ""]
         parts.append(
             f"Each point is the median of {hw_step(slug, key, 'repeats')} timed steps. "
+            f"The predictions take {hw_method(slug, key)}. "
             f"Here {hw_better_fit(slug, key)} fits better: its median error is the smaller of the two below."
         )
         parts += ["", *_errors_table(slug, key)]
@@ -482,6 +538,8 @@ MACROS: dict[str, Callable[..., str]] = {
     "hw_crossover": hw_crossover,
     "hw_error": hw_error,
     "hw_better_fit": hw_better_fit,
+    "hw_method": hw_method,
+    "hw_run_note": hw_run_note,
     "hw_step": hw_step,
 }
 

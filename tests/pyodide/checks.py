@@ -22,6 +22,8 @@ MODULES = (
     "longcontext",
     "explainer",
     "measurement",
+    "frontier",
+    "speculative",
 )
 
 
@@ -76,7 +78,7 @@ def check_long_context():
     from roofline import explainer, longcontext
 
     p = explainer.scenario("deepseek-h100-cache").params
-    wall = longcontext.no_crossover_context(p)
+    wall = longcontext.article_no_crossover_context(p)
     assert math.isclose(wall, 37e9 / 989.45e12 * 3.35e12 / 70272, rel_tol=1e-12)
     assert longcontext.crossover_at_context(p, wall * 1.01) is None
     assert math.isclose(longcontext.crossover_at_context(p, wall / 2), 2 * 671 / 37 * 989.45e12 / 3.35e12, rel_tol=1e-9)
@@ -86,6 +88,19 @@ def check_long_context():
 
             state, notices = simulator.parse_query(simulator.to_query(s.state()))
             assert notices == [] and state == s.state(), s.key
+
+
+def check_frontier_choice():
+    from roofline import SEED_DEFAULTS
+    from roofline import deployment as dep
+    from roofline.frontier import article_lines, choose_batch, deployment_lines, evaluate_frontier
+
+    choice = choose_batch(article_lines(SEED_DEFAULTS), target_s=0.06003)
+    assert (choice.batch, choice.limit.value) == (366, "latency")
+    d = dep.deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096)
+    report = evaluate_frontier(deployment_lines(d), 0.02)
+    assert (report.choice.batch, report.choice.limit.value) == (673, "latency")
+    assert report.points[-1].batch == 3175
 
 
 def run_all():

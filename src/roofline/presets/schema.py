@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+from ..checks import check_number, check_whole_number
 from .precisions import MATH_PRECISIONS, WEIGHT_PRECISIONS, math_precision_of
 
 __all__ = ["Hardware", "Model"]
@@ -16,13 +16,6 @@ def _cited(preset: object, numeric: tuple[str, ...]) -> None:
     for name in numeric:
         if getattr(preset, name) not in (None, 0) and name not in cited:
             raise ValueError(f"preset {preset.key!r} has no citation for {name}")  # type: ignore[attr-defined]
-
-
-def _positive(name: str, unit: str, value: object, *, allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0 {unit}, got {value!r}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,10 +53,11 @@ class Hardware:
     FIGURES = ("dense_bf16_flops_per_s", "dense_fp8_flops_per_s", "memory_bytes", "bandwidth_bytes_per_s")
 
     def __post_init__(self) -> None:
-        _positive("dense_bf16_flops_per_s", "FLOP/s", self.dense_bf16_flops_per_s)
-        _positive("dense_fp8_flops_per_s", "FLOP/s", self.dense_fp8_flops_per_s, allow_none=True)
-        _positive("memory_bytes", "bytes", self.memory_bytes)
-        _positive("bandwidth_bytes_per_s", "bytes/s", self.bandwidth_bytes_per_s)
+        check_number("dense_bf16_flops_per_s", self.dense_bf16_flops_per_s, "FLOP/s")
+        if self.dense_fp8_flops_per_s is not None:
+            check_number("dense_fp8_flops_per_s", self.dense_fp8_flops_per_s, "FLOP/s")
+        check_number("memory_bytes", self.memory_bytes, "bytes")
+        check_number("bandwidth_bytes_per_s", self.bandwidth_bytes_per_s, "bytes/s")
         if self.citations:
             _cited(self, self.FIGURES)
 
@@ -158,23 +152,19 @@ class Model:
     )
 
     def __post_init__(self) -> None:
-        _positive("total_params", "parameters", self.total_params)
-        _positive("active_params", "parameters", self.active_params)
+        check_number("total_params", self.total_params, "parameters")
+        check_number("active_params", self.active_params, "parameters")
         if self.active_params > self.total_params:
             raise ValueError(
                 f"active_params must be <= total_params, got {self.active_params!r} > {self.total_params!r} parameters"
             )
         counts = ("layers", "attention_heads", "kv_heads", "head_dim", "kv_lora_rank", "sliding_window_tokens")
         for name in counts:
-            value = getattr(self, name)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+            if getattr(self, name) is not None:
+                check_whole_number(name, getattr(self, name))
         for name in ("rope_head_dim", "sliding_layers", "routed_experts", "experts_per_token", "shared_experts"):
-            value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+            if getattr(self, name) is not None:
+                check_whole_number(name, getattr(self, name), minimum=0)
         gqa = self.kv_heads is not None and self.head_dim is not None
         mla = self.kv_lora_rank is not None and self.rope_head_dim is not None
         if gqa == mla:

@@ -1,0 +1,200 @@
+"""The page "What sets the batch": its numbers come from the core, and it agrees
+with the sweet-spot and deployment pages where they speak of the same deployment."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+from test_site import macro_values
+
+from roofline import deployment as dep
+from roofline import frontier as fr
+from roofline import presets
+from roofline import simulator_real as real
+from roofline_site import charts
+from roofline_site import deployment as deployment_macros
+from roofline_site import frontier as page_macros
+
+SENTENCE = re.compile(r'<span class="rl-sentence" data-macro="frontier:([^:"]+):sentence">([^<]*)</span>')
+LIMIT = re.compile(r'<span class="rl-limit" data-macro="frontier:([^:"]+):limit">([^<]*)</span>')
+
+
+def page_html(site: Path, slug: str = "what-sets-the-batch") -> str:
+    return (site / slug / "index.html").read_text()
+
+
+def one(values: dict[str, list[tuple[float, str]]], macro: str) -> tuple[float, str]:
+    found = values[macro]
+    assert len({v for v, _ in found if not math.isnan(v)} | {t for v, t in found if math.isnan(v)}) == 1, found
+    return found[0]
+
+
+def test_page_is_in_the_nav_after_the_deployment_page(built_site: Path) -> None:
+    text = Path("mkdocs.yml").read_text()
+    assert text.index("deployment.md") < text.index("what-sets-the-batch.md") < text.index("simulator/index.md")
+    assert (built_site / "what-sets-the-batch" / "index.html").exists()
+
+
+def test_page_prints_the_cores_choices(built_site: Path) -> None:
+    page = page_html(built_site)
+    values = macro_values(page)
+    for name in page_macros.CASES:
+        report = fr.evaluate_frontier(
+            page_macros.case(name).lines(), page_macros.case(name).target_s, page_macros.case(name).max_batch
+        )
+        if f"frontier:{name}:batch" in values:
+            value, text = one(values, f"frontier:{name}:batch")
+            if report.choice.batch is None:
+                assert math.isnan(value) and text == "none"
+            else:
+                assert value == report.choice.batch and text == f"{report.choice.batch:,}"
+    # Hand-checked: the article's accelerator stops at its crossover, B = 600 (B* = 600.49).
+    assert one(values, "frontier:article:crossover") == (600.0, "600")
+    sentences = dict(SENTENCE.findall(page))
+    limits = dict(LIMIT.findall(page))
+    assert html.unescape(sentences["deepseek-4k"]).startswith("Memory binds: at most 3,175 sequences")
+    assert html.unescape(sentences["llama70b-fp8-fast"]).startswith("The latency target binds: B = 47 ")
+    assert html.unescape(sentences["deepseek-4k-mtp"]).startswith("The crossover binds: past B = 3,120")
+    # A target no batch meets: a sentence, never a number.
+    assert html.unescape(sentences["llama70b-bf16-fast"]).startswith("No batch meets the 20 ms target")
+    assert limits == {
+        "llama70b-fp8-service": "memory",
+        "deepseek-4k-service": "memory",
+        "deepseek-4k-mtp-fast": "crossover",
+    }
+    for name, sentence in sentences.items():
+        assert html.unescape(sentence) == page_macros.report(name).sentence
+
+
+def test_the_three_pages_agree(built_site: Path) -> None:
+    mine = macro_values(page_html(built_site))
+    deployment = macro_values(page_html(built_site, "deployment"))
+    sweet = page_html(built_site, "sweet-spot")
+    # The same deployment on both pages: DeepSeek-V3, 8 x H200, FP8, FP8 cache, 4K.
+    four_k = real.deployment_of(deployment_macros.case_state("deepseek-h200x8-4k"))
+    assert four_k == page_macros.case("deepseek-4k").deployment
+    wall, _ = one(mine, "frontier:deepseek-4k:wall")
+    assert (wall, f"{int(wall):,}") in deployment["case_capacity"]
+    # The deployment page's crossover (a real number) and this page's last batch before it.
+    crossover, _ = one(mine, "frontier:deepseek-4k:crossover")
+    assert any(math.floor(v) == crossover for v, _ in deployment["case_crossover"])
+    sweet_spot, text = one(mine, "frontier:deepseek-4k:sweet_spot")
+    assert (sweet_spot, text) in deployment["case_sweet_spot"]
+    # Its best batch is the wall, and per-GPU throughput there is the same figure on both pages.
+    assert dep.best_batch(four_k) == wall
+    per_gpu, text = one(mine, "frontier:deepseek-4k:per_gpu")
+    assert (pytest.approx(per_gpu, rel=1e-12), text) in [(v, t) for v, t in deployment["case_throughput"]]
+    llama = real.deployment_of(deployment_macros.case_state("llama70b-h100x2-fp8"))
+    assert llama == page_macros.case("llama70b-fp8").deployment
+    assert (one(mine, "frontier:llama70b-fp8:wall")[0], "66") in deployment["case_capacity"]
+    # The sweet-spot page's closing: the crossover is the largest batch worth running, and
+    # memory or the target usually stop the batch first. Every batch this page chooses is
+    # within its crossover, and for DeepSeek-V3 the KV-free sweet spot lies below the crossover.
+    for name in page_macros.CASES:
+        choice = page_macros.report(name).choice
+        if choice.batch is not None and choice.crossover_batch is not None:
+            assert choice.batch <= choice.crossover_batch, name
+    assert sweet_spot < crossover
+    limits = [page_macros.report(name).choice.limit for name in page_macros.CASES if name != "article"]
+    assert sum(limit is not fr.Limit.CROSSOVER for limit in limits) > len(limits) / 2
+    assert 'href="../what-sets-the-batch/"' in sweet
+    closing = sweet[sweet.index('id="the-simplification-comes-back-to-bite"') :]
+    assert "largest batch worth running" in closing and "what-sets-the-batch" in closing
+    # The sweet spot this page quotes is the deployment module's KV-free sweet spot.
+    assert sweet_spot == pytest.approx(dep.kv_free_sweet_spot(four_k), rel=1e-12)
+
+
+def test_published_figures_are_the_cited_ones(built_site: Path) -> None:
+    values = macro_values(page_html(built_site))
+    assert one(values, "acceptance_low") == (0.85, "85%")
+    assert one(values, "acceptance_high") == (0.9, "90%")
+    assert one(values, "mtp_reported_speedup") == (1.8, "1.8")
+    # DeepSeek's service pace (20 tokens/s per user) as a target: 50 ms.
+    assert one(values, "frontier:deepseek-4k-service:target") == (0.05, "50 ms")
+    assert presets.DEEPSEEK_SERVING.tokens_per_s_per_user_low == 20.0
+
+
+def test_charts_are_built_from_the_same_reports(built_site: Path) -> None:
+    page = page_html(built_site)
+    for name in ("frontier-derivation", "frontier-dense", "frontier-deepseek", "frontier-long-context"):
+        match = re.search(rf'<script type="application/json" id="chart-{name}-data">(.*?)</script>', page, re.S)
+        assert match, name
+        spec = json.loads(match.group(1).replace("<\\/", "</"))
+        assert set(spec) == {"default", "slate"}
+    spec = json.loads(charts.chart_json("frontier-deepseek"))["default"]
+    curve = next(t for t in spec["data"] if t["name"] == page_macros.case("deepseek-4k-fast").label)
+    report = page_macros.report("deepseek-4k-fast")
+    assert curve["customdata"] == [pt.batch for pt in report.points]
+    assert curve["y"] == pytest.approx([pt.tokens_per_s_per_gpu for pt in report.points])
+    chosen = [t for t in spec["data"] if t["name"].endswith("(latency binds)")]
+    assert chosen and chosen[0]["x"] == pytest.approx([report.chosen.tokens_per_s_per_user])
+
+
+# --- Chromium ------------------------------------------------------------------
+
+FRONTIER_CHARTS = ("frontier-derivation", "frontier-dense", "frontier-deepseek", "frontier-long-context")
+
+
+@pytest.mark.browser
+def test_page_draws_its_charts_in_both_schemes_without_errors(page, page_log, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    from test_explainer import _wait_for_charts
+
+    page.goto(site_url + "what-sets-the-batch/")
+    drawn = _wait_for_charts(page, len(FRONTIER_CHARTS), "default")
+    assert [chart["name"] for chart in drawn] == list(FRONTIER_CHARTS)
+    for chart in drawn:
+        spec = json.loads(charts.chart_json(chart["name"]))
+        assert chart["drawn"] == chart["traces"] == len(spec["default"]["data"]) > 0, chart
+    assert page.locator(".katex").count() > 0
+    page.locator("label[for='__palette_1']").first.click()
+    for chart in _wait_for_charts(page, len(FRONTIER_CHARTS), "slate"):
+        assert chart["font"] == json.loads(charts.chart_json(chart["name"]))["slate"]["layout"]["font"]["color"]
+    assert page_log.errors == []
+
+
+@pytest.mark.browser
+def test_page_fits_a_phone(make_page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    from test_explainer import _wait_for_charts
+
+    phone = make_page(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    phone.goto(site_url + "what-sets-the-batch/")
+    for chart in _wait_for_charts(phone, len(FRONTIER_CHARTS), "slate"):
+        assert 300 <= chart["width"] <= 390, chart
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+# --- golden snapshot ---------------------------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "frontier.json"
+SPAN = re.compile(r'<span class="rl-num" data-macro="([^"]+)" data-value="([^"]*)">([^<]*)</span>')
+
+
+def test_page_numbers_match_the_golden_snapshot(built_site: Path) -> None:
+    """Every number the page prints, in order. Regenerate on purpose with
+    ``ROOFLINE_UPDATE_GOLDEN=1 pytest tests/test_frontier_page.py`` and review the diff."""
+    import os
+
+    numbers = []
+    for macro, value, text in SPAN.findall(page_html(built_site)):
+        number = float(value)
+        numbers.append({"macro": macro, "value": None if math.isnan(number) else number, "text": html.unescape(text)})
+    numbers += [
+        {"macro": f"sentence:{name}", "value": None, "text": html.unescape(text)}
+        for name, text in SENTENCE.findall(page_html(built_site))
+    ]
+    if os.environ.get("ROOFLINE_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(json.dumps({"numbers": numbers}, indent=1, ensure_ascii=False) + "\n")
+        pytest.skip(f"rewrote {GOLDEN.name}: review the diff")
+    golden = json.loads(GOLDEN.read_text())["numbers"]
+    assert [n["macro"] for n in numbers] == [g["macro"] for g in golden]
+    for number, expected in zip(numbers, golden, strict=True):
+        assert number["text"] == expected["text"], expected
+        if expected["value"] is None:
+            assert number["value"] is None, expected
+        else:
+            assert number["value"] == pytest.approx(expected["value"], rel=1e-9), expected
