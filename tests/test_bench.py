@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_build_benchmark_runs(tmp_path: Path) -> None:
     out = tmp_path / "build.json"
     subprocess.run(

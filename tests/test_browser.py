@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 from conftest import READY_TIMEOUT_MS
+from malformed_urls import BROWSER_QUERY, MALFORMED_URLS
 
-from roofline import simulator as sim
+from roofline.web import article as sim
+from roofline.web import controls
+from roofline.web.article import ARTICLE
+from roofline.web.realistic import REALISTIC
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +19,7 @@ def open_simulator(page, site_url: str, query: str = "") -> None:
     page.wait_for_selector('#simulator[data-ready="true"]', timeout=READY_TIMEOUT_MS, state="attached")
 
 
-def shown_readouts(page, names: tuple[str, ...] | None = sim.READOUT_NAMES) -> dict[str, list[str]]:
+def shown_readouts(page, names: tuple[str, ...] | None = ARTICLE.readout_names) -> dict[str, list[str]]:
     """``data-readout`` name -> [data-value, text]; the article's ten unless ``names`` is None (all)."""
     shown = page.eval_on_selector_all(
         "[data-readout]",
@@ -26,7 +30,7 @@ def shown_readouts(page, names: tuple[str, ...] | None = sim.READOUT_NAMES) -> d
 
 def expected_readouts(state: sim.State) -> dict[str, list[str]]:
     out = {}
-    for name, readout in sim.readouts(state).items():
+    for name, readout in ARTICLE.readouts(state).items():
         raw = (
             "" if readout.value is None else (readout.value if isinstance(readout.value, str) else repr(readout.value))
         )
@@ -47,13 +51,13 @@ def test_python_takes_over_a_pre_rendered_state_without_painting_it_again(page, 
     assert page.get_attribute("#simulator", "data-prerendered") == "true"
     assert page.get_attribute("#simulator", "data-renders") is None
     assert page.evaluate("performance.getEntriesByName('roofline:painted').length") == 1
-    assert page.evaluate("location.search") == "?" + sim.to_query(sim.DEFAULT_STATE)
+    assert page.evaluate("location.search") == "?" + ARTICLE.encode(sim.DEFAULT_STATE)
     # A state the build did not pre-render is painted by Python once it is live.
     # (The same page again, runtime from cache: PyScript must still find its config.)
     query = "?B=77&B_max=2048&N_active=8G&C=80T&N_total=12G&BW=200G&L=8192&b=2"
     open_simulator(page, site_url, query)
     assert page.get_attribute("#simulator", "data-renders") == "1"
-    state, _ = sim.parse_query(query)
+    state, _ = ARTICLE.parse(query)
     assert shown_readouts(page) == expected_readouts(state)
 
 
@@ -62,28 +66,28 @@ def test_moving_a_slider_updates_readouts_chart_and_url(page, site_url: str) -> 
     before_chart = page.eval_on_selector("#sim-chart", "el => JSON.stringify(el.data.map(t => t.y))")
     slider = page.locator("#sim-L")
     slider.fill("900")
-    expected_l = sim.value_at(sim.control("L"), 900, sim.DEFAULT_STATE)
-    state = sim.with_value(sim.DEFAULT_STATE, "L", expected_l)
+    expected_l = controls.value_at(ARTICLE.control("L"), 900, sim.DEFAULT_STATE)
+    state = ARTICLE.with_value(sim.DEFAULT_STATE, "L", expected_l)
     page.wait_for_function(
         "v => document.querySelector('[data-readout=t_memory]').dataset.value === v",
-        arg=repr(sim.readouts(state)["t_memory"].value),
+        arg=repr(ARTICLE.readouts(state)["t_memory"].value),
     )
     assert shown_readouts(page) == expected_readouts(state)
     assert page.eval_on_selector("#sim-chart", "el => JSON.stringify(el.data.map(t => t.y))") != before_chart
     # The address bar follows a moment after the drag (browsers throttle replaceState).
-    page.wait_for_function("q => location.search === q", arg="?" + sim.to_query(state))
-    restored, notices = sim.parse_query(page.url.split("?", 1)[1])
+    page.wait_for_function("q => location.search === q", arg="?" + ARTICLE.encode(state))
+    restored, notices = ARTICLE.parse(page.url.split("?", 1)[1])
     assert notices == [] and restored == state
 
 
 def test_a_shared_url_restores_the_state(page, site_url: str) -> None:
     query = "?B=900&B_max=4096&N_active=37G&C=989.45T&N_total=671G&BW=3.35T&L=32K&b=1"
     open_simulator(page, site_url, query)
-    state, notices = sim.parse_query(query)
+    state, notices = ARTICLE.parse(query)
     assert notices == []
     assert shown_readouts(page) == expected_readouts(state)
     assert page.locator("#sim-notices").is_hidden()
-    assert page.input_value("#sim-B") == str(sim.position_of(sim.control("B"), 900, state))
+    assert page.input_value("#sim-B") == str(controls.position_of(ARTICLE.control("B"), 900, state))
 
 
 def test_bad_url_values_show_a_notice_and_the_widget_still_works(page, site_url: str) -> None:
@@ -140,7 +144,7 @@ def test_chart_and_readouts_are_painted_before_python_runs(loose_page, page_log,
     for route in held:
         route.continue_()
     loose_page.wait_for_selector('#simulator[data-ready="true"]', state="attached", timeout=READY_TIMEOUT_MS)
-    state = sim.with_value(sim.DEFAULT_STATE, "B", sim.value_at(sim.control("B"), 900, sim.DEFAULT_STATE))
+    state = ARTICLE.with_value(sim.DEFAULT_STATE, "B", controls.value_at(ARTICLE.control("B"), 900, sim.DEFAULT_STATE))
     assert shown_readouts(loose_page) == expected_readouts(state)
     assert page_log.errors == []
 
@@ -171,10 +175,10 @@ def test_typed_values_are_checked_and_applied(page, site_url: str) -> None:
     entry = page.locator("#sim-L-entry")
     entry.fill("32K")
     entry.press("Enter")
-    state = sim.with_value(sim.DEFAULT_STATE, "L", 32_000)
+    state = ARTICLE.with_value(sim.DEFAULT_STATE, "L", 32_000)
     page.wait_for_function(
         "v => document.querySelector('[data-readout=t_kv]').dataset.value === v",
-        arg=sim.readouts(state)["t_kv"].raw,
+        arg=ARTICLE.readouts(state)["t_kv"].raw,
     )
     assert page.locator("#sim-L-value").inner_text() == "32K tok"
     entry.fill("lots")
@@ -194,17 +198,17 @@ def test_dark_mode_rethemes_the_chart(page, site_url: str) -> None:
 
 # --- the realistic mode (issue: presets, memory, cost on the article's chart) ---
 
-from roofline import simulator_real as real  # noqa: E402
+from roofline.web import realistic as real  # noqa: E402
 
 
 def expected_real(state: real.RealState) -> dict[str, list[str]]:
-    return {name: [r.raw, r.text] for name, r in real.real_readouts(state).items()}
+    return {name: [r.raw, r.text] for name, r in REALISTIC.readouts(state).items()}
 
 
 def test_real_mode_link_shows_the_deployment_readouts(page, site_url: str) -> None:
     query = "?mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32K&B=256&B_max=1024&price=2.5"
     open_simulator(page, site_url, query)
-    state, notices = real.parse_real_query(query)
+    state, notices = REALISTIC.parse(query)
     assert notices == []
     shown = shown_readouts(page, None)
     expected = expected_real(state)
@@ -214,7 +218,7 @@ def test_real_mode_link_shows_the_deployment_readouts(page, site_url: str) -> No
     assert page.get_attribute("#simulator", "data-mode") == "real"
     assert page.locator("#simr-hw").input_value() == "h200"
     assert page.eval_on_selector("#sim-econ", "el => el.querySelectorAll('.scatterlayer .trace').length") >= 2
-    page.wait_for_function("q => location.search === q", arg="?" + real.to_real_query(state))
+    page.wait_for_function("q => location.search === q", arg="?" + REALISTIC.encode(state))
 
 
 def test_real_mode_pickers_and_mode_switch(page, site_url: str) -> None:
@@ -226,7 +230,7 @@ def test_real_mode_pickers_and_mode_switch(page, site_url: str) -> None:
     state, _ = real.with_pick(real.DEFAULT_REAL_STATE, "hw", "h100-sxm")
     page.wait_for_function(
         "v => document.querySelector('[data-readout=capacity_wall]').dataset.value === v",
-        arg=real.real_readouts(state)["capacity_wall"].raw,
+        arg=REALISTIC.readouts(state)["capacity_wall"].raw,
     )
     assert shown_readouts(page, None)["cost"] == expected_real(state)["cost"]
     page.locator("input[name=sim-mode][value=article]").check()
@@ -238,51 +242,51 @@ def test_real_mode_pickers_and_mode_switch(page, site_url: str) -> None:
 def test_a_model_that_does_not_fit_says_so(page, site_url: str) -> None:
     query = "?mode=real&hw=h100-sxm&model=deepseek-v3&gpus=1&wprec=fp8&kvprec=fp8&L=4096&B=64&B_max=1024&price=2"
     open_simulator(page, site_url, query)
-    state, _ = real.parse_real_query(query)
+    state, _ = REALISTIC.parse(query)
     shown = shown_readouts(page, None)
     assert shown["capacity_wall"] == expected_real(state)["capacity_wall"]
     assert shown["capacity_wall"][0] == ""
     assert "not" in shown["capacity_wall"][1]
 
 
-# Issue 6's table of malformed URLs, on the real page: each loads, names the bad
-# parameter in a notice, falls back to a sane value, and renders nothing from the URL as HTML.
-MALFORMED = [
-    ("B=NaN", "B"),
-    ("B=-1", "B"),
-    ("B=0", "B"),
-    ("B=1e400", "B"),
-    ("L=abc", "L"),
-    ("b=", "b"),
-    ("B=5&B=7", "B"),
-    ("L=" + "9" * 400, "L"),
-    ("N_active=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "N_active"),
-    ("BW=%22%27%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "BW"),
-    ("zzz=1&B=64", "zzz"),
-    ("mode=real&gpus=-3&hw=%3Cb%3Ex", "gpus"),
-]
+def test_malformed_urls_load_with_notices_and_no_markup(page, site_url: str) -> None:
+    """The browser's rows of the one malformed-URL table (tests/malformed_urls.py), on one page load."""
+    open_simulator(page, site_url, "?" + BROWSER_QUERY)
+    notices = page.locator("#sim-notices")
+    assert notices.is_visible()
+    text = notices.inner_text()
+    for query, name, browser in MALFORMED_URLS:
+        if browser:
+            assert name in text, (query, text)
+    # Nothing from the URL became an element: the notices are text nodes in <p>s only.
+    assert page.locator("#sim-notices *:not(p)").count() == 0
+    assert page.locator("#simulator script, #simulator img:not(.katex *)").count() == 0
+    # The readouts are numbers the core computed for a sane state.
+    state, _ = ARTICLE.parse(BROWSER_QUERY)
+    assert shown_readouts(page) == expected_readouts(state)
 
 
-def test_malformed_urls_load_with_a_notice_and_no_markup(browser, site_url: str, page_log) -> None:
-    context = browser.new_context()
-    from conftest import _attach
+def test_the_last_mode_in_the_url_shows_before_and_after_python_starts(loose_page, site_url: str) -> None:
+    """``mode`` given twice: the page and Python both take the last value (one rule, from Python)."""
+    held: list = []
+    released: list = []
 
-    try:
-        for query, name in MALFORMED:
-            page = context.new_page()
-            _attach(page, page_log)
-            page.goto(f"{site_url}simulator/?{query}")
-            page.wait_for_selector('#simulator[data-ready="true"]', state="attached", timeout=READY_TIMEOUT_MS)
-            notices = page.locator("#sim-notices")
-            assert notices.is_visible(), query
-            assert name in notices.inner_text(), (query, notices.inner_text())
-            # Nothing from the URL became an element: the notices are text nodes in <p>s only.
-            assert page.locator("#sim-notices *:not(p)").count() == 0, query
-            assert page.locator("#simulator script, #simulator img:not(.katex *)").count() == 0, query
-            # The readouts are numbers the core computed for a sane state.
-            latency = page.get_attribute('[data-readout="latency"]', "data-value")
-            assert latency and float(latency) > 0, query
-            page.close()
-    finally:
-        context.close()
-    assert page_log.errors == []
+    def hold(route) -> None:  # type: ignore[no-untyped-def]
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    loose_page.route("**/pyodide.asm.wasm", hold)
+    loose_page.goto(f"{site_url}simulator/?mode=real&mode=article")
+    loose_page.wait_for_selector("#simulator.rl-sim--stale", state="attached")
+    visible = "[data-mode-panel]:not([hidden])"
+    before = loose_page.eval_on_selector_all(visible, "els => els.map(e => e.dataset.modePanel)")
+    assert loose_page.get_attribute("#simulator", "data-mode") == "article" and set(before) == {"article"}
+    released.append(True)
+    for route in held:
+        route.continue_()
+    loose_page.wait_for_selector('#simulator[data-ready="true"]', state="attached", timeout=READY_TIMEOUT_MS)
+    after = loose_page.eval_on_selector_all(visible, "els => els.map(e => e.dataset.modePanel)")
+    assert loose_page.get_attribute("#simulator", "data-mode") == "article" and after == before
+    assert "given more than once" in loose_page.locator("#sim-notices").inner_text()

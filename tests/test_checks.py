@@ -87,4 +87,4 @@ def test_no_public_function_is_defined_twice_in_the_model_modules() -> None:
 
 
 # The view modules (moving to roofline.web) are not model modules.
-WEB_MODULES = {"simulator", "simulator_real", "query", "__init__", "__main__"}
+WEB_MODULES = {"__init__", "__main__"}

@@ -20,7 +20,8 @@ from test_site import macro_values, visible_text
 
 from roofline import deployment as dep
 from roofline import presets
-from roofline import simulator_real as real
+from roofline.web import realistic as real
+from roofline.web.realistic import REALISTIC
 from roofline_site import deployment as page_macros
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "deployment.json"
@@ -76,7 +77,7 @@ def test_every_case_has_one_simulator_link_that_round_trips(built_site: Path) ->
     for case, href in links:
         href = html.unescape(href)
         assert href.startswith("../simulator/?mode=real&")
-        state, notices = real.parse_real_query(href.split("?", 1)[1])
+        state, notices = REALISTIC.parse(href.split("?", 1)[1])
         assert notices == [] and state == page_macros.case_state(case)
 
 

@@ -30,11 +30,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_site import macro_values, visible_text
 
-from roofline import explainer, longcontext, presets, simulator
+from roofline import explainer, longcontext, presets
 from roofline import model as core
 from roofline.model import SEED_DEFAULTS, Params
 from roofline.sweep import sweep
 from roofline.units import time_unit
+from roofline.web.article import ARTICLE, State
 from roofline_site import charts
 from roofline_site import explainer as site_macros
 
@@ -238,13 +239,14 @@ def test_price_steps_are_the_quoted_figures() -> None:
 
 
 def test_linkable_scenarios_round_trip_through_the_url() -> None:
-    linkable = [s for s in explainer.SCENARIOS.values() if s.linkable]
-    assert {"article-sim", "deepseek-h100", "llama70b-h100", "q1", "article-sim-few-users"} <= {s.key for s in linkable}
-    for s in linkable:
-        state, notices = simulator.parse_query(simulator.to_query(s.state()))
-        assert notices == [] and state == s.state(), s.key
+    shown = {key: State.of(s.params, s.max_batch) for key, s in explainer.SCENARIOS.items()}
+    linkable = {key for key, state in shown.items() if ARTICLE.fits(state)}
+    assert {"article-sim", "deepseek-h100", "llama70b-h100", "q1", "article-sim-few-users"} <= linkable
+    for key in linkable:
+        state, notices = ARTICLE.parse(ARTICLE.encode(shown[key]))
+        assert notices == [] and state == shown[key], key
     # Real per-token cache sizes do not fit the simulator's b slider (1 to 8 bytes).
-    assert not explainer.scenario("deepseek-h100-cache").linkable
+    assert "deepseek-h100-cache" not in linkable
 
 
 # --- 2. the charts ----------------------------------------------------------------
@@ -571,9 +573,9 @@ def test_simulator_links_round_trip(built_site: Path) -> None:
     for page in PAGES:
         for href in re.findall(r'href="((?:\.\./)?simulator/\?[^"]+)"', _html(built_site, page)):
             query = unquote(urlsplit(href.replace("&amp;", "&")).query)
-            state, notices = simulator.parse_query(query)
+            state, notices = ARTICLE.parse(query)
             assert notices == [], f"{page}: {href}: {notices}"
-            assert simulator.to_query(state) == urlsplit(href.replace("&amp;", "&")).query, href
+            assert ARTICLE.encode(state) == urlsplit(href.replace("&amp;", "&")).query, href
             links += 1
     assert links >= 15
 

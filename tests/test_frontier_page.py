@@ -15,7 +15,7 @@ from test_site import macro_values
 from roofline import deployment as dep
 from roofline import frontier as fr
 from roofline import presets
-from roofline import simulator_real as real
+from roofline.web import realistic as real
 from roofline_site import charts
 from roofline_site import deployment as deployment_macros
 from roofline_site import frontier as page_macros

@@ -9,7 +9,7 @@ or ``ROOFLINE_FUZZ_EXAMPLES``.
 
 Then a fixed table of malformed values (the issue's list) through the command
 line (exit 2, one line on stderr, no traceback) and through
-:func:`roofline.simulator.parse_query` (a notice naming the parameter, a sane
+:meth:`roofline.web.mode.Mode.parse` (a notice naming the parameter, a sane
 fallback, short plain-text notices).
 """
 
@@ -40,7 +40,9 @@ from roofline import (
     sweep,
     sweet_spot_batch,
 )
-from roofline import simulator as sim
+from roofline.web import article as sim
+from roofline.web.article import ARTICLE
+from roofline.web.figures import time_figure
 
 FUZZ_EXAMPLES = int(os.environ.get("ROOFLINE_FUZZ_EXAMPLES", 10_000 if os.environ.get("CI") else 2_000))
 FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -166,6 +168,7 @@ def test_non_finite_finds_nan_deep_inside() -> None:
     assert non_finite({"a": [dataclasses.replace(point, latency_s=math.nan)]}) == ["result['a'][0].latency_s = nan"]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(target=st.sampled_from(TARGETS), data=st.data())
 def test_the_core_gives_a_finite_result_or_a_value_error(target: str, data: st.DataObject) -> None:
@@ -212,6 +215,7 @@ def test_inputs_the_fuzzer_found_raise_value_errors(call: Callable[[], object], 
     assert len(str(raised.value)) < 300
 
 
+@pytest.mark.slow
 @settings(max_examples=max(FUZZ_EXAMPLES // 10, 200), deadline=None)
 @given(
     st.text()
@@ -220,20 +224,18 @@ def test_inputs_the_fuzzer_found_raise_value_errors(call: Callable[[], object], 
     )
 )
 def test_any_query_gives_a_sane_state_and_short_notices(query: str) -> None:
-    state, notices = sim.parse_query(query)
+    state, notices = ARTICLE.parse(query)
     assert_sane(state)
     assert all(isinstance(n, str) and 0 < len(n) < 200 for n in notices), notices
 
 
 def assert_sane(state: sim.State) -> None:
     """Every value finite and on its slider; the readouts and chart compute."""
+    assert ARTICLE.fits(state), state
     for c in sim.CONTROLS:
-        value = state.value(c.key)
-        low = c.minimum
-        high = state.max_batch if c.key == "B" else c.maximum
-        assert math.isfinite(value) and low <= value <= high, (c.key, value)
-    assert non_finite({name: r.value for name, r in sim.readouts(state).items()}) == []
-    assert sim.figure(state)["data"]
+        assert math.isfinite(ARTICLE.value(state, c.key)), c.key
+    assert non_finite({name: r.value for name, r in ARTICLE.readouts(state).items()}) == []
+    assert time_figure(ARTICLE, state)["data"]
 
 
 # The issue's malformed values: each is refused by the CLI and fixed with a
@@ -319,13 +321,13 @@ def test_cli_refuses_repeated_unknown_and_missing_options(args: list[str]) -> No
 @pytest.mark.parametrize("key", [c.key for c in sim.CONTROLS])
 @pytest.mark.parametrize("value", [v for v, _ in MALFORMED], ids=MALFORMED_IDS)
 def test_url_parser_names_each_bad_value_and_falls_back(key: str, value: str) -> None:
-    state, notices = sim.parse_query(f"?{quote(key)}={quote(value)}")
+    state, notices = ARTICLE.parse(f"?{quote(key)}={quote(value)}")
     assert_sane(state)
     assert len(notices) == 1, notices
     assert notices[0].startswith(f"{key}="), notices
     assert len(notices[0]) < 200
-    c = sim.control(key)
-    assert state.value(key) in (c.default, c.minimum), "falls back to the default (or clamps a tiny value)"
+    c = ARTICLE.control(key)
+    assert ARTICLE.value(state, key) in (c.default, c.minimum), "falls back to the default (or clamps a tiny value)"
 
 
 @pytest.mark.parametrize(
@@ -341,7 +343,7 @@ def test_url_parser_names_each_bad_value_and_falls_back(key: str, value: str) ->
     ],
 )
 def test_url_parser_handles_repeated_and_unknown_parameters(query: str, named: str) -> None:
-    state, notices = sim.parse_query(query)
+    state, notices = ARTICLE.parse(query)
     assert_sane(state)
     assert any(named in notice for notice in notices), notices
     assert all(len(notice) < 200 for notice in notices)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from roofline import simulator as sim
+from roofline.web import article as sim
+from roofline.web.article import ARTICLE
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +45,7 @@ def test_the_text_and_formulas_read_without_javascript(no_js_page, site_url: str
 def test_the_simulator_shows_its_pre_rendered_readouts(no_js_page, site_url: str) -> None:  # type: ignore[no-untyped-def]
     page = no_js_page
     page.goto(site_url + "simulator/")
-    expected = sim.readouts(sim.DEFAULT_STATE)
+    expected = ARTICLE.readouts(sim.DEFAULT_STATE)
     seen = {}
     for name in expected:
         element = page.locator(f'#simulator [data-readout="{name}"]')

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from test_site import macro_values, visible_text
 
-from roofline import comparisons, deployment, presets, simulator
+from roofline import comparisons, deployment, presets
 from roofline import model as core
 from roofline import tokens as token_counts
 from roofline.units import format_number, format_tokens
+from roofline.web.article import ARTICLE
 
 SPAN = re.compile(r'<span class="rl-(?:num|word)" data-macro="([^"]+)"(?: data-value="([^"]*)")?>([^<]*)</span>')
 
@@ -148,12 +149,12 @@ def test_simulator_intro_says_what_the_defaults_show(built_site: Path) -> None:
     text = page(built_site, "simulator")
     intro = text[: text.index('id="simulator"')]
     assert "visibly tilt" not in intro
-    share = core.kv_share(simulator.DEFAULT_STATE.params)
+    share = core.kv_share(ARTICLE.default.params)
     assert share < 0.01
-    assert spans(intro, "seed_kv_share") == [simulator.readouts(simulator.DEFAULT_STATE)["kv_share"].text]
+    assert spans(intro, "seed_kv_share") == [ARTICLE.readouts(ARTICLE.default)["kv_share"].text]
     link = re.search(r'href="\./\?([^"]+)"', intro)
     assert link, "the intro links a state where the tilt is visible"
-    state, notices = simulator.parse_query(html.unescape(link.group(1)))
+    state, notices = ARTICLE.parse(html.unescape(link.group(1)))
     assert not notices
     at_edge = state.params.replace(batch=state.max_batch)
     assert core.kv_share(at_edge) > 0.2

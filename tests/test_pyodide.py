@@ -6,6 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from roofline_site import assets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +22,7 @@ def test_checks_pass_on_cpython_too() -> None:
     assert result["passed"] > 20
 
 
+@pytest.mark.slow
 def test_core_runs_on_pyodide() -> None:
     node = shutil.which("node")
     assert node, "Node.js is required (scripts/test.sh checks for it)"

@@ -1,4 +1,4 @@
-"""roofline.query against urllib.parse, which it stands in for on Pyodide."""
+"""roofline.web.query against urllib.parse, which it stands in for on Pyodide."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roofline.query import encode_pairs, parse_pairs
-from roofline.query import unquote_plus as our_unquote_plus
+from roofline.web.query import encode_pairs, parse_pairs
+from roofline.web.query import unquote_plus as our_unquote_plus
 
 # Text that exercises escapes: percent signs, hex digits, separators, UTF-8
 # lead and continuation bytes written as escapes, non-ASCII and surrogates.
@@ -40,6 +40,6 @@ def test_encode_pairs_matches_urlencode(pairs: list[tuple[str, str]]) -> None:
 
 def test_the_simulator_does_not_import_urllib() -> None:
     """The point of the module: urllib.parse costs Pyodide ~120 ms to import."""
-    code = "import sys; import roofline.simulator, roofline.simulator_real; print('urllib.parse' in sys.modules)"
+    code = "import sys; import roofline.web.article, roofline.web.realistic; print('urllib.parse' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

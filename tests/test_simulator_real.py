@@ -11,14 +11,19 @@ from hypothesis import strategies as st
 
 from roofline import deployment as dep
 from roofline import presets
-from roofline import simulator as sim
-from roofline import simulator_real as real
+from roofline.web import article as sim
+from roofline.web import controls
+from roofline.web import realistic as real
+from roofline.web.article import ARTICLE
+from roofline.web.figures import economics_figure, time_figure
+from roofline.web.query import mode_of
+from roofline.web.realistic import REALISTIC
 
 ISSUE_QUERY = "mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32K&B=512&B_max=4096&price=2.5"
 
 
 def test_the_issues_url_reads_cleanly() -> None:
-    state, notices = real.parse_real_query("?" + ISSUE_QUERY)
+    state, notices = REALISTIC.parse("?" + ISSUE_QUERY)
     assert notices == []
     assert state == real.RealState(
         hardware="h200",
@@ -31,12 +36,12 @@ def test_the_issues_url_reads_cleanly() -> None:
         max_batch=4096,
         usd_per_gpu_hour=2.5,
     )
-    assert real.mode_of("?" + ISSUE_QUERY) == "real" and real.mode_of("B=1") == "article"
+    assert mode_of("?" + ISSUE_QUERY) == "real" and mode_of("B=1") == "article"
 
 
 def test_empty_query_is_the_default_state() -> None:
-    assert real.parse_real_query("") == (real.DEFAULT_REAL_STATE, [])
-    assert real.parse_real_query("mode=real") == (real.DEFAULT_REAL_STATE, [])
+    assert REALISTIC.parse("") == (real.DEFAULT_REAL_STATE, [])
+    assert REALISTIC.parse("mode=real") == (real.DEFAULT_REAL_STATE, [])
 
 
 @pytest.mark.parametrize(
@@ -67,14 +72,14 @@ def test_empty_query_is_the_default_state() -> None:
     ],
 )
 def test_bad_url_values_fall_back_with_a_notice(query: str, field: str, expected: object, fragment: str) -> None:
-    state, notices = real.parse_real_query("mode=real&" + query)
+    state, notices = REALISTIC.parse("mode=real&" + query)
     assert getattr(state, field) == expected
     assert any(fragment in notice for notice in notices), notices
     assert all(len(notice) < 200 for notice in notices)
 
 
 def test_max_b_is_read_before_b() -> None:
-    state, notices = real.parse_real_query("B=4000&B_max=8192")
+    state, notices = REALISTIC.parse("B=4000&B_max=8192")
     assert (state.batch, state.max_batch, notices) == (4000, 8192, [])
 
 
@@ -102,7 +107,7 @@ states = st.builds(
 @settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(states)
 def test_the_url_round_trips_exactly(state: real.RealState) -> None:
-    again, notices = real.parse_real_query(real.to_real_query(state))
+    again, notices = REALISTIC.parse(REALISTIC.encode(state))
     assert notices == []
     assert again == state
 
@@ -110,7 +115,7 @@ def test_the_url_round_trips_exactly(state: real.RealState) -> None:
 @settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(states)
 def test_readouts_are_complete_and_well_formed(state: real.RealState) -> None:
-    shown = real.real_readouts(state)
+    shown = REALISTIC.readouts(state)
     assert tuple(shown) == real.REAL_READOUT_NAMES
     for name, readout in shown.items():
         assert readout.text and "nan" not in readout.text.lower() and "inf" not in readout.text, name
@@ -128,7 +133,7 @@ def test_readouts_are_complete_and_well_formed(state: real.RealState) -> None:
 def test_readouts_at_the_default_state_come_from_the_deployment_model() -> None:
     state = real.DEFAULT_REAL_STATE
     d = real.deployment_of(state)
-    shown = real.real_readouts(state)
+    shown = REALISTIC.readouts(state)
     assert shown["capacity_wall"].value == dep.capacity_batch(d) == 396
     assert shown["throughput"].value == dep.tokens_per_s_per_gpu(d, state.batch)
     assert shown["cost"].value == dep.cost_usd_per_million_tokens(d, state.batch)
@@ -137,19 +142,19 @@ def test_readouts_at_the_default_state_come_from_the_deployment_model() -> None:
 
 
 def test_nothing_fits_gives_empty_values_and_a_sentence() -> None:
-    state, _ = real.parse_real_query("mode=real&hw=h100-sxm&gpus=1&model=deepseek-v3")
-    shown = real.real_readouts(state)
+    state, _ = REALISTIC.parse("mode=real&hw=h100-sxm&gpus=1&model=deepseek-v3")
+    shown = REALISTIC.readouts(state)
     assert shown["capacity_wall"].raw == ""
     assert shown["capacity_wall"].text == "none: the weights alone do not fit"
     assert shown["min_gpus"].value == 9
-    assert real.real_explanation(state).startswith("DeepSeek-V3 does not fit")
-    figure = real.real_figure(state)
+    assert REALISTIC.explanation(state).startswith("DeepSeek-V3 does not fit")
+    figure = time_figure(REALISTIC, state)
     assert figure["layout"]["shapes"][0]["type"] == "rect"  # everything shaded
     assert figure["layout"]["shapes"][0]["x0"] == 0
 
 
 def test_overrides_replace_the_picked_figures() -> None:
-    state, notices = real.parse_real_query("mode=real&hw=h100-sxm&gpus=1&C=500T&BW=2T&HBM=100G&N_total=60G&N_active=6G")
+    state, notices = REALISTIC.parse("mode=real&hw=h100-sxm&gpus=1&C=500T&BW=2T&HBM=100G&N_total=60G&N_active=6G")
     assert notices == []
     d = real.deployment_of(state)
     assert dep.system_compute_ops_per_s(d) == 500e12
@@ -160,7 +165,7 @@ def test_overrides_replace_the_picked_figures() -> None:
 
 
 def test_picking_drops_the_overrides_it_replaces() -> None:
-    state, _ = real.parse_real_query("mode=real&C=1P&BW=1T&N_total=100G")
+    state, _ = REALISTIC.parse("mode=real&C=1P&BW=1T&N_total=100G")
     picked, notices = real.with_pick(state, "hw", "mi300x")
     assert (picked.compute_ops_per_s, picked.bandwidth_bytes_per_s, picked.total_params) == (None, None, 100e9)
     assert notices == []
@@ -171,12 +176,12 @@ def test_picking_drops_the_overrides_it_replaces() -> None:
 
 
 @settings(deadline=None)  # timing belongs in benchmarks, not in property tests
-@given(states, st.sampled_from(real.REAL_CONTROLS), st.floats(min_value=-1e20, max_value=1e20))
-def test_slider_changes_stay_in_range(state: real.RealState, control: sim.Control, value: float) -> None:
-    new = real.with_real_value(state, control.key, value)
+@given(states, st.sampled_from(real.CONTROLS), st.floats(min_value=-1e20, max_value=1e20))
+def test_slider_changes_stay_in_range(state: real.RealState, control: controls.Control, value: float) -> None:
+    new = REALISTIC.with_value(state, control.key, value)
     shown = real.control_value(new, control.key)
-    high = new.max_batch if control.key == "B" else control.maximum
-    assert control.minimum <= shown <= high or control.key in real.OVERRIDE_KEYS
+    low, high = controls.bounds(control, new)
+    assert low <= shown <= high or control.key in real.OVERRIDE_KEYS
     assert new.batch <= new.max_batch
     assert real.control_value(new, "N_active") <= real.control_value(new, "N_total")
     assert isinstance(new.gpus, int)
@@ -184,10 +189,10 @@ def test_slider_changes_stay_in_range(state: real.RealState, control: sim.Contro
 
 def test_simulator_slider_helpers_work_on_real_controls() -> None:
     state = real.DEFAULT_REAL_STATE
-    for control in real.REAL_CONTROLS:
+    for control in real.CONTROLS:
         value = real.control_value(state, control.key)
-        position = sim.position_of(control, value, state)
-        assert 0 <= position <= sim.slider_steps(control, state)
+        position = controls.position_of(control, value, state)
+        assert 0 <= position <= controls.slider_steps(control, state)
 
 
 def test_pickers_offer_every_preset_with_labels() -> None:
@@ -201,7 +206,7 @@ def test_pickers_offer_every_preset_with_labels() -> None:
 
 
 def test_every_preset_figure_is_inside_its_slider() -> None:
-    ranges = {c.key: (c.minimum, c.maximum) for c in real.REAL_CONTROLS}
+    ranges = {c.key: (c.minimum, c.maximum) for c in real.CONTROLS}
     for hw in presets.HARDWARE.values():
         for precision in ("bf16", "fp8"):
             if hw.supports(precision):
@@ -218,8 +223,8 @@ def test_every_preset_figure_is_inside_its_slider() -> None:
 @settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(state=states)
 def test_figures_are_plain_fixed_axis_dicts(scheme: str, state: real.RealState) -> None:
-    for make in (real.real_figure, real.economics_figure):
-        figure = make(state, scheme)
+    for make in (time_figure, economics_figure):
+        figure = make(REALISTIC, state, scheme)
         json.dumps(figure, allow_nan=False)
         layout = figure["layout"]
         assert layout["xaxis"]["autorange"] is False and layout["xaxis"]["range"] == [0, state.max_batch]
@@ -234,48 +239,48 @@ def test_figures_are_plain_fixed_axis_dicts(scheme: str, state: real.RealState) 
 
 def test_real_figure_marks_the_wall_and_draws_the_articles_lines() -> None:
     state = real.DEFAULT_REAL_STATE
-    figure = real.real_figure(state)
+    figure = time_figure(REALISTIC, state)
     names = [trace["name"] for trace in figure["data"]]
     assert names[0].startswith("T_compute") and names[1].startswith("T_memory") and names[2].startswith("T = max")
     walls = [s for s in figure["layout"]["shapes"] if s["type"] == "line" and s["x0"] == 396]
     assert walls and any("memory wall B = 396" in a["text"] for a in figure["layout"]["annotations"])
     # Without the MoE discount the lines are straight: the article's chart, ends and marks only.
-    straight = real.real_figure(replace(state, moe_discount=False))
+    straight = time_figure(REALISTIC, replace(state, moe_discount=False))
     assert straight["data"][0]["x"][0] == 0 and len(straight["data"][0]["x"]) <= 5
 
 
 def test_a_reachable_sweet_spot_shows_its_crossover_marker() -> None:
-    state, _ = real.parse_real_query("mode=real&hw=h200&gpus=8&model=deepseek-v3&wprec=fp8&kvprec=fp8&L=1K&B_max=8192")
+    state, _ = REALISTIC.parse("mode=real&hw=h200&gpus=8&model=deepseek-v3&wprec=fp8&kvprec=fp8&L=1K&B_max=8192")
     d = real.deployment_of(state)
     crossover = dep.crossover_batch(d)
     assert crossover is not None and crossover < dep.capacity_batch(d)
-    figure = real.real_figure(state)
+    figure = time_figure(REALISTIC, state)
     markers = [t for t in figure["data"] if t["mode"] == "markers"]
     assert markers and markers[0]["x"] == [crossover]
-    assert "inside the wall" in real.real_explanation(state)
+    assert "inside the wall" in REALISTIC.explanation(state)
 
 
 def test_at_best_batch_moves_to_the_wall_or_the_crossover() -> None:
     moved = real.at_best_batch(real.DEFAULT_REAL_STATE)
     assert moved.batch == 396 and moved.max_batch >= 1.25 * 396
-    nothing, _ = real.parse_real_query("mode=real&hw=rtx-4090&gpus=1&model=llama-3.1-405b")
+    nothing, _ = REALISTIC.parse("mode=real&hw=rtx-4090&gpus=1&model=llama-3.1-405b")
     assert real.at_best_batch(nothing).batch == 1
 
 
 @settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(states)
 def test_snapshot_is_json_and_shaped_like_the_article_modes(state: real.RealState) -> None:
-    snap = real.real_snapshot(state, schemes=("default",))
+    snap = REALISTIC.snapshot(state, schemes=("default",))
     json.dumps(snap, allow_nan=False)
-    article = sim.snapshot(sim.DEFAULT_STATE, schemes=("default",))
+    article = ARTICLE.snapshot(sim.DEFAULT_STATE, schemes=("default",))
     assert set(article) <= set(snap)
-    assert snap["query"] == real.to_real_query(state)
+    assert snap["query"] == REALISTIC.encode(state)
     assert list(snap["readouts"]) == list(real.REAL_READOUT_NAMES)
     for key, shown in snap["controls"].items():
         assert set(article["controls"]["B"]) <= set(shown)
         assert 0 <= shown["position"] <= shown["max"], key
         # What the entry box shows reads back as the slider's value (or close, when shortened).
-        value, _ = real.check_real_value(key, shown["entry"], state)
+        value, _ = REALISTIC.check(state, key, shown["entry"])
         assert value == pytest.approx(real.control_value(state, key), rel=1e-3)
 
 
@@ -289,5 +294,5 @@ def test_snapshot_is_json_and_shaped_like_the_article_modes(state: real.RealStat
     ],
 )
 def test_check_real_value(key: str, raw: str, value: float | None, fragment: str) -> None:
-    got, problem = real.check_real_value(key, raw)
+    got, problem = REALISTIC.check(REALISTIC.default, key, raw)
     assert got == value and fragment in problem

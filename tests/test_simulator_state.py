@@ -5,20 +5,26 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from malformed_urls import MALFORMED_URLS
 
 from roofline import evaluate
-from roofline import simulator as sim
+from roofline.web import article as sim
+from roofline.web import controls
+from roofline.web.article import ARTICLE
+from roofline.web.figures import time_figure
+from roofline.web.query import mode_of
+from roofline.web.realistic import REALISTIC
 
 
 def test_default_state_is_the_article_defaults() -> None:
-    state, notices = sim.parse_query("")
+    state, notices = ARTICLE.parse("")
     assert notices == []
     assert state == sim.DEFAULT_STATE
-    assert sim.readouts(state)["latency"].text == "60.01 ms"
-    assert sim.readouts(state)["crossover"].text == "≈ 600.49"
-    assert sim.params_line(state) == "N_active=8G, C=80T ops/s, N_total=12G, BW=200G B/s, L=8.19K, b=2B."
+    assert ARTICLE.readouts(state)["latency"].text == "60.01 ms"
+    assert ARTICLE.readouts(state)["crossover"].text == "≈ 600.49"
+    assert ARTICLE.params_line(state) == "N_active=8G, C=80T ops/s, N_total=12G, BW=200G B/s, L=8.19K, b=2B."
 
 
 @pytest.mark.parametrize(
@@ -39,48 +45,49 @@ def test_default_state_is_the_article_defaults() -> None:
     ],
 )
 def test_bad_url_values_fall_back_with_a_notice(query: str, key: str, expected: float, fragment: str) -> None:
-    state, notices = sim.parse_query(query)
-    assert state.value(key) == expected
+    state, notices = ARTICLE.parse(query)
+    assert ARTICLE.value(state, key) == expected
     assert any(fragment in notice for notice in notices), notices
     assert all(len(notice) < 200 for notice in notices)
 
 
 def test_max_b_is_read_before_b() -> None:
-    state, notices = sim.parse_query("B=4000&B_max=8192")
+    state, notices = ARTICLE.parse("B=4000&B_max=8192")
     assert (state.batch, state.max_batch, notices) == (4000, 8192, [])
 
 
 @given(st.sampled_from(sim.CONTROLS), st.integers(min_value=0, max_value=1000))
-def test_slider_values_stay_in_range_and_round_trip(control: sim.Control, position: int) -> None:
-    steps = sim.slider_steps(control, sim.DEFAULT_STATE)
+def test_slider_values_stay_in_range_and_round_trip(control: controls.Control, position: int) -> None:
+    steps = controls.slider_steps(control, sim.DEFAULT_STATE)
     position = min(position, steps)
-    value = sim.value_at(control, position, sim.DEFAULT_STATE)
-    low, high = control.minimum, (sim.DEFAULT_STATE.max_batch if control.key == "B" else control.maximum)
+    value = controls.value_at(control, position, sim.DEFAULT_STATE)
+    low, high = controls.bounds(control, sim.DEFAULT_STATE)
     assert low <= value <= high
     # Moving a slider to where a value already sits leaves the value alone.
-    again = sim.value_at(control, sim.position_of(control, value, sim.DEFAULT_STATE), sim.DEFAULT_STATE)
+    again = controls.value_at(control, controls.position_of(control, value, sim.DEFAULT_STATE), sim.DEFAULT_STATE)
     assert again == value
 
 
+@settings(deadline=None)  # timing belongs in benchmarks, not in property tests (the machine is shared)
 @given(st.sampled_from(sim.CONTROLS), st.integers(min_value=0, max_value=1000))
-def test_shared_query_restores_the_exact_state(control: sim.Control, position: int) -> None:
-    state = sim.with_value(sim.DEFAULT_STATE, control.key, sim.value_at(control, position, sim.DEFAULT_STATE))
-    again, notices = sim.parse_query(sim.to_query(state))
+def test_shared_query_restores_the_exact_state(control: controls.Control, position: int) -> None:
+    state = ARTICLE.with_value(sim.DEFAULT_STATE, control.key, controls.value_at(control, position, sim.DEFAULT_STATE))
+    again, notices = ARTICLE.parse(ARTICLE.encode(state))
     assert notices == [] and again == state
 
 
 def test_readout_values_are_the_cores() -> None:
-    state = sim.with_value(sim.DEFAULT_STATE, "L", 200_000)
+    state = ARTICLE.with_value(sim.DEFAULT_STATE, "L", 200_000)
     step = evaluate(state.params)
-    shown = sim.readouts(state)
-    assert set(shown) == set(sim.READOUT_NAMES)
+    shown = ARTICLE.readouts(state)
+    assert set(shown) == set(ARTICLE.readout_names)
     assert shown["t_memory"].value == step.t_memory_s
     assert shown["crossover"].value == step.crossover_batch
     assert shown["bottleneck"].value == step.regime.value
 
 
 def test_figure_is_json_with_fixed_axes_and_a_crossover_marker() -> None:
-    figure = sim.figure(sim.DEFAULT_STATE)
+    figure = time_figure(ARTICLE, sim.DEFAULT_STATE)
     json.dumps(figure)
     names = [trace["name"] for trace in figure["data"]]
     assert any(name.startswith("crossover") for name in names)
@@ -90,14 +97,24 @@ def test_figure_is_json_with_fixed_axes_and_a_crossover_marker() -> None:
 
 
 def test_figure_without_crossover_has_no_marker_and_explains_why() -> None:
-    state = sim.with_value(sim.with_value(sim.DEFAULT_STATE, "L", 1e6), "BW", 10e9)
-    assert not any(t["name"].startswith("crossover") for t in sim.figure(state)["data"])
-    assert "never cross" in sim.explanation(state)
-    assert sim.readouts(state)["crossover"].value is None
+    state = ARTICLE.with_value(ARTICLE.with_value(sim.DEFAULT_STATE, "L", 1e6), "BW", 10e9)
+    assert not any(t["name"].startswith("crossover") for t in time_figure(ARTICLE, state)["data"])
+    assert "never cross" in ARTICLE.explanation(state)
+    assert ARTICLE.readouts(state)["crossover"].value is None
 
 
 @pytest.mark.parametrize(
     ("batch", "word"), [(128, "memory line is on top"), (2000, "compute line is on top"), (600, "two lines meet")]
 )
 def test_explanation_follows_the_regime(batch: int, word: str) -> None:
-    assert word in sim.explanation(sim.with_value(sim.DEFAULT_STATE, "B", batch))
+    assert word in ARTICLE.explanation(ARTICLE.with_value(sim.DEFAULT_STATE, "B", batch))
+
+
+@pytest.mark.parametrize(("query", "name", "browser"), MALFORMED_URLS, ids=[q[:40] for q, _, _ in MALFORMED_URLS])
+def test_every_malformed_url_falls_back_with_a_notice(query: str, name: str, browser: bool) -> None:
+    """The whole malformed-URL table (the browser checks the marked rows on one page load)."""
+    mode = REALISTIC if mode_of(query) == "real" else ARTICLE
+    state, notices = mode.parse(query)
+    assert any(name in notice for notice in notices), (query, notices)
+    assert mode.fits(state) and mode.parse(mode.encode(state)) == (state, [])
+    assert all("\n" not in notice and len(notice) < 200 for notice in notices)

@@ -124,6 +124,7 @@ def test_wheel_is_exactly_the_core_sources() -> None:
     assert not [n for n in names if n.startswith("roofline_site")], "the build-time adapter must stay out"
     sources = {p.relative_to(ROOT / "src").as_posix(): p.read_bytes() for p in (ROOT / "src" / "roofline").rglob("*.py")}
     assert packaged == sources
+    assert "roofline/web/mode.py" in packaged, "the view ships too: Pyodide renders it"
 
 
 @pytest.mark.parametrize("page", ["index.html", "sweet-spot/index.html", "simulator/index.html"])

@@ -1,9 +1,11 @@
 """The simulator page's glue: browser events in, roofline snapshots out.
 
-Every number, text and chart comes from ``roofline.simulator`` (the article's
-model) or ``roofline.simulator_real`` (a real deployment); painting is
-``simulator.js``'s job, the same painter that drew the pre-rendered snapshot.
-This file only turns inputs into a new state and hands back a snapshot.
+Every number, text and chart comes from one of the two modes of
+``roofline.web`` (``article``, the article's model, or ``realistic``, a real
+deployment), through the interface they share (``roofline.web.mode.Mode``);
+painting is ``simulator.js``'s job, the same painter that drew the
+pre-rendered snapshot. This file only turns inputs into a new state and hands
+back a snapshot.
 """
 
 import json
@@ -14,24 +16,23 @@ from pyscript import document, window
 
 # Marks for scripts/bench_browser.py: where Python's start-up time goes.
 js.performance.mark("roofline:main-start")
-from roofline import simulator as sim  # noqa: E402
+from roofline.web.article import ARTICLE  # noqa: E402
+from roofline.web.controls import value_at  # noqa: E402
+from roofline.web.query import mode_of  # noqa: E402
 
 js.performance.mark("roofline:imported")
 
 
-class _Lazy:
-    """``roofline.simulator_real``, imported on first use: the realistic mode
+def _mode(name):
+    """The mode called ``name``. The realistic one is imported on first use: it
     pulls in the presets and the deployment model, which the article's mode
     never needs, and every import costs start-up time on Pyodide."""
+    if name == ARTICLE.name:
+        return ARTICLE
+    from roofline.web.realistic import REALISTIC
 
-    def __getattr__(self, name):
-        import roofline.simulator_real as module
+    return REALISTIC
 
-        globals()["real"] = module
-        return getattr(module, name)
-
-
-real = _Lazy()
 
 #: How long the address bar may lag behind a drag. Browsers throttle
 #: history.replaceState when it is called every frame.
@@ -43,19 +44,16 @@ def _js(value):
 
 
 class Widget:
-    """Holds both modes' states and paints the current one at most once per frame."""
+    """Holds each mode's state and paints the current one at most once per frame."""
 
     def __init__(self):
         self.root = document.getElementById("simulator")
         self.painter = window.rooflineSimulator
         query = window.location.search
-        self.mode = sim.mode_of(query)
-        if self.mode == "real":
-            self.article = sim.DEFAULT_STATE
-            self.real, self.notices = real.parse_real_query(query)
-        else:
-            self.article, self.notices = sim.parse_query(query)
-            self.real = None  # made on first switch to the realistic mode
+        self.mode = _mode(mode_of(query))
+        state, self.notices = self.mode.parse(query)
+        # The other mode's state is made on first switch to it.
+        self.states = {self.mode.name: state}
         self.frame_busy = False
         self.dirty = False
         self.url_timer = None
@@ -64,19 +62,18 @@ class Widget:
         self._write_url = create_proxy(self.write_url)
         # The painter asks for a re-render when the reader switches light/dark.
         self.painter.onScheme = create_proxy(lambda *_: self.schedule())
-        handlers = (
-            ("input", "[data-control]", self.on_slider),
-            ("change", "[data-entry]", self.on_entry),
-            ("input", "[data-real-control]", self.on_real_slider),
-            ("change", "[data-real-entry]", self.on_real_entry),
-            ("change", "[data-pick]", self.on_pick),
-            ("change", "[data-flag]", self.on_flag),
-            ("change", "input[name='sim-mode']", self.on_mode),
-        )
+        # Ids, attributes and selectors as the build wrote them (roofline.web.page), so the
+        # realistic mode's are known without importing it.
+        constants = json.loads(document.getElementById("rl-constants").textContent)
+        handlers = [("change", f"input[name='{constants['modeRadio']}']", self.on_mode)]
+        for name, (slider, entry) in constants["attributes"].items():
+            handlers.append(("input", f"[{slider}]", self.slider_handler(name, slider)))
+            handlers.append(("change", f"[{entry}]", self.entry_handler(name, entry)))
+        handlers += [("change", "[data-pick]", self.on_pick), ("change", "[data-flag]", self.on_flag)]
         self._proxies = []
         self.early_inputs = 0
         # The mode first: what the reader did while Python was loading applies to it.
-        for kind, selector, handler in sorted(handlers, key=lambda h: "sim-mode" not in h[1]):
+        for kind, selector, handler in handlers:
             proxy = create_proxy(handler)
             self._proxies.append(proxy)
             for element in self.root.querySelectorAll(selector):
@@ -98,64 +95,56 @@ class Widget:
             self.write_url()
             self.painter.goLive()
 
-    # --- the article's model
-    def on_slider(self, event, schedule=True):
-        key = event.target.dataset.control
-        value = sim.value_at(sim.control(key), float(event.target.value), self.article)
-        self.article = sim.with_value(self.article, key, value)
-        self.notices = []
-        self.changed(schedule)
+    def state_of(self, name):
+        """The state of mode ``name`` (its default until the reader changes it)."""
+        mode = _mode(name)
+        return self.states.setdefault(name, mode.default)
 
-    def on_entry(self, event, schedule=True):
-        key = event.target.dataset.entry
-        value, problem = sim.check_value(key, event.target.value, self.article)
-        self.article = self.typed(event.target, value, problem, lambda v: sim.with_value(self.article, key, v))
-        self.changed(schedule)
+    def slider_handler(self, name, attribute):
+        def on_slider(event, schedule=True):
+            mode, state = _mode(name), self.state_of(name)
+            key = event.target.getAttribute(attribute)
+            value = value_at(mode.control(key), float(event.target.value), state)
+            self.states[name] = mode.with_value(state, key, value)
+            self.notices = []
+            self.changed(schedule)
 
-    # --- a real deployment
-    @property
-    def real_state(self):
-        if self.real is None:
-            self.real = real.DEFAULT_REAL_STATE
-        return self.real
+        return on_slider
 
-    def on_real_slider(self, event, schedule=True):
-        key = event.target.dataset.realControl
-        value = sim.value_at(real.real_control(key), float(event.target.value), self.real_state)
-        self.real = real.with_real_value(self.real_state, key, value)
-        self.notices = []
-        self.changed(schedule)
+    def entry_handler(self, name, attribute):
+        def on_entry(event, schedule=True):
+            mode, state = _mode(name), self.state_of(name)
+            key = event.target.getAttribute(attribute)
+            value, problem = mode.check(state, key, event.target.value)
+            if value is None:
+                event.target.setAttribute("aria-invalid", "true")
+                self.notices = [f"{problem}; keeping the current value."]
+            else:
+                self.notices = [f"{problem}; using the nearest allowed value."] if problem else []
+                self.states[name] = mode.with_value(state, key, value)
+            self.changed(schedule)
 
-    def on_real_entry(self, event, schedule=True):
-        key = event.target.dataset.realEntry
-        value, problem = real.check_real_value(key, event.target.value, self.real_state)
-        self.real = self.typed(event.target, value, problem, lambda v: real.with_real_value(self.real_state, key, v))
-        self.changed(schedule)
+        return on_entry
 
+    # --- pickers and switches, of whichever mode's panel holds them
     def on_pick(self, event, schedule=True):
-        self.real, self.notices = real.with_pick(self.real_state, event.target.dataset.pick, event.target.value)
+        name = event.target.closest("[data-mode-panel]").dataset.modePanel
+        mode, state = _mode(name), self.state_of(name)
+        self.states[name], self.notices = mode.with_pick(state, event.target.dataset.pick, event.target.value)
         self.changed(schedule)
 
     def on_flag(self, event, schedule=True):
-        self.real = real.with_flag(self.real_state, event.target.dataset.flag, bool(event.target.checked))
+        name = event.target.closest("[data-mode-panel]").dataset.modePanel
+        mode, state = _mode(name), self.state_of(name)
+        self.states[name] = mode.with_flag(state, event.target.dataset.flag, bool(event.target.checked))
         self.notices = []
         self.changed(schedule)
 
     def on_mode(self, event, schedule=True):
         if event.target.checked:
-            self.mode = event.target.value if event.target.value == "real" else "article"
+            self.mode = _mode(mode_of({"mode": event.target.value}))
             self.notices = []
             self.changed(schedule)
-
-    def typed(self, entry, value, problem, apply):
-        """Apply a typed value, or keep the state and say why not."""
-        state = self.real_state if self.mode == "real" else self.article
-        if value is None:
-            entry.setAttribute("aria-invalid", "true")
-            self.notices = [f"{problem}; keeping the current value."]
-            return state
-        self.notices = [f"{problem}; using the nearest allowed value."] if problem else []
-        return apply(value)
 
     def changed(self, schedule):
         if schedule:
@@ -181,11 +170,8 @@ class Widget:
             self.schedule()
 
     def render(self):
-        schemes = (document.body.getAttribute("data-md-color-scheme") or "default",)
-        if self.mode == "real":
-            snap = real.real_snapshot(self.real_state, schemes)
-        else:
-            snap = sim.snapshot(self.article, schemes)
+        schemes = (self.painter.scheme(),)
+        snap = self.mode.snapshot(self.state_of(self.mode.name), schemes)
         # One JSON string crosses into JavaScript faster than a converted dict tree.
         self.painter.paintJSON(json.dumps(snap, separators=(",", ":")), _js(self.notices))
         if self.url_timer is not None:
@@ -199,7 +185,7 @@ class Widget:
             self.painter.goLive()
 
     def query(self):
-        return real.to_real_query(self.real_state) if self.mode == "real" else sim.to_query(self.article)
+        return self.mode.encode(self.state_of(self.mode.name))
 
     def write_url(self, *_):
         self.url_timer = None

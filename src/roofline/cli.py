@@ -9,6 +9,8 @@ Usage:
              [--attention-flops] [--attention-precision bf16] [--no-moe-discount]
              [--tpot-target-ms MS] [--draft-tokens K] [--acceptance A] [--mtp] [--json]
     roofline presets [--json]
+    roofline serving --hardware H --model M --gpus N --precision P --input-tokens I
+                     --output-tokens O --concurrency C [--json]   (see roofline.cli_serving)
 
 The first form is the article's model with its inputs given directly. The
 second serves a model preset on N chips of a hardware preset (see
@@ -45,8 +47,9 @@ from . import __version__, presets
 from . import deployment as dep
 from . import frontier as fr
 from . import speculative as spec
-from .model import Params, evaluate
-from .simulator import DEFAULT_STATE, State, batch_text, crossover_text, explanation, readouts
+from .cli_args import BAD_INPUT, Once, Parser, quantity, whole_count
+from .model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, evaluate
+from .sentences import batch_text, crossover_text, explanation, step_readouts
 from .units import (
     format_batch,
     format_bytes,
@@ -57,7 +60,6 @@ from .units import (
     format_time,
     format_tokens,
     format_usd,
-    parse_si,
 )
 
 __all__ = ["main"]
@@ -74,45 +76,25 @@ _OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--kv-bytes", "b", "b, bytes per KV element"),
 )
 
+# The article's example, by simulator key.
+_DEFAULTS = {
+    "B": SEED_DEFAULTS.batch,
+    "B_max": SEED_MAX_BATCH,
+    "N_active": SEED_DEFAULTS.active_params,
+    "C": SEED_DEFAULTS.compute_ops_per_s,
+    "N_total": SEED_DEFAULTS.total_params,
+    "BW": SEED_DEFAULTS.bandwidth_bytes_per_s,
+    "L": SEED_DEFAULTS.context_tokens,
+    "b": SEED_DEFAULTS.kv_bytes_per_element,
+}
+
 #: Exit statuses.
-OK, DOES_NOT_FIT, BAD_INPUT = 0, 1, 2
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        # One line, no usage dump: the message already names the option.
-        self.exit(BAD_INPUT, f"roofline: error: {message}\n")
-
-
-class _Once(argparse.Action):
-    """Store an option's value, refusing the option a second time: with two
-    values for one quantity it is unclear which the user meant."""
-
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
-        given = namespace.__dict__.setdefault("_given", set())
-        if self.dest in given:
-            raise argparse.ArgumentError(self, "given more than once; give each option once")
-        given.add(self.dest)
-        setattr(namespace, self.dest, values)
-
-
-def _quantity(text: str) -> float:
-    try:
-        return parse_si(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _whole(text: str) -> int:
-    value = _quantity(text)
-    if value != int(value) or value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
-    return int(value)
+OK, DOES_NOT_FIT = 0, 1
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (defaults are the article's simulator defaults)."""
-    parser = _Parser(
+    parser = Parser(
         prog="roofline",
         description=(
             "Decode-step time of an LLM as max(T_compute, T_memory), with the crossover batch B*. "
@@ -120,11 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     for flag, key, what in _OPTIONS:
-        default = DEFAULT_STATE.value(key)
+        default = _DEFAULTS[key]
         parser.add_argument(
             flag,
-            type=_quantity,
-            action=_Once,
+            type=quantity,
+            action=Once,
             default=None,
             metavar="N",
             help=f"{what} (default {format_si_exact(default)})",
@@ -132,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     real = parser.add_argument_group("a deployment from presets (realistic mode)")
     real.add_argument("--hardware", metavar="KEY", help="hardware preset, e.g. h100-sxm, h200, mi300x")
     real.add_argument("--model", metavar="KEY", help="model preset, e.g. deepseek-v3, llama-3.1-70b")
-    real.add_argument("--gpus", type=_whole, default=1, metavar="N", help="how many chips (default 1)")
+    real.add_argument("--gpus", type=whole_count, default=1, metavar="N", help="how many chips (default 1)")
     real.add_argument(
         "--precision",
         metavar="KEY",
@@ -144,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="bf16",
         help=f"KV cache: {', '.join(presets.KV_PRECISIONS)} (default bf16)",
     )
-    real.add_argument("--price", type=_quantity, default=2.0, metavar="USD", help="US dollars per GPU-hour (default 2)")
+    real.add_argument("--price", type=quantity, default=2.0, metavar="USD", help="US dollars per GPU-hour (default 2)")
     real.add_argument("--attention-flops", action="store_true", help="count attention's FLOPs in T_compute")
     real.add_argument(
         "--attention-precision",
@@ -160,24 +142,24 @@ def build_parser() -> argparse.ArgumentParser:
     batch = parser.add_argument_group("the batch you would run (both forms)")
     batch.add_argument(
         "--tpot-target-ms",
-        type=_quantity,
-        action=_Once,
+        type=quantity,
+        action=Once,
         default=None,
         metavar="MS",
         help="latency target: the most milliseconds one output token may take (default: no target)",
     )
     batch.add_argument(
         "--draft-tokens",
-        type=_whole,
-        action=_Once,
+        type=whole_count,
+        action=Once,
         default=None,
         metavar="K",
         help="speculative decoding: K drafted tokens per step",
     )
     batch.add_argument(
         "--acceptance",
-        type=_quantity,
-        action=_Once,
+        type=quantity,
+        action=Once,
         default=None,
         metavar="A",
         help=f"probability each drafted token is accepted, 0 to 1 (default {spec.DEFAULT_ACCEPTANCE.acceptance:g}: "
@@ -185,16 +167,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument(
         "--draft-params",
-        type=_quantity,
-        action=_Once,
+        type=quantity,
+        action=Once,
         default=None,
         metavar="N",
         help="parameters the drafter reads per drafted token (default 0)",
     )
     batch.add_argument(
         "--draft-active",
-        type=_quantity,
-        action=_Once,
+        type=quantity,
+        action=Once,
         default=None,
         metavar="N",
         help="parameters each drafted token multiplies through (default 0)",
@@ -211,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _article_value(args: argparse.Namespace, flag: str, key: str) -> float:
     value = getattr(args, flag[2:].replace("-", "_"))
-    return DEFAULT_STATE.value(key) if value is None else value
+    return _DEFAULTS[key] if value is None else value
 
 
 def _params(args: argparse.Namespace) -> tuple[Params, float]:
@@ -305,24 +287,23 @@ def _article(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(step.as_dict() | report.as_dict()))
         return OK
-    state = State.of(params, max_batch)
-    shown = readouts(state)
+    shown = {name: text for name, (_, text) in step_readouts(step).items()}
     _print_rows(
         [
-            ("bottleneck", shown["bottleneck"].text),
+            ("bottleneck", shown["bottleneck"]),
             ("crossover B*", crossover_text(step.crossover_batch)),
-            ("latency T", shown["latency"].text),
-            ("T_compute", shown["t_compute"].text),
-            ("T_memory", shown["t_memory"].text),
-            ("  weights N_total/BW", shown["t_weights"].text),
-            ("  KV B·L·b/BW", f"{shown['t_kv'].text} ({shown['kv_share'].text} of T_memory)"),
-            ("memory slope", f"{shown['memory_slope'].text} per sequence"),
-            ("T_compute / T_memory", shown["compute_memory_ratio"].text),
+            ("latency T", shown["latency"]),
+            ("T_compute", shown["t_compute"]),
+            ("T_memory", shown["t_memory"]),
+            ("  weights N_total/BW", shown["t_weights"]),
+            ("  KV B·L·b/BW", f"{shown['t_kv']} ({shown['kv_share']} of T_memory)"),
+            ("memory slope", f"{shown['memory_slope']} per sequence"),
+            ("T_compute / T_memory", shown["compute_memory_ratio"]),
             *_frontier_rows(report, speculation),
         ]
     )
     print()
-    print(explanation(state))
+    print(explanation(params))
     print(report.sentence)
     return OK
 
@@ -439,7 +420,7 @@ def _realistic(args: argparse.Namespace) -> int:
 
 
 def _presets(argv: Sequence[str]) -> int:
-    parser = _Parser(prog="roofline presets", description="List the hardware, model and precision presets.")
+    parser = Parser(prog="roofline presets", description="List the hardware, model and precision presets.")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     args = parser.parse_args(argv)
     if args.json:
@@ -561,6 +542,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments[:1] == ["presets"]:
             return _presets(arguments[1:])
+        if arguments[:1] == ["serving"]:
+            from . import cli_serving
+
+            return cli_serving.serving_main(arguments[1:])
         parser = build_parser()
         args = parser.parse_args(arguments)
         realistic = args.hardware is not None or args.model is not None

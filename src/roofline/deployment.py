@@ -575,20 +575,22 @@ def weights_fit(d: Deployment) -> bool:
     return weight_bytes(d) <= system_memory_bytes(d)
 
 
-def capacity_batch(d: Deployment) -> int:
+def capacity_batch(d: Deployment, *, memory_fraction: float = 1.0) -> int:
     """The memory wall: the most sequences of L tokens whose KV fits beside the weights.
 
-    ``⌊(N · HBM − weight bytes) / KV bytes per sequence⌋``, never negative:
+    ``⌊(memory_fraction · N · HBM − weight bytes) / KV bytes per sequence⌋``, never negative:
     0 when the weights alone do not fit, or leave no room for one sequence.
     Nothing else is assumed to take memory (activations, CUDA graphs and
-    allocator slack are left out, so a real engine fits somewhat fewer).
+    allocator slack are left out, so a real engine fits somewhat fewer;
+    ``memory_fraction`` < 1 reserves the rest for them, as engines do).
 
     >>> capacity_batch(deployment("h200", "deepseek-v3", gpus=8, precision="fp8", context_tokens=4096))
     1587
     >>> capacity_batch(deployment("h100-sxm", "deepseek-v3", gpus=1, precision="fp8"))
     0
     """
-    free = system_memory_bytes(d) - weight_bytes(d)
+    fraction = check_number("memory_fraction", memory_fraction, "of HBM")
+    free = fraction * system_memory_bytes(d) - weight_bytes(d)
     if free <= 0:
         return 0
     return math.floor(free / kv_bytes_per_sequence(d.model, d.context_tokens, d.kv_bytes_per_element))

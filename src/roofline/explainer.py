@@ -29,7 +29,6 @@ from .model import (
     t_memory_s,
     t_weights_s,
 )
-from .simulator import CONTROLS, State
 
 __all__ = [
     "ARTICLE_ROUNDED_HARDWARE_RATIO",
@@ -45,7 +44,6 @@ __all__ = [
     "PriceStep",
     "Scenario",
     "chip",
-    "fits_simulator",
     "idle_fractions",
     "lever_effects",
     "near_balance_band",
@@ -94,8 +92,8 @@ def chip(key: str) -> presets.Hardware:
 class Scenario:
     """A worked example: the model's inputs, the x-axis it is drawn to, and where they come from.
 
-    ``linkable`` is False when the inputs lie outside the simulator's slider
-    ranges (real per-token cache sizes do: its ``b`` slider stops at 8 bytes).
+    Whether the simulator can show it is the simulator's call:
+    ``roofline.web.article.ARTICLE.fits(State.of(params, max_batch))``.
     """
 
     key: str
@@ -107,14 +105,6 @@ class Scenario:
     def crossover_batch(self) -> float | None:
         """``B*`` of this scenario (None when the lines never cross)."""
         return crossover_batch(self.params)
-
-    def state(self) -> State:
-        """The simulator state that shows this scenario."""
-        return State.of(self.params, self.max_batch)
-
-    @property
-    def linkable(self) -> bool:
-        return fits_simulator(self.state())
 
 
 _H100 = presets.hardware("h100-sxm")
@@ -270,21 +260,6 @@ def scenario(key: str) -> Scenario:
         return SCENARIOS[key]
     except KeyError:
         raise ValueError(f"unknown scenario {key!r}; choose one of: {', '.join(sorted(SCENARIOS))}") from None
-
-
-def fits_simulator(state: State) -> bool:
-    """True when every value of ``state`` lies inside its simulator slider's range.
-
-    >>> fits_simulator(scenario("article-sim").state())
-    True
-    >>> fits_simulator(scenario("deepseek-h100-cache").state())
-    False
-    """
-    for c in CONTROLS:
-        high = state.max_batch if c.key == "B" else c.maximum
-        if not c.minimum <= state.value(c.key) <= high:
-            return False
-    return True
 
 
 # --- section V: the article's rounding ---

@@ -285,14 +285,14 @@ def point(lines: Lines, batch: int) -> FrontierPoint:
     # In milliseconds too (as_dict), so a step near the float's ceiling is refused here.
     if not math.isfinite(step * 1e3) or step <= 0:
         raise ValueError(f"the step time at batch {batch} is {step!r}; the inputs are of absurd size")
-    per_gpu = batch * lines.tokens_per_step / step / lines.chips
-    # A step of 1e-305 s overflows the throughput: refuse it rather than print "inf tokens/s".
+    per_user = lines.tokens_per_step / step
+    per_gpu = batch * per_user / lines.chips
     if not math.isfinite(per_gpu):
-        raise ValueError(f"the throughput at batch {batch} is {per_gpu!r} tokens/s; the inputs are of absurd size")
+        raise ValueError(f"the throughput at batch {batch} overflows a float; the inputs are of absurd size")
     return FrontierPoint(
         batch=batch,
         time_per_token_s=step / lines.tokens_per_step,
-        tokens_per_s_per_user=lines.tokens_per_step / step,
+        tokens_per_s_per_user=per_user,
         tokens_per_s_per_gpu=per_gpu,
     )
 
@@ -456,7 +456,9 @@ def choose_batch(lines: Lines, target_s: float | None = None, max_batch: float |
     candidates = [
         (cap, limit)
         for cap, limit in ((latency, Limit.LATENCY), (wall, Limit.MEMORY), (crossing, Limit.CROSSOVER))
-        if cap is not None and cap < MAX_SEARCH_BATCH
+        # The searches report MAX_SEARCH_BATCH for "holds as far as we looked";
+        # the wall is a formula, exact at any size.
+        if cap is not None and (cap < MAX_SEARCH_BATCH or limit is Limit.MEMORY)
     ]
     if candidates:
         # min() keeps the first of equal batches: the tie-break order above.

@@ -39,6 +39,7 @@ from .checks import check_number
 __all__ = [
     "BALANCE_TOLERANCE",
     "SEED_DEFAULTS",
+    "SEED_MAX_BATCH",
     "Params",
     "Regime",
     "Step",
@@ -137,6 +138,8 @@ SEED_DEFAULTS = Params(
     context_tokens=8192,
     kv_bytes_per_element=2,
 )
+#: The right end of the article's batch axis (sequences): where its chart and simulator stop.
+SEED_MAX_BATCH = 2048.0
 
 
 def _batch(p: Params, batch: float | None) -> float:

@@ -8,12 +8,12 @@ not part of the wheel the browser loads.
 
 from __future__ import annotations
 
-from . import deployment, explainer, figures, frontier, hardware, macros, speed, widget
+from . import deployment, explainer, figures, frontier, hardware, macros, serving, speed, widget
 from .assets import copy_runtime
 
 #: Modules whose ``MACROS`` (and optional ``PAGE_MACROS``, which receive ``env``
 #: first) are registered; one module per topic keeps each page's macros together.
-MACRO_MODULES = (macros, figures, speed, widget, explainer, deployment, hardware, frontier)
+MACRO_MODULES = (macros, figures, speed, widget, explainer, deployment, hardware, frontier, serving)
 
 
 def define_env(env) -> None:  # type: ignore[no-untyped-def]

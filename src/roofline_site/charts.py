@@ -23,44 +23,11 @@ from roofline import explainer, frontier, longcontext
 from roofline import model as core
 from roofline.sweep import breakpoints, sweep
 from roofline.units import format_number, format_si, format_time, time_unit
+from roofline.web.palette import FAMILY_ROLES, PALETTE, SCHEMES
 
 from . import frontier as frontier_page
 
 __all__ = ["CHARTS", "SCHEMES", "chart_figure", "chart_json"]
-
-#: Material's two palettes: "default" (light) and "slate" (dark).
-SCHEMES = ("default", "slate")
-
-_COLORS = {
-    "default": {
-        "compute": "#1e63d0",
-        "memory": "#d9480f",
-        "max": "#212529",
-        "text": "#343a40",
-        "muted": "#6c757d",
-        "grid": "#e1e4e8",
-        "memory_fill": "rgba(217, 72, 15, 0.10)",
-        "compute_fill": "rgba(30, 99, 208, 0.10)",
-        "balance_fill": "rgba(47, 158, 68, 0.22)",
-        "balance": "#2b8a3e",
-        "wall_fill": "rgba(217, 72, 15, 0.22)",
-        "family": ("#ffa94d", "#f76707", "#d9480f", "#a61e4d", "#5f3dc4"),
-    },
-    "slate": {
-        "compute": "#74a7ff",
-        "memory": "#ff9f5a",
-        "max": "#f1f3f5",
-        "text": "#dee2e6",
-        "muted": "#adb5bd",
-        "grid": "#3b4048",
-        "memory_fill": "rgba(255, 159, 90, 0.13)",
-        "compute_fill": "rgba(116, 167, 255, 0.13)",
-        "balance_fill": "rgba(105, 219, 124, 0.25)",
-        "balance": "#69db7c",
-        "wall_fill": "rgba(255, 159, 90, 0.28)",
-        "family": ("#ffd8a8", "#ffa94d", "#ff8787", "#f783ac", "#b197fc"),
-    },
-}
 
 #: The band the "near balance" region shades: T_compute / T_memory within 1 ± 10%.
 BALANCE_BAND_TOLERANCE = 0.10
@@ -74,9 +41,11 @@ def _whole(value: float) -> str:
 
 
 def _colors(scheme: str) -> dict:
-    if scheme not in _COLORS:
+    """The one palette's colours in ``scheme``, with the long-context family as a tuple."""
+    if scheme not in PALETTE:
         raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
-    return _COLORS[scheme]
+    colors = PALETTE[scheme]
+    return {**colors, "family": tuple(colors[role] for role in FAMILY_ROLES)}
 
 
 def _layout(scheme: str, *, x_title: str, y_title: str, x_range: list[float], y_range: list[float]) -> dict:

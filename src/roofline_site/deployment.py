@@ -1,9 +1,9 @@
 """Macros for the page "From the whiteboard to a deployment" (docs/deployment.md).
 
-The page's cases are simulator states (:class:`roofline.simulator_real.RealState`),
+The page's cases are simulator states (:class:`roofline.web.realistic.RealState`),
 so every number it prints is what the simulator shows for the same link. Each
 macro looks a number up in :mod:`roofline.deployment` or
-:mod:`roofline.simulator_real`, formats it with :mod:`roofline.units` and
+:mod:`roofline.web.realistic`, formats it with :mod:`roofline.units` and
 wraps it with :func:`roofline_site.macros.number_span`; no arithmetic here.
 
 Page calls look like ``{{ case("deepseek-h200x8-4k", "capacity") }}`` and
@@ -17,7 +17,6 @@ from collections.abc import Callable
 
 from roofline import comparisons, presets
 from roofline import deployment as dep
-from roofline import simulator_real as real
 from roofline.units import (
     format_batch,
     format_bytes,
@@ -27,6 +26,7 @@ from roofline.units import (
     format_tokens,
     format_usd,
 )
+from roofline.web import realistic as real
 
 from .macros import number_span, plain_number
 from .widget import relative_root
@@ -292,7 +292,7 @@ def published(figure: str) -> str:
 
 def deployment_link(env, name: str, text: str = "Open this case in the simulator") -> str:  # type: ignore[no-untyped-def]
     """A link that opens the simulator's realistic mode on case ``name``."""
-    href = f"{relative_root(env)}simulator/?{real.to_real_query(case_state(name))}"
+    href = f"{relative_root(env)}simulator/?{real.REALISTIC.encode(case_state(name))}"
     return f'<a class="rl-sim-link" data-case="{html.escape(name)}" href="{html.escape(href)}">{html.escape(text)}</a>'
 
 

@@ -14,7 +14,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from roofline import explainer, longcontext, simulator
+from roofline import explainer, longcontext
 from roofline import model as core
 from roofline.model import Params
 from roofline.units import (
@@ -26,6 +26,7 @@ from roofline.units import (
     format_time,
     format_tokens,
 )
+from roofline.web.article import ARTICLE, State
 
 from . import charts
 from .assets import VENDOR
@@ -317,11 +318,11 @@ def simulator_link(  # type: ignore[no-untyped-def]
     """
     s = explainer.scenario(scenario)
     p = _params(scenario, batch, context)
-    state = simulator.State.of(p, s.max_batch)
-    if not explainer.fits_simulator(state):
+    state = State.of(p, s.max_batch)
+    if not ARTICLE.fits(state):
         raise ValueError(f"scenario {scenario} lies outside the simulator's slider ranges; it cannot be linked")
     depth = env.page.file.src_uri.count("/") if env.page is not None else 0
-    return f"[{text}]({'../' * depth}simulator/index.md?{simulator.to_query(state)})"
+    return f"[{text}]({'../' * depth}simulator/index.md?{ARTICLE.encode(state)})"
 
 
 def chart(env, name: str, caption: str) -> str:  # type: ignore[no-untyped-def]

@@ -20,9 +20,9 @@ from functools import cache
 
 from roofline import deployment as dep
 from roofline import frontier as fr
-from roofline import presets, simulator
+from roofline import presets
 from roofline import speculative as spec
-from roofline.model import SEED_DEFAULTS, Params
+from roofline.model import SEED_DEFAULTS, SEED_MAX_BATCH, Params
 from roofline.units import format_batch, format_number, format_percent, format_si, format_time, format_tokens
 
 from .macros import number_span
@@ -77,7 +77,7 @@ CASES: dict[str, FrontierCase] = {
     "article": FrontierCase(
         label="the article's mid-range accelerator",
         params=SEED_DEFAULTS,
-        max_batch=simulator.DEFAULT_STATE.value("B_max"),
+        max_batch=SEED_MAX_BATCH,
     ),
     "llama70b-fp8": _llama("fp8", None),
     "llama70b-fp8-service": _llama("fp8", SERVICE_TARGET_S),

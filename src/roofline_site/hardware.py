@@ -5,7 +5,7 @@ Every number comes from a committed measurement file under
 read back through :mod:`roofline.measurement`, predicted by the core and
 formatted by :mod:`roofline.units`. The charts are built here with the Python
 plotly package and drawn in the browser by the site's own plotly.js
-(``docs/assets/javascripts/hardware-charts.js`` colours them for the
+(``docs/assets/javascripts/charts.js`` colours them for the
 reader's light or dark scheme).
 """
 
@@ -22,6 +22,7 @@ from roofline import measurement as meas
 from roofline import model as core
 from roofline import presets
 from roofline.units import format_number, format_percent, format_si, format_time
+from roofline.web.palette import PALETTE
 
 from .macros import number_span
 from .widget import relative_root
@@ -30,28 +31,13 @@ __all__ = ["MACROS", "MEASUREMENTS", "PAGE_MACROS", "figure", "load_run", "machi
 
 ROOT = Path(__file__).resolve().parents[2]
 MEASUREMENTS = ROOT / "docs" / "data" / "measurements"
-RENDERER = "assets/javascripts/hardware-charts.js"
+RENDERER = "assets/javascripts/charts.js"
 PLOTLY = "assets/vendor/plotly/plotly.min.js"
 
-#: Chart colours per Material scheme, by trace role (the renderer applies them).
-THEMES = {
-    "default": {
-        "measured": "#212529",
-        "max": "#1e63d0",
-        "sum": "#d9480f",
-        "crossover": "#6f42c1",
-        "text": "#343a40",
-        "grid": "#e1e4e8",
-    },
-    "slate": {
-        "measured": "#f1f3f5",
-        "max": "#74a7ff",
-        "sum": "#ff9f5a",
-        "crossover": "#c8a2ff",
-        "text": "#dee2e6",
-        "grid": "#3b4048",
-    },
-}
+#: This page's trace roles (plotly ``meta``), as roles of the site's one palette.
+ROLES = {"measured": "max", "max": "compute", "sum": "memory", "crossover": "now", "text": "text", "grid": "grid"}
+#: Chart colours per Material scheme, by trace role (the theme script applies them).
+THEMES = {scheme: {role: colors[alias] for role, alias in ROLES.items()} for scheme, colors in PALETTE.items()}
 #: Points on each predicted curve (log-spaced between the sweep's ends).
 CURVE_POINTS = 60
 
@@ -357,7 +343,7 @@ def figure(slug: str, key: str) -> dict:
 
 
 def chart(slug: str, key: str) -> str:
-    """The chart's container and its figure JSON (drawn by hardware-charts.js)."""
+    """The chart's container and its figure JSON (drawn by charts.js, the site's one theme script)."""
     chart_id = f"hw-chart-{slug}-{key}"
     spec = json.dumps({"figure": figure(slug, key), "themes": THEMES}, separators=(",", ":"))
     spec = spec.replace("</", "<\\/")  # never close the script element early

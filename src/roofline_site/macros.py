@@ -13,9 +13,9 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from roofline import simulator
 from roofline import tokens as token_counts
 from roofline.units import format_number, format_si, format_tokens
+from roofline.web.article import ARTICLE
 
 __all__ = ["MACROS", "PAGE_MACROS", "number_span", "plain_number", "register", "spelled"]
 
@@ -41,7 +41,7 @@ def spelled(*parts: object) -> str:
 
 def slider_limit(key: str, which: str) -> str:
     """The article simulator's ``min``, ``max`` or ``default`` for slider ``key``, in SI."""
-    c = simulator.control(key)
+    c = ARTICLE.control(key)
     values = {"min": c.minimum, "max": c.maximum, "default": c.default}
     if which not in values:
         raise ValueError(f"which must be one of {sorted(values)}, got {which!r}")
@@ -60,7 +60,7 @@ def tokens(spelling: str, convention: str = "model card") -> str:
 
 def seed_readout(name: str) -> str:
     """A readout of the article's simulator at its defaults (as the widget shows it)."""
-    readout = simulator.readouts(simulator.DEFAULT_STATE)[name]
+    readout = ARTICLE.readouts(ARTICLE.default)[name]
     value = readout.value if isinstance(readout.value, float) else float("nan")
     return number_span(f"seed_{name}", value, readout.text)
 

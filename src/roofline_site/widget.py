@@ -18,11 +18,14 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from roofline import simulator, simulator_real
+from roofline.web.article import ARTICLE
+from roofline.web.controls import Control
+from roofline.web.mode import Mode
+from roofline.web.page import CONSTANTS_ID, MODE_RADIO, mode_named, page_constants
+from roofline.web.query import mode_of
+from roofline.web.realistic import REALISTIC
 
 from .assets import VENDOR, WHEELS, python_version, wheel_path
-
-_PREFIX = {"article": "sim", "real": "simr"}
 
 __all__ = [
     "LINKED_PRERENDER_FILE",
@@ -57,25 +60,24 @@ def relative_root(env) -> str:  # type: ignore[no-untyped-def]
     return "../" * depth
 
 
-def _control_html(c: simulator.Control, snap: dict, mode: str = "article") -> str:
+def _control_html(c: Control, snap: dict, mode: Mode) -> str:
     """A slider with its value, a typed entry, its range and help.
 
-    Ids are ``sim-KEY`` in the article's mode and ``simr-KEY`` in the
-    realistic one (both panels are in the page; one is hidden).
+    Ids are ``PREFIX-KEY`` with the mode's prefix (``sim`` in the article's
+    mode, ``simr`` in the realistic one: both panels are in the page; one is hidden).
     """
     shown = snap["controls"][c.key]
     label = html.escape(c.label)
-    base = f"{_PREFIX[mode]}-{c.key}"
-    data = "control" if mode == "article" else "real-control"
+    base = f"{mode.prefix}-{c.key}"
     edited = " rl-sim__control--edited" if shown.get("overridden") else ""
     return (
         f'<div class="rl-sim__control{edited}">'
         f'<label for="{base}"><span class="rl-sim__name">{label}</span> '
         f'<output id="{base}-value" for="{base}">{html.escape(shown["text"])}</output></label>'
-        f'<input type="range" id="{base}" data-{data}="{c.key}" min="0" max="{shown["max"]}" step="1" '
+        f'<input type="range" id="{base}" {mode.slider_attribute}="{c.key}" min="0" max="{shown["max"]}" step="1" '
         f'value="{shown["position"]}" aria-valuetext="{html.escape(shown["text"])}" '
         f'aria-describedby="{base}-help {base}-range">'
-        f'<input type="text" id="{base}-entry" class="rl-sim__entry" data-{"entry" if mode == "article" else "real-entry"}="{c.key}" '
+        f'<input type="text" id="{base}-entry" class="rl-sim__entry" {mode.entry_attribute}="{c.key}" '
         f'inputmode="decimal" autocomplete="off" spellcheck="false" value="{html.escape(shown["entry"])}" '
         f'aria-label="{label} (type a number, SI suffixes allowed)" aria-describedby="{base}-range">'
         f'<span class="rl-sim__range" id="{base}-range">{html.escape(shown["range"])}</span>'
@@ -84,31 +86,40 @@ def _control_html(c: simulator.Control, snap: dict, mode: str = "article") -> st
     )
 
 
-def _real_panel_html(snap: dict) -> str:
-    """The realistic mode's pickers, switches and sliders."""
-    parts = ['<fieldset class="rl-sim__controls" data-mode-panel="real" hidden><legend>A deployment</legend>']
-    for picker in simulator_real.PICKERS:
+#: Each mode's panel title.
+_LEGENDS = {"article": "Parameters", "real": "A deployment"}
+
+
+def _panel_html(mode: Mode, snap: dict) -> str:
+    """A mode's inputs: its pickers, switches and sliders (hidden unless it is the article's mode)."""
+    hidden = "" if mode is ARTICLE else " hidden"
+    parts = [
+        f'<fieldset class="rl-sim__controls" data-mode-panel="{mode.name}"{hidden}><legend>{_LEGENDS[mode.name]}</legend>'
+    ]
+    for picker in mode.pickers:
         chosen = snap["pickers"][picker.key]
+        base = f"{mode.prefix}-{picker.key}"
         options = "".join(
             f'<option value="{html.escape(o.value)}"{" selected" if o.value == chosen else ""}>{html.escape(o.label)}</option>'
             for o in picker.options
         )
         parts.append(
-            f'<div class="rl-sim__control rl-sim__picker"><label for="simr-{picker.key}">'
+            f'<div class="rl-sim__control rl-sim__picker"><label for="{base}">'
             f'<span class="rl-sim__name">{html.escape(picker.label)}</span></label>'
-            f'<select id="simr-{picker.key}" data-pick="{picker.key}" aria-describedby="simr-{picker.key}-help">'
+            f'<select id="{base}" data-pick="{picker.key}" aria-describedby="{base}-help">'
             f"{options}</select>"
-            f'<span class="rl-sim__help" id="simr-{picker.key}-help">{html.escape(picker.help)}</span></div>'
+            f'<span class="rl-sim__help" id="{base}-help">{html.escape(picker.help)}</span></div>'
         )
-    for toggle in simulator_real.TOGGLES:
+    for toggle in mode.toggles:
         checked = " checked" if snap["toggles"][toggle.key] else ""
+        base = f"{mode.prefix}-{toggle.key}"
         parts.append(
-            f'<div class="rl-sim__control rl-sim__toggle"><label><input type="checkbox" id="simr-{toggle.key}" '
-            f'data-flag="{toggle.key}"{checked} aria-describedby="simr-{toggle.key}-help"> '
+            f'<div class="rl-sim__control rl-sim__toggle"><label><input type="checkbox" id="{base}" '
+            f'data-flag="{toggle.key}"{checked} aria-describedby="{base}-help"> '
             f"{html.escape(toggle.label)}</label>"
-            f'<span class="rl-sim__help" id="simr-{toggle.key}-help">{html.escape(toggle.help)}</span></div>'
+            f'<span class="rl-sim__help" id="{base}-help">{html.escape(toggle.help)}</span></div>'
         )
-    parts.extend(_control_html(c, snap, "real") for c in simulator_real.REAL_CONTROLS)
+    parts.extend(_control_html(c, snap, mode) for c in mode.controls)
     parts.append("</fieldset>")
     return "".join(parts)
 
@@ -173,8 +184,8 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
     if env.page is not None and not env.page.meta.get("simulator"):
         raise ValueError(f"{env.page.file.src_uri}: a page with the simulator needs 'simulator: true' in its meta")
     root = relative_root(env)
-    snap = simulator.snapshot(simulator.DEFAULT_STATE, schemes=())
-    real_snap = simulator_real.real_snapshot(simulator_real.DEFAULT_REAL_STATE, schemes=())
+    snap = ARTICLE.snapshot(ARTICLE.default, schemes=())
+    real_snap = REALISTIC.snapshot(REALISTIC.default, schemes=())
     wheel = f"{root}{WHEELS}/{wheel_path().name}"
     config = {
         "interpreter": f"{root}{VENDOR}/pyodide/pyodide.mjs",
@@ -217,6 +228,8 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         # Python's runtime loads in parallel with plotly.js (in the <head>).
         f'<script type="module" async src="{root}{VENDOR}/pyscript/core.js"></script>',
         f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>',
+        # What simulator.js shares with Python (ids, the mode rule, the palette), from Python.
+        f'<script type="application/json" id="{CONSTANTS_ID}">{_json_in_html(page_constants())}</script>',
         f'<div id="simulator" class="rl-sim" data-macro-block="simulator_widget" data-ready="false" data-mode="article" '
         f'data-linked-prerender="{root}{LINKED_PRERENDER_FILE}">',
         '<p class="rl-sim__formula">T_compute = B × N_active / C, T_memory = N_total / BW + B × L × b / BW</p>',
@@ -228,14 +241,12 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         "below are the default state's, computed when this site was built.</p></noscript>",
         '<div id="sim-notices" class="rl-sim__notices" role="alert" hidden></div>',
         '<fieldset class="rl-sim__mode"><legend>Model</legend>'
-        '<label><input type="radio" name="sim-mode" value="article" checked> The article\'s model</label>'
-        '<label><input type="radio" name="sim-mode" value="real"> A real deployment '
+        f'<label><input type="radio" name="{MODE_RADIO}" value="{ARTICLE.name}" checked> The article\'s model</label>'
+        f'<label><input type="radio" name="{MODE_RADIO}" value="{REALISTIC.name}"> A real deployment '
         "(presets, precision, memory, cost)</label></fieldset>",
         '<div class="rl-sim__layout">',
-        '<fieldset class="rl-sim__controls" data-mode-panel="article"><legend>Parameters</legend>'
-        + "".join(_control_html(c, snap) for c in simulator.CONTROLS)
-        + "</fieldset>",
-        _real_panel_html(real_snap),
+        _panel_html(ARTICLE, snap),
+        _panel_html(REALISTIC, real_snap),
         f'<div class="rl-sim__headline" aria-live="polite"><span>Bottleneck</span> '
         f"{_readout(snap, 'bottleneck', 'strong')}"
         f'<span class="rl-sim__sub">Crossover B* {_readout(snap, "crossover")} · Estimated latency '
@@ -255,9 +266,16 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<span id="sim-params">{html.escape(snap["params"])}</span></p>',
         "</div>",
         # The painter runs as soon as it is parsed: readouts at once, the chart when plotly.js arrives.
+        # The site's one theme script first: the painter hands it its chart.
+        f'<script src="{root}assets/javascripts/charts.js"></script>',
         f'<script src="{root}assets/javascripts/simulator.js"></script>',
     ]
     return "\n".join(parts)
+
+
+def _json_in_html(value: object) -> str:
+    """``value`` as compact JSON safe inside a ``<script>`` block ("</" cannot appear there)."""
+    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
 
 
 def _linked_queries(site_dir: Path) -> set[str]:
@@ -283,22 +301,18 @@ def write_prerender(site_dir: str | Path) -> int:
     site = Path(site_dir)
     linked: dict[str, dict] = {}
     for query in sorted(_linked_queries(site)):
-        if simulator_real.mode_of(query) == "real":
-            real_state, notices = simulator_real.parse_real_query(query)
-            snap = None if notices else simulator_real.real_snapshot(real_state)
-        else:
-            state, notices = simulator.parse_query(query)
-            snap = None if notices else simulator.snapshot(state)
-        if snap is not None:
+        mode = mode_named(mode_of(query))
+        state, notices = mode.parse(query)
+        if not notices:
+            snap = mode.snapshot(state)
             linked[query] = linked[snap["query"]] = snap
-    default = simulator.snapshot(simulator.DEFAULT_STATE)
+    default = ARTICLE.snapshot(ARTICLE.default)
     page = site / SIMULATOR_PAGE
     text = page.read_text()
     marker = f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>'
     if text.count(marker) != 1:
         raise RuntimeError(f"{page}: expected one pre-render placeholder, found {text.count(marker)}")
-    # "</" cannot appear inside the JSON a <script> holds.
-    payload = json.dumps({"": default, default["query"]: default}, separators=(",", ":")).replace("</", "<\\/")
+    payload = _json_in_html({"": default, default["query"]: default})
     page.write_text(text.replace(marker, marker.replace(PRERENDER_PLACEHOLDER, payload)))
     (site / LINKED_PRERENDER_FILE).write_text(json.dumps(linked, separators=(",", ":")))
     return len({id(snap) for snap in linked.values()}) + 1

@@ -13,17 +13,27 @@ MODULES = (
     "model",
     "sweep",
     "units",
-    "query",
-    "simulator",
+    "sentences",
+    "checks",
+    "cli_args",
+    "web.query",
+    "web.controls",
+    "web.mode",
+    "web.article",
+    "web.palette",
+    "web.page",
     "presets",
+    "presets.schema",
+    "presets.precisions",
     "cli",
     "deployment",
-    "simulator_real",
+    "web.realistic",
     "longcontext",
     "explainer",
     "measurement",
     "frontier",
     "speculative",
+    "serving",
 )
 
 
@@ -64,13 +74,14 @@ def check_bad_input_raises():
 
 
 def check_simulator_round_trip():
-    from roofline import simulator
+    from roofline.web.article import ARTICLE
+    from roofline.web.figures import time_figure
 
-    state, notices = simulator.parse_query("B=300&L=32K&BW=1T")
+    state, notices = ARTICLE.parse("B=300&L=32K&BW=1T")
     assert notices == []
-    again, _ = simulator.parse_query(simulator.to_query(state))
+    again, _ = ARTICLE.parse(ARTICLE.encode(state))
     assert again == state
-    figure = simulator.figure(state, "slate")
+    figure = time_figure(ARTICLE, state, "slate")
     assert len(figure["data"]) >= 3
 
 
@@ -82,12 +93,13 @@ def check_long_context():
     assert math.isclose(wall, 37e9 / 989.45e12 * 3.35e12 / 70272, rel_tol=1e-12)
     assert longcontext.crossover_at_context(p, wall * 1.01) is None
     assert math.isclose(longcontext.crossover_at_context(p, wall / 2), 2 * 671 / 37 * 989.45e12 / 3.35e12, rel_tol=1e-9)
-    for s in explainer.SCENARIOS.values():
-        if s.linkable:
-            from roofline import simulator
+    from roofline.web.article import ARTICLE, State
 
-            state, notices = simulator.parse_query(simulator.to_query(s.state()))
-            assert notices == [] and state == s.state(), s.key
+    for s in explainer.SCENARIOS.values():
+        shown = State.of(s.params, s.max_batch)
+        if ARTICLE.fits(shown):
+            state, notices = ARTICLE.parse(ARTICLE.encode(shown))
+            assert notices == [] and state == shown, s.key
 
 
 def check_frontier_choice():

@@ -11,32 +11,36 @@
   "use strict";
   const root = document.getElementById("simulator");
   if (!root) return;
-  const chart = document.getElementById("sim-chart");
-  const econ = document.getElementById("sim-econ");
+  // Ids, selectors, the mode rule and the charts, as Python wrote them (roofline.web.page).
+  const C = JSON.parse(document.getElementById("rl-constants").textContent);
   const status = document.getElementById("sim-status");
   const statusText = document.getElementById("sim-status-text");
   const PLOT_CONFIG = { displayModeBar: false, responsive: true };
-  const PREFIX = { article: "sim", real: "simr" };
   let current = null;
   let live = false;
 
-  const scheme = () => document.body.getAttribute("data-md-color-scheme") || "default";
+  // The reader's colour scheme, as the site's one theme script (charts.js) reads it.
+  const theme = window.rooflineTheme;
+  const scheme = theme.scheme;
+  let drawnScheme = null;
   const byId = (id) => document.getElementById(id);
 
   function setMode(mode) {
     root.dataset.mode = mode;
     for (const panel of root.querySelectorAll("[data-mode-panel]")) panel.hidden = panel.dataset.modePanel !== mode;
-    for (const radio of root.querySelectorAll('input[name="sim-mode"]')) radio.checked = radio.value === mode;
+    for (const radio of root.querySelectorAll(`input[name="${C.modeRadio}"]`)) radio.checked = radio.value === mode;
   }
 
   function drawChart() {
     if (!current || !window.Plotly) return;
-    const figure = current.figures[scheme()];
     // Live snapshots carry the current scheme only: ask Python for the other.
-    if (!figure) return api.onScheme?.();
-    window.Plotly.react(chart, figure.data, figure.layout, PLOT_CONFIG);
-    const economics = current.economics?.[scheme()];
-    if (economics) window.Plotly.react(econ, economics.data, economics.layout, PLOT_CONFIG);
+    const name = scheme();
+    if (!current.figures[name]) return api.onScheme?.();
+    for (const [key, element] of Object.entries(C.charts)) {
+      const figure = current[key]?.[name];
+      if (figure) window.Plotly.react(byId(element), figure.data, figure.layout, PLOT_CONFIG);
+    }
+    drawnScheme = name;
     performance.mark("roofline:painted");
   }
 
@@ -63,7 +67,7 @@
     }
     for (const [key, control] of Object.entries(snap.controls)) {
       const before = same ? previous.controls[key] : null;
-      const base = `${PREFIX[mode]}-${key}`;
+      const base = `${C.prefixes[mode]}-${key}`;
       const slider = byId(base);
       if (!before || before.max !== control.max) slider.max = control.max;
       // Leave the thumb under the reader's finger where it is.
@@ -85,10 +89,10 @@
       }
     }
     for (const [key, value] of Object.entries(snap.pickers || {})) {
-      const picker = byId(`simr-${key}`);
+      const picker = byId(`${C.prefixes[mode]}-${key}`);
       if (picker.value !== value) picker.value = value;
     }
-    for (const [key, on] of Object.entries(snap.toggles || {})) byId(`simr-${key}`).checked = on;
+    for (const [key, on] of Object.entries(snap.toggles || {})) byId(`${C.prefixes[mode]}-${key}`).checked = on;
     for (const label of root.querySelectorAll("[data-batch-label]")) setText(label, snap.batch);
     setText(byId("sim-explanation"), snap.explanation);
     setText(byId("sim-params"), snap.params);
@@ -121,15 +125,14 @@
   }
 
   // Inputs made while Python loads: remembered on the element for Python to apply.
-  const EARLY = "[data-control], [data-real-control], [data-pick], [data-flag], input[name='sim-mode']";
   root.addEventListener("input", (event) => {
-    if (!live && event.target.matches(EARLY)) event.target.dataset.touched = "1";
+    if (!live && event.target.matches(C.early)) event.target.dataset.touched = "1";
   });
   root.addEventListener("change", (event) => {
     if (live) return;
-    if (event.target.matches("[data-entry], [data-real-entry], " + EARLY)) event.target.dataset.touched = "1";
+    if (event.target.matches(C.earlyChange)) event.target.dataset.touched = "1";
     // Switching mode before Python is ready shows that mode's panel at once (marked stale).
-    if (event.target.name === "sim-mode") {
+    if (event.target.name === C.modeRadio) {
       setMode(event.target.value);
       root.classList.add("rl-sim--stale");
     }
@@ -165,20 +168,13 @@
 
   // plotly.js loads async from the <head>: if it is not here yet, draw when it is.
   if (!window.Plotly) byId("sim-plotly")?.addEventListener("load", drawChart);
-  // Material sets the scheme attribute on load even when it does not change:
-  // redraw only for a real switch (each draw costs plotly a full render).
-  let shownScheme = scheme();
-  const onSchemeChange = () => {
-    if (scheme() === shownScheme) return;
-    shownScheme = scheme();
-    drawChart();
-  };
-  new MutationObserver(onSchemeChange).observe(document.body, {
-    attributes: true,
-    attributeFilter: ["data-md-color-scheme"],
+  // Redrawn by the theme script when the reader switches light/dark (a real switch only).
+  theme.register((name) => {
+    if (drawnScheme !== null && name !== drawnScheme) drawChart();
   });
 
   const api = {
+    scheme,
     paint,
     paintJSON(text, notices) {
       showNotices(notices);
@@ -217,7 +213,10 @@
   // Pre-rendered snapshots: the default state's is inline (no request to
   // wait for); those of the links the site makes come in one fetch.
   const query = decodeURIComponent(location.search.replace(/^\?/, "").replace(/\+/g, " "));
-  if (new URLSearchParams(location.search).get("mode") === "real") setMode("real");
+  // The mode the URL asks for, by Python's rule for a key given more than once.
+  const modes = new URLSearchParams(location.search).getAll(C.mode.key);
+  const asked = C.mode.repeated === "last" ? modes.at(-1) : modes[0];
+  if (asked === C.mode.real) setMode(C.mode.real);
   try {
     const inline = JSON.parse(byId("sim-prerender").textContent)[query];
     if (inline) {

@@ -14,7 +14,7 @@ chose and why.
 >>> hardware("H300")
 Traceback (most recent call last):
 ...
-ValueError: unknown hardware 'H300'; choose one of: a100-sxm, b200, h100-pcie, h100-sxm, h200, mi300x, mi325x, rtx-4090, tpu-v5e, tpu-v5p, tpu-v6e
+ValueError: unknown hardware 'H300'; choose one of: a100-sxm, b200, h100-pcie, h100-sxm, h200, h800, mi300x, mi325x, rtx-4090, tpu-v5e, tpu-v5p, tpu-v6e
 """
 
 from __future__ import annotations

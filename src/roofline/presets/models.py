@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .schema import Model
 
 __all__ = ["MODELS"]
@@ -26,6 +28,7 @@ MODELS: dict[str, Model] = {
             shared_experts=1,
             released_precision="fp8",
             attention_precision="bf16",
+            hidden_size=7168,
             source="deepseek-ai/DeepSeek-V3 README (671B total, 37B activated per token)",
             citations=(
                 (
@@ -33,6 +36,7 @@ MODELS: dict[str, Model] = {
                     "deepseek-ai/open-infra-index, 202502OpenSourceWeek/day_6_one_more_thing_deepseekV3R1_inference_"
                     "system_overview.md: FP8 for the matrix multiplies and dispatch, BF16 for the core MLA computations",
                 ),
+                ("hidden_size", "config_671B.json: dim 7168"),
                 ("total_params", "DeepSeek-V3 README: 671B main-model parameters (the 14B MTP module excluded)"),
                 ("active_params", "DeepSeek-V3 README: 37B activated per token"),
                 ("layers", "inference/configs/config_671B.json: n_layers 61, n_dense_layers 3"),
@@ -56,8 +60,10 @@ MODELS: dict[str, Model] = {
             experts_per_token=8,
             shared_experts=1,
             released_precision="fp8",
+            hidden_size=7168,
             source="MoonshotAI/Kimi-K2 README, Model Summary table",
             citations=(
+                ("hidden_size", "Kimi-K2 README: attention hidden dimension 7168"),
                 ("total_params", "Kimi-K2 README: 1T total parameters"),
                 ("active_params", "Kimi-K2 README: 32B activated parameters"),
                 ("layers", "Kimi-K2 README: 61 layers, 1 of them dense"),
@@ -82,8 +88,10 @@ MODELS: dict[str, Model] = {
             attention_heads=32,
             kv_heads=8,
             head_dim=128,
+            hidden_size=4096,
             source=_LLAMA,
             citations=(
+                ("hidden_size", "llama3_1 model args: dim 4096"),
                 (
                     "total_params",
                     "Hugging Face meta-llama/Llama-3.1-8B parameter count of the released weights: 8.03B, dense",
@@ -104,8 +112,10 @@ MODELS: dict[str, Model] = {
             attention_heads=64,
             kv_heads=8,
             head_dim=128,
+            hidden_size=8192,
             source=_LLAMA,
             citations=(
+                ("hidden_size", "llama3_1 model args: dim 8192"),
                 (
                     "total_params",
                     "Hugging Face meta-llama/Llama-3.1-70B parameter count of the released weights: 70.6B, dense",
@@ -126,8 +136,10 @@ MODELS: dict[str, Model] = {
             attention_heads=128,
             kv_heads=8,
             head_dim=128,
+            hidden_size=16384,
             source=_LLAMA,
             citations=(
+                ("hidden_size", "llama3_1 model args: dim 16384"),
                 (
                     "total_params",
                     "Hugging Face meta-llama/Llama-3.1-405B parameter count of the released weights: 405.9B, dense",
@@ -150,8 +162,10 @@ MODELS: dict[str, Model] = {
             head_dim=128,
             routed_experts=8,
             experts_per_token=2,
+            hidden_size=4096,
             source="Mixtral of Experts (Jiang et al., 2024); Mistral AI announcement; maxtext configs/models/mixtral-8x7b.yml",
             citations=(
+                ("hidden_size", "maxtext mixtral-8x7b.yml: base_emb_dim 4096"),
                 ("total_params", "Mistral AI announcement: 46.7B total (the paper rounds to 47B)"),
                 ("active_params", "Mistral AI announcement: 12.9B used per token (the paper rounds to 13B)"),
                 ("layers", "maxtext mixtral-8x7b.yml: base_num_decoder_layers 32"),
@@ -177,8 +191,10 @@ MODELS: dict[str, Model] = {
             head_dim=128,
             routed_experts=128,
             experts_per_token=8,
+            hidden_size=4096,
             source="Qwen3-235B-A22B model card; maxtext configs/models/qwen3-235b-a22b.yml",
             citations=(
+                ("hidden_size", "maxtext qwen3-235b-a22b.yml: base_emb_dim 4096"),
                 ("total_params", "Qwen3 model card: 235B total"),
                 ("active_params", "Qwen3 model card: 22B activated"),
                 ("layers", "Qwen3 model card: 94 layers"),
@@ -199,8 +215,10 @@ MODELS: dict[str, Model] = {
             head_dim=128,
             routed_experts=128,
             experts_per_token=8,
+            hidden_size=2048,
             source="Qwen3-30B-A3B model card; maxtext configs/models/qwen3-30b-a3b.yml",
             citations=(
+                ("hidden_size", "maxtext qwen3-30b-a3b.yml: base_emb_dim 2048"),
                 ("total_params", "Qwen3 model card: 30.5B total"),
                 ("active_params", "Qwen3 model card: 3.3B activated"),
                 ("layers", "Qwen3 model card: 48 layers"),
@@ -224,8 +242,10 @@ MODELS: dict[str, Model] = {
             routed_experts=128,
             experts_per_token=4,
             released_precision="w4a16",
+            hidden_size=2880,
             source="openai/gpt-oss README and gpt_oss/torch/model.py (ModelConfig)",
             citations=(
+                ("hidden_size", "ModelConfig: hidden_size 2880"),
                 ("total_params", "gpt-oss README: 117B parameters"),
                 ("active_params", "gpt-oss README: 5.1B active parameters"),
                 ("layers", "gpt_oss/torch/model.py ModelConfig: num_hidden_layers 36"),
@@ -246,3 +266,14 @@ MODELS: dict[str, Model] = {
         ),
     )
 }
+
+# Llama 3.3 70B keeps Llama 3.1 70B's architecture and parameter count (a
+# post-training release): an alias, so serving figures published for it can
+# be checked against the same shapes.
+MODELS["llama-3.3-70b"] = replace(
+    MODELS["llama-3.1-70b"],
+    key="llama-3.3-70b",
+    name="Llama-3.3-70B",
+    source="meta-llama/llama-models models/llama3_3 MODEL_CARD.md: same architecture as Llama 3.1 70B (alias)",
+    note="Alias of Llama-3.1-70B: Meta's Llama 3.3 model card gives the same 70B architecture; every figure is 3.1's.",
+)

@@ -34,6 +34,15 @@ class Hardware:
         memory_bytes: HBM (or GDDR) capacity, bytes.
         bandwidth_bytes_per_s: memory bandwidth, bytes/s.
         source: the documents the figures come from, in one line.
+        link_bandwidth_bytes_per_s: chip-to-chip bandwidth inside one
+            scale-up domain (NVLink, Infinity Fabric, ICI, or PCIe where
+            there is nothing else), bytes/s *each way* per chip: half the
+            bidirectional figure datasheets quote. ``None`` if unknown.
+        scale_up_chips: chips one such domain joins (a node of 8 GPUs on
+            NVLink, a TPU slice on ICI).
+        network_bandwidth_bytes_per_s: bytes/s each way per chip between
+            domains (the node's network cards shared out); ``None`` if no
+            reference system states it.
         citations: ``(field, where the number is and whether it is dense)``
             for every figure above.
         note: which figure we chose where sources disagree, and why.
@@ -46,11 +55,21 @@ class Hardware:
     memory_bytes: float
     bandwidth_bytes_per_s: float
     source: str
+    link_bandwidth_bytes_per_s: float | None = None
+    scale_up_chips: int = 1
+    network_bandwidth_bytes_per_s: float | None = None
     citations: tuple[tuple[str, str], ...] = ()
     note: str = ""
 
     #: The figures every preset must cite.
-    FIGURES = ("dense_bf16_flops_per_s", "dense_fp8_flops_per_s", "memory_bytes", "bandwidth_bytes_per_s")
+    FIGURES = (
+        "dense_bf16_flops_per_s",
+        "dense_fp8_flops_per_s",
+        "memory_bytes",
+        "bandwidth_bytes_per_s",
+        "link_bandwidth_bytes_per_s",
+        "network_bandwidth_bytes_per_s",
+    )
 
     def __post_init__(self) -> None:
         check_number("dense_bf16_flops_per_s", self.dense_bf16_flops_per_s, "FLOP/s")
@@ -58,6 +77,10 @@ class Hardware:
             check_number("dense_fp8_flops_per_s", self.dense_fp8_flops_per_s, "FLOP/s")
         check_number("memory_bytes", self.memory_bytes, "bytes")
         check_number("bandwidth_bytes_per_s", self.bandwidth_bytes_per_s, "bytes/s")
+        for name in ("link_bandwidth_bytes_per_s", "network_bandwidth_bytes_per_s"):
+            if getattr(self, name) is not None:
+                check_number(name, getattr(self, name), "bytes/s")
+        check_whole_number("scale_up_chips", self.scale_up_chips)
         if self.citations:
             _cited(self, self.FIGURES)
 
@@ -108,7 +131,9 @@ class Model:
     ``sliding_layers`` of the ``layers`` keep only the last
     ``sliding_window_tokens`` tokens. A model is a mixture of experts when
     ``routed_experts`` > 0: each token goes to ``experts_per_token`` of them,
-    plus ``shared_experts`` that every token uses.
+    plus ``shared_experts`` that every token uses. ``hidden_size`` is the
+    width of the residual stream, the vector a layer's collectives move per
+    token.
 
     Raises:
         ValueError: on a count that is not a positive whole number, more
@@ -133,6 +158,7 @@ class Model:
     experts_per_token: int = 0
     shared_experts: int = 0
     dense_layers: int = 0
+    hidden_size: int | None = None
     released_precision: str = "bf16"
     attention_precision: str | None = None
     citations: tuple[tuple[str, str], ...] = ()
@@ -149,6 +175,7 @@ class Model:
         "rope_head_dim",
         "sliding_window_tokens",
         "routed_experts",
+        "hidden_size",
     )
 
     def __post_init__(self) -> None:
@@ -158,7 +185,15 @@ class Model:
             raise ValueError(
                 f"active_params must be <= total_params, got {self.active_params!r} > {self.total_params!r} parameters"
             )
-        counts = ("layers", "attention_heads", "kv_heads", "head_dim", "kv_lora_rank", "sliding_window_tokens")
+        counts = (
+            "layers",
+            "attention_heads",
+            "kv_heads",
+            "head_dim",
+            "kv_lora_rank",
+            "sliding_window_tokens",
+            "hidden_size",
+        )
         for name in counts:
             if getattr(self, name) is not None:
                 check_whole_number(name, getattr(self, name))

@@ -1,4 +1,8 @@
-"""URL query strings, read and written the way ``urllib.parse`` does it.
+"""URL query strings, read and written the way ``urllib.parse`` does it, and the simulator's rules for them.
+
+One rule for a key given more than once, in Python and in the page's
+JavaScript alike: **the last value wins** (:data:`REPEATED`,
+:func:`last_values`), the ``mode`` key included (:func:`mode_of`).
 
 :func:`parse_pairs` behaves as ``urllib.parse.parse_qsl(q, keep_blank_values=True)``
 and :func:`encode_pairs` as ``urllib.parse.urlencode(pairs, safe="")``; the
@@ -11,9 +15,16 @@ package takes to import.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-__all__ = ["encode_pairs", "parse_pairs", "unquote_plus"]
+from .controls import shorten
+
+__all__ = ["MODE_KEY", "REPEATED", "encode_pairs", "last_values", "mode_of", "parse_pairs", "unquote_plus"]
+
+#: The URL key that picks the simulator's mode; ``mode=real`` is the realistic one.
+MODE_KEY = "mode"
+#: Which value of a key given more than once applies (the page's JavaScript reads this too).
+REPEATED = "last"
 
 _ASCII_RUNS = re.compile("([\\x00-\\x7f]+)")
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -76,3 +87,32 @@ def encode_pairs(pairs: Iterable[tuple[str, str]]) -> str:
     'B=128&note=a+b%2Fc%E2%89%88'
     """
     return "&".join(f"{_quote_plus(key)}={_quote_plus(value)}" for key, value in pairs)
+
+
+def last_values(pairs: Iterable[tuple[str, str]], known: set[str]) -> tuple[dict[str, str], list[str]]:
+    """The last value of each known key, in first-seen order, and a notice per unknown or repeated key.
+
+    >>> last_values([("B", "1"), ("x", "2"), ("B", "3")], {"B"})
+    ({'B': '3'}, ["Ignored unknown parameter 'x'.", 'B was given more than once; using the last value.'])
+    """
+    seen: dict[str, str] = {}
+    notices: list[str] = []
+    for key, raw in pairs:
+        if key not in known:
+            notices.append(f"Ignored unknown parameter {shorten(key)!r}.")
+            continue
+        if key in seen:
+            notices.append(f"{key} was given more than once; using the last value.")
+        seen[key] = raw
+    return seen, notices
+
+
+def mode_of(query: str | Mapping[str, str]) -> str:
+    """``"real"`` if the query's last ``mode`` value is ``real``, else ``"article"``.
+
+    >>> mode_of("?mode=real&hw=h200"), mode_of("B=128"), mode_of("mode=real&mode=article")
+    ('real', 'article', 'article')
+    """
+    pairs = parse_pairs(query.lstrip("?")) if isinstance(query, str) else list(query.items())
+    modes = [value for key, value in pairs if key == MODE_KEY]
+    return "real" if modes and modes[-1] == "real" else "article"

@@ -1,0 +1,146 @@
+"""The simulator's article mode: the article's eight inputs, its two straight lines, no DOM.
+
+Implements :class:`roofline.web.mode.Mode` (:data:`ARTICLE`); the URL, the
+sliders, the readouts, the chart and the snapshot come from there.
+
+>>> state, notices = ARTICLE.parse("?B=128&L=8192")
+>>> notices
+[]
+>>> ARTICLE.readouts(state)["latency"].text
+'60.01 ms'
+>>> ARTICLE.encode(DEFAULT_STATE)
+'B=128&B_max=2048&N_active=8G&C=80T&N_total=12G&BW=200G&L=8192&b=2'
+>>> ARTICLE.parse("B=-1&L=abc&b=20")[1][0]
+'B=-1 is not allowed (B must be > 0); using the default 128.'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from ..model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, Step, evaluate
+from ..sentences import READOUT_NAMES, explanation
+from ..sweep import breakpoints, sweep
+from ..units import format_si, format_si_exact
+from .controls import Control, context_control
+from .mode import Lines, Mode
+
+__all__ = ["ARTICLE", "CONTROLS", "DEFAULT_STATE", "ArticleMode", "State"]
+
+
+#: The article's eight sliders, in its order, with its ranges.
+CONTROLS: tuple[Control, ...] = (
+    Control(
+        key="B", field="batch", label="Current B", unit="", minimum=1, maximum=8192, default=SEED_DEFAULTS.batch, log=True, integer=True,
+        help="Batch size now: the vertical line on the chart",
+    ),
+    Control(
+        key="B_max", field="max_batch", label="Max B", unit="", minimum=128, maximum=8192, default=SEED_MAX_BATCH, log=True, integer=True,
+        help="Right end of the x-axis (512, 2048 and 4096 are common)",
+    ),
+    Control(
+        key="N_active", field="active_params", label="N_active", unit="params", minimum=1e6, maximum=500e9, default=SEED_DEFAULTS.active_params, log=True, integer=False,
+        help="Parameters each token multiplies through (small for MoE)",
+    ),
+    Control(
+        key="C", field="compute_ops_per_s", label="C", unit="ops/s", minimum=10e9, maximum=5e15, default=SEED_DEFAULTS.compute_ops_per_s, log=True, integer=False,
+        help="Effective compute: FLOP/s ÷ 2",
+    ),
+    Control(
+        key="N_total", field="total_params", label="N_total", unit="params", minimum=1e6, maximum=1e12, default=SEED_DEFAULTS.total_params, log=True, integer=False,
+        help="Parameters (bytes) read from memory every step",
+    ),
+    Control(
+        key="BW", field="bandwidth_bytes_per_s", label="BW", unit="B/s", minimum=1e9, maximum=10e12, default=SEED_DEFAULTS.bandwidth_bytes_per_s, log=True, integer=False,
+        help="Effective memory bandwidth",
+    ),
+    context_control(default=SEED_DEFAULTS.context_tokens),
+    Control(
+        key="b", field="kv_bytes_per_element", label="b", unit="B", minimum=1, maximum=8, default=SEED_DEFAULTS.kv_bytes_per_element, log=False, integer=False, step=0.5,
+        help="Bytes per KV element: FP16 ≈ 2, FP8 ≈ 1, FP32 ≈ 4",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class State:
+    """Everything the article mode shows: the model's inputs plus the chart's x range."""
+
+    batch: float
+    max_batch: float
+    active_params: float
+    compute_ops_per_s: float
+    total_params: float
+    bandwidth_bytes_per_s: float
+    context_tokens: float
+    kv_bytes_per_element: float
+
+    @classmethod
+    def of(cls, params: Params, max_batch: float) -> State:
+        """A state showing ``params`` on an x-axis to ``max_batch`` (widened to fit B)."""
+        inputs = {name: getattr(params, name) for name in params.__slots__}
+        return cls(max_batch=max(float(max_batch), params.batch), **inputs)
+
+    @property
+    def params(self) -> Params:
+        """The model's inputs (everything but ``max_batch``)."""
+        return Params(**{f.name: getattr(self, f.name) for f in fields(self) if f.name != "max_batch"})
+
+
+DEFAULT_STATE = State(**{c.field: float(c.default) for c in CONTROLS})
+
+
+class ArticleMode(Mode[State]):
+    """The article's model: the eight sliders are the equations' inputs."""
+
+    def value(self, state: State, key: str) -> float:
+        return getattr(state, self.control(key).field)
+
+    def pairs(self, state: State) -> list[tuple[str, str]]:
+        return [(c.key, format_si_exact(self.value(state, c.key))) for c in CONTROLS]
+
+    def step(self, state: State) -> Step:
+        return evaluate(state.params)
+
+    def crossover(self, state: State) -> float | None:
+        return self.step(state).crossover_batch
+
+    def lines(self, state: State) -> Lines:
+        # Straight lines: each needs only its ends; the max also its bend.
+        p = state.params
+        ends = sweep(p, [0.0, state.max_batch])
+        bends = sweep(p, breakpoints(p, state.max_batch))
+        crossover = self.crossover(state)
+        at = None
+        if crossover is not None and 0 < crossover < state.max_batch:
+            at = (crossover, sweep(p, [crossover])[0].latency_s)
+        return Lines(
+            batches=tuple(pt.batch for pt in ends),
+            t_compute_s=tuple(pt.t_compute_s for pt in ends),
+            t_memory_s=tuple(pt.t_memory_s for pt in ends),
+            max_batches=tuple(pt.batch for pt in bends),
+            latency_s=tuple(pt.latency_s for pt in bends),
+            crossover=at,
+        )
+
+    def explanation(self, state: State) -> str:
+        return explanation(state.params)
+
+    def params_line(self, state: State) -> str:
+        """The inputs in one line, as the article prints them.
+
+        >>> ARTICLE.params_line(DEFAULT_STATE)
+        'N_active=8G, C=80T ops/s, N_total=12G, BW=200G B/s, L=8.19K, b=2B.'
+        """
+        return (
+            f"N_active={format_si(state.active_params)}, C={format_si(state.compute_ops_per_s)} ops/s, "
+            f"N_total={format_si(state.total_params)}, BW={format_si(state.bandwidth_bytes_per_s)} B/s, "
+            f"L={format_si(state.context_tokens)}, b={format_si(state.kv_bytes_per_element)}B."
+        )
+
+
+#: The article mode.
+ARTICLE = ArticleMode(
+    name="article", prefix="sim", slider_attribute="data-control", entry_attribute="data-entry",
+    controls=CONTROLS, readout_names=READOUT_NAMES, default=DEFAULT_STATE,
+)

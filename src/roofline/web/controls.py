@@ -1,0 +1,192 @@
+"""The simulator's inputs: sliders, drop-downs and switches, and the slider maths both modes share.
+
+A slider's position runs from 0 to :func:`slider_steps`; log sliders have
+:data:`LOG_STEPS` positions and round values to three significant figures.
+The current-B slider ends at max B (:func:`bounds`), so B always stays on the
+chart: every state of both modes has ``batch`` and ``max_batch`` fields.
+
+>>> c = Control(key="N", field="n", label="N", help="", unit="params", minimum=1e6, maximum=500e9,
+...             default=8e9, log=True, integer=False)
+>>> position_of(c, 8e9), value_at(c, 685)
+(685, 8010000000.0)
+>>> check_text(c, "2T", *bounds(c, None))
+(500000000000.0, 'N=2T is above the range 1M params to 500G params')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..units import format_si, format_usd, parse_si
+
+__all__ = [
+    "LOG_STEPS",
+    "Control",
+    "Option",
+    "Picker",
+    "Toggle",
+    "bounds",
+    "check_text",
+    "context_control",
+    "describe",
+    "position_of",
+    "shorten",
+    "slider_steps",
+    "value_at",
+]
+
+#: Positions on a log slider: 1000 steps over at most 7 decades keeps each
+#: step under 2% of the value.
+LOG_STEPS = 1000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Control:
+    """One slider: its URL key, the state field it sets, and its range (in the unit ``unit``)."""
+
+    key: str
+    field: str
+    label: str
+    help: str
+    unit: str
+    minimum: float
+    maximum: float
+    default: float
+    log: bool
+    integer: bool
+    step: float = 1.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Option:
+    """One choice of a picker: the URL value and what a reader sees."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Picker:
+    """A drop-down: its URL key, the state field it sets, its options."""
+
+    key: str
+    field: str
+    label: str
+    help: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Toggle:
+    """An on/off switch: its URL key (values 1 and 0) and its field."""
+
+    key: str
+    field: str
+    label: str
+    help: str
+    default: bool
+
+
+def context_control(default: float) -> Control:
+    """The context slider both modes share: L tokens per sequence, 128 to 1M, log scale."""
+    return Control(
+        key="L",
+        field="context_tokens",
+        label="L",
+        help="Context (KV length) per sequence, up to 1M tokens",
+        unit="tok",
+        minimum=128,
+        maximum=1e6,
+        default=default,
+        log=True,
+        integer=True,
+    )
+
+
+def describe(c: Control, value: float) -> str:
+    """A control's value as the widget prints it: dollars for ``$``, else SI with the unit.
+
+    >>> describe(Control(key="L", field="l", label="L", help="", unit="tok", minimum=1, maximum=2,
+    ...                  default=1, log=False, integer=True), 32768)
+    '32.8K tok'
+    """
+    if c.unit == "$":
+        return format_usd(value)
+    return f"{format_si(value)}{' ' + c.unit if c.unit else ''}"
+
+
+def shorten(text: str, limit: int = 24) -> str:
+    """``text`` cut to ``limit`` characters (an ellipsis marks the cut), for quoting URL values.
+
+    >>> shorten("x" * 30)
+    'xxxxxxxxxxxxxxxxxxxxxxx…'
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bounds(c: Control, state: Any) -> tuple[float, float]:
+    """The range of control ``c`` at ``state``: the current B ends at the state's max B."""
+    if c.key == "B" and state is not None:
+        return c.minimum, state.max_batch
+    return c.minimum, c.maximum
+
+
+def slider_steps(c: Control, state: Any = None) -> int:
+    """The slider's highest position (its lowest is 0)."""
+    lo, hi = bounds(c, state)
+    return LOG_STEPS if c.log else round((hi - lo) / c.step)
+
+
+def position_of(c: Control, value: float, state: Any = None) -> int:
+    """Slider position (0 to :func:`slider_steps`) nearest to ``value``."""
+    lo, hi = bounds(c, state)
+    steps = slider_steps(c, state)
+    value = min(max(value, lo), hi)
+    if c.log:
+        fraction = math.log(value / lo) / math.log(hi / lo) if hi > lo else 0.0
+    else:
+        fraction = (value - lo) / (hi - lo) if hi > lo else 0.0
+    return round(fraction * steps)
+
+
+def value_at(c: Control, position: float, state: Any = None) -> float:
+    """Value at slider ``position``: log sliders round to 3 significant figures."""
+    lo, hi = bounds(c, state)
+    steps = slider_steps(c, state)
+    fraction = min(max(position / steps, 0.0), 1.0) if steps else 0.0
+    if c.log:
+        raw = lo * (hi / lo) ** fraction
+        exponent = math.floor(math.log10(raw))
+        value = round(raw, 2 - exponent)
+    else:
+        value = lo + round(fraction * steps) * c.step
+    if c.integer:
+        value = round(value)
+    return float(min(max(value, lo), hi))
+
+
+def check_text(
+    c: Control, raw: str, low: float, high: float, show: Callable[[Control, float], str] = describe
+) -> tuple[float | None, str]:
+    """Check the text ``raw`` typed or linked for control ``c`` with the range ``low`` to ``high``.
+
+    Returns ``(value, "")`` when it is usable as it is, ``(clamped, problem)``
+    when it lies outside the range, and ``(None, problem)`` when it is not a
+    positive finite number. ``problem`` is plain text naming the parameter;
+    callers add what they do instead. ``show`` formats a bound for the message.
+    """
+    shown = shorten(raw)
+    try:
+        value = parse_si(raw)
+    except ValueError:
+        return None, f"{c.key}={shown!r} is not a finite number"
+    if value <= 0:
+        return None, f"{c.key}={shown} is not allowed ({c.key} must be > 0)"
+    if low <= value <= high:
+        return value, ""
+    side = "below" if value < low else "above"
+    clamped = float(min(max(value, low), high))
+    return clamped, f"{c.key}={shown} is {side} the range {show(c, low)} to {show(c, high)}"

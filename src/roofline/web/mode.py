@@ -1,0 +1,361 @@
+"""The one interface both simulator modes implement, and everything they share, written once.
+
+A mode (:class:`Mode`) is a frozen state type plus a handful of hooks that
+say what that state means: its controls, its value for each control, the
+two lines it draws, its readouts and sentences. On top of the hooks this
+class implements, once for both modes, the URL (:meth:`Mode.parse`,
+:meth:`Mode.encode`), the slider maths (:meth:`Mode.with_value`,
+:meth:`Mode.check`), the charts (:data:`roofline.web.figures.CHARTS`) and the
+snapshot the page paints (:meth:`Mode.snapshot`).
+
+The two modes live in :mod:`roofline.web.article` (the article's eight
+inputs) and :mod:`roofline.web.realistic` (a deployment from presets).
+
+Adding to both modes:
+
+- a readout that follows from the step at B or the two lines: add it to
+  :meth:`Mode.readouts` here (both modes get it), with its label in
+  ``roofline_site/widget.py``;
+- a chart: add a :class:`roofline.web.figures.Chart` to
+  :data:`roofline.web.figures.CHARTS` (drawn from :meth:`Mode.lines`), and
+  its element to the widget; the snapshot and the painter pick it up;
+- a control: a :class:`~roofline.web.controls.Control`, ``Toggle`` or
+  ``Picker`` in each mode's tuple (given to its constructor) with a field on
+  each state (and in :meth:`Mode.pairs` of each mode); parsing, slider
+  maths, the widget's markup, the snapshot and the browser's handlers follow.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+from ..model import Step
+from ..sentences import step_readouts
+from ..units import format_si, format_si_exact, format_usd
+from .controls import Control, Picker, Toggle, bounds, check_text, describe, position_of, shorten, slider_steps
+from .query import MODE_KEY, encode_pairs, last_values, parse_pairs
+
+__all__ = ["Lines", "Mode", "Readout", "range_text"]
+
+S = TypeVar("S")
+
+#: Words a switch accepts in a URL, and what they mean.
+FLAG_WORDS = {"1": True, "on": True, "true": True, "yes": True, "0": False, "off": False, "false": False, "no": False}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Readout:
+    """One readout: its raw value in SI base units (or a word) and its display text."""
+
+    value: float | str | None
+    text: str
+
+    @property
+    def raw(self) -> str:
+        """``value`` as the page's ``data-value`` attribute holds it: ``repr`` of a
+        float (exact), the word itself, or empty when there is none."""
+        if self.value is None:
+            return ""
+        return self.value if isinstance(self.value, str) else repr(self.value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Lines:
+    """The two lines of a state and their max, in seconds per step, at the batches they are drawn at.
+
+    ``max_batches``/``latency_s`` may be sampled apart from the two lines (the
+    article draws its straight lines by their ends only). ``crossover`` is
+    ``(B*, T at B*)`` when B* lies on the axis, else ``None``.
+    """
+
+    batches: tuple[float, ...]
+    t_compute_s: tuple[float, ...]
+    t_memory_s: tuple[float, ...]
+    max_batches: tuple[float, ...]
+    latency_s: tuple[float, ...]
+    crossover: tuple[float, float] | None
+
+
+def range_text(c: Control, low: float, high: float) -> str:
+    """A slider's range as the widget prints it, the unit once at the end.
+
+    >>> range_text(Control(key="b", field="b", label="b", help="", unit="B", minimum=1, maximum=8,
+    ...                    default=2, log=False, integer=False), 1, 8)
+    '1 to 8 B'
+    """
+    if c.unit == "$":
+        return f"{format_usd(low)} to {format_usd(high)}"
+    return f"{format_si(low)} to {format_si(high)}{' ' + c.unit if c.unit else ''}"
+
+
+class Mode(ABC, Generic[S]):
+    """One way of driving the simulator: what it is (given to the constructor) and the hooks below.
+
+    Args:
+        name: the ``mode`` URL value and the page's ``data-mode`` (``article`` or ``real``).
+        prefix: the prefix of the mode's element ids, ``{prefix}-{key}`` (``sim`` or ``simr``).
+        slider_attribute, entry_attribute: the ``data-*`` attributes that mark its sliders and typed entries.
+        controls, pickers, toggles: its inputs, in display order.
+        overrides: keys of controls that stay ``None`` in the state until a reader edits them.
+        readout_names: the ``data-readout`` names it fills, in order.
+        default: the state the page opens on.
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        prefix: str,
+        slider_attribute: str,
+        entry_attribute: str,
+        controls: tuple[Control, ...],
+        readout_names: tuple[str, ...],
+        default: S,
+        pickers: tuple[Picker, ...] = (),
+        toggles: tuple[Toggle, ...] = (),
+        overrides: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.prefix = prefix
+        self.slider_attribute = slider_attribute
+        self.entry_attribute = entry_attribute
+        self.controls = controls
+        self.readout_names = readout_names
+        self.default = default
+        self.pickers = pickers
+        self.toggles = toggles
+        self.overrides = overrides
+
+    # ------------------------------------------------------------ hooks
+
+    @abstractmethod
+    def value(self, state: S, key: str) -> float:
+        """The number control ``key`` shows at ``state``."""
+
+    @abstractmethod
+    def pairs(self, state: S) -> list[tuple[str, str]]:
+        """The URL's ``(key, value)`` pairs for ``state``, in order."""
+
+    @abstractmethod
+    def step(self, state: S) -> Step:
+        """The model's step at the state's current B."""
+
+    @abstractmethod
+    def crossover(self, state: S) -> float | None:
+        """B*, where the two lines cross (``None`` when they never do)."""
+
+    @abstractmethod
+    def lines(self, state: S) -> Lines:
+        """The chart's two lines and their max from B = 0 (or 1) to max B."""
+
+    @abstractmethod
+    def explanation(self, state: S) -> str:
+        """A few sentences on how to read the chart at ``state``."""
+
+    @abstractmethod
+    def params_line(self, state: S) -> str:
+        """The inputs in one line."""
+
+    def extra_readouts(self, state: S) -> dict[str, Readout]:
+        """Readouts only this mode shows (none by default)."""
+        return {}
+
+    def marks(self, state: S, colors: dict[str, str]) -> tuple[list[dict], list[dict]]:
+        """Extra chart shapes and annotations drawn under the now-marker (none by default)."""
+        return [], []
+
+    def stored(self, c: Control, value: float) -> Any:
+        """How a slider's clamped value is kept in the state (a float by default)."""
+        return float(value)
+
+    def settle(self, state: S) -> S:
+        """``state`` made consistent after a change (nothing to do by default)."""
+        return state
+
+    def order(self, keys: Iterable[str]) -> list[str]:
+        """The order URL keys apply in: max B first, since it bounds the current B."""
+        return sorted(keys, key=lambda k: k != "B_max")
+
+    def apply_mode(self, raw: str) -> list[str]:
+        """Notices for a ``mode`` value that :func:`~roofline.web.query.mode_of` sent here."""
+        return []
+
+    def before_numbers(self, state: S) -> tuple[S, list[str]]:
+        """Fixes due once the pickers are read, before the first number applies."""
+        return state, []
+
+    def after_number(self, before: S, after: S, c: Control, value: float, shown: str) -> list[str]:
+        """Notices about what applying one number from the URL changed beyond it."""
+        return []
+
+    def fallback(self, c: Control) -> str:
+        """What a bad URL value of ``c`` is replaced with, in words."""
+        return f"the default {describe(c, getattr(self.default, c.field))}"
+
+    # ------------------------------------------------------------ shared: controls
+
+    def control(self, key: str) -> Control:
+        """The slider whose URL key is ``key``."""
+        for c in self.controls:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    def with_value(self, state: S, key: str, value: float) -> S:
+        """``state`` with one slider changed, clamped to its range; the current B stays within max B."""
+        c = self.control(key)
+        lo, hi = bounds(c, state)
+        new = replace(state, **{c.field: self.stored(c, min(max(value, lo), hi))})  # type: ignore[type-var]
+        if new.batch > new.max_batch:  # type: ignore[attr-defined]
+            new = replace(new, batch=new.max_batch)  # type: ignore[attr-defined]
+        return self.settle(new)
+
+    def check(self, state: S, key: str, raw: str) -> tuple[float | None, str]:
+        """Check the text ``raw`` typed or linked for slider ``key`` (see :func:`~roofline.web.controls.check_text`)."""
+        c = self.control(key)
+        return check_text(c, raw, *bounds(c, state))
+
+    def with_pick(self, state: S, key: str, value: str) -> tuple[S, list[str]]:
+        """``state`` with one picker set, and notices for anything adjusted (ValueError for an unknown choice)."""
+        picker = next(p for p in self.pickers if p.key == key)
+        allowed = {option.value for option in picker.options}
+        if value not in allowed:
+            raise ValueError(f"{key} must be one of: {', '.join(sorted(allowed))}; got {value!r}")
+        return replace(state, **{picker.field: value}), []  # type: ignore[type-var]
+
+    def with_flag(self, state: S, key: str, on: bool) -> S:
+        """``state`` with one switch set."""
+        toggle = next(t for t in self.toggles if t.key == key)
+        return replace(state, **{toggle.field: bool(on)})  # type: ignore[type-var]
+
+    def fits(self, state: S) -> bool:
+        """True when every slider's value at ``state`` lies inside its range (B within max B)."""
+        for c in self.controls:
+            lo, hi = bounds(c, state)
+            if not lo <= self.value(state, c.key) <= hi:
+                return False
+        return True
+
+    # ------------------------------------------------------------ shared: the URL
+
+    def known_keys(self) -> set[str]:
+        return {MODE_KEY, *(c.key for c in self.controls), *(p.key for p in self.pickers), *(t.key for t in self.toggles)}
+
+    def parse(self, query: str | Mapping[str, str]) -> tuple[S, list[str]]:
+        """Read a URL query into a state, with a plain-text notice per fix.
+
+        Numbers are plain or SI-suffixed (``8G``). A malformed, non-finite or
+        non-positive value falls back to the default; one outside the slider's
+        range is clamped; a key given twice keeps its last value; unknown keys
+        are ignored. Each fix adds a notice naming the parameter.
+        """
+        pairs = parse_pairs(query.lstrip("?")) if isinstance(query, str) else list(query.items())
+        seen, notices = last_values(pairs, self.known_keys())
+        pickers = {p.key: p for p in self.pickers}
+        toggles = {t.key: t for t in self.toggles}
+        state = self.default
+        numbers_started = False
+        for key in self.order(seen):
+            raw = seen[key]
+            shown = shorten(raw)
+            if key == MODE_KEY:
+                notices.extend(self.apply_mode(raw))
+            elif key in pickers:
+                picker = pickers[key]
+                if raw.lower() not in {option.value for option in picker.options}:
+                    kind = {"hw": "hardware preset", "model": "model preset"}.get(key, "precision")
+                    default = getattr(self.default, picker.field)
+                    notices.append(f"{key}={shown!r} is not a {kind}; using the default {default}.")
+                else:
+                    state = replace(state, **{picker.field: raw.lower()})
+            elif key in toggles:
+                toggle = toggles[key]
+                if raw.lower() not in FLAG_WORDS:
+                    notices.append(f"{key}={shown!r} is not 1 or 0; using {int(toggle.default)}.")
+                else:
+                    state = replace(state, **{toggle.field: FLAG_WORDS[raw.lower()]})
+            else:
+                if not numbers_started:
+                    state, more = self.before_numbers(state)
+                    notices.extend(more)
+                    numbers_started = True
+                c = self.control(key)
+                value, problem = self.check(state, key, raw)
+                if value is None:
+                    notices.append(f"{problem}; using {self.fallback(c)}.")
+                    continue
+                if problem:
+                    notices.append(f"{problem}; using {describe(c, value)}.")
+                before = state
+                state = self.with_value(state, key, value)
+                notices.extend(self.after_number(before, state, c, value, shown))
+        if not numbers_started:
+            state, more = self.before_numbers(state)
+            notices.extend(more)
+        return state, notices
+
+    def encode(self, state: S) -> str:
+        """The URL query that :meth:`parse` reads back as exactly ``state``."""
+        return encode_pairs(self.pairs(state))
+
+    # ------------------------------------------------------------ shared: what the page shows
+
+    def readouts(self, state: S) -> dict[str, Readout]:
+        """Every readout at ``state``, keyed as in :attr:`readout_names`: the step's ten, then the mode's own."""
+        shared = step_readouts(self.step(state), self.crossover(state))
+        return {
+            **{name: Readout(value=value, text=text) for name, (value, text) in shared.items()},
+            **self.extra_readouts(state),
+        }
+
+    def controls_snapshot(self, state: S) -> dict[str, dict]:
+        """Each slider's position, range and texts at ``state`` (what the painter writes)."""
+        shown = {}
+        for c in self.controls:
+            value = self.value(state, c.key)
+            lo, hi = bounds(c, state)
+            exact = format_si_exact(value)
+            shown[c.key] = {
+                "position": position_of(c, value, state),
+                "max": slider_steps(c, state),
+                "text": describe(c, value),
+                "entry": exact if len(exact) <= 8 else format_si(value, 4),
+                "range": range_text(c, lo, hi),
+            }
+            if self.overrides:
+                shown[c.key]["overridden"] = c.key in self.overrides and getattr(state, c.field) is not None
+        return shown
+
+    def snapshot(self, state: S, schemes: tuple[str, ...] | None = None) -> dict:
+        """Everything the widget shows at ``state``, as JSON-ready data.
+
+        The page has one painter (``docs/assets/javascripts/simulator.js``):
+        the build pre-renders snapshots for first paint and the live widget
+        hands it a fresh one after each input, so both draw the same thing.
+        Keys: ``mode``, ``query``, ``readouts`` (name -> [raw, text]),
+        ``controls``, ``pickers``, ``toggles``, ``batch``, ``explanation``,
+        ``params``, and one key per chart of
+        :data:`~roofline.web.figures.CHARTS` (scheme -> figure).
+        """
+        from .figures import CHARTS
+        from .palette import SCHEMES
+
+        schemes = SCHEMES if schemes is None else schemes
+        snap: dict[str, Any] = {
+            "mode": self.name,
+            "query": self.encode(state),
+            "readouts": {name: [r.raw, r.text] for name, r in self.readouts(state).items()},
+            "controls": self.controls_snapshot(state),
+            "pickers": {p.key: getattr(state, p.field) for p in self.pickers},
+            "toggles": {t.key: bool(getattr(state, t.field)) for t in self.toggles},
+            "batch": format_si(state.batch),  # type: ignore[attr-defined]
+            "explanation": self.explanation(state),
+            "params": self.params_line(state),
+        }
+        for chart in CHARTS:
+            if chart.shown_in(self):
+                snap[chart.key] = {scheme: chart.draw(self, state, scheme) for scheme in schemes}
+        return snap

@@ -1,0 +1,31 @@
+"""The one table of malformed simulator URLs (issue 6), read by the CPython and the browser tests.
+
+Each row: the query, the parameter its notice must name, and whether the
+browser checks it too. CPython (tests/test_simulator_state.py) checks every
+row; the browser (tests/test_browser.py) loads the page once with the marked
+rows joined into one query, the script payloads among them.
+"""
+
+from __future__ import annotations
+
+__all__ = ["BROWSER_QUERY", "MALFORMED_URLS"]
+
+MALFORMED_URLS: tuple[tuple[str, str, bool], ...] = (
+    ("B=NaN", "B", True),
+    ("B=-1", "B", False),
+    ("B=0", "B", False),
+    ("B=1e400", "B", False),
+    ("L=abc", "L", True),
+    ("b=", "b", True),
+    ("B=5&B=7", "B", False),
+    ("L=" + "9" * 400, "L", False),
+    ("N_active=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "N_active", True),
+    ("BW=%22%27%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "BW", True),
+    ("zzz=1&B=64", "zzz", False),
+    ("%3Cscript%3Ex%3C%2Fscript%3E=1", "<script>", True),
+    ("mode=real&gpus=-3&hw=%3Cb%3Ex", "gpus", False),
+    ("mode=real&mode=article&C=-1", "C", False),
+)
+
+#: The browser's rows as one query (their keys differ, so each row keeps its own notice).
+BROWSER_QUERY = "&".join(query for query, _, browser in MALFORMED_URLS if browser)
