@@ -1,10 +1,13 @@
-"""Serve a built site on 127.0.0.1 with the MIME types Pyodide needs.
+"""Serve a built site on 127.0.0.1 as a static host does: MIME types, gzip, caching.
 
 Usage: python scripts/static_server.py [--directory site] [--port 8000]
 
 Python's own ``http.server`` maps ``.mjs`` and ``.wasm`` only on newer
 versions; browsers refuse module scripts and streaming WebAssembly served as
-anything else.
+anything else. When the client accepts gzip and the build wrote ``FILE.gz``
+beside ``FILE`` (``src/roofline_site/compress.py``), the compressed copy is
+sent with ``Content-Encoding: gzip``, as real hosts do. Every response says
+``Cache-Control: max-age=600``, as GitHub Pages does.
 """
 
 from __future__ import annotations
@@ -12,13 +15,54 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 from typing import ClassVar
 
-TYPES = {".mjs": "text/javascript", ".wasm": "application/wasm", ".whl": "application/zip"}
+TYPES = {
+    ".mjs": "text/javascript",
+    ".wasm": "application/wasm",
+    ".whl": "application/zip",
+    ".snapshot": "application/octet-stream",
+}
+CACHE_CONTROL = "max-age=600"
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        """The file, or its ``.gz`` copy with ``Content-Encoding`` when the client takes gzip."""
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        compressed = path + ".gz"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not accepts or os.path.isdir(path) or not os.path.isfile(compressed) or not os.path.isfile(path):
+            return super().send_head()
+        stream = open(compressed, "rb")  # the base class copies it out and closes it
+        try:
+            size = os.fstat(stream.fileno()).st_size
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(path))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(size))
+            self.send_header("Vary", "Accept-Encoding")
+            self.end_headers()
+        except Exception:
+            stream.close()
+            raise
+        return stream
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", CACHE_CONTROL)
+        super().end_headers()
+
+
+class QuietHandler(Handler):
+    """The same, without a log line per request (for tests and benchmarks)."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
 def main() -> None:
