@@ -67,8 +67,9 @@ def precompress(site_dir: str | Path) -> int:
             keep.add(cached)
             shutil.copyfile(cached, target)
         written += 1
-    # Drop copies of files that no longer exist in this form, so the cache stays the size of one site.
-    if _CACHE.is_dir():
+    # Drop copies of files that no longer exist in this form, so the cache
+    # stays the size of one site (not when compressing a site without large files).
+    if keep and _CACHE.is_dir():
         for stale in _CACHE.glob("*.gz"):
             if stale not in keep:
                 stale.unlink()
