@@ -64,6 +64,21 @@ def test_the_cached_snapshot_is_keyed_to_this_wheel_and_runtime() -> None:
     assert json.dumps(meta["lock"]["packages"]) == "{}"
 
 
+def test_the_site_gets_the_snapshot_of_the_wheel_it_serves(built_site: Path) -> None:
+    meta = snapshot.read_metadata((built_site / snapshot.SNAPSHOT_FILE).read_bytes())
+    (served,) = (built_site / "assets" / "wheels").glob("roofline-*.whl")
+    assert meta["wheel_sha256"] == snapshot.wheel_sha256(served)
+    assert f"?wheel={meta['wheel_sha256']}" in (built_site / "simulator" / "index.html").read_text()
+
+
+def test_a_snapshot_for_another_wheel_is_refused_at_build_time(tmp_path: Path) -> None:
+    wheels = tmp_path / "assets" / "wheels"
+    wheels.mkdir(parents=True)
+    (wheels / snapshot.wheel_path().name).write_bytes(b"another wheel")
+    with pytest.raises(snapshot.SnapshotError, match="not the one the site serves"):
+        snapshot.write_snapshot(tmp_path)
+
+
 def test_pyodide_restores_the_snapshot_under_node() -> None:
     node = shutil.which("node")
     assert node, "Node.js is required (scripts/setup.sh installs it)"

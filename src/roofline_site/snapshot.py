@@ -37,7 +37,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .assets import NODE_MODULES, ROOT, SetupMissing, wheel_path
+from .assets import NODE_MODULES, ROOT, WHEELS, SetupMissing, wheel_path
 
 __all__ = [
     "MAGIC",
@@ -210,8 +210,18 @@ def cached_snapshot() -> Path:
 
 
 def write_snapshot(site_dir: str | Path) -> Path:
-    """Copy the cached snapshot into the built site; returns its path there."""
-    target = Path(site_dir) / SNAPSHOT_FILE
+    """Copy the cached snapshot into the built site; returns its path there.
+
+    Raises:
+        SnapshotError: if the snapshot was not made for the wheel the site
+            serves (``copy_runtime`` must have copied the wheel first).
+    """
+    site = Path(site_dir)
+    target = site / SNAPSHOT_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(cached_snapshot(), target)
+    served = site / WHEELS / wheel_path().name
+    made_for = read_metadata(target.read_bytes())["wheel_sha256"]
+    if not served.is_file() or made_for != wheel_sha256(served):
+        raise SnapshotError(f"{target} was made for wheel {made_for[:12]}…, not the one the site serves ({served})")
     return target

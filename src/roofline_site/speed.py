@@ -98,7 +98,7 @@ def bench_machine(profile: str = "desktop") -> str:
         "no throttling"
         if not throttling
         else (
-            f"CPU {format_number(throttling['cpu_rate'], 2)}× slower, "
+            f"CPU {format_number(throttling['cpu_rate'], 1)}× slower, "
             f"{format_si(throttling['download_bytes_per_s'] * 8, 3)}bit/s down, "
             f"{format_si(throttling['upload_bytes_per_s'] * 8, 3)}bit/s up, "
             f"{format_time(throttling['latency_ms'] / 1e3)} round trip"
