@@ -35,13 +35,28 @@ function copyTree(dir) {
 }
 copyTree(wheelDir);
 pyodide.globals.set("MODULES", pyodide.toPy(modules));
-// Import, then free what the imports left behind: freed memory still holds
-// its old bytes, and every byte of the heap ships to the reader.
+// Import, then zero the memory the imports used and freed: a freed block
+// keeps its old bytes (mostly the sources that were compiled), and every byte
+// of the heap ships to the reader. Filling the free blocks with zeroed
+// bytearrays, largest first, each size until the heap would grow, and freeing
+// them again shrinks the compressed snapshot by about an eighth.
 const imported = pyodide.runPython(`
 import gc, importlib, sys
 for name in MODULES:
     importlib.import_module(name)
 del name
+gc.collect()
+import pyodide_js
+_sbrk = pyodide_js._module._sbrk
+_zeros = []
+for _size in (1 << 20, 1 << 18, 1 << 16, 1 << 14, 1 << 12, 1 << 10, 512, 256, 128, 64, 32, 16):
+    _top = _sbrk(0)
+    for _ in range(200_000):
+        _zeros.append(bytearray(_size))
+        if _sbrk(0) != _top:
+            _zeros.pop()
+            break
+del _zeros, _size, _top, _sbrk, _, pyodide_js
 gc.collect()
 ",".join(sorted(m for m in sys.modules if m.split(".")[0] in {n.split(".")[0] for n in MODULES}))
 `);
