@@ -112,8 +112,16 @@ def test_precompressed_copies_are_served_with_content_encoding(tmp_path: Path) -
     page = "<p>" + "roofline " * 500 + "</p>"
     (tmp_path / "index.html").write_text(page)
     (tmp_path / "tiny.js").write_text("x")
-    assert compress.precompress(tmp_path) == 1  # tiny.js is below MIN_BYTES
+    large = "".join(f"const v{i} = {i * 7919 % 104729};\n" for i in range(20_000))  # over the brotli threshold
+    (tmp_path / "large.js").write_text(large)
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("index.html", "tiny.js", "large.js"):
+        (tmp_path / name).rename(site / name)
+    tmp_path = site
+    assert compress.precompress(site, cache=site.parent / "cache") == 2  # tiny.js is below MIN_BYTES
     assert gzip.decompress((tmp_path / "index.html.gz").read_bytes()).decode() == page
+    assert not (tmp_path / "index.html.br").exists() and (tmp_path / "large.js.br").is_file()
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -122,6 +130,10 @@ def test_precompressed_copies_are_served_with_content_encoding(tmp_path: Path) -
             assert response.headers["Content-Encoding"] == "gzip"
             assert response.headers["Content-Type"].startswith("text/html")
             assert gzip.decompress(response.read()).decode() == page
+        request = urllib.request.Request(base + "large.js", headers={"Accept-Encoding": "gzip, deflate, br"})
+        with urllib.request.urlopen(request) as response:  # brotli first, when there is a copy
+            assert response.headers["Content-Encoding"] == "br"
+            assert len(response.read()) == (tmp_path / "large.js.br").stat().st_size < len(large) // 4
         with urllib.request.urlopen(base + "index.html") as response:  # no Accept-Encoding: the file as it is
             assert response.headers["Content-Encoding"] is None
             assert response.read().decode() == page
