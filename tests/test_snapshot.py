@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from roofline import simulator
+from roofline.web.article import ARTICLE
 from roofline_site import boot, compress, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +30,7 @@ def test_pyodide_is_pinned_because_the_snapshot_api_is_experimental() -> None:
 
 def test_the_modules_to_preload_come_from_what_main_py_imports(tmp_path: Path) -> None:
     modules = snapshot.snapshot_modules()
-    assert {"json", "roofline", "roofline.simulator", "roofline.simulator_real"} <= set(modules)
+    assert {"json", "roofline.web.article", "roofline.web.realistic"} <= set(modules)
     assert not {"js", "pyodide", "pyodide.ffi", "pyscript"} & set(modules)
     # A page importing something else gets that instead, with no list to edit.
     page = tmp_path / "main.py"
@@ -58,7 +58,7 @@ def test_the_cached_snapshot_is_keyed_to_this_wheel_and_runtime() -> None:
     assert meta["runtime_sha256"] == snapshot.runtime_sha256()
     assert meta["pyodide"] == PINNED_PYODIDE
     assert meta["modules"] == snapshot.snapshot_modules()
-    assert {"roofline.simulator", "roofline.simulator_real"} <= set(meta["imported"])
+    assert {"roofline.web.article", "roofline.web.realistic"} <= set(meta["imported"])
     # Cached: asking again makes nothing new.
     assert snapshot.cached_snapshot() == path and path.stat().st_mtime == snapshot.cached_snapshot().stat().st_mtime
     assert json.dumps(meta["lock"]["packages"]) == "{}"
@@ -92,8 +92,8 @@ def test_pyodide_restores_the_snapshot_under_node() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["python"].startswith("3.14")
-    assert {"roofline.simulator", "roofline.simulator_real"} <= set(seen["preloaded"])
-    assert seen["query"] == simulator.to_query(simulator.DEFAULT_STATE)
+    assert {"roofline.web.article", "roofline.web.realistic"} <= set(seen["preloaded"])
+    assert seen["query"] == ARTICLE.encode(ARTICLE.default)
 
 
 def test_runtime_files_name_the_snapshot_and_the_boot_module_with_the_wheel_hash() -> None:

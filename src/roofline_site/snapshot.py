@@ -109,8 +109,9 @@ def snapshot_modules(main_py: Path = MAIN_PY, wheel: Path | None = None) -> list
     packages or of the standard library; browser-only modules (``js``,
     ``pyodide``, ``pyscript``) are left to the page. ``from a import b`` counts
     ``a.b`` when the wheel has that submodule. Deriving the list from the page
-    means a renamed or added module needs no edit here. :data:`PYSCRIPT_STDLIB`
-    is added.
+    means a renamed or added module needs no edit here. The wheel's other
+    modules in the same packages come too, since the page imports some of them
+    lazily. :data:`PYSCRIPT_STDLIB` is added.
     """
     with zipfile.ZipFile(wheel or wheel_path()) as archive:
         names = [n for n in archive.namelist() if n.endswith(".py")]
@@ -124,6 +125,10 @@ def snapshot_modules(main_py: Path = MAIN_PY, wheel: Path | None = None) -> list
             found.add(node.module)
             found.update(f"{node.module}.{alias.name}" for alias in node.names if f"{node.module}.{alias.name}" in in_wheel)
     keep = {name for name in found if name in in_wheel or (name.split(".")[0] not in tops and name.split(".")[0] in sys.stdlib_module_names)}
+    # The page's modules import their siblings lazily (the view's figures, the
+    # realistic mode): in the snapshot an import is free, so take them all.
+    packages = {name.rpartition(".")[0] for name in keep & in_wheel if "." in name}
+    keep |= {name for name in in_wheel if name.rpartition(".")[0] in packages}
     return sorted((keep - {"js"}) | set(PYSCRIPT_STDLIB))
 
 

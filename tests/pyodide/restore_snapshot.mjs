@@ -15,10 +15,10 @@ const pyodide = await loadPyodide({ _loadSnapshot: heap, lockFileContents: meta.
 const restored_ms = performance.now() - started;
 const seen = pyodide.runPython(`
 import json, sys
-from roofline import simulator
+from roofline.web.article import ARTICLE
 json.dumps({
     "preloaded": sorted(m for m in sys.modules if m.startswith("roofline")),
-    "query": simulator.snapshot(simulator.DEFAULT_STATE, schemes=())["query"],
+    "query": ARTICLE.snapshot(ARTICLE.default, schemes=())["query"],
     "python": sys.version.split()[0],
 })
 `);
