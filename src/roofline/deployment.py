@@ -30,7 +30,11 @@ assumption:
   :func:`no_crossover_context`): where the KV read equals the weight read
   at a given batch, and past which the lines never cross.
 * **Attention FLOPs** (:func:`attention_ops_per_token`): off by default, as in
-  the article; when on, each token also pays for attention over its context.
+  the article; when on, each token also pays for attention over its context,
+  at attention's own arithmetic rate (:func:`attention_math`): a model preset
+  may cite the precision its attention runs in (DeepSeek runs its MLA in BF16
+  while its matrix multiplies run in FP8), otherwise attention runs at the
+  weights' rate.
 
 Everything is in SI base units; C is in ops/s (FLOP/s ÷ 2), as in the article.
 
@@ -60,6 +64,7 @@ from .model import (
 )
 from .model import crossover_batch as article_crossover_batch
 from .presets import (
+    MATH_PRECISIONS,
     WEIGHT_PRECISIONS,
     Hardware,
     Model,
@@ -76,7 +81,9 @@ __all__ = [
     "Comparison",
     "Deployment",
     "Report",
+    "attention_compute_ops_per_s",
     "attention_flop_per_kv_byte",
+    "attention_math",
     "attention_ops_per_token",
     "best_batch",
     "capacity_batch",
@@ -96,6 +103,7 @@ __all__ = [
     "min_gpus",
     "no_crossover_context",
     "params_at",
+    "precision_sweet_spot",
     "routed_params",
     "step_at",
     "system_bandwidth_bytes_per_s",
@@ -132,6 +140,10 @@ class Deployment:
             (:func:`expert_coverage`); ``False`` reads all weights every step.
         attention_flops: count attention's multiply-adds over the context in
             T_compute (the article leaves them out).
+        attention_precision: the arithmetic attention runs in, ``"bf16"`` or
+            ``"fp8"``; None takes the model preset's cited precision, or the
+            weights' arithmetic where the preset cites none
+            (:func:`attention_math`).
 
     Raises:
         ValueError: naming the field, for a count below 1, a non-finite or
@@ -147,6 +159,7 @@ class Deployment:
     usd_per_gpu_hour: float = 2.0
     moe_discount: bool = True
     attention_flops: bool = False
+    attention_precision: str | None = None
 
     def __post_init__(self) -> None:
         check_whole_number("gpus", self.gpus)
@@ -164,6 +177,14 @@ class Deployment:
             raise ValueError(
                 f"{self.hardware.name} has no FP8 tensor rate, so precision {self.precision.key!r} "
                 "(FP8 math) cannot run on it; use 'bf16', 'w8a16' or 'w4a16'"
+            )
+        if self.attention_precision is not None and self.attention_precision not in MATH_PRECISIONS:
+            raise ValueError(
+                f"attention_precision must be one of {', '.join(MATH_PRECISIONS)}, got {self.attention_precision!r}"
+            )
+        if not self.hardware.supports(attention_math(self)):
+            raise ValueError(
+                f"{self.hardware.name} has no FP8 tensor rate, so attention cannot run in FP8 on it; use 'bf16'"
             )
 
     def describe(self) -> str:
@@ -190,6 +211,7 @@ def deployment(
     usd_per_gpu_hour: float = 2.0,
     moe_discount: bool = True,
     attention_flops: bool = False,
+    attention_precision: str | None = None,
 ) -> Deployment:
     """A :class:`Deployment` from preset keys (or preset objects).
 
@@ -216,6 +238,7 @@ def deployment(
         usd_per_gpu_hour=usd_per_gpu_hour,
         moe_discount=moe_discount,
         attention_flops=attention_flops,
+        attention_precision=attention_precision,
     )
 
 
@@ -252,6 +275,26 @@ def system_memory_bytes(d: Deployment) -> float:
     1128000000000.0
     """
     return d.gpus * d.hardware.memory_bytes
+
+
+def attention_math(d: Deployment) -> str:
+    """The arithmetic attention runs in: the deployment's setting, else the model's cited one, else the weights'.
+
+    >>> attention_math(deployment("h200", "deepseek-v3", precision="fp8"))
+    'bf16'
+    >>> attention_math(deployment("h200", "llama-3.1-70b", precision="fp8"))
+    'fp8'
+    """
+    return d.attention_precision or d.model.attention_precision or d.precision.math
+
+
+def attention_compute_ops_per_s(d: Deployment) -> float:
+    """C for attention's arithmetic: ``N · FLOP/s(attention precision) / 2`` ops/s.
+
+    >>> attention_compute_ops_per_s(deployment("h200", "deepseek-v3", gpus=8, precision="fp8"))
+    3958000000000000.0
+    """
+    return d.gpus * d.hardware.compute_ops_per_s(attention_math(d))
 
 
 # ---------------------------------------------------------------- weights
@@ -419,15 +462,18 @@ def params_at(d: Deployment, batch: float) -> Params:
     """The article's inputs for this deployment at batch B (>= 1).
 
     ``total_params`` is the *bytes* of weights read at B (the article counts
-    one byte per parameter), ``active_params`` the ops per token (plus
-    attention's when switched on), ``kv_bytes_per_element`` the KV bytes per
+    one byte per parameter), ``active_params`` the ops per token at the
+    weights' rate C (plus attention's when switched on, scaled by
+    ``C / C_attention`` so that ``B · active_params / C`` charges attention at
+    its own rate), ``kv_bytes_per_element`` the KV bytes per
     token of context. With one byte per weight, one KV element per token and
     no MoE discount these are exactly the article's inputs.
     """
     b = check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
     return Params(
         batch=b,
-        active_params=d.model.active_params + attention_ops_per_token(d),
+        active_params=d.model.active_params
+        + attention_ops_per_token(d) * system_compute_ops_per_s(d) / attention_compute_ops_per_s(d),
         compute_ops_per_s=system_compute_ops_per_s(d),
         total_params=weight_bytes_read(d, b),
         bandwidth_bytes_per_s=system_bandwidth_bytes_per_s(d),
@@ -504,6 +550,21 @@ def kv_free_sweet_spot(d: Deployment) -> float:
     return sweet_spot_batch(
         weight_bytes(d), d.model.active_params, system_compute_ops_per_s(d), system_bandwidth_bytes_per_s(d)
     )
+
+
+def precision_sweet_spot(hardware_key: str | Hardware, model_key: str | Model, precision: str) -> float:
+    """The KV-free sweet spot of a model on one chip at a weight precision (:func:`kv_free_sweet_spot`).
+
+    Every page that prints a sweet spot per precision calls this one function,
+    so two tables cannot disagree about what "BF16" means: BF16 weights (2
+    bytes each) with BF16 arithmetic.
+
+    >>> round(precision_sweet_spot("h100-sxm", "deepseek-v3", "bf16"))
+    5356
+    >>> round(precision_sweet_spot("h100-sxm", "deepseek-v3", "w8a16"))
+    2678
+    """
+    return kv_free_sweet_spot(deployment(hardware_key, model_key, precision=precision))
 
 
 # ---------------------------------------------------------------- memory capacity
@@ -666,7 +727,8 @@ def no_crossover_context(d: Deployment) -> float | None:
     bandwidth = system_bandwidth_bytes_per_s(d)
     compute = system_compute_ops_per_s(d)
     kv_per_layer_token_s = m.kv_elements_per_layer_token * d.kv_bytes_per_element / bandwidth
-    attention_per_layer_token_s = (m.attention_ops_per_layer_token if d.attention_flops else 0) / compute
+    attention_ops = m.attention_ops_per_layer_token if d.attention_flops else 0
+    attention_per_layer_token_s = attention_ops / attention_compute_ops_per_s(d)
     net = kv_per_layer_token_s - attention_per_layer_token_s
     if net <= 0:
         return None
@@ -745,6 +807,7 @@ class Report:
                 "no_crossover_context": self.no_crossover_context,
                 "moe_discount": d.moe_discount,
                 "attention_flops": d.attention_flops,
+                "attention_precision": attention_math(d),
                 "problem": self.problem,
             }
         )

@@ -67,6 +67,8 @@ def bench_targets(profile: str = "desktop") -> str:
     report = _browser(profile)
     prefix = "bench_" if profile == "desktop" else f"bench_{profile}_"
     rows = [
+        '<div data-macro-block="bench_targets" markdown>',
+        "",
         "| figure | target | measured | met |",
         "|---|---|---|---|",
     ]
@@ -86,6 +88,7 @@ def bench_targets(profile: str = "desktop") -> str:
         f"{number_span('bench_build_median_s', build['median_s'], _show('median_s', build['median_s']))} | "
         f"{'yes' if build['met'] else '**no**'} |"
     )
+    rows += ["", "</div>"]
     return "\n".join(rows)
 
 
@@ -104,10 +107,15 @@ def bench_machine(profile: str = "desktop") -> str:
             f"{format_time(throttling['latency_ms'] / 1e3)} round trip"
         )
     )
-    return html.escape(
+    text = html.escape(
         f"{machine['cpu']}, {machine['cores']} cores, {machine['os']}; {machine['chromium']}, headless, "
         f"no GPU; {link}; {report['runs']} cold and warm loads, {report['inputs_per_run']} slider inputs per run"
     )
+    return f'<span data-macro-block="bench_machine">{text}</span>'
 
 
-MACROS = {"bench_figure": bench_figure, "bench_targets": bench_targets, "bench_machine": bench_machine}
+MACROS = {
+    "bench_figure": bench_figure,
+    "bench_targets": bench_targets,
+    "bench_machine": bench_machine,
+}

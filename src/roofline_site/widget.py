@@ -213,7 +213,7 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>',
         # What simulator.js shares with Python (ids, the mode rule, the palette), from Python.
         f'<script type="application/json" id="{CONSTANTS_ID}">{_json_in_html(page_constants())}</script>',
-        f'<div id="simulator" class="rl-sim" data-ready="false" data-mode="article" '
+        f'<div id="simulator" class="rl-sim" data-macro-block="simulator_widget" data-ready="false" data-mode="article" '
         f'data-linked-prerender="{root}{LINKED_PRERENDER_FILE}">',
         '<p class="rl-sim__formula">T_compute = B × N_active / C, T_memory = N_total / BW + B × L × b / BW</p>',
         '<div id="sim-status" class="rl-sim__status" role="status">'

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..checks import check_number, check_whole_number
-from .precisions import WEIGHT_PRECISIONS, math_precision_of
+from .precisions import MATH_PRECISIONS, WEIGHT_PRECISIONS, math_precision_of
 
 __all__ = ["Hardware", "Model"]
 
@@ -160,6 +160,7 @@ class Model:
     dense_layers: int = 0
     hidden_size: int | None = None
     released_precision: str = "bf16"
+    attention_precision: str | None = None
     citations: tuple[tuple[str, str], ...] = ()
     note: str = ""
 
@@ -215,6 +216,14 @@ class Model:
             )
         if self.released_precision not in WEIGHT_PRECISIONS:
             raise ValueError(f"released_precision must be one of {sorted(WEIGHT_PRECISIONS)}")
+        if self.attention_precision is not None:
+            if self.attention_precision not in MATH_PRECISIONS:
+                raise ValueError(
+                    f"attention_precision must be one of {', '.join(MATH_PRECISIONS)} or None, "
+                    f"got {self.attention_precision!r}"
+                )
+            if "attention_precision" not in {name for name, _ in self.citations}:
+                raise ValueError(f"preset {self.key!r} has no citation for attention_precision")
         if self.citations:
             _cited(self, self.FIGURES)
 
