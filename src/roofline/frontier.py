@@ -464,9 +464,6 @@ def choose_batch(lines: Lines, target_s: float | None = None, max_batch: float |
         # min() keeps the first of equal batches: the tie-break order above.
         batch, limit = min(candidates, key=lambda pair: pair[0])
         return result(batch, limit)
-    if top is None and wall is not None:
-        # A wall past the search range (absurd GPU counts) is still the one limit there is.
-        return result(wall, Limit.MEMORY)
     if top is None:
         raise ValueError("no limit bounds the batch (no target, no memory wall, no crossover); give max_batch")
     return result(top, Limit.MAX_BATCH)
