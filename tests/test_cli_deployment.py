@@ -76,3 +76,27 @@ def test_presets_lists_both_tables_with_sources() -> None:
     data = json.loads(run("presets", "--json").stdout)
     assert set(data["hardware"]) == set(presets.HARDWARE) and set(data["models"]) == set(presets.MODELS)
     assert data["hardware"]["b200"]["note"].startswith("Memory: 180 GB")
+
+
+def test_attention_precision_flag() -> None:
+    base = ["--hardware", "h100-sxm", "--model", "deepseek-v3", "--gpus", "144", "--context", "4989"]
+    base += ["--batch", "12686", "--attention-flops", "--json"]
+    bf16 = json.loads(run(*base).stdout)
+    fp8 = json.loads(run(*base, "--attention-precision", "fp8").stdout)
+    assert bf16["attention_precision"] == "bf16" and fp8["attention_precision"] == "fp8"
+    assert bf16["t_compute_s"] > bf16["t_memory_s"] > fp8["t_compute_s"]
+    listed = json.loads(run("presets", "--json").stdout)["models"]
+    by_key = listed if isinstance(listed, dict) else {m["key"]: m for m in listed}
+    assert by_key["deepseek-v3"]["attention_precision"] == "bf16"
+    bad = run("--hardware", "h100-sxm", "--model", "deepseek-v3", "--attention-precision", "fp16")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "fp16" in bad.stderr
+
+
+def test_the_best_batch_prints_as_the_crossover_does() -> None:
+    # Issue 12, item 3: one number, one printing ("≈ 10,877.54" and "10,880" were the same batch).
+    out = run(
+        "--hardware", "h100-sxm", "--model", "deepseek-v3", "--gpus", "144", "--context", "4989", "--attention-flops"
+    )
+    crossover = next(line for line in out.stdout.splitlines() if line.startswith("crossover B*"))
+    best = next(line for line in out.stdout.splitlines() if line.startswith("best batch"))
+    assert crossover.split("≈ ")[1] == best.split()[-1]

@@ -428,6 +428,56 @@ def test_matched_precisions_agree_and_weight_only_lowers_the_sweet_spot(chip: Ha
     assert dep.system_compute_ops_per_s(fp8) == gpus * chip.dense_fp8_flops_per_s / 2
 
 
+# ---------------------------------------------------------------- attention's own precision
+
+
+def test_deepseek_attention_runs_in_bf16_as_its_inference_overview_says() -> None:
+    ds = presets.model("deepseek-v3")
+    assert ds.attention_precision == "bf16"
+    assert "BF16 for the core MLA" in ds.citation("attention_precision")
+    d = dep.deployment("h200", "deepseek-v3", gpus=8, precision="fp8")
+    assert dep.attention_math(d) == "bf16"
+    assert dep.attention_math(replace(d, attention_precision="fp8")) == "fp8"
+    assert dep.attention_math(dep.deployment("h200", "llama-3.1-70b", precision="fp8")) == "fp8"
+
+
+def test_attention_is_charged_at_its_own_rate() -> None:
+    # Issue 12, item 1: attention at FP8 where DeepSeek runs it in BF16 under-counts T_compute.
+    d = dep.deployment("h100-sxm", "deepseek-v3", gpus=144, precision="fp8", context_tokens=4989, attention_flops=True)
+    at_bf16 = dep.step_at(d, 12686)
+    at_fp8 = dep.step_at(replace(d, attention_precision="fp8"), 12686)
+    weights_only = dep.step_at(replace(d, attention_flops=False), 12686)
+    attention_bf16 = at_bf16.t_compute_s - weights_only.t_compute_s
+    attention_fp8 = at_fp8.t_compute_s - weights_only.t_compute_s
+    chip = presets.hardware("h100-sxm")
+    rate_ratio = chip.flops_per_s("fp8") / chip.flops_per_s("bf16")
+    assert attention_bf16 == pytest.approx(rate_ratio * attention_fp8, rel=1e-12)
+    expected = 12686 * dep.attention_ops_per_token(d) / dep.attention_compute_ops_per_s(d)
+    assert attention_bf16 == pytest.approx(expected, rel=1e-12)
+    # The lines still meet at the crossover with attention at its own rate.
+    crossover = dep.crossover_batch(d)
+    assert crossover is not None
+    at = dep.step_at(d, crossover)
+    assert at.t_compute_s == pytest.approx(at.t_memory_s, rel=1e-9)
+
+
+def test_the_published_check_is_compute_bound_with_attention_in_bf16() -> None:
+    c = dep.compare_with_published(presets.DEEPSEEK_SERVING)
+    with_attention = c.predicted_with_attention
+    assert with_attention.step.t_compute_s > with_attention.step.t_memory_s
+    assert with_attention.crossover_batch is not None and with_attention.crossover_batch < c.implied_batch
+    assert c.predicted.step.t_compute_s < c.predicted.step.t_memory_s
+
+
+def test_attention_precision_is_checked() -> None:
+    with pytest.raises(ValueError, match=r"attention_precision.*'fp16'"):
+        dep.deployment("h100-sxm", "llama-3.1-8b", attention_precision="fp16")
+    with pytest.raises(ValueError, match="attention cannot run in FP8"):
+        dep.deployment("a100-sxm", "llama-3.1-8b", precision="bf16", attention_precision="fp8")
+    with pytest.raises(ValueError, match="no citation for attention_precision"):
+        replace(presets.model("llama-3.1-8b"), attention_precision="bf16")
+
+
 def test_the_article_and_the_deployment_agree_on_the_no_crossover_context_where_both_apply() -> None:
     # No sliding windows and no attention FLOPs: the deployment's b is the article's constant b.
     from roofline import longcontext

@@ -88,6 +88,16 @@ def test_format_si_stays_within_rounding(value: float) -> None:
     assert math.isclose(parse_si(format_si(value)), value, rel_tol=5e-3)
 
 
+@pytest.mark.parametrize(
+    ("value", "digits", "text"),
+    [(891.3, 4, "891"), (12685.71, 4, "12,700"), (1782.67, 5, "1,780"), (4.488, 2, "4.5"), (0.0896, 4, "0.0896")],
+)
+def test_about_rounds_prose_to_three_significant_figures(value: float, digits: int, text: str) -> None:
+    # Issue 12, item 7: "about 891.3 tokens" claimed a precision the model does not have.
+    assert format_number(value, digits, about=True) == text
+    assert format_number(value, digits) != text or digits <= 3  # tables keep the precision they ask for
+
+
 # --------------------------------------------------------------------------- token counts: K vs Ki
 
 

@@ -6,8 +6,8 @@ Usage:
              [--tpot-target-ms MS] [--draft-tokens K] [--acceptance A] [--mtp] [--json]
     roofline --hardware h200 --model deepseek-v3 [--gpus 8] [--precision fp8]
              [--kv-precision fp8] [--context 32Ki] [--batch N] [--price 2]
-             [--attention-flops] [--no-moe-discount] [--tpot-target-ms MS]
-             [--draft-tokens K] [--acceptance A] [--mtp] [--json]
+             [--attention-flops] [--attention-precision bf16] [--no-moe-discount]
+             [--tpot-target-ms MS] [--draft-tokens K] [--acceptance A] [--mtp] [--json]
     roofline presets [--json]
     roofline serving --hardware H --model M --gpus N --precision P --input-tokens I
                      --output-tokens O --concurrency C [--json]   (see roofline.cli_serving)
@@ -49,7 +49,7 @@ from . import frontier as fr
 from . import speculative as spec
 from .cli_args import BAD_INPUT, Once, Parser, quantity, whole_count
 from .model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, evaluate
-from .sentences import crossover_text, explanation, step_readouts
+from .sentences import batch_text, crossover_text, explanation, step_readouts
 from .units import (
     format_batch,
     format_bytes,
@@ -128,6 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     real.add_argument("--price", type=quantity, default=2.0, metavar="USD", help="US dollars per GPU-hour (default 2)")
     real.add_argument("--attention-flops", action="store_true", help="count attention's FLOPs in T_compute")
+    real.add_argument(
+        "--attention-precision",
+        metavar="KEY",
+        choices=presets.MATH_PRECISIONS,
+        default=None,
+        help=(
+            f"arithmetic attention runs in: {', '.join(presets.MATH_PRECISIONS)} (default: the model preset's cited "
+            "precision, else the weights'); used with --attention-flops"
+        ),
+    )
     real.add_argument("--no-moe-discount", action="store_true", help="read every expert every step, whatever the batch")
     batch = parser.add_argument_group("the batch you would run (both forms)")
     batch.add_argument(
@@ -332,6 +342,7 @@ def _deployment(args: argparse.Namespace) -> tuple[dep.Deployment, float | None]
         usd_per_gpu_hour=args.price,
         moe_discount=not args.no_moe_discount,
         attention_flops=args.attention_flops,
+        attention_precision=args.attention_precision,
     )
     return d, args.batch
 
@@ -368,11 +379,15 @@ def _realistic(args: argparse.Namespace) -> int:
     rows += [
         ("memory wall", f"{format_batch(wall)} sequences ({format_bytes(report.kv_bytes_per_sequence)} of KV each)"),
         ("crossover B*", crossover_text(report.crossover_batch)),
-        ("best batch", format_batch(report.best_batch or 0.0)),
-        ("batch B", f"{format_batch(report.batch)} ({'fits' if report.fits else 'past the memory wall'})"),
+        ("best batch", batch_text(report.best_batch or 0.0)),
+        ("batch B", f"{batch_text(report.batch)} ({'fits' if report.fits else 'past the memory wall'})"),
         ("bottleneck", step.regime.value),
         ("latency T", format_time(step.latency_s)),
-        ("T_compute", format_time(step.t_compute_s)),
+        (
+            "T_compute",
+            format_time(step.t_compute_s)
+            + (f" (attention in {dep.attention_math(d).upper()})" if d.attention_flops else ""),
+        ),
         ("T_memory", format_time(step.t_memory_s)),
         (
             "  weights read",
@@ -501,6 +516,7 @@ def _presets_json() -> dict[str, object]:
             "shared_experts": m.shared_experts,
             "kv_elements_per_token": m.kv_elements_per_token,
             "released_precision": m.released_precision,
+            "attention_precision": m.attention_precision,
             "source": m.source,
             "citations": dict(m.citations),
             "note": m.note,

@@ -274,7 +274,7 @@ def sweet_spot_from_factors(sparsity: float, hardware_ratio: float) -> float:
     5400.0
     """
     s = check_number("sparsity", sparsity, "(ratio)")
-    r = check_number("hardware_ratio", hardware_ratio, "ops/byte")
+    r = check_number("hardware_ratio", hardware_ratio, "multiply-adds per byte")
     return s * r
 
 

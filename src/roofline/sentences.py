@@ -15,9 +15,9 @@ texts and keeps the values in ``data-value``.
 from __future__ import annotations
 
 from .model import Params, Regime, Step, evaluate
-from .units import format_percent, format_ratio, format_si, format_time
+from .units import format_batch, format_percent, format_ratio, format_si, format_time
 
-__all__ = ["READOUT_NAMES", "REGIME_TEXT", "crossover_text", "explanation", "step_readouts"]
+__all__ = ["READOUT_NAMES", "REGIME_TEXT", "batch_text", "crossover_text", "explanation", "step_readouts"]
 
 #: The readouts of one step, in the order the CLI and the widget show them.
 READOUT_NAMES: tuple[str, ...] = (
@@ -51,6 +51,18 @@ def crossover_text(crossover: float | None) -> str:
     if crossover < 1e5:
         return f"≈ {crossover:,.2f}"
     return f"≈ {format_si(crossover)}"
+
+
+def batch_text(batch: float) -> str:
+    """A batch for a summary beside :func:`crossover_text`: a whole batch as
+    :func:`~roofline.units.format_batch` prints it, a fractional one (the
+    crossover itself) as the crossover line does, so one number never shows
+    two ways in one summary (``10,877.54`` and ``10,880``).
+
+    >>> batch_text(1587), batch_text(10877.5449)
+    ('1,587', '10,877.54')
+    """
+    return format_batch(batch) if batch == int(batch) else crossover_text(batch).removeprefix("≈ ")
 
 
 def step_readouts(step: Step, crossover: float | str | None = "step") -> dict[str, tuple[float | str | None, str]]:

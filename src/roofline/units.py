@@ -37,6 +37,7 @@ import math
 import re
 
 __all__ = [
+    "ABOUT_DIGITS",
     "BINARY_PREFIXES",
     "PREFIXES",
     "format_batch",
@@ -324,10 +325,17 @@ def time_unit(seconds: float) -> tuple[str, float]:
     return _TIME_UNITS[-1]
 
 
-def format_number(value: float, digits: int = 4) -> str:
+#: Significant figures a number gets in prose that says "about": the model
+#: is a ceiling built from datasheet peaks, so more would be false precision.
+ABOUT_DIGITS = 3
+
+
+def format_number(value: float, digits: int = 4, *, about: bool = False) -> str:
     """A plain number with ``digits`` significant figures and thousands separators.
 
-    For prose: a sweet spot of 5357.29 reads ``5,357``, a ratio 18.1351 ``18.14``.
+    For tables and readouts: a sweet spot of 5357.29 reads ``5,357``, a ratio
+    18.1351 ``18.14``. ``about=True`` is for prose that says "about": at most
+    :data:`ABOUT_DIGITS` significant figures, whatever ``digits`` asks.
 
     >>> format_number(5357.29)
     '5,357'
@@ -335,11 +343,15 @@ def format_number(value: float, digits: int = 4) -> str:
     '18.14'
     >>> format_number(333.3333, 3)
     '333'
+    >>> format_number(891.33, about=True), format_number(12685.71, 5, about=True)
+    ('891', '12,700')
     >>> format_number(1e308)
     '1e308'
     """
     if not math.isfinite(value):
         return str(value)
+    if about:
+        digits = min(digits, ABOUT_DIGITS)
     rounded = round_significant(value, digits)
     if rounded == 0:
         return "0"

@@ -8,12 +8,13 @@ not part of the wheel the browser loads.
 
 from __future__ import annotations
 
-from . import deployment, explainer, figures, frontier, hardware, legacy, macros, serving, speed, widget
+from . import boot, deployment, explainer, figures, frontier, hardware, macros, serving, speed, widget
 from .assets import copy_runtime
+from .snapshot import write_snapshot
 
 #: Modules whose ``MACROS`` (and optional ``PAGE_MACROS``, which receive ``env``
 #: first) are registered; one module per topic keeps each page's macros together.
-MACRO_MODULES = (macros, figures, speed, widget, explainer, deployment, hardware, frontier, serving, legacy)
+MACRO_MODULES = (macros, figures, speed, widget, explainer, deployment, hardware, frontier, serving)
 
 
 def define_env(env) -> None:  # type: ignore[no-untyped-def]
@@ -23,6 +24,10 @@ def define_env(env) -> None:  # type: ignore[no-untyped-def]
 
 
 def on_post_build(env) -> None:  # type: ignore[no-untyped-def]
-    """Copy the vendored runtimes and the wheel in, and pre-render the simulator's states."""
-    copy_runtime(env.conf["site_dir"])
-    widget.write_prerender(env.conf["site_dir"])
+    """Copy the runtimes, the wheel and the Python snapshot in, pre-render the
+    simulator's states (gzip copies come last, from the hook compress.py)."""
+    site = env.conf["site_dir"]
+    copy_runtime(site)
+    write_snapshot(site)
+    boot.write_prefetch_list(site)
+    widget.write_prerender(site)

@@ -15,12 +15,20 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+from roofline import comparisons, presets
 from roofline import deployment as dep
-from roofline import presets
-from roofline.units import format_batch, format_bytes, format_number, format_percent, format_time, format_usd
+from roofline.units import (
+    format_batch,
+    format_bytes,
+    format_number,
+    format_percent,
+    format_time,
+    format_tokens,
+    format_usd,
+)
 from roofline.web import realistic as real
 
-from .macros import number_span
+from .macros import number_span, plain_number
 from .widget import relative_root
 
 __all__ = ["CASES", "MACROS", "PAGE_MACROS", "case_state"]
@@ -101,6 +109,15 @@ def _tokens_text(value: float) -> str:
     return format_number(value, 3)
 
 
+def _exact_tokens(value: float) -> str:
+    # A context is a count of tokens: printed exactly, so "4K" cannot be read as 4,000 or 4,096.
+    return format_tokens(value)
+
+
+def _about(value: float) -> str:
+    return format_number(value, about=True)
+
+
 #: figure name -> (function of (Deployment, batch) giving a float or None, formatter)
 _FIGURES: dict[str, tuple[Callable[[dep.Deployment, float], float | int | None], Callable[[float], str]]] = {
     "weights": (lambda d, b: dep.weight_bytes(d), format_bytes),
@@ -111,6 +128,9 @@ _FIGURES: dict[str, tuple[Callable[[dep.Deployment, float], float | int | None],
     "best_batch": (lambda d, b: dep.best_batch(d), format_batch),
     "batch": (lambda d, b: b, format_batch),
     "min_gpus": (lambda d, b: dep.min_gpus(d), format_batch),
+    "gpus": (lambda d, b: float(d.gpus), format_batch),
+    "context": (lambda d, b: d.context_tokens, _exact_tokens),
+    "price": (lambda d, b: d.usd_per_gpu_hour, format_usd),
     "no_crossover_context": (lambda d, b: dep.no_crossover_context(d), _tokens_text),
     "kv_context": (lambda d, b: dep.kv_equals_weights_context(d, b), _tokens_text),
     "kv_per_token": (
@@ -164,8 +184,13 @@ def weight_share(model: str, batch: float) -> str:
 
 _COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[[float], str]]] = {
     "gpus": (lambda c: float(c.serving.gpus), format_batch),
-    "context": (lambda c: c.serving.mean_context_tokens, format_batch),
-    "implied_batch": (lambda c: c.implied_batch, lambda v: format_number(v, 3)),
+    "nodes": (lambda c: c.serving.gpus / c.serving.gpus_per_node, format_batch),
+    "per_node": (lambda c: c.serving.output_tokens_per_s_per_node, format_batch),
+    "per_user_low": (lambda c: c.serving.tokens_per_s_per_user_low, format_batch),
+    "per_user_high": (lambda c: c.serving.tokens_per_s_per_user_high, format_batch),
+    "price": (lambda c: c.serving.usd_per_gpu_hour, format_usd),
+    "context": (lambda c: c.serving.mean_context_tokens, _exact_tokens),
+    "implied_batch": (lambda c: c.implied_batch, _about),
     "observed_per_gpu": (lambda c: c.observed_tokens_per_s_per_gpu, lambda v: format_number(v, 3)),
     "predicted_per_gpu": (lambda c: c.predicted.tokens_per_s_per_gpu, lambda v: format_number(v, 3)),
     "observed_per_user": (lambda c: c.observed_tokens_per_s_per_sequence, lambda v: format_number(v, 3)),
@@ -175,13 +200,84 @@ _COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[
     "observed_cost": (lambda c: c.observed_usd_per_million_tokens, format_usd),
     "predicted_cost": (lambda c: c.predicted.usd_per_million_tokens, format_usd),
     "throughput_ratio": (lambda c: c.throughput_ratio, lambda v: format_number(v, 2)),
+    "throughput_ratio_attention": (
+        lambda c: (c.predicted_with_attention.tokens_per_s_per_gpu or 0.0) / c.observed_tokens_per_s_per_gpu,
+        lambda v: format_number(v, 2),
+    ),
     "capacity": (lambda c: float(c.predicted.capacity_batch), format_batch),
     "no_crossover_context": (lambda c: c.predicted.no_crossover_context, _tokens_text),
     "t_weights": (lambda c: c.predicted.step.t_weights_s, format_time),
     "t_kv": (lambda c: c.predicted.step.t_kv_s, format_time),
     "t_compute": (lambda c: c.predicted.step.t_compute_s, format_time),
     "t_compute_attention": (lambda c: c.predicted_with_attention.step.t_compute_s, format_time),
+    "t_memory": (lambda c: c.predicted.step.t_memory_s, format_time),
+    "attention_gap": (
+        lambda c: c.predicted_with_attention.step.t_compute_s / c.predicted_with_attention.step.t_memory_s - 1,
+        lambda v: format_percent(v, 0),
+    ),
+    "crossover_attention": (lambda c: c.predicted_with_attention.crossover_batch, _about),
+    "no_crossover_context_attention": (lambda c: c.predicted_with_attention.no_crossover_context, _tokens_text),
 }
+
+#: word name -> the word, from the comparison (regimes and precisions are the core's words, not typed).
+_COMPARISON_WORDS: dict[str, Callable[[dep.Comparison], str]] = {
+    "regime": lambda c: c.predicted.step.regime.value,
+    "regime_attention": lambda c: c.predicted_with_attention.step.regime.value,
+    "attention_precision": lambda c: dep.attention_math(c.predicted_with_attention.deployment).upper(),
+}
+
+
+def published_word(word: str) -> str:
+    """A word the comparison with DeepSeek's figures decides (its regime with or without attention's FLOPs)."""
+    if word not in _COMPARISON_WORDS:
+        raise ValueError(f"word must be one of {sorted(_COMPARISON_WORDS)}, got {word!r}")
+    text = _COMPARISON_WORDS[word](dep.compare_with_published(presets.DEEPSEEK_SERVING))
+    return f'<span class="rl-word" data-macro="published_{html.escape(word)}">{html.escape(text)}</span>'
+
+
+def kernel_fraction(figure: str, hardware: str, precision: str = "fp8") -> str:
+    """The share of a chip's datasheet peak a published kernel rate reaches (a cited figure over a preset's)."""
+    cited = presets.cited(figure)
+    chip = presets.hardware(hardware)
+    peaks = {"bytes/s": chip.bandwidth_bytes_per_s, "FLOP/s": chip.flops_per_s(precision)}
+    if cited.unit not in peaks:
+        raise ValueError(f"{figure} is in {cited.unit}; a kernel fraction needs bytes/s or FLOP/s")
+    value = comparisons.fraction_of_peak(cited.value, peaks[cited.unit])
+    return number_span(f"kernel_fraction_{figure}", value, format_percent(value, 0))
+
+
+def model_count(model: str, field: str) -> str:
+    """A whole-number field of a model preset (``layers``, ``kv_heads``, ``routed_experts``, …), as cited."""
+    m = presets.model(model)
+    allowed = (
+        "layers",
+        "kv_heads",
+        "attention_heads",
+        "head_dim",
+        "routed_experts",
+        "experts_per_token",
+        "kv_lora_rank",
+        "rope_head_dim",
+        "sliding_window_tokens",
+    )
+    if field not in allowed:
+        raise ValueError(f"field must be one of {sorted(allowed)}, got {field!r}")
+    value = getattr(m, field)
+    if value is None:
+        raise ValueError(f"{model} has no {field}")
+    return number_span(f"model_{field}", float(value), f"{value:,}")
+
+
+def kv_element_bytes(kv_precision: str) -> str:
+    """Bytes per KV element of a KV precision preset."""
+    value = presets.kv_precision(kv_precision).bytes_per_element
+    return number_span("kv_element_bytes", value, plain_number(value))
+
+
+def weight_bits(precision: str) -> str:
+    """Bits per stored weight of a weight precision preset (block scales included)."""
+    value = presets.weight_precision(precision).bytes_per_weight * 8
+    return number_span("weight_bits", value, plain_number(value))
 
 
 def published(figure: str) -> str:
@@ -206,6 +302,11 @@ MACROS: dict[str, Callable[..., str]] = {
     "weight_share": weight_share,
     "attention_flop_per_kv_byte": attention_flop_per_kv_byte,
     "published": published,
+    "published_word": published_word,
+    "kernel_fraction": kernel_fraction,
+    "model_count": model_count,
+    "kv_element_bytes": kv_element_bytes,
+    "weight_bits": weight_bits,
 }
 
 PAGE_MACROS: dict[str, Callable[..., str]] = {

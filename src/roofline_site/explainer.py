@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from roofline import explainer, longcontext
 from roofline import model as core
 from roofline.model import Params
-from roofline.units import format_bytes, format_number, format_percent, format_si, format_si_exact, format_time
+from roofline.units import (
+    format_bytes,
+    format_number,
+    format_percent,
+    format_si,
+    format_si_exact,
+    format_time,
+    format_tokens,
+)
 from roofline.web.article import ARTICLE, State
 
 from . import charts
@@ -132,12 +140,19 @@ def _at(batch: float | None, context: float | None) -> tuple[str | None, str | N
 
 
 def scenario_value(
-    scenario: str, quantity: str, batch: float | None = None, context: float | None = None, digits: int = 4
+    scenario: str,
+    quantity: str,
+    batch: float | None = None,
+    context: float | None = None,
+    digits: int = 4,
+    about: bool = False,
 ) -> str:
     """One quantity of :data:`QUANTITIES` for a named scenario, optionally at another batch or context.
 
-    Its numbers are tagged ``sv:scenario:quantity[:B=…][:L=…]`` (the tags the
-    golden snapshot and the tests have always used).
+    ``about=True`` is for prose that says "about": the number is rounded to
+    :data:`roofline.units.ABOUT_DIGITS` significant figures. Its numbers are
+    tagged ``sv:scenario:quantity[:B=…][:L=…]`` (the tags the golden snapshot
+    and the tests have always used).
     """
     if quantity not in QUANTITIES:
         raise ValueError(f"quantity must be one of {', '.join(QUANTITIES)}, got {quantity!r}")
@@ -145,7 +160,8 @@ def scenario_value(
     value = q.compute(_params(scenario, batch, context))
     if value is None:
         raise ValueError(f"{scenario}: {quantity} does not exist here (the lines never cross)")
-    return number_span(spelled("sv", scenario, quantity, *_at(batch, context)), value, _format(q.kind, value, digits))
+    text = format_number(value, digits, about=True) if about else _format(q.kind, value, digits)
+    return number_span(spelled("sv", scenario, quantity, *_at(batch, context)), value, text)
 
 
 def balance_tolerance() -> str:
@@ -245,7 +261,8 @@ def lever_table(scenario: str, factor: float, *batches: float) -> str:
                 )
             )
         rows.append("| " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+    # Generated whole from the core (header batches and factors included): a macro's block.
+    return "\n".join(['<div data-macro-block="lever_table" markdown>', "", *rows, "", "</div>"])
 
 
 def price(step: str, kind: str, side: str) -> str:
@@ -266,10 +283,16 @@ def price_ratio(step: str, kind: str) -> str:
     return number_span(spelled("price_ratio", step, kind), value, f"{format_si(value)}×")
 
 
+def price_model(step: str) -> str:
+    """The product a published price step belongs to (its name carries a version number, not a figure)."""
+    name = explainer.PRICE_STEPS[step].model
+    return f'<span class="rl-word" data-macro="price_model">{html.escape(name)}</span>'
+
+
 def price_threshold(step: str) -> str:
     """The context length (input tokens) where a price step sits, quoted."""
     value = explainer.PRICE_STEPS[step].threshold_tokens
-    return number_span(spelled("price_threshold", step), value, format_si(value))
+    return number_span(spelled("price_threshold", step), value, format_tokens(value))
 
 
 # --- macros that need the page ---
@@ -343,6 +366,7 @@ MACROS: dict[str, Callable[..., str]] = {
     "price": price,
     "price_ratio": price_ratio,
     "price_threshold": price_threshold,
+    "price_model": price_model,
 }
 
 #: Macros that read the page being rendered (``env.page``).

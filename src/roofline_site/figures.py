@@ -12,20 +12,25 @@ Chips are the hardware presets plus the article's rounded H100
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
+from roofline import comparisons, presets
 from roofline import deployment as dep
 from roofline import model as core
-from roofline import presets
 from roofline.units import format_batch, format_bytes, format_number, format_si, format_si_exact
 
-from .macros import number_span, spelled
+from .macros import number_span, plain_number, spelled
 
 __all__ = [
     "MACROS",
+    "bytes_per_weight",
     "chip_figure",
     "chip_flop_per_byte",
+    "chip_name",
     "chip_ops_per_byte",
+    "cited_figure",
+    "growth",
     "kv_cache_bytes_per_token",
     "model_figure",
     "sparsity",
@@ -37,18 +42,31 @@ def _chip(key: str) -> presets.Hardware:
     return presets.ARTICLE_H100 if key == presets.ARTICLE_H100.key else presets.hardware(key)
 
 
-def chip_ops_per_byte(chip: str, precision: str = "fp8", digits: int = 3) -> str:
-    """The article's C / BW of a chip: multiply-adds per byte (C = dense FLOP/s ÷ 2) at ``precision``."""
+def chip_ops_per_byte(
+    chip: str, precision: str = "fp8", digits: int = 3, unit: bool = True, flop: bool = False
+) -> str:
+    """The article's C / BW of a chip: multiply-adds per byte (C = dense FLOP/s ÷ 2) at ``precision``.
+
+    ``unit`` prints "multiply-adds per byte" after the number (leave it off
+    only in a table whose header states it), and ``flop`` adds the same ratio
+    in FLOP per byte beside it, the unit most other sources use.
+    """
     hw = _chip(chip)
     value = core.hardware_ratio(hw.compute_ops_per_s(precision), hw.bandwidth_bytes_per_s)
-    return number_span(spelled("chip_ops_per_byte", chip, precision), value, format_number(value, digits))
+    out = number_span(spelled("chip_ops_per_byte", chip, precision), value, format_number(value, digits))
+    if unit:
+        out += " multiply-adds per byte"
+    if flop:
+        out += f" ({chip_flop_per_byte(chip, precision, digits)} FLOP per byte)"
+    return out
 
 
-def chip_flop_per_byte(chip: str, precision: str = "fp8") -> str:
-    """A chip's dense FLOP/s per byte/s of bandwidth at ``precision`` (twice :func:`chip_ops_per_byte`)."""
+def chip_flop_per_byte(chip: str, precision: str = "fp8", digits: int = 3) -> str:
+    """A chip's dense FLOP/s per byte/s of bandwidth at ``precision`` (twice :func:`chip_ops_per_byte`;
+    the number alone, so say the unit beside it)."""
     hw = _chip(chip)
     value = core.hardware_ratio(hw.flops_per_s(precision), hw.bandwidth_bytes_per_s)
-    return number_span("chip_flop_per_byte", value, format_number(value, 3))
+    return number_span(spelled("chip_flop_per_byte", chip, precision), value, format_number(value, digits))
 
 
 def chip_figure(chip: str, figure: str, precision: str = "fp8") -> str:
@@ -87,9 +105,12 @@ def sweet_spot_batch(model: str, chip: str, precision: str = "fp8", digits: int 
     ``(N_total · bytes per weight / N_active) · (C / BW)`` sequences.
 
     ``precision`` is a weight precision (``fp8``, ``bf16``, ``w8a16``, ``w4a16``):
-    it sets both the bytes per weight and the arithmetic C comes from.
+    it sets both the bytes per weight and the arithmetic C comes from (``bf16``:
+    two bytes per weight, BF16 arithmetic). Every page's sweet spot per
+    precision comes from the one core function,
+    :func:`roofline.deployment.precision_sweet_spot`, so no two tables disagree.
     """
-    value = dep.kv_free_sweet_spot(dep.deployment(_chip(chip), model, precision=precision))
+    value = dep.precision_sweet_spot(_chip(chip), model, precision)
     return number_span(spelled("sweet_spot_batch", model, chip, precision), value, format_number(value, digits))
 
 
@@ -105,6 +126,46 @@ def kv_cache_bytes_per_token(
     return number_span(name, value, text)
 
 
+
+def cited_figure(key: str, digits: int = 3) -> str:
+    """A figure quoted from a source (:data:`roofline.presets.CITED_FIGURES`), with its unit where it has one.
+
+    Ratios whose unit the sentence names (the article's round numbers) print
+    bare; rates print with their unit.
+    """
+    figure = presets.cited(key)
+    if figure.unit == "bytes/s":
+        text = f"{format_bytes(figure.value, digits)}/s"
+    elif figure.unit == "FLOP/s":
+        text = f"{format_si(figure.value, digits)} FLOP/s"
+    else:
+        text = plain_number(figure.value, digits)
+    return number_span(f"cited_{key}", figure.value, text)
+
+
+def growth(old: str, new: str, figure: str) -> str:
+    """How many times a ceiling grew from an older cited chip to a preset: ``compute`` or ``bandwidth``, "about N×"."""
+    if old != presets.P100.key:
+        raise ValueError(f"old must be {presets.P100.key!r} (the one older chip cited), got {old!r}")
+    g = comparisons.growth(presets.P100, presets.hardware(new))
+    values = {"compute": g.compute_ratio, "bandwidth": g.bandwidth_ratio}
+    if figure not in values:
+        raise ValueError(f"figure must be one of {sorted(values)}, got {figure!r}")
+    value = values[figure]
+    return f"about {number_span(f'growth_{figure}', value, f'{format_number(value, 2, about=True)}×')}"
+
+
+def bytes_per_weight(precision: str) -> str:
+    """Bytes per stored weight of a weight precision preset."""
+    value = presets.weight_precision(precision).bytes_per_weight
+    return number_span("bytes_per_weight", value, plain_number(value))
+
+
+def chip_name(hardware: str) -> str:
+    """A hardware preset's product name (names such as "A100 80GB" carry digits that are not figures)."""
+    name = _chip(hardware).name.removeprefix("NVIDIA ")
+    return f'<span class="rl-word" data-macro="chip_name">{html.escape(name)}</span>'
+
 #: Macros that need no page context, by the name pages call them.
 MACROS: dict[str, Callable[..., str]] = {
     "chip_ops_per_byte": chip_ops_per_byte,
@@ -114,4 +175,8 @@ MACROS: dict[str, Callable[..., str]] = {
     "sparsity": sparsity,
     "sweet_spot_batch": sweet_spot_batch,
     "kv_cache_bytes_per_token": kv_cache_bytes_per_token,
+    "chip_name": chip_name,
+    "cited_figure": cited_figure,
+    "growth": growth,
+    "bytes_per_weight": bytes_per_weight,
 }

@@ -23,7 +23,7 @@ from roofline import frontier as fr
 from roofline import presets
 from roofline import speculative as spec
 from roofline.model import SEED_DEFAULTS, SEED_MAX_BATCH, Params
-from roofline.units import format_batch, format_number, format_percent, format_si, format_time
+from roofline.units import format_batch, format_number, format_percent, format_si, format_time, format_tokens
 
 from .macros import number_span
 
@@ -127,12 +127,22 @@ def _target(name: str) -> float | None:
     return case(name).target_s
 
 
+def _context(name: str) -> float:
+    c = case(name)
+    if c.deployment is not None:
+        return c.deployment.context_tokens
+    if c.params is None:
+        raise ValueError(f"case {c.label!r} has neither a deployment nor the article's inputs")
+    return c.params.context_tokens
+
+
 #: figure -> (value of the case, or None when there is no such number; format)
 _FIGURES: dict[str, tuple[Callable[[str], float | None], Callable[[float], str]]] = {
     "batch": (lambda n: report(n).choice.batch, format_batch),
     "wall": (lambda n: report(n).choice.memory_batch, format_batch),
     "crossover": (lambda n: report(n).choice.crossover_batch, format_batch),
     "latency_batch": (lambda n: report(n).choice.latency_batch, format_batch),
+    "context": (_context, format_tokens),
     "target": (_target, format_time),
     "target_rate": (lambda n: None if _target(n) is None else fr.rate_for_target(_target(n)), _rate),
     "tpot": (lambda n: _chosen(n, "time_per_token_s"), format_time),

@@ -13,9 +13,16 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+from roofline import tokens as token_counts
+from roofline.units import format_number, format_si, format_tokens
 from roofline.web.article import ARTICLE
 
-__all__ = ["MACROS", "PAGE_MACROS", "number_span", "register", "spelled"]
+__all__ = ["MACROS", "PAGE_MACROS", "number_span", "plain_number", "register", "spelled"]
+
+
+def plain_number(value: float, digits: int = 3) -> str:
+    """A whole number as it is (``2``, ``300``); anything else with ``digits`` significant figures."""
+    return f"{value:,.0f}" if float(value).is_integer() else format_number(value, digits)
 
 
 def number_span(macro: str, value: float, text: str) -> str:
@@ -30,6 +37,25 @@ def spelled(*parts: object) -> str:
     'chip_ops_per_byte:h100-sxm:fp8'
     """
     return ":".join(str(part) for part in parts if part is not None and part != "")
+
+
+def slider_limit(key: str, which: str) -> str:
+    """The article simulator's ``min``, ``max`` or ``default`` for slider ``key``, in SI."""
+    c = ARTICLE.control(key)
+    values = {"min": c.minimum, "max": c.maximum, "default": c.default}
+    if which not in values:
+        raise ValueError(f"which must be one of {sorted(values)}, got {which!r}")
+    value = float(values[which])
+    return number_span(f"slider_{which}", value, format_si(value))
+
+
+def tokens(spelling: str, convention: str = "model card") -> str:
+    """The exact token count a ``"model card"`` ("128K" = 131,072) or ``"price sheet"`` ("200K" = 200,000) means."""
+    readers = {"model card": token_counts.model_card_tokens, "price sheet": token_counts.price_sheet_tokens}
+    if convention not in readers:
+        raise ValueError(f"convention must be one of {sorted(readers)}, got {convention!r}")
+    value = readers[convention](spelling)
+    return number_span("tokens", float(value), format_tokens(value))
 
 
 def seed_readout(name: str) -> str:
@@ -51,6 +77,8 @@ def _with_env(env, function: Callable[..., str]) -> Callable[..., str]:  # type:
 #: Macros that need no page context, by the name pages call them.
 MACROS: dict[str, Callable[..., str]] = {
     "seed_readout": seed_readout,
+    "tokens": tokens,
+    "slider_limit": slider_limit,
 }
 
 #: Macros that read the page being rendered (``env.page``); see widget.py.

@@ -1,6 +1,7 @@
 """Macros for the "How fast is it" page: figures from the committed benchmark JSON.
 
-``scripts/bench_browser.py --json-out docs/data/benchmarks/browser.json`` and
+``scripts/bench_browser.py --profile desktop --json-out docs/data/benchmarks/browser.json``,
+the same with ``--profile phone`` into ``browser-phone.json``, and
 ``scripts/bench_build.py --json-out docs/data/benchmarks/build.json`` write the
 files; this module only reads and formats them (formats from roofline.units).
 """
@@ -20,12 +21,27 @@ __all__ = ["MACROS"]
 DATA = Path(__file__).resolve().parents[2] / "docs" / "data" / "benchmarks"
 
 
+#: The browser benchmark's file per ``--profile``.
+PROFILE_FILES = {"desktop": "browser", "phone": "browser-phone"}
+_PROFILE_OF = {name: profile for profile, name in PROFILE_FILES.items()}
+
+
 def _load(name: str) -> dict:
     path = DATA / f"{name}.json"
     try:
         return json.loads(path.read_text())
     except FileNotFoundError:
-        raise FileNotFoundError(f"{path} is missing: run scripts/bench_{name}.py --json-out {path}") from None
+        command = "bench_build.py" if name == "build" else f"bench_browser.py --profile {_PROFILE_OF.get(name)}"
+        raise FileNotFoundError(f"{path} is missing: run scripts/{command} --json-out {path}") from None
+
+
+def _browser(profile: str) -> dict:
+    if profile not in PROFILE_FILES:
+        raise ValueError(f"profile must be one of {sorted(PROFILE_FILES)}, got {profile!r}")
+    report = _load(PROFILE_FILES[profile])
+    if report.get("profile", "desktop") != profile:
+        raise ValueError(f"{PROFILE_FILES[profile]}.json holds the {report.get('profile')!r} profile, not {profile!r}")
+    return report
 
 
 def _show(key: str, value: float) -> str:
@@ -39,17 +55,20 @@ def _show(key: str, value: float) -> str:
     return f"{format_number(value, 3)}×"
 
 
-def bench_figure(key: str) -> str:
-    """One figure of the browser benchmark's summary."""
-    summary = _load("browser")["summary"]
-    return number_span(f"bench_{key}", float(summary[key]), _show(key, summary[key]))
+def bench_figure(key: str, profile: str = "desktop") -> str:
+    """One figure of the browser benchmark's summary for ``profile``."""
+    summary = _browser(profile)["summary"]
+    name = f"bench_{key}" if profile == "desktop" else f"bench_{profile}_{key}"
+    return number_span(name, float(summary[key]), _show(key, summary[key]))
 
 
-def bench_targets() -> str:
-    """The targets table: figure, target, measured, met."""
-    report = _load("browser")
-    build = _load("build")
+def bench_targets(profile: str = "desktop") -> str:
+    """The targets table for ``profile``: figure, target, measured, met (the build's row with desktop's)."""
+    report = _browser(profile)
+    prefix = "bench_" if profile == "desktop" else f"bench_{profile}_"
     rows = [
+        '<div data-macro-block="bench_targets" markdown>',
+        "",
         "| figure | target | measured | met |",
         "|---|---|---|---|",
     ]
@@ -58,25 +77,45 @@ def bench_targets() -> str:
         shown_limit = _show(target["figure"], float(limit))
         rows.append(
             f"| {html.escape(target['what'])} | ≤ {shown_limit} | "
-            f"{number_span('bench_' + target['figure'], float(target['measured']), _show(target['figure'], target['measured']))}"
+            f"{number_span(prefix + target['figure'], float(target['measured']), _show(target['figure'], target['measured']))}"
             f" | {'yes' if target['met'] else '**no**'} |"
         )
+    if profile != "desktop":
+        return "\n".join(rows)
+    build = _load("build")
     rows.append(
         f"| `mkdocs build --strict` | ≤ {_show('target_s', build['target_s'])} | "
         f"{number_span('bench_build_median_s', build['median_s'], _show('median_s', build['median_s']))} | "
         f"{'yes' if build['met'] else '**no**'} |"
     )
+    rows += ["", "</div>"]
     return "\n".join(rows)
 
 
-def bench_machine() -> str:
-    """The machine and run sizes the figures come from, in one sentence."""
-    report = _load("browser")
+def bench_machine(profile: str = "desktop") -> str:
+    """The machine, throttling and run sizes the figures come from, in one sentence."""
+    report = _browser(profile)
     machine = report["machine"]
-    return html.escape(
-        f"{machine['cpu']}, {machine['cores']} cores, {machine['os']}; {machine['chromium']}, headless, "
-        f"no GPU; {report['runs']} cold and warm loads, {report['inputs_per_run']} slider inputs per run"
+    throttling = report.get("throttling")
+    link = (
+        "no throttling"
+        if not throttling
+        else (
+            f"CPU {format_number(throttling['cpu_rate'], 1)}× slower, "
+            f"{format_si(throttling['download_bytes_per_s'] * 8, 3)}bit/s down, "
+            f"{format_si(throttling['upload_bytes_per_s'] * 8, 3)}bit/s up, "
+            f"{format_time(throttling['latency_ms'] / 1e3)} round trip"
+        )
     )
+    text = html.escape(
+        f"{machine['cpu']}, {machine['cores']} cores, {machine['os']}; {machine['chromium']}, headless, "
+        f"no GPU; {link}; {report['runs']} cold and warm loads, {report['inputs_per_run']} slider inputs per run"
+    )
+    return f'<span data-macro-block="bench_machine">{text}</span>'
 
 
-MACROS = {"bench_figure": bench_figure, "bench_targets": bench_targets, "bench_machine": bench_machine}
+MACROS = {
+    "bench_figure": bench_figure,
+    "bench_targets": bench_targets,
+    "bench_machine": bench_machine,
+}

@@ -25,7 +25,8 @@ from roofline.web.page import CONSTANTS_ID, MODE_RADIO, mode_named, page_constan
 from roofline.web.query import mode_of
 from roofline.web.realistic import REALISTIC
 
-from .assets import VENDOR, WHEELS, python_version, wheel_path
+from . import boot
+from .assets import WHEELS, python_version, wheel_path
 
 __all__ = [
     "LINKED_PRERENDER_FILE",
@@ -43,14 +44,6 @@ SIMULATOR_PAGE = "simulator/index.html"
 LINKED_PRERENDER_FILE = "simulator/prerender.json"
 # Replaced after the build, once every page (and so every simulator link) exists.
 PRERENDER_PLACEHOLDER = "{}"
-# Everything PyScript's Pyodide fetches at boot, so the browser starts them at once.
-_PRELOADS = (
-    ("pyodide/pyodide.mjs", "modulepreload", ""),
-    ("pyodide/pyodide.asm.mjs", "modulepreload", ""),
-    ("pyodide/pyodide.asm.wasm", "preload", "fetch"),
-    ("pyodide/python_stdlib.zip", "preload", "fetch"),
-    ("pyodide/pyodide-lock.json", "preload", "fetch"),
-)
 
 
 def relative_root(env) -> str:  # type: ignore[no-untyped-def]
@@ -197,7 +190,8 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
     real_snap = REALISTIC.snapshot(REALISTIC.default, schemes=())
     wheel = f"{root}{WHEELS}/{wheel_path().name}"
     config = {
-        "interpreter": f"{root}{VENDOR}/pyodide/pyodide.mjs",
+        # Pyodide's loadPyodide, booting from the build's snapshot (boot.py).
+        "interpreter": boot.interpreter_url(root),
         "files": {wheel: f"/lib/python{python_version()}/site-packages/*"},
         # Our own notices replace PyScript's red error banner; the editor,
         # terminal and game plugins are not used, so the browser never fetches them.
@@ -218,28 +212,17 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<span class="rl-sim__card-note">{note}</span></div>'
         for title, value, note in cards
     )
-    # Added by a script, not as <link> tags: a reader with JavaScript off
-    # should not download 13 MB of runtime that cannot run. (The site's CSP
-    # hook hashes this inline script like Material's own.)
-    preload_list = json.dumps([[f"{root}{VENDOR}/{path}", rel, kind] for path, rel, kind in _PRELOADS])
-    preloads = (
-        "<script>for (const [href, rel, as] of "
-        f"{preload_list}"
-        ') { const link = Object.assign(document.createElement("link"), { rel, href }); '
-        'if (as) { link.as = as; link.crossOrigin = "anonymous"; } document.head.append(link); }</script>'
-    )
     parts = [
-        preloads,
         # Before core.js: PyScript reads its config from the first py script it
         # finds when it starts, and from cache it can start before the parser
         # reaches the end of the widget (it then fell back to Pyodide's CDN).
         f'<script type="py" src="main.py" config=\'{html.escape(json.dumps(config), quote=True)}\'></script>',
-        # Python's runtime loads in parallel with plotly.js (in the <head>).
-        f'<script type="module" async src="{root}{VENDOR}/pyscript/core.js"></script>',
+        # PyScript and the runtime, once plotly.js (in the <head>) has arrived.
+        boot.boot_script(root),
         f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>',
         # What simulator.js shares with Python (ids, the mode rule, the palette), from Python.
         f'<script type="application/json" id="{CONSTANTS_ID}">{_json_in_html(page_constants())}</script>',
-        f'<div id="simulator" class="rl-sim" data-ready="false" data-mode="article" '
+        f'<div id="simulator" class="rl-sim" data-macro-block="simulator_widget" data-ready="false" data-mode="article" '
         f'data-linked-prerender="{root}{LINKED_PRERENDER_FILE}">',
         '<p class="rl-sim__formula">T_compute = B × N_active / C, T_memory = N_total / BW + B × L × b / BW</p>',
         '<div id="sim-status" class="rl-sim__status" role="status">'

@@ -20,6 +20,7 @@ ValueError: unknown hardware 'H300'; choose one of: a100-sxm, b200, h100-pcie, h
 from __future__ import annotations
 
 from .chips import ARTICLE_H100, HARDWARE
+from .figures import CITED_FIGURES, P100, CitedChip, CitedFigure, cited
 from .models import MODELS
 from .precisions import KV_PRECISIONS, MATH_PRECISIONS, WEIGHT_PRECISIONS, KvPrecision, WeightPrecision
 from .published import DEEPSEEK_SERVING, PublishedServing
@@ -27,17 +28,22 @@ from .schema import Hardware, Model
 
 __all__ = [
     "ARTICLE_H100",
+    "CITED_FIGURES",
     "DEEPSEEK_SERVING",
     "HARDWARE",
     "KV_PRECISIONS",
     "MATH_PRECISIONS",
     "MODELS",
+    "P100",
     "WEIGHT_PRECISIONS",
+    "CitedChip",
+    "CitedFigure",
     "Hardware",
     "KvPrecision",
     "Model",
     "PublishedServing",
     "WeightPrecision",
+    "cited",
     "hardware",
     "kv_precision",
     "model",

@@ -27,10 +27,16 @@ MODELS: dict[str, Model] = {
             experts_per_token=8,
             shared_experts=1,
             released_precision="fp8",
+            attention_precision="bf16",
             hidden_size=7168,
             attention_precision="bf16",
             source="deepseek-ai/DeepSeek-V3 README (671B total, 37B activated per token)",
             citations=(
+                (
+                    "attention_precision",
+                    "deepseek-ai/open-infra-index, 202502OpenSourceWeek/day_6_one_more_thing_deepseekV3R1_inference_"
+                    "system_overview.md: FP8 for the matrix multiplies and dispatch, BF16 for the core MLA computations",
+                ),
                 ("hidden_size", "config_671B.json: dim 7168"),
                 (
                     "attention_precision",

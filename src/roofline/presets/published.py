@@ -21,7 +21,8 @@ class PublishedServing:
         tokens_per_s_per_user_high: high end of the published per-user speed.
         mean_context_tokens: mean KV length per generated token.
         weight_precision: weight/matmul precision key used in production.
-        kv_precision: KV cache precision key used in production.
+        kv_precision: KV cache precision key: the source's where it states one,
+            otherwise an assumption that ``note`` names.
         usd_per_gpu_hour: the rental price the publisher assumed.
         source: where the figures are published.
         note: what differs between the preset and the real chips.
@@ -62,6 +63,7 @@ DEEPSEEK_SERVING = PublishedServing(
     ),
     note=(
         "H800 GPUs: the H100 SXM's tensor rates, 80 GB and 3.35 TB/s of HBM3, with NVLink cut to 400 GB/s; "
-        "the h100-sxm preset stands in for them"
+        "the h100-sxm preset stands in for them. The source states BF16 for the MLA computations, not the "
+        "cache's storage: the 16-bit KV cache is our assumption"
     ),
 )

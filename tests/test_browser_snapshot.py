@@ -1,0 +1,120 @@
+"""The simulator's two boots in Chromium: from the build's snapshot, and the plain fallback.
+
+A missing, stale or damaged snapshot must be refused, said on the console,
+and followed by a plain boot that leaves the reader working sliders.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import READY_TIMEOUT_MS
+
+from roofline_site import snapshot
+
+pytestmark = pytest.mark.browser
+
+BOOT = "document.documentElement.dataset.pythonBoot"
+REASON = "document.documentElement.dataset.pythonBootReason || ''"
+
+
+def _ready(page, site_url: str) -> None:
+    page.goto(f"{site_url}simulator/")
+    page.wait_for_selector('#simulator[data-ready="true"]', timeout=READY_TIMEOUT_MS, state="attached")
+
+
+def _slider_still_drives_python(page) -> None:
+    before = page.get_attribute('[data-readout="t_memory"]', "data-value")
+    page.fill("#sim-L-entry", "500K")
+    page.press("#sim-L-entry", "Enter")
+    page.wait_for_function(
+        f"document.querySelector('[data-readout=\"t_memory\"]').dataset.value !== {json.dumps(before)}",
+        timeout=READY_TIMEOUT_MS,
+    )
+
+
+def test_the_simulator_boots_from_the_snapshot(page, site_url: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    _ready(page, site_url)
+    assert page.evaluate(BOOT) == "snapshot"
+    # The lock file is only for a plain boot; the snapshot carries what Pyodide needs of it.
+    assert not any(url.endswith("pyodide-lock.json") for url in requested)
+    assert any(url.endswith(snapshot.SNAPSHOT_FILE) for url in requested)
+    _slider_still_drives_python(page)
+
+
+def test_the_runtime_is_requested_only_after_plotly_has_arrived(page, site_url: str) -> None:
+    _ready(page, site_url)
+    timing = page.evaluate(
+        """() => {
+      const entry = (part) => performance.getEntriesByType("resource").find((e) => e.name.includes(part));
+      return {plotly: entry("plotly.min.js").responseEnd, wasm: entry("pyodide.asm.wasm").startTime,
+              snapshot: entry("roofline.snapshot").startTime, core: entry("pyscript/core.js").startTime};
+    }"""
+    )
+    assert timing["wasm"] >= timing["plotly"] and timing["snapshot"] >= timing["plotly"], timing
+    assert timing["core"] >= timing["plotly"], timing
+
+
+def _stale(data: bytes) -> bytes:
+    """The same snapshot, claiming another wheel (same length, so only the key differs)."""
+    meta = snapshot.read_metadata(data)
+    return data.replace(meta["wheel_sha256"].encode(), b"0" * 64, 1)
+
+
+@pytest.mark.parametrize(
+    ("case", "serve", "reason"),
+    [
+        ("missing", None, "HTTP 404"),
+        ("stale", _stale, "stale"),
+        ("truncated", lambda data: data[: len(data) // 2], "damaged"),
+        ("not a snapshot", lambda data: b"<!doctype html>" + data[15:], "not a roofline snapshot"),
+    ],
+)
+def test_a_refused_snapshot_falls_back_to_a_plain_boot(
+    page, page_log, built_site: Path, site_url: str, case: str, serve, reason: str
+) -> None:
+    data = (built_site / snapshot.SNAPSHOT_FILE).read_bytes()
+    if serve is None:
+        page.route("**/roofline.snapshot", lambda route: route.fulfill(status=404, body="not here"))
+    else:
+        body = serve(data)
+        page.route(
+            "**/roofline.snapshot",
+            lambda route: route.fulfill(status=200, body=body, content_type="application/octet-stream"),
+        )
+    warnings: list[str] = []
+    page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
+    _ready(page, site_url)
+    assert page.evaluate(BOOT) == "plain", case
+    assert reason in page.evaluate(REASON), case
+    assert any("booting Python without the snapshot" in text and reason in text for text in warnings), warnings
+    _slider_still_drives_python(page)
+    if serve is None:  # Chromium's own line for the 404 we served on purpose: the only error allowed
+        expected = "console.error: Failed to load resource: the server responded with a status of 404 (Not Found)"
+        assert page_log.errors.count(expected) == 1, page_log.errors
+        page_log.errors.remove(expected)
+
+
+def test_a_snapshot_pyodide_rejects_falls_back_too(page, built_site: Path, site_url: str) -> None:
+    """Our frame intact, Pyodide's own header inside damaged: Pyodide throws, the page boots plainly."""
+    data = bytearray((built_site / snapshot.SNAPSHOT_FILE).read_bytes())
+    meta_end = 12 + int.from_bytes(data[8:12], "little")
+    body = meta_end + (-meta_end % 16)
+    data[body : body + 4] = b"\xff\xff\xff\xff"  # Pyodide's magic number
+    page.route("**/roofline.snapshot", lambda route: route.fulfill(status=200, body=bytes(data)))
+    _ready(page, site_url)
+    assert page.evaluate(BOOT) == "plain"
+    assert "Pyodide refused it" in page.evaluate(REASON)
+    _slider_still_drives_python(page)
+
+
+def test_explainer_pages_prefetch_the_runtime_in_idle_time(page, built_site: Path, site_url: str) -> None:
+    urls = json.loads((built_site / "assets" / "snapshot" / "prefetch.json").read_text())
+    with page.expect_request(lambda request: request.url.endswith(snapshot.SNAPSHOT_FILE), timeout=READY_TIMEOUT_MS):
+        page.goto(f"{site_url}sweet-spot/")
+    hrefs = page.eval_on_selector_all('link[rel="prefetch"]', "links => links.map(l => l.href)")
+    assert sorted(hrefs) == sorted(f"{site_url}{url}" for url in urls)
