@@ -29,7 +29,6 @@ MODELS: dict[str, Model] = {
             released_precision="fp8",
             attention_precision="bf16",
             hidden_size=7168,
-            attention_precision="bf16",
             source="deepseek-ai/DeepSeek-V3 README (671B total, 37B activated per token)",
             citations=(
                 (
@@ -38,11 +37,6 @@ MODELS: dict[str, Model] = {
                     "system_overview.md: FP8 for the matrix multiplies and dispatch, BF16 for the core MLA computations",
                 ),
                 ("hidden_size", "config_671B.json: dim 7168"),
-                (
-                    "attention_precision",
-                    "deepseek-ai/open-infra-index, 202502OpenSourceWeek/day_6_one_more_thing_deepseekV3R1_inference_"
-                    "system_overview.md: FP8 for the matrix multiplies and dispatch, BF16 for the core MLA computations",
-                ),
                 ("total_params", "DeepSeek-V3 README: 671B main-model parameters (the 14B MTP module excluded)"),
                 ("active_params", "DeepSeek-V3 README: 37B activated per token"),
                 ("layers", "inference/configs/config_671B.json: n_layers 61, n_dense_layers 3"),
