@@ -25,6 +25,7 @@ those through :mod:`roofline.frontier` (no formula of its own):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -196,13 +197,14 @@ def frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
     in the realistic mode), ``muted`` the part past the memory wall and the
     frontier without speculation, ``wall`` the memory wall, ``chosen`` the
     batch you would run, ``now`` the current B, ``target`` the latency target
-    (a vertical line at ``1 / target`` tokens/s per user).
+    (a vertical line at ``1 / target`` tokens/s per user). Both axes are logarithmic.
     """
     colors = palette_colors(scheme)
     report, problem = frontier_report(mode, state)
     layout = chart_layout(colors, 1.0, "tokens/s per chip", 1.0)
     layout["hovermode"] = "closest"
-    layout["legend"] = {**layout["legend"], "x": 0.99, "xanchor": "right", "font": {"size": 10}}
+    # Bottom left: the frontier runs from bottom right (B = 1) to top left (large B), so that corner is empty.
+    layout["legend"] = {**layout["legend"], "y": 0.01, "yanchor": "bottom", "font": {"size": 10}}
     layout["xaxis"]["title"] = {"text": "tokens/s per user"}
     if report is None or not report.points:
         note = problem or (report.sentence if report is not None else "")
@@ -246,14 +248,18 @@ def frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
             _trace(f"current B = {format_si(state.batch)}", "now", [now], colors, mode="markers",
                    marker={"size": 10, "symbol": "circle-open", "line": {"width": 3, "color": colors["now"]}})
         )
-    x_top = max(p.tokens_per_s_per_user for p in every) * 1.08
-    y_top = max(p.tokens_per_s_per_gpu for p in every) * 1.12
+    # Log axes: a mixture-of-experts model at B = 1 reads few experts, so per-user speeds span decades.
+    x_low = min(p.tokens_per_s_per_user for p in every)
+    x_high = max(p.tokens_per_s_per_user for p in every)
+    y_low = min(p.tokens_per_s_per_gpu for p in every)
+    y_high = max(p.tokens_per_s_per_gpu for p in every)
     seconds = target_s(state)
     notes: list[dict] = []
     if seconds is not None:
         rate = frontier.rate_for_target(seconds)
         label = f"target {describe(target_control(), seconds * 1e3)}/token"
-        if rate <= x_top:
+        if x_low / 4 <= rate <= x_high * 4:
+            x_low, x_high = min(x_low, rate), max(x_high, rate)
             data.append(
                 {
                     "type": "scatter",
@@ -261,20 +267,22 @@ def frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
                     "name": label,
                     "meta": "target",
                     "x": [rate, rate],
-                    "y": [0, y_top],
+                    "y": [y_low / 2, y_high * 2],
                     "line": {"color": colors["target"], "width": 2, "dash": "dash"},
                     "hovertemplate": f"{format_si(rate)} tokens/s per user<extra>{label}</extra>",
                 }
             )
         else:
+            side = "right of every batch: none meets it" if rate > x_high else "left of every batch: all meet it"
             notes.append(
                 {
-                    "x": 1, "y": 0.02, "xref": "paper", "yref": "paper", "xanchor": "right", "yanchor": "bottom",
-                    "text": f"{label}: {format_si(rate)} tokens/s per user, right of every batch",
+                    "x": 1 if rate > x_high else 0, "y": 1, "xref": "paper", "yref": "paper",
+                    "xanchor": "right" if rate > x_high else "left", "yanchor": "top",
+                    "text": f"{label} ({format_si(rate)} tokens/s per user) is {side}",
                     "showarrow": False, "font": {"color": colors["target"], "size": 11},
                 }
             )
-    layout["xaxis"]["range"] = [0, x_top]
-    layout["yaxis"]["range"] = [0, y_top]
+    for axis, low, high in (("xaxis", x_low, x_high), ("yaxis", y_low, y_high)):
+        layout[axis].update({"type": "log", "range": [math.log10(low) - 0.08, math.log10(high) + 0.08], "tickformat": "~s", "dtick": "D2"})
     layout["annotations"] = notes
     return {"data": data, "layout": layout}

@@ -172,8 +172,8 @@ TOGGLES: tuple[Toggle, ...] = (
         field="speculation",
         label="Speculative decoding (MTP)",
         help=(
-            "A drafter proposes k tokens, the model checks them in one step: more tokens per step for more "
-            f"compute. Defaults: {DEFAULT_ACCEPTANCE.name} ({DEFAULT_ACCEPTANCE.source.split(';')[0]})"
+            "A drafter proposes k tokens and the model checks them in one step: more tokens per step for more "
+            f"compute. Defaults from {DEFAULT_ACCEPTANCE.source.split(';')[0]}"
         ),
         default=False,
     ),
