@@ -161,7 +161,7 @@ def test_speculation_shifts_the_frontier_and_keeps_the_plain_one_to_compare() ->
     assert notices == [] and (state.draft_tokens, state.acceptance) == (2, 0.8)
     assert REALISTIC.parse(REALISTIC.encode(state)) == (state, [])
     figure = frontier_figure(REALISTIC, state)
-    plain = next(t for t in figure["data"] if t["name"] == "without speculation")
+    plain = next(t for t in figure["data"] if t["name"] == "no speculation")
     shifted = _roles(figure)["max"]
     lines = frontier.deployment_lines(real.deployment_of(state), mtp_speculation(draft_tokens=2, acceptance=0.8))
     assert shifted["x"][0] == frontier.point(lines, 1).tokens_per_s_per_user

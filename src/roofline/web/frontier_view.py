@@ -193,6 +193,8 @@ def _point(lines: frontier.Lines, batch: float) -> frontier.FrontierPoint | None
 def frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
     """Tokens/s per chip (y) against tokens/s per user (x) from B = 1 to max B, hover giving the batch.
 
+    Legend names are short (a phone fits two or three to a row); each hover names its batch.
+
     Roles (each trace's ``meta``): ``max`` the frontier (the part that fits,
     in the realistic mode), ``muted`` the part past the memory wall and the
     frontier without speculation, ``wall`` the memory wall, ``chosen`` the
@@ -203,8 +205,11 @@ def frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
     report, problem = frontier_report(mode, state)
     layout = chart_layout(colors, 1.0, "tokens/s per chip", 1.0)
     layout["hovermode"] = "closest"
-    # Bottom left: the frontier runs from bottom right (B = 1) to top left (large B), so that corner is empty.
-    layout["legend"] = {**layout["legend"], "y": 0.01, "yanchor": "bottom", "font": {"size": 10}}
+    # Above the plot, in rows: up to seven entries would cover the curve on a phone.
+    layout["legend"] = {
+        **layout["legend"], "orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom", "font": {"size": 10},
+        "bgcolor": "rgba(0,0,0,0)", "entrywidth": 0.5, "entrywidthmode": "fraction",
+    }
     layout["xaxis"]["title"] = {"text": "tokens/s per user"}
     if report is None or not report.points:
         note = problem or (report.sentence if report is not None else "")
@@ -218,34 +223,34 @@ def frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
     fits = [p for p in points if wall is None or p.batch <= wall]
     past = [p for p in points if wall is not None and p.batch >= (fits[-1].batch if fits else 0)]
     speculating = lines.tokens_per_step != 1.0
-    name = "frontier with speculation" if speculating else "frontier, B = 1 to max B"
+    name = "with speculation" if speculating else "frontier"
     data: list[dict] = []
     plain_lines = mode.plain_frontier_lines(state)
     every = list(points)
     if plain_lines is not None:
         plain = frontier.frontier(plain_lines, [p.batch for p in points])
         every += plain
-        data.append(_trace("without speculation", "muted", plain, colors, width=2, dash="dash"))
+        data.append(_trace("no speculation", "muted", plain, colors, width=2, dash="dash"))
     if fits:
         data.append(_trace(name, "max", fits, colors, width=3))
     if len(past) > 1 or (past and not fits):
-        data.append(_trace("past the memory wall", "muted", past, colors, width=2, dash="dot"))
+        data.append(_trace("past the wall", "muted", past, colors, width=2, dash="dot"))
     if wall is not None and 1 <= wall <= state.max_batch:
         at = _point(lines, wall)
         if at is not None:
             data.append(
-                _trace(f"memory wall B = {format_batch(wall)}", "wall", [at], colors, mode="markers",
+                _trace(f"wall B = {format_batch(wall)}", "wall", [at], colors, mode="markers",
                        marker={"size": 12, "symbol": "x-thin", "line": {"width": 3, "color": colors["wall"]}})
             )
     if report.chosen is not None and report.chosen.batch <= state.max_batch:
         data.append(
-            _trace(f"batch you would run B = {format_batch(report.chosen.batch)}", "chosen", [report.chosen], colors,
+            _trace(f"chosen B = {format_batch(report.chosen.batch)}", "chosen", [report.chosen], colors,
                    mode="markers", marker={"size": 12, "symbol": "diamond"})
         )
     now = _point(lines, state.batch)
     if now is not None:
         data.append(
-            _trace(f"current B = {format_si(state.batch)}", "now", [now], colors, mode="markers",
+            _trace(f"now B = {format_si(state.batch)}", "now", [now], colors, mode="markers",
                    marker={"size": 10, "symbol": "circle-open", "line": {"width": 3, "color": colors["now"]}})
         )
     # Log axes: a mixture-of-experts model at B = 1 reads few experts, so per-user speeds span decades.
@@ -257,7 +262,7 @@ def frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
     notes: list[dict] = []
     if seconds is not None:
         rate = frontier.rate_for_target(seconds)
-        label = f"target {describe(target_control(), seconds * 1e3)}/token"
+        label = f"target {describe(target_control(), seconds * 1e3)}"
         if x_low / 4 <= rate <= x_high * 4:
             x_low, x_high = min(x_low, rate), max(x_high, rate)
             data.append(
