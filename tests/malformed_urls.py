@@ -25,6 +25,16 @@ MALFORMED_URLS: tuple[tuple[str, str, bool], ...] = (
     ("%3Cscript%3Ex%3C%2Fscript%3E=1", "<script>", True),
     ("mode=real&gpus=-3&hw=%3Cb%3Ex", "gpus", False),
     ("mode=real&mode=article&C=-1", "C", False),
+    # The latency target (issue 13): a bad one is dropped (no target), with a notice naming it.
+    ("tpot=NaN", "tpot", True),
+    ("tpot=0", "tpot", False),
+    ("tpot=-5", "tpot", False),
+    ("tpot=fast", "tpot", False),
+    ("tpot=1e12", "tpot", False),
+    ("mode=real&tpot=%3Cb%3E", "tpot", False),
+    ("mode=real&spec=maybe", "spec", False),
+    ("mode=real&draft=0", "draft", False),
+    ("mode=real&accept=1.5", "accept", False),
 )
 
 #: The browser's rows as one query (their keys differ, so each row keeps its own notice).

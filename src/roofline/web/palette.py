@@ -40,6 +40,8 @@ PALETTE: dict[str, dict[str, str]] = {
         "family2": "#d9480f",
         "family3": "#a61e4d",
         "family4": "#5f3dc4",
+        "target": "#0b7285",
+        "chosen": "#2b8a3e",
     },
     "slate": {
         "compute": "#74a7ff",
@@ -63,6 +65,8 @@ PALETTE: dict[str, dict[str, str]] = {
         "family2": "#ff8787",
         "family3": "#f783ac",
         "family4": "#b197fc",
+        "target": "#66d9e8",
+        "chosen": "#69db7c",
     },
 }
 

@@ -31,6 +31,10 @@ N_total    override: total parameters           ``N_total=671G``
 N_active   override: active parameters          ``N_active=37G``
 moe        MoE expert-coverage discount, 1/0    ``moe=0``
 attn       attention FLOPs in T_compute, 1/0    ``attn=1``
+tpot       latency target, ms per output token  ``tpot=50``
+spec       speculative decoding (MTP), 1/0      ``spec=1``
+draft      tokens drafted per step, k           ``draft=2``
+accept     acceptance per drafted token, 0–1    ``accept=0.8``
 =========  ===================================  ==========================
 
 >>> state, notices = REALISTIC.parse("mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32K")
@@ -53,11 +57,14 @@ import math
 from dataclasses import dataclass, replace
 
 from .. import deployment as dep
+from .. import frontier
 from ..model import Step, latency_s, t_compute_s, t_memory_s
 from ..presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from ..sentences import READOUT_NAMES, crossover_text
+from ..speculative import DEFAULT_ACCEPTANCE, MAX_DRAFT_TOKENS, Speculation, mtp_speculation
 from ..units import format_bytes, format_percent, format_si, format_si_exact, format_usd
 from .controls import Control, Option, Picker, Toggle, context_control
+from .frontier_view import FRONTIER_READOUT_NAMES, target_control
 from .mode import Lines, Mode, Readout
 
 __all__ = [
@@ -73,6 +80,7 @@ __all__ = [
     "at_best_batch",
     "control_value",
     "deployment_of",
+    "speculation_of",
     "with_pick",
 ]
 
@@ -102,6 +110,11 @@ class RealState:
     active_params: float | None = None
     moe_discount: bool = True
     attention_flops: bool = False
+    # The frontier: a latency target (ms per output token, None for none) and speculative decoding.
+    tpot_target_ms: float | None = None
+    speculation: bool = False
+    draft_tokens: int = DEFAULT_ACCEPTANCE.draft_tokens
+    acceptance: float = DEFAULT_ACCEPTANCE.acceptance
 
 
 #: The page's opening view: DeepSeek-V3 in FP8 on 8 × H200 at 32K context.
@@ -154,6 +167,16 @@ TOGGLES: tuple[Toggle, ...] = (
         help="Add attention's multiply-adds over the context to T_compute (the article leaves them out)",
         default=False,
     ),
+    Toggle(
+        key="spec",
+        field="speculation",
+        label="Speculative decoding (MTP)",
+        help=(
+            "A drafter proposes k tokens and the model checks them in one step: more tokens per step for more "
+            f"compute. Defaults from {DEFAULT_ACCEPTANCE.source.split(';')[0]}"
+        ),
+        default=False,
+    ),
 )
 
 #: URL keys of the figures a reader can edit after picking a preset.
@@ -176,6 +199,17 @@ CONTROLS: tuple[Control, ...] = (
     Control(
         key="B_max", field="max_batch", label="Max B", unit="", minimum=16, maximum=131072, default=1024, log=True, integer=True,
         help="Right end of the batch axis",
+    ),
+    target_control(),
+    Control(
+        key="draft", field="draft_tokens", label="Draft tokens k", unit="", minimum=1, maximum=16,
+        default=DEFAULT_ACCEPTANCE.draft_tokens, log=False, integer=True,
+        help="Tokens the drafter proposes per step (with speculative decoding on)",
+    ),
+    Control(
+        key="accept", field="acceptance", label="Acceptance", unit="", minimum=0.01, maximum=1, default=DEFAULT_ACCEPTANCE.acceptance,
+        log=False, integer=False, step=0.01,
+        help="Chance each drafted token is accepted (the default is the low end of the published range)",
     ),
     Control(
         key="price", field="usd_per_gpu_hour", label="$ / GPU-hour", unit="$", minimum=0.01, maximum=100, default=2.0, log=True, integer=False,
@@ -253,6 +287,17 @@ def deployment_of(state: RealState) -> dep.Deployment:
     )
 
 
+def speculation_of(state: RealState) -> Speculation | None:
+    """The drafter a state runs (the cited MTP figure's, k and acceptance as set), or None when off.
+
+    >>> round(speculation_of(replace(DEFAULT_REAL_STATE, speculation=True)).tokens_per_step, 2)
+    1.85
+    """
+    if not state.speculation:
+        return None
+    return mtp_speculation(draft_tokens=min(int(state.draft_tokens), MAX_DRAFT_TOKENS), acceptance=state.acceptance)
+
+
 def control_value(state: RealState, key: str) -> float:
     """The value a slider shows: the state's number, or the preset's figure if not overridden.
 
@@ -265,6 +310,8 @@ def control_value(state: RealState, key: str) -> float:
     value = getattr(state, c.field)
     if value is not None:
         return float(value)
+    if c.off_text is not None:
+        return float(c.default)
     if key == "C":
         return _hardware_of(state).compute_ops_per_s(state.weight_precision)
     if key in ("BW", "HBM"):
@@ -353,6 +400,7 @@ def at_best_batch(state: RealState) -> RealState:
 #: article's ten first, then the deployment's.
 REAL_READOUT_NAMES: tuple[str, ...] = (
     *READOUT_NAMES,
+    *FRONTIER_READOUT_NAMES,
     "capacity_wall",
     "fits",
     "best_batch",
@@ -600,6 +648,7 @@ _REPORTS: dict[RealState, dep.Report] = {}
 # Pickers first (they decide the defaults the overrides replace), then max B
 # (it bounds B), then everything else.
 _ORDER = ["mode", "hw", "model", "wprec", "kvprec", "B_max", "gpus", "L", "B", "price", *OVERRIDE_KEYS, "moe", "attn"]
+_ORDER += ["tpot", "spec", "draft", "accept"]
 
 
 class RealisticMode(Mode[RealState]):
@@ -629,6 +678,13 @@ class RealisticMode(Mode[RealState]):
         for toggle in TOGGLES:
             if getattr(state, toggle.field) != toggle.default:
                 pairs.append((toggle.key, "1" if getattr(state, toggle.field) else "0"))
+        # The target when set; the drafter's two figures when not at their defaults.
+        if state.tpot_target_ms is not None:
+            pairs.append(("tpot", format_si_exact(state.tpot_target_ms)))
+        for key in ("draft", "accept"):
+            c = _CONTROLS[key]
+            if getattr(state, c.field) != c.default:
+                pairs.append((key, format_si_exact(getattr(state, c.field))))
         return pairs
 
     def step(self, state: RealState) -> Step:
@@ -662,6 +718,12 @@ class RealisticMode(Mode[RealState]):
             crossover=at,
         )
 
+    def frontier_lines(self, state: RealState) -> frontier.Lines:
+        return frontier.deployment_lines(deployment_of(state), speculation_of(state))
+
+    def plain_frontier_lines(self, state: RealState) -> frontier.Lines | None:
+        return frontier.deployment_lines(deployment_of(state)) if state.speculation else None
+
     def economics(self, state: RealState) -> tuple[list[float], list[float], list[float]]:
         """Batches from 1 to max B, tokens/s per GPU and dollars per million output tokens at each."""
         d = deployment_of(state)
@@ -687,7 +749,7 @@ class RealisticMode(Mode[RealState]):
 
     def stored(self, c: Control, value: float) -> float | int:
         number = float(round(value)) if c.integer else float(value)
-        return int(number) if c.field == "gpus" else number
+        return int(number) if c.field in ("gpus", "draft_tokens") else number
 
     def settle(self, state: RealState) -> RealState:
         # N_active stays at or below N_total.
