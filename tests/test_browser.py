@@ -290,3 +290,68 @@ def test_the_last_mode_in_the_url_shows_before_and_after_python_starts(loose_pag
     after = loose_page.eval_on_selector_all(visible, "els => els.map(e => e.dataset.modePanel)")
     assert loose_page.get_attribute("#simulator", "data-mode") == "article" and after == before
     assert "given more than once" in loose_page.locator("#sim-notices").inner_text()
+
+
+# --- the frontier, the latency target and the batch you would run (issue 13) ---
+
+FRONTIER_NAMES = ("chosen_batch", "binding_limit", "binding_sentence")
+
+
+def frontier_roles(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The roles (``meta``) of the traces plotly drew in the frontier chart."""
+    return page.eval_on_selector("#sim-frontier", "el => (el.data || []).map(t => t.meta)")
+
+
+def test_the_frontier_and_its_readouts_are_in_the_pre_rendered_paint(loose_page, page_log, site_url: str) -> None:
+    held: list = []
+    released: list = []
+
+    def hold(route) -> None:  # type: ignore[no-untyped-def]
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    loose_page.route("**/pyodide.asm.wasm", hold)
+    loose_page.goto(f"{site_url}simulator/")
+    loose_page.wait_for_selector('#simulator[data-prerendered="true"]', state="attached")
+    assert loose_page.get_attribute("#simulator", "data-ready") == "false"
+    # plotly.js may land after the pre-rendered snapshot: the painter draws when it does.
+    loose_page.wait_for_function("() => (document.getElementById('sim-frontier').data || []).length > 0")
+    assert {"max", "chosen", "now"} <= set(frontier_roles(loose_page))
+    expected = {name: expected_readouts(sim.DEFAULT_STATE)[name] for name in FRONTIER_NAMES}
+    assert shown_readouts(loose_page, FRONTIER_NAMES) == expected
+    assert expected["chosen_batch"] == ["600.0", "600"] and expected["binding_limit"][0] == "crossover"
+    released.append(True)
+    for route in held:
+        route.continue_()
+    loose_page.wait_for_selector('#simulator[data-ready="true"]', state="attached", timeout=READY_TIMEOUT_MS)
+    assert shown_readouts(loose_page, FRONTIER_NAMES) == expected
+    assert page_log.errors == []
+
+
+def test_tpot_in_the_url_is_honoured_in_both_modes(page, site_url: str) -> None:
+    open_simulator(page, site_url, "?tpot=50")
+    state, _ = ARTICLE.parse("tpot=50")
+    assert shown_readouts(page, FRONTIER_NAMES) == {n: expected_readouts(state)[n] for n in FRONTIER_NAMES}
+    assert shown_readouts(page, ("chosen_batch", "binding_limit")) == {
+        "chosen_batch": ["", "none"],
+        "binding_limit": ["latency", "the latency target"],
+    }
+    assert page.is_checked("#sim-tpot-on") and page.locator("#sim-tpot-value").inner_text() == "50 ms"
+    assert "target" in frontier_roles(page)
+    # Switching the target off takes it out of the URL and the chart.
+    page.locator("#sim-tpot-on").uncheck()
+    page.wait_for_function("() => !location.search.includes('tpot')")
+    assert "target" not in frontier_roles(page)
+    assert shown_readouts(page, ("binding_limit",)) == {"binding_limit": ["crossover", "the crossover"]}
+
+    query = "?mode=real&tpot=5&spec=1&draft=2"
+    open_simulator(page, site_url, query)
+    state, notices = REALISTIC.parse(query)
+    assert notices == []
+    expected = {name: [r.raw, r.text] for name, r in REALISTIC.readouts(state).items() if name in FRONTIER_NAMES}
+    assert shown_readouts(page, FRONTIER_NAMES) == expected and expected["binding_limit"][0] == "latency"
+    assert page.is_checked("#simr-spec") and page.is_checked("#simr-tpot-on")
+    roles = frontier_roles(page)
+    assert {"max", "muted", "target", "now"} <= set(roles)

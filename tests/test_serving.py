@@ -299,7 +299,6 @@ def test_cli_readable_form(capsys) -> None:
         (("--concurrency", "0"), "--concurrency"),
         (("--input-tokens", "abc"), "--input-tokens"),
         (("--hardware", "h300"), "h300"),
-        (("--model", "deepseek-v3"), "no room"),
         (("--kv-precision", "fp4"), "fp4"),
     ],
 )
@@ -340,3 +339,18 @@ def test_the_fits_fast_path_rebuilds_the_estimate_exactly() -> None:
         parts = calibration._parts(points, c)
         for part, point in zip(parts, points, strict=True):
             assert part.tpot_s(c) == pytest.approx(calibration.estimate_point(point, c).tpot_s, rel=1e-12)
+
+
+def test_cli_a_deployment_that_does_not_fit_exits_1_with_the_reason(capsys) -> None:
+    # As the main command: not fitting is an answer about the deployment, not bad input.
+    args = list(ARGS)
+    args[args.index("--model") + 1] = "deepseek-v3"
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert "no room" in err and err.count("\n") == 1
+
+
+def test_cli_answers_for_eight_pcie_cards() -> None:
+    # Beyond one NVLink pair, H100 PCIe cards talk over PCIe (its cited figure), so the estimate answers.
+    e = serving.estimate("h100-pcie", "llama-3.1-70b", gpus=8, precision="fp8", input_tokens=1000, output_tokens=1000, concurrency=8)
+    assert e.tpot_s > 0 and e.terms.communication_s > 0

@@ -101,6 +101,10 @@ states = st.builds(
     active_params=st.none() | st.floats(min_value=1e8, max_value=3e9),
     moe_discount=st.booleans(),
     attention_flops=st.booleans(),
+    tpot_target_ms=st.none() | st.floats(min_value=1, max_value=10_000),
+    speculation=st.booleans(),
+    draft_tokens=st.integers(min_value=1, max_value=16),
+    acceptance=st.integers(min_value=1, max_value=100).map(lambda n: n / 100),
 )
 
 
@@ -202,7 +206,7 @@ def test_pickers_offer_every_preset_with_labels() -> None:
     assert {o.value for o in by_key["wprec"].options} == set(presets.WEIGHT_PRECISIONS)
     assert {o.value for o in by_key["kvprec"].options} == set(presets.KV_PRECISIONS)
     assert all(o.label for p in real.PICKERS for o in p.options)
-    assert {t.key for t in real.TOGGLES} == {"moe", "attn", "serve"}
+    assert {"moe", "attn", "spec", "serve"} <= {t.key for t in real.TOGGLES}
 
 
 def test_every_preset_figure_is_inside_its_slider() -> None:
@@ -279,6 +283,9 @@ def test_snapshot_is_json_and_shaped_like_the_article_modes(state: real.RealStat
     for key, shown in snap["controls"].items():
         assert set(article["controls"]["B"]) <= set(shown)
         assert 0 <= shown["position"] <= shown["max"], key
+        if shown.get("enabled") is False:
+            assert shown["entry"] == "" and shown["text"] == "no target"
+            continue
         # What the entry box shows reads back as the slider's value (or close, when shortened).
         value, _ = REALISTIC.check(state, key, shown["entry"])
         assert value == pytest.approx(real.control_value(state, key), rel=1e-3)

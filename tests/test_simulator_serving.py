@@ -225,3 +225,10 @@ def test_picking_a_chip_without_fp8_moves_fp8_attention_to_bf16() -> None:
     assert any(n.startswith("aprec=fp8 needs FP8") for n in notices)
     with pytest.raises(ValueError, match="aprec must be one of"):
         REALISTIC.with_pick(state, "aprec", "int4")
+
+
+def test_with_speculative_decoding_the_explanation_says_the_estimate_leaves_it_out() -> None:
+    state, notices = REALISTIC.parse("mode=real&spec=1&serve=1")
+    assert notices == []
+    assert "it leaves speculative decoding out" in REALISTIC.explanation(state)
+    assert "speculative" not in REALISTIC.explanation(replace(state, speculation=False)).split("serving estimate")[1]

@@ -70,6 +70,7 @@ class Widget:
             handlers.append(("input", f"[{slider}]", self.slider_handler(name, slider)))
             handlers.append(("change", f"[{entry}]", self.entry_handler(name, entry)))
         handlers += [("change", "[data-pick]", self.on_pick), ("change", "[data-flag]", self.on_flag)]
+        handlers.append(("change", "[data-optional]", self.on_optional))
         self._proxies = []
         self.early_inputs = 0
         # The mode first: what the reader did while Python was loading applies to it.
@@ -137,6 +138,14 @@ class Widget:
         name = event.target.closest("[data-mode-panel]").dataset.modePanel
         mode, state = _mode(name), self.state_of(name)
         self.states[name] = mode.with_flag(state, event.target.dataset.flag, bool(event.target.checked))
+        self.notices = []
+        self.changed(schedule)
+
+    def on_optional(self, event, schedule=True):
+        """The on/off box of an optional slider (the latency target)."""
+        name = event.target.closest("[data-mode-panel]").dataset.modePanel
+        mode, state = _mode(name), self.state_of(name)
+        self.states[name] = mode.with_optional(state, event.target.dataset.optional, bool(event.target.checked))
         self.notices = []
         self.changed(schedule)
 

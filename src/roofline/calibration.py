@@ -125,7 +125,7 @@ def _need(where: str, record: dict, fields: Iterable[str]) -> None:
             raise ValueError(f"{where}: missing field {name!r}")
 
 
-def _positive(where: str, name: str, value: object, *, unit: str = "", whole: bool = False, optional: bool = False) -> None:
+def _field_number(where: str, name: str, value: object, *, unit: str = "", whole: bool = False, optional: bool = False) -> None:
     """The one validator's check, with the file and row named first."""
     if value is None and optional:
         return
@@ -155,13 +155,13 @@ def validate(body: object, where: str) -> tuple[Point, ...]:
     ):
         if record[name] not in table:
             raise ValueError(f"{where}: {name} {record[name]!r} is not a preset ({', '.join(sorted(table))})")
-    _positive(where, "gpus", record["gpus"], whole=True)
+    _field_number(where, "gpus", record["gpus"], whole=True)
     parallel = record["parallelism"]
     if not isinstance(parallel, dict):
         raise ValueError(f"{where}: parallelism must be an object")
     _need(where, parallel, ("tensor", "expert", "pipeline"))
     for name in ("tensor", "expert", "pipeline"):
-        _positive(where, f"parallelism.{name}", parallel[name], whole=True)
+        _field_number(where, f"parallelism.{name}", parallel[name], whole=True)
     source = Source(
         id=str(record["id"]),
         title=str(record["title"]),
@@ -189,10 +189,10 @@ def validate(body: object, where: str) -> tuple[Point, ...]:
             raise ValueError(f"{at}: expected an object")
         _need(at, row, _POINT_FIELDS)
         for name in ("input_tokens", "output_tokens", "concurrency"):
-            _positive(at, name, row[name], whole=True)
-        _positive(at, "tpot_s", row["tpot_s"], unit="s")
-        _positive(at, "ttft_s", row["ttft_s"], unit="s", optional=True)
-        _positive(at, "output_tokens_per_s", row["output_tokens_per_s"], unit="tokens/s", optional=True)
+            _field_number(at, name, row[name], whole=True)
+        _field_number(at, "tpot_s", row["tpot_s"], unit="s")
+        _field_number(at, "ttft_s", row["ttft_s"], unit="s", optional=True)
+        _field_number(at, "output_tokens_per_s", row["output_tokens_per_s"], unit="tokens/s", optional=True)
         derived = row["derived"]
         if not isinstance(derived, list) or any(name not in _POINT_FIELDS for name in derived):
             raise ValueError(f"{at}: derived must list point fields, got {derived!r}")

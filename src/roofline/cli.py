@@ -47,7 +47,7 @@ from . import __version__, presets
 from . import deployment as dep
 from . import frontier as fr
 from . import speculative as spec
-from .cli_args import BAD_INPUT, Once, Parser, quantity, whole_count
+from .cli_args import BAD_INPUT, DOES_NOT_FIT, Once, Parser, quantity, whole_count
 from .model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, evaluate
 from .sentences import batch_text, crossover_text, explanation, step_readouts
 from .units import (
@@ -89,7 +89,7 @@ _DEFAULTS = {
 }
 
 #: Exit statuses.
-OK, DOES_NOT_FIT = 0, 1
+OK = 0
 
 
 def build_parser() -> argparse.ArgumentParser:

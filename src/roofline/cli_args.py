@@ -12,9 +12,11 @@ import argparse
 
 from .units import parse_si
 
-__all__ = ["BAD_INPUT", "Once", "Parser", "quantity", "whole_count"]
+__all__ = ["BAD_INPUT", "DOES_NOT_FIT", "Once", "Parser", "quantity", "whole_count"]
 
-#: Exit status for input the command refuses (exit 1 is kept for "does not fit").
+#: Exit status when the deployment asked about does not fit in its memory (the report says why).
+DOES_NOT_FIT = 1
+#: Exit status for input the command refuses.
 BAD_INPUT = 2
 
 

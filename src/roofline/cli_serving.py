@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from . import presets, serving
-from .cli_args import BAD_INPUT, Once, Parser, quantity, whole_count
+from .cli_args import BAD_INPUT, DOES_NOT_FIT, Once, Parser, quantity, whole_count
 from .units import format_number, format_time, format_usd
 
 __all__ = ["serving_main"]
@@ -98,6 +98,10 @@ def serving_main(argv: Sequence[str]) -> int:
             parallelism=args.parallelism,
             disaggregated=args.disaggregated,
         )
+    except serving.DoesNotFit as exc:
+        # As the main command does: a deployment that does not fit is an answer (status 1), not bad input.
+        print(f"roofline serving: {exc}", file=sys.stderr)
+        return DOES_NOT_FIT
     except ValueError as exc:
         print(f"roofline serving: error: {exc}", file=sys.stderr)
         return BAD_INPUT

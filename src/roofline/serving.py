@@ -52,12 +52,14 @@ from dataclasses import dataclass, replace
 from . import deployment as dep
 from .checks import check_number
 from .presets import Hardware
+from .units import format_tokens
 
 __all__ = [
     "FITTED",
     "FITTED_ON",
     "PARALLELISMS",
     "Constants",
+    "DoesNotFit",
     "Estimate",
     "Terms",
     "all_reduce_time_s",
@@ -77,6 +79,10 @@ __all__ = [
     "weights_time_s",
     "workload_for_mean_context",
 ]
+
+
+class DoesNotFit(ValueError):
+    """The deployment is valid but cannot hold one whole sequence beside its weights."""
 
 #: How the chips split the model: ``tp`` shards every layer (all-reduces);
 #: ``ep`` puts whole experts on each chip and runs attention data-parallel
@@ -595,9 +601,9 @@ def estimate(
         raise ValueError(f"parallelism 'ep' needs a mixture of experts; {d.model.name} is dense")
     wall = memory_wall_batch(d, prompt + generated, c)
     if wall < 1:
-        raise ValueError(
+        raise DoesNotFit(
             f"{d.model.name} on {d.gpus} × {d.hardware.name} has no room for one sequence of "
-            f"{prompt + generated:g} tokens beside its weights"
+            f"{format_tokens(prompt + generated)} beside its weights"
         )
     batch = min(users, wall)
     terms = step_terms(

@@ -63,9 +63,16 @@ def _control_html(c: Control, snap: dict, mode: Mode) -> str:
     label = html.escape(c.label)
     base = f"{mode.prefix}-{c.key}"
     edited = " rl-sim__control--edited" if shown.get("overridden") else ""
+    # An optional slider (the target) has a box that switches it on and off; moving it switches it on.
+    switch = (
+        f'<input type="checkbox" id="{base}-on" data-optional="{c.key}"{" checked" if shown["enabled"] else ""} '
+        f'aria-label="{label}: on or off"> '
+        if c.off_text is not None
+        else ""
+    )
     return (
         f'<div class="rl-sim__control{edited}">'
-        f'<label for="{base}"><span class="rl-sim__name">{label}</span> '
+        f'<label for="{base}"><span class="rl-sim__name">{switch}{label}</span> '
         f'<output id="{base}-value" for="{base}">{html.escape(shown["text"])}</output></label>'
         f'<input type="range" id="{base}" {mode.slider_attribute}="{c.key}" min="0" max="{shown["max"]}" step="1" '
         f'value="{shown["position"]}" aria-valuetext="{html.escape(shown["text"])}" '
@@ -246,11 +253,21 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         # Beside the article's max, in the realistic mode only: the serving estimate's time per token.
         '<span data-mode-panel="real" hidden> · Serving estimate '
         f'<span data-mirror="serving_tpot">{html.escape(real_snap["readouts"]["serving_tpot"][1])}</span></span>'
-        "</span></div>",
+        "</span>"
+        # The frontier's verdict (roofline.web.frontier_view): the batch you would run and what stops it.
+        f'<span class="rl-sim__sub rl-sim__verdict">Batch you would run {_readout(snap, "chosen_batch", "strong")}'
+        f' · set by {_readout(snap, "binding_limit")}</span>'
+        f'<span class="rl-sim__sub">{_readout(snap, "binding_sentence")}</span></div>',
         f'<div class="rl-sim__cards">{card_html}</div>',
+        # Side by side where there is room; on a phone they share one sticky strip, swiped across.
+        '<div class="rl-sim__charts">'
         '<div id="sim-chart" class="rl-sim__chart" role="img" '
         'aria-label="Chart of T_compute and T_memory against batch size B; the readouts give its numbers">'
-        "</div>",
+        "</div>"
+        '<div id="sim-frontier" class="rl-sim__chart rl-sim__frontier" role="img" '
+        'aria-label="Chart of tokens per second per chip against tokens per second per user as the batch grows, '
+        'with the current batch, the batch you would run, the memory wall and the latency target">'
+        "</div></div>",
         _real_readouts_html(real_snap),
         '<div id="sim-econ" class="rl-sim__chart rl-sim__econ" data-mode-panel="real" hidden role="img" '
         'aria-label="Chart of tokens per second per GPU and dollars per million tokens against batch size B">'

@@ -82,6 +82,8 @@
         slider.closest(".rl-sim__control").classList.toggle("rl-sim__control--edited", Boolean(control.overridden));
       }
       if (!before || before.range !== control.range) setText(byId(`${base}-range`), control.range);
+      // An optional slider's on/off box (the latency target).
+      if ("enabled" in control) byId(`${base}-on`).checked = control.enabled;
       const entry = byId(`${base}-entry`);
       if (document.activeElement !== entry && entry.value !== control.entry) {
         entry.value = control.entry;

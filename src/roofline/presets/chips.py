@@ -115,9 +115,14 @@ HARDWARE: dict[str, Hardware] = {
             bandwidth_bytes_per_s=2.0e12,
             link_bandwidth_bytes_per_s=300000000000.0,
             scale_up_chips=2,
+            network_bandwidth_bytes_per_s=64e9,
             source="NVIDIA H100 Tensor Core GPU datasheet, PCIe column; cli99/llm-analysis h100-pcie-80gb.json",
             citations=(
-                ("network_bandwidth_bytes_per_s", "none: no reference system states a network bandwidth per chip"),
+                (
+                    "network_bandwidth_bytes_per_s",
+                    "H100 datasheet, PCIe column: PCIe Gen5 128 GB/s (both directions); cards beyond one NVLink pair "
+                    "exchange data over it, so 64 GB/s each way",
+                ),
                 (
                     "link_bandwidth_bytes_per_s",
                     "H100 datasheet, PCIe column: NVLink bridge 600 GB/s (both directions) joining 2 cards, so 300 GB/s each way",

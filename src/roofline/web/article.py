@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from .. import frontier
 from ..model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, Step, evaluate
 from ..sentences import READOUT_NAMES, explanation
 from ..sweep import breakpoints, sweep
 from ..units import format_si, format_si_exact
 from .controls import Control, context_control
+from .frontier_view import FRONTIER_READOUT_NAMES, target_control
 from .mode import Lines, Mode
 
 __all__ = ["ARTICLE", "CONTROLS", "DEFAULT_STATE", "ArticleMode", "State"]
@@ -59,6 +61,7 @@ CONTROLS: tuple[Control, ...] = (
         key="b", field="kv_bytes_per_element", label="b", unit="B", minimum=1, maximum=8, default=SEED_DEFAULTS.kv_bytes_per_element, log=False, integer=False, step=0.5,
         help="Bytes per KV element: FP16 ≈ 2, FP8 ≈ 1, FP32 ≈ 4",
     ),
+    target_control(),
 )
 
 
@@ -74,6 +77,8 @@ class State:
     bandwidth_bytes_per_s: float
     context_tokens: float
     kv_bytes_per_element: float
+    #: The latency target, ms per output token (None: no target); not one of the model's inputs.
+    tpot_target_ms: float | None = None
 
     @classmethod
     def of(cls, params: Params, max_batch: float) -> State:
@@ -83,21 +88,31 @@ class State:
 
     @property
     def params(self) -> Params:
-        """The model's inputs (everything but ``max_batch``)."""
-        return Params(**{f.name: getattr(self, f.name) for f in fields(self) if f.name != "max_batch"})
+        """The model's inputs (everything but ``max_batch`` and the target)."""
+        return Params(**{f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_PARAMS})
 
 
-DEFAULT_STATE = State(**{c.field: float(c.default) for c in CONTROLS})
+_NOT_PARAMS = ("max_batch", "tpot_target_ms")
+
+DEFAULT_STATE = State(**{c.field: float(c.default) for c in CONTROLS if c.off_text is None})
 
 
 class ArticleMode(Mode[State]):
     """The article's model: the eight sliders are the equations' inputs."""
 
     def value(self, state: State, key: str) -> float:
-        return getattr(state, self.control(key).field)
+        c = self.control(key)
+        value = getattr(state, c.field)
+        # An optional slider that is off rests at its default.
+        return c.default if value is None else value
 
     def pairs(self, state: State) -> list[tuple[str, str]]:
-        return [(c.key, format_si_exact(self.value(state, c.key))) for c in CONTROLS]
+        # An optional control (the target) appears only when set.
+        return [
+            (c.key, format_si_exact(self.value(state, c.key)))
+            for c in CONTROLS
+            if c.off_text is None or getattr(state, c.field) is not None
+        ]
 
     def step(self, state: State) -> Step:
         return evaluate(state.params)
@@ -123,6 +138,9 @@ class ArticleMode(Mode[State]):
             crossover=at,
         )
 
+    def frontier_lines(self, state: State) -> frontier.Lines:
+        return frontier.article_lines(state.params)
+
     def explanation(self, state: State) -> str:
         return explanation(state.params)
 
@@ -142,5 +160,5 @@ class ArticleMode(Mode[State]):
 #: The article mode.
 ARTICLE = ArticleMode(
     name="article", prefix="sim", slider_attribute="data-control", entry_attribute="data-entry",
-    controls=CONTROLS, readout_names=READOUT_NAMES, default=DEFAULT_STATE,
+    controls=CONTROLS, readout_names=(*READOUT_NAMES, *FRONTIER_READOUT_NAMES), default=DEFAULT_STATE,
 )

@@ -45,7 +45,12 @@ LOG_STEPS = 1000
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Control:
-    """One slider: its URL key, the state field it sets, and its range (in the unit ``unit``)."""
+    """One slider: its URL key, the state field it sets, and its range (in the unit ``unit``).
+
+    ``off_text`` makes it optional: its state field is ``None`` until a reader
+    sets it (the slider then rests at ``default``), the widget gives it an
+    on/off box, and the page prints ``off_text`` while it is off.
+    """
 
     key: str
     field: str
@@ -58,6 +63,7 @@ class Control:
     log: bool
     integer: bool
     step: float = 1.0
+    off_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

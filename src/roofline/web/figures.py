@@ -92,6 +92,13 @@ def economics_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
     return {"data": data, "layout": layout}
 
 
+def _frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
+    """The frontier chart (:func:`roofline.web.frontier_view.frontier_figure`), imported when first drawn."""
+    from .frontier_view import frontier_figure
+
+    return frontier_figure(mode, state, scheme)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Chart:
     """One chart of the widget: snapshot key, element id, the modes that show it, and how to draw it."""
@@ -105,8 +112,10 @@ class Chart:
         return mode.name in self.modes
 
 
-#: Every chart of the widget. ``figures`` is the two lines; ``economics`` needs prices and chips.
+#: Every chart of the widget. ``figures`` is the two lines; ``economics`` needs prices and chips;
+#: ``frontier`` is tokens/s per chip against tokens/s per user.
 CHARTS: tuple[Chart, ...] = (
     Chart(key="figures", element="sim-chart", modes=("article", "real"), draw=time_figure),
     Chart(key="economics", element="sim-econ", modes=("real",), draw=economics_figure),
+    Chart(key="frontier", element="sim-frontier", modes=("article", "real"), draw=_frontier_figure),
 )

@@ -152,6 +152,15 @@ class Mode(ABC, Generic[S]):
         """The chart's two lines and their max from B = 0 (or 1) to max B."""
 
     @abstractmethod
+    def frontier_lines(self, state: S) -> Any:
+        """The state as the frontier sees it: a :class:`roofline.frontier.Lines`
+        (:func:`~roofline.frontier.article_lines` or :func:`~roofline.frontier.deployment_lines`)."""
+
+    def plain_frontier_lines(self, state: S) -> Any:
+        """The frontier to compare against, drawn faint (the one without speculation), or None."""
+        return None
+
+    @abstractmethod
     def explanation(self, state: S) -> str:
         """A few sentences on how to read the chart at ``state``."""
 
@@ -197,6 +206,8 @@ class Mode(ABC, Generic[S]):
 
     def fallback(self, c: Control) -> str:
         """What a bad URL value of ``c`` is replaced with, in words."""
+        if c.off_text is not None:
+            return c.off_text
         return f"the default {describe(c, getattr(self.default, c.field))}"
 
     # ------------------------------------------------------------ shared: controls
@@ -220,6 +231,10 @@ class Mode(ABC, Generic[S]):
     def check(self, state: S, key: str, raw: str) -> tuple[float | None, str]:
         """Check the text ``raw`` typed or linked for slider ``key`` (see :func:`~roofline.web.controls.check_text`)."""
         c = self.control(key)
+        if c.off_text is not None:
+            from .frontier_view import check_target_text
+
+            return check_target_text(c, raw, *bounds(c, state))
         return check_text(c, raw, *bounds(c, state))
 
     def with_pick(self, state: S, key: str, value: str) -> tuple[S, list[str]]:
@@ -229,6 +244,15 @@ class Mode(ABC, Generic[S]):
         if value not in allowed:
             raise ValueError(f"{key} must be one of: {', '.join(sorted(allowed))}; got {value!r}")
         return replace(state, **{picker.field: value}), []  # type: ignore[type-var]
+
+    def with_optional(self, state: S, key: str, on: bool) -> S:
+        """``state`` with an optional slider (one with ``off_text``) switched on at its resting value, or off."""
+        c = self.control(key)
+        if not on:
+            return replace(state, **{c.field: None})  # type: ignore[type-var]
+        if getattr(state, c.field) is not None:
+            return state
+        return replace(state, **{c.field: self.stored(c, c.default)})  # type: ignore[type-var]
 
     def with_flag(self, state: S, key: str, on: bool) -> S:
         """``state`` with one switch set."""
@@ -309,9 +333,12 @@ class Mode(ABC, Generic[S]):
 
     def readouts(self, state: S) -> dict[str, Readout]:
         """Every readout at ``state``, keyed as in :attr:`readout_names`: the step's ten, then the mode's own."""
+        from .frontier_view import frontier_readouts
+
         shared = step_readouts(self.step(state), self.crossover(state))
         return {
             **{name: Readout(value=value, text=text) for name, (value, text) in shared.items()},
+            **frontier_readouts(self, state),
             **self.extra_readouts(state),
         }
 
@@ -331,6 +358,12 @@ class Mode(ABC, Generic[S]):
             }
             if self.overrides:
                 shown[c.key]["overridden"] = c.key in self.overrides and getattr(state, c.field) is not None
+            if c.off_text is not None:
+                on = getattr(state, c.field) is not None
+                shown[c.key]["enabled"] = on
+                if not on:
+                    shown[c.key]["text"] = c.off_text
+                    shown[c.key]["entry"] = ""
         return shown
 
     def snapshot(self, state: S, schemes: tuple[str, ...] | None = None) -> dict:

@@ -38,6 +38,7 @@ def mode_named(name: str):  # type: ignore[no-untyped-def]
 def page_constants() -> dict:
     """Everything ``simulator.js`` needs from Python."""
     early = [f"[{m.slider_attribute}]" for m in MODES] + ["[data-pick]", "[data-flag]", f"input[name='{MODE_RADIO}']"]
+    early.append("[data-optional]")
     return {
         "prefixes": {m.name: m.prefix for m in MODES},
         "attributes": {m.name: [m.slider_attribute, m.entry_attribute] for m in MODES},

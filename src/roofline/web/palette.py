@@ -40,6 +40,8 @@ PALETTE: dict[str, dict[str, str]] = {
         "family2": "#d9480f",
         "family3": "#a61e4d",
         "family4": "#5f3dc4",
+        "target": "#0b7285",
+        "chosen": "#2b8a3e",
         # The serving estimate's stacked terms (roofline.web.serving), filled areas.
         "term_weights": "rgba(217, 72, 15, 0.55)",
         "term_kv": "rgba(250, 176, 5, 0.60)",
@@ -70,6 +72,8 @@ PALETTE: dict[str, dict[str, str]] = {
         "family2": "#ff8787",
         "family3": "#f783ac",
         "family4": "#b197fc",
+        "target": "#66d9e8",
+        "chosen": "#69db7c",
         "term_weights": "rgba(255, 159, 90, 0.55)",
         "term_kv": "rgba(255, 212, 59, 0.50)",
         "term_compute": "rgba(116, 167, 255, 0.50)",

@@ -31,6 +31,10 @@ N_total    override: total parameters           ``N_total=671G``
 N_active   override: active parameters          ``N_active=37G``
 moe        MoE expert-coverage discount, 1/0    ``moe=0``
 attn       attention FLOPs in T_compute, 1/0    ``attn=1``
+tpot       latency target, ms per output token  ``tpot=50``
+spec       speculative decoding (MTP), 1/0      ``spec=1``
+draft      tokens drafted per step, k           ``draft=2``
+accept     acceptance per drafted token, 0–1    ``accept=0.8``
 aprec      attention's arithmetic (or auto)     ``aprec=fp8``
 serve      stack the serving estimate, 1/0      ``serve=1``
 out        output share of tokens, percent      ``out=25``
@@ -59,12 +63,15 @@ import math
 from dataclasses import dataclass, replace
 
 from .. import deployment as dep
+from .. import frontier
 from ..model import Step, latency_s, t_compute_s, t_memory_s
 from ..presets import HARDWARE, KV_PRECISIONS, MATH_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from ..sentences import READOUT_NAMES, crossover_text
+from ..speculative import DEFAULT_ACCEPTANCE, MAX_DRAFT_TOKENS, Speculation, mtp_speculation
 from ..units import format_bytes, format_percent, format_si, format_si_exact, format_usd
 from . import serving as serve
 from .controls import Control, Option, Picker, Toggle, context_control
+from .frontier_view import FRONTIER_READOUT_NAMES, target_control
 from .mode import Lines, Mode, Readout
 
 __all__ = [
@@ -80,6 +87,7 @@ __all__ = [
     "at_best_batch",
     "control_value",
     "deployment_of",
+    "speculation_of",
     "with_pick",
 ]
 
@@ -109,6 +117,11 @@ class RealState:
     active_params: float | None = None
     moe_discount: bool = True
     attention_flops: bool = False
+    # The frontier: a latency target (ms per output token, None for none) and speculative decoding.
+    tpot_target_ms: float | None = None
+    speculation: bool = False
+    draft_tokens: int = DEFAULT_ACCEPTANCE.draft_tokens
+    acceptance: float = DEFAULT_ACCEPTANCE.acceptance
     attention_precision: str = "auto"
     serving_estimate: bool = False
     output_percent: float = serve.DEFAULT_OUTPUT_PERCENT
@@ -180,6 +193,16 @@ TOGGLES: tuple[Toggle, ...] = (
         default=False,
     ),
     Toggle(
+        key="spec",
+        field="speculation",
+        label="Speculative decoding (MTP)",
+        help=(
+            "A drafter proposes k tokens and the model checks them in one step: more tokens per step for more "
+            f"compute. Defaults from {DEFAULT_ACCEPTANCE.source.split(';')[0]}"
+        ),
+        default=False,
+    ),
+    Toggle(
         key="serve",
         field="serving_estimate",
         label="Serving estimate",
@@ -217,6 +240,17 @@ CONTROLS: tuple[Control, ...] = (
     Control(
         key="B_max", field="max_batch", label="Max B", unit="", minimum=16, maximum=131072, default=1024, log=True, integer=True,
         help="Right end of the batch axis",
+    ),
+    target_control(),
+    Control(
+        key="draft", field="draft_tokens", label="Draft tokens k", unit="", minimum=1, maximum=16,
+        default=DEFAULT_ACCEPTANCE.draft_tokens, log=False, integer=True,
+        help="Tokens the drafter proposes per step (with speculative decoding on)",
+    ),
+    Control(
+        key="accept", field="acceptance", label="Acceptance", unit="", minimum=0.01, maximum=1, default=DEFAULT_ACCEPTANCE.acceptance,
+        log=False, integer=False, step=0.01,
+        help="Chance each drafted token is accepted (the default is the low end of the published range)",
     ),
     Control(
         key="price", field="usd_per_gpu_hour", label="$ / GPU-hour", unit="$", minimum=0.01, maximum=100, default=2.0, log=True, integer=False,
@@ -295,6 +329,17 @@ def deployment_of(state: RealState) -> dep.Deployment:
     )
 
 
+def speculation_of(state: RealState) -> Speculation | None:
+    """The drafter a state runs (the cited MTP figure's, k and acceptance as set), or None when off.
+
+    >>> round(speculation_of(replace(DEFAULT_REAL_STATE, speculation=True)).tokens_per_step, 2)
+    1.85
+    """
+    if not state.speculation:
+        return None
+    return mtp_speculation(draft_tokens=min(int(state.draft_tokens), MAX_DRAFT_TOKENS), acceptance=state.acceptance)
+
+
 def control_value(state: RealState, key: str) -> float:
     """The value a slider shows: the state's number, or the preset's figure if not overridden.
 
@@ -307,6 +352,8 @@ def control_value(state: RealState, key: str) -> float:
     value = getattr(state, c.field)
     if value is not None:
         return float(value)
+    if c.off_text is not None:
+        return float(c.default)
     if key == "C":
         return _hardware_of(state).compute_ops_per_s(state.weight_precision)
     if key in ("BW", "HBM"):
@@ -405,6 +452,7 @@ def at_best_batch(state: RealState) -> RealState:
 #: article's ten first, then the deployment's.
 REAL_READOUT_NAMES: tuple[str, ...] = (
     *READOUT_NAMES,
+    *FRONTIER_READOUT_NAMES,
     "capacity_wall",
     "fits",
     "best_batch",
@@ -582,7 +630,10 @@ def _explanation(state: RealState) -> str:
         f" At B = {_batch_text(report.batch)} each GPU makes {format_si(report.tokens_per_s_per_gpu or 0)} tokens/s, "
         f"about {format_usd(cost or 0)} per million output tokens at {format_usd(d.usd_per_gpu_hour)} per GPU-hour."
     )
-    return head + body + tail + (serve.sentence(d, report.batch, state.output_percent) if state.serving_estimate else "")
+    serving = serve.sentence(d, report.batch, state.output_percent) if state.serving_estimate else ""
+    if serving and state.speculation:
+        serving += " The estimate makes one token a step: it leaves speculative decoding out."
+    return head + body + tail + serving
 
 
 
@@ -686,6 +737,7 @@ _REPORTS: dict[RealState, dep.Report] = {}
 # Pickers first (they decide the defaults the overrides replace), then max B
 # (it bounds B), then everything else.
 _ORDER = ["mode", "hw", "model", "wprec", "kvprec", "aprec", "B_max", "gpus", "L", "B", "price", *OVERRIDE_KEYS, "moe", "attn"]
+_ORDER += ["tpot", "spec", "draft", "accept"]
 _ORDER += ["out", "serve"]
 
 
@@ -716,6 +768,13 @@ class RealisticMode(Mode[RealState]):
         for toggle in TOGGLES:
             if getattr(state, toggle.field) != toggle.default:
                 pairs.append((toggle.key, "1" if getattr(state, toggle.field) else "0"))
+        # The target when set; the drafter's two figures when not at their defaults.
+        if state.tpot_target_ms is not None:
+            pairs.append(("tpot", format_si_exact(state.tpot_target_ms)))
+        for key in ("draft", "accept"):
+            c = _CONTROLS[key]
+            if getattr(state, c.field) != c.default:
+                pairs.append((key, format_si_exact(getattr(state, c.field))))
         if state.attention_precision != "auto":
             pairs.append(("aprec", state.attention_precision))
         if state.output_percent != serve.DEFAULT_OUTPUT_PERCENT:
@@ -753,6 +812,12 @@ class RealisticMode(Mode[RealState]):
             crossover=at,
         )
 
+    def frontier_lines(self, state: RealState) -> frontier.Lines:
+        return frontier.deployment_lines(deployment_of(state), speculation_of(state))
+
+    def plain_frontier_lines(self, state: RealState) -> frontier.Lines | None:
+        return frontier.deployment_lines(deployment_of(state)) if state.speculation else None
+
     def economics(self, state: RealState) -> tuple[list[float], list[float], list[float]]:
         """Batches from 1 to max B, tokens/s per GPU and dollars per million output tokens at each."""
         d = deployment_of(state)
@@ -789,7 +854,7 @@ class RealisticMode(Mode[RealState]):
 
     def stored(self, c: Control, value: float) -> float | int:
         number = float(round(value)) if c.integer else float(value)
-        return int(number) if c.field == "gpus" else number
+        return int(number) if c.field in ("gpus", "draft_tokens") else number
 
     def settle(self, state: RealState) -> RealState:
         # N_active stays at or below N_total.

@@ -1,0 +1,135 @@
+"""The article's model applied to a real deployment: chips, a model, precision, memory, money.
+
+The article's two lines stay exactly as :mod:`roofline.model` writes them;
+this module only works out, from presets, what to feed them, and adds what
+the article leaves out. Each effect is one named function below, with its
+assumption:
+
+* **Precision ties bytes to arithmetic** (:func:`weight_bytes`,
+  :func:`system_compute_ops_per_s`): a :class:`~roofline.presets.WeightPrecision`
+  sets both the bytes per weight and which tensor rate C comes from, so FP8
+  weights come with FP8 math and 8-bit weights with BF16 math halve C/byte.
+* **KV from the architecture** (:func:`kv_bytes_per_sequence`,
+  :func:`kv_bytes_per_token`): GQA keeps ``2 · kv_heads · head_dim`` elements
+  per layer and token, MLA ``kv_lora_rank + rope_head_dim``; sliding-window
+  layers keep at most the window. Times the KV precision's bytes per element.
+* **MoE expert coverage** (:func:`expert_coverage`, :func:`weight_bytes_read`):
+  with ``E`` routed experts, ``k`` per token and uniform, independent
+  routing, a batch of ``B`` touches a fraction ``1 − (1 − k/E)^B`` of them,
+  so only that share of the routed weights is read in a step.
+* **Memory capacity** (:func:`capacity_batch`): the largest batch whose KV
+  fits beside the weights, ``⌊(HBM − weight bytes) / KV bytes per sequence⌋``.
+* **Several GPUs** (:func:`system_compute_ops_per_s`,
+  :func:`system_bandwidth_bytes_per_s`, :func:`system_memory_bytes`): N GPUs
+  scale FLOP/s, bandwidth and capacity by exactly N. This is *ideal*
+  scaling: no communication time, no replicated weights, perfect balance.
+* **Throughput and cost** (:func:`throughput_tokens_per_s`,
+  :func:`cost_usd_per_million_tokens`): ``B / T`` tokens/s, and the GPUs'
+  hourly price spread over the tokens they make in an hour.
+* **Two critical context lengths** (:func:`kv_equals_weights_context`,
+  :func:`no_crossover_context`): where the KV read equals the weight read
+  at a given batch, and past which the lines never cross.
+* **Attention FLOPs** (:func:`attention_ops_per_token`): off by default, as in
+  the article; when on, each token also pays for attention over its context,
+  at attention's own arithmetic rate (:func:`attention_math`): a model preset
+  may cite the precision its attention runs in (DeepSeek runs its MLA in BF16
+  while its matrix multiplies run in FP8), otherwise attention runs at the
+  weights' rate.
+
+Everything is in SI base units; C is in ops/s (FLOP/s ÷ 2), as in the article.
+
+>>> d = deployment("h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=32768)
+>>> capacity_batch(d)
+396
+>>> crossover_batch(d) is None, round(no_crossover_context(d))
+(True, 5108)
+"""
+
+from __future__ import annotations
+
+from .economics import (
+    cost_usd_per_million_tokens,
+    implied_batch,
+    throughput_tokens_per_s,
+    tokens_per_s_per_gpu,
+    tokens_per_s_per_sequence,
+    usd_per_million_tokens,
+)
+from .lines import (
+    best_batch,
+    crossover_batch,
+    kv_equals_weights_context,
+    kv_free_sweet_spot,
+    no_crossover_context,
+    params_at,
+    precision_sweet_spot,
+    step_at,
+)
+from .memory import (
+    attention_flop_per_kv_byte,
+    attention_ops_per_token,
+    capacity_batch,
+    capacity_problem,
+    context_layer_tokens,
+    expert_coverage,
+    kv_bytes_per_sequence,
+    kv_bytes_per_token,
+    min_gpus,
+    routed_params,
+    weight_bytes,
+    weight_bytes_read,
+    weight_params_read,
+    weights_fit,
+)
+from .report import Comparison, Report, compare_with_published, evaluate_deployment
+from .spec import (
+    Deployment,
+    attention_compute_ops_per_s,
+    attention_math,
+    deployment,
+    system_bandwidth_bytes_per_s,
+    system_compute_ops_per_s,
+    system_memory_bytes,
+)
+
+__all__ = [
+    "Comparison",
+    "Deployment",
+    "Report",
+    "attention_compute_ops_per_s",
+    "attention_flop_per_kv_byte",
+    "attention_math",
+    "attention_ops_per_token",
+    "best_batch",
+    "capacity_batch",
+    "capacity_problem",
+    "compare_with_published",
+    "context_layer_tokens",
+    "cost_usd_per_million_tokens",
+    "crossover_batch",
+    "deployment",
+    "evaluate_deployment",
+    "expert_coverage",
+    "implied_batch",
+    "kv_bytes_per_sequence",
+    "kv_bytes_per_token",
+    "kv_equals_weights_context",
+    "kv_free_sweet_spot",
+    "min_gpus",
+    "no_crossover_context",
+    "params_at",
+    "precision_sweet_spot",
+    "routed_params",
+    "step_at",
+    "system_bandwidth_bytes_per_s",
+    "system_compute_ops_per_s",
+    "system_memory_bytes",
+    "throughput_tokens_per_s",
+    "tokens_per_s_per_gpu",
+    "tokens_per_s_per_sequence",
+    "usd_per_million_tokens",
+    "weight_bytes",
+    "weight_bytes_read",
+    "weight_params_read",
+    "weights_fit",
+]

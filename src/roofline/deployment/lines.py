@@ -1,0 +1,231 @@
+"""The article's two lines for a deployment: its parameters at a batch, the crossover, the sweet spot, the critical contexts."""
+
+from __future__ import annotations
+
+import math
+
+from ..checks import check_number
+from ..model import (
+    Params,
+    Step,
+    compute_slope_s,
+    evaluate,
+    memory_slope_s,
+    sweet_spot_batch,
+    t_compute_s,
+    t_memory_s,
+)
+from ..model import crossover_batch as article_crossover_batch
+from ..presets import (
+    Hardware,
+    Model,
+)
+from .memory import (
+    attention_ops_per_token,
+    capacity_batch,
+    kv_bytes_per_token,
+    routed_params,
+    weight_bytes,
+    weight_bytes_read,
+)
+from .spec import (
+    Deployment,
+    attention_compute_ops_per_s,
+    deployment,
+    system_bandwidth_bytes_per_s,
+    system_compute_ops_per_s,
+)
+
+__all__ = [
+    "best_batch",
+    "crossover_batch",
+    "kv_equals_weights_context",
+    "kv_free_sweet_spot",
+    "no_crossover_context",
+    "params_at",
+    "precision_sweet_spot",
+    "step_at",
+]
+
+
+#: Bisection steps for the MoE crossover: halves a bracket 200 times, far
+#: past a float's 53 bits, so the root is as exact as a float can say.
+_BISECTION_STEPS = 200
+
+
+def _context_for_layer_tokens(m: Model, layer_tokens: float) -> float | None:
+    """The L at which :func:`context_layer_tokens` reaches ``layer_tokens`` (None if never)."""
+    if not m.sliding_layers:
+        return layer_tokens / m.layers
+    window = float(m.sliding_window_tokens or 0)
+    if layer_tokens <= m.layers * window:
+        return layer_tokens / m.layers
+    if m.full_layers == 0:
+        return None
+    return (layer_tokens - m.sliding_layers * window) / m.full_layers
+
+
+def params_at(d: Deployment, batch: float) -> Params:
+    """The article's inputs for this deployment at batch B (>= 1).
+
+    ``total_params`` is the *bytes* of weights read at B (the article counts
+    one byte per parameter), ``active_params`` the ops per token at the
+    weights' rate C (plus attention's when switched on, scaled by
+    ``C / C_attention`` so that ``B · active_params / C`` charges attention at
+    its own rate), ``kv_bytes_per_element`` the KV bytes per
+    token of context. With one byte per weight, one KV element per token and
+    no MoE discount these are exactly the article's inputs.
+    """
+    b = check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
+    return Params(
+        batch=b,
+        active_params=d.model.active_params
+        + attention_ops_per_token(d) * system_compute_ops_per_s(d) / attention_compute_ops_per_s(d),
+        compute_ops_per_s=system_compute_ops_per_s(d),
+        total_params=weight_bytes_read(d, b),
+        bandwidth_bytes_per_s=system_bandwidth_bytes_per_s(d),
+        context_tokens=d.context_tokens,
+        kv_bytes_per_element=kv_bytes_per_token(d.model, d.context_tokens, d.kv_bytes_per_element),
+    )
+
+
+def step_at(d: Deployment, batch: float) -> Step:
+    """The article's readouts (:func:`roofline.model.evaluate`) at batch B."""
+    return evaluate(params_at(d, batch))
+
+
+def _coverage_varies(d: Deployment) -> bool:
+    return d.moe_discount and d.model.is_moe and routed_params(d.model) > 0
+
+
+def crossover_batch(d: Deployment) -> float | None:
+    """The batch where T_compute = T_memory, or None if memory is on top at every B.
+
+    Without an MoE discount the weight read does not depend on B and this is
+    :func:`roofline.model.crossover_batch`. With it, T_memory bends (it reads
+    more experts as B grows) and the crossing is found by bisection; it is
+    still unique, because T_compute − T_memory is convex in B and starts
+    negative. No crossover exists iff the KV slope ``L · b / BW`` is at least
+    the compute slope ``N_active / C``.
+
+    >>> round(crossover_batch(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096)))
+    18866
+    """
+    p = params_at(d, 1.0)
+    if not _coverage_varies(d):
+        return article_crossover_batch(p)
+    net_slope = compute_slope_s(p) - memory_slope_s(p)
+    if net_slope <= 0:
+        return None
+
+    def gap(batch: float) -> float:
+        # The article's two lines at B, with the weight read that B implies.
+        read = weight_bytes_read(d, batch)
+        if read <= 0:  # nothing but KV to read: compute (steeper) is on top
+            return 1.0
+        at = p.replace(total_params=read)
+        return t_compute_s(at, batch) - t_memory_s(at, batch)
+
+    # With every weight read the article's crossover is an upper bound.
+    high = (d.model.total_params * d.precision.bytes_per_weight / p.bandwidth_bytes_per_s) / net_slope
+    low = 0.0
+    if not math.isfinite(high):
+        return None
+    for _ in range(_BISECTION_STEPS):
+        middle = (low + high) / 2
+        if middle in (low, high):
+            break
+        if gap(middle) >= 0:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def kv_free_sweet_spot(d: Deployment) -> float:
+    """Section V's sweet spot for this deployment, KV dropped and every weight read.
+
+    ``(N_total · bytes per weight / N_active) · (C / BW)``: the article's
+    formula with the weight read in bytes, so the precision pairing shows.
+    N GPUs scale C and BW alike and leave it unchanged.
+
+    >>> round(kv_free_sweet_spot(deployment("h100-sxm", "deepseek-v3", precision="fp8")))
+    5356
+    >>> round(kv_free_sweet_spot(deployment("h100-sxm", "deepseek-v3", precision="w8a16")))
+    2678
+    """
+    return sweet_spot_batch(
+        weight_bytes(d), d.model.active_params, system_compute_ops_per_s(d), system_bandwidth_bytes_per_s(d)
+    )
+
+
+def precision_sweet_spot(hardware_key: str | Hardware, model_key: str | Model, precision: str) -> float:
+    """The KV-free sweet spot of a model on one chip at a weight precision (:func:`kv_free_sweet_spot`).
+
+    Every page that prints a sweet spot per precision calls this one function,
+    so two tables cannot disagree about what "BF16" means: BF16 weights (2
+    bytes each) with BF16 arithmetic.
+
+    >>> round(precision_sweet_spot("h100-sxm", "deepseek-v3", "bf16"))
+    5356
+    >>> round(precision_sweet_spot("h100-sxm", "deepseek-v3", "w8a16"))
+    2678
+    """
+    return kv_free_sweet_spot(deployment(hardware_key, model_key, precision=precision))
+
+
+def best_batch(d: Deployment) -> float | None:
+    """The largest batch worth running: the crossover if it fits, else the memory wall.
+
+    Past the crossover a bigger batch only adds latency (throughput is flat
+    at ``C / N_active``); past the wall it does not fit. Returns None when
+    not even one sequence fits, and never less than 1 otherwise.
+
+    >>> best_batch(deployment("h200", "deepseek-v3", gpus=8, precision="fp8", context_tokens=4096))
+    1587.0
+    """
+    wall = capacity_batch(d)
+    if wall < 1:
+        return None
+    crossover = crossover_batch(d)
+    if crossover is None:
+        return float(wall)
+    return float(min(max(crossover, 1.0), wall))
+
+
+def kv_equals_weights_context(d: Deployment, batch: float) -> float | None:
+    """The context L at which, at batch B, the KV read equals the weight read.
+
+    Solves ``B · KV bytes per sequence(L) = weight bytes read(B)``. Below it the
+    weights dominate T_memory, above it the KV does ("weight-bound" turns
+    "KV-bound"). None if sliding windows cap the KV below that.
+
+    >>> round(kv_equals_weights_context(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8"), 512))
+    37299
+    """
+    b = check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
+    per_layer_token = d.model.kv_elements_per_layer_token * d.kv_bytes_per_element
+    return _context_for_layer_tokens(d.model, weight_bytes_read(d, b) / (b * per_layer_token))
+
+
+def no_crossover_context(d: Deployment) -> float | None:
+    """The context L past which the lines never cross: memory-bound at every batch.
+
+    Solves ``KV bytes per sequence(L) / BW = ops per token(L) / C``: the KV
+    slope of T_memory reaches the slope of T_compute. With attention FLOPs
+    on, the compute slope grows with L too; if it grows at least as fast as
+    the KV slope, a crossover exists at every L and the answer is None.
+
+    >>> round(no_crossover_context(deployment("h100-sxm", "deepseek-v3", kv_precision="bf16")))
+    1783
+    """
+    m = d.model
+    bandwidth = system_bandwidth_bytes_per_s(d)
+    compute = system_compute_ops_per_s(d)
+    kv_per_layer_token_s = m.kv_elements_per_layer_token * d.kv_bytes_per_element / bandwidth
+    attention_ops = m.attention_ops_per_layer_token if d.attention_flops else 0
+    attention_per_layer_token_s = attention_ops / attention_compute_ops_per_s(d)
+    net = kv_per_layer_token_s - attention_per_layer_token_s
+    if net <= 0:
+        return None
+    return _context_for_layer_tokens(m, (m.active_params / compute) / net)
