@@ -118,3 +118,14 @@ def test_every_malformed_url_falls_back_with_a_notice(query: str, name: str, bro
     assert any(name in notice for notice in notices), (query, notices)
     assert mode.fits(state) and mode.parse(mode.encode(state)) == (state, [])
     assert all("\n" not in notice and len(notice) < 200 for notice in notices)
+
+
+@pytest.mark.parametrize("mode", [ARTICLE, REALISTIC], ids=lambda m: m.name)
+def test_every_slider_position_shows_a_value_that_maps_back_to_itself(mode) -> None:
+    # Found by hypothesis once: 1,000 on the B_max slider sat nearer 999's position.
+    for control in mode.controls:
+        steps = controls.slider_steps(control, mode.default)
+        for position in range(steps + 1):
+            value = controls.value_at(control, position, mode.default)
+            back = controls.position_of(control, value, mode.default)
+            assert controls.value_at(control, back, mode.default) == value, (control.key, position, value)

@@ -155,7 +155,14 @@ def position_of(c: Control, value: float, state: Any = None) -> int:
         fraction = math.log(value / lo) / math.log(hi / lo) if hi > lo else 0.0
     else:
         fraction = (value - lo) / (hi - lo) if hi > lo else 0.0
-    return round(fraction * steps)
+    nearest = round(fraction * steps)
+    # Three significant figures coarsen tenfold past a power of ten (999, then
+    # 1.00K, 1.01K), so the value a position shows can sit nearer its neighbour:
+    # prefer a position that shows exactly this value, so a slider never moves it.
+    for position in (nearest, nearest - 1, nearest + 1):
+        if 0 <= position <= steps and value_at(c, position, state) == value:
+            return position
+    return nearest
 
 
 def value_at(c: Control, position: float, state: Any = None) -> float:
