@@ -35,6 +35,12 @@ MALFORMED_URLS: tuple[tuple[str, str, bool], ...] = (
     ("mode=real&spec=maybe", "spec", False),
     ("mode=real&draft=0", "draft", False),
     ("mode=real&accept=1.5", "accept", False),
+    ("mode=real&serve=maybe", "serve", False),
+    ("mode=real&out=0", "out", False),
+    ("mode=real&out=250", "out", False),
+    ("mode=real&out=%3Cb%3E", "out", False),
+    ("mode=real&aprec=fp4", "aprec", False),
+    ("mode=real&hw=a100-sxm&wprec=w8a16&aprec=fp8", "aprec", False),
 )
 
 #: The browser's rows as one query (their keys differ, so each row keeps its own notice).

@@ -206,7 +206,7 @@ def test_pickers_offer_every_preset_with_labels() -> None:
     assert {o.value for o in by_key["wprec"].options} == set(presets.WEIGHT_PRECISIONS)
     assert {o.value for o in by_key["kvprec"].options} == set(presets.KV_PRECISIONS)
     assert all(o.label for p in real.PICKERS for o in p.options)
-    assert {"moe", "attn", "spec"} <= {t.key for t in real.TOGGLES}
+    assert {"moe", "attn", "spec", "serve"} <= {t.key for t in real.TOGGLES}
 
 
 def test_every_preset_figure_is_inside_its_slider() -> None:

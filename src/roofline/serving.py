@@ -77,6 +77,7 @@ __all__ = [
     "step_terms",
     "tensor_parallel_time_s",
     "weights_time_s",
+    "workload_for_mean_context",
 ]
 
 
@@ -185,6 +186,32 @@ def mean_context_tokens(input_tokens: float, output_tokens: float) -> float:
     1500.0
     """
     return float(input_tokens) + float(output_tokens) / 2
+
+
+def workload_for_mean_context(mean_context: float, output_share: float) -> tuple[float, float]:
+    """The ``(input, output)`` tokens whose mean context is ``mean_context``, ``output_share`` of them generated.
+
+    The inverse of :func:`mean_context_tokens` for a given share ``s`` of a
+    sequence's ``T = input + output`` tokens that are output: the mean context
+    is ``input + output / 2 = T · (1 − s / 2)``, so ``T = L / (1 − s / 2)``,
+    ``input = (1 − s) · T`` and ``output = s · T`` tokens. The simulator reads
+    its context L this way when it adds the serving estimate.
+
+    Raises:
+        ValueError: naming the value, for a context that is not a positive
+            finite number of tokens, or a share outside (0, 1).
+
+    >>> workload_for_mean_context(1500, 0.5)
+    (1000.0, 1000.0)
+    >>> mean_context_tokens(*workload_for_mean_context(32768, 0.25)) == 32768
+    True
+    """
+    context = check_number("mean_context", mean_context, "tokens")
+    share = check_number("output_share", output_share, "(a fraction of the tokens)")
+    if share >= 1:
+        raise ValueError(f"output_share must be < 1 (a fraction of the tokens), got {output_share!r}")
+    total = context / (1 - share / 2)
+    return (1 - share) * total, share * total
 
 
 # ---------------------------------------------------------------- memory wall

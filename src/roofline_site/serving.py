@@ -265,6 +265,36 @@ def srv_chart(env) -> str:  # type: ignore[no-untyped-def]
     )
 
 
+def srv_simulator_link(env, input_tokens: int, output_tokens: int, concurrency: int, text: str) -> str:  # type: ignore[no-untyped-def]
+    """A link to the simulator's realistic mode on NIM's Llama-3.1-8B case with the serving estimate switched on.
+
+    L is the workload's mean context (:func:`roofline.serving.mean_context_tokens`)
+    and ``out`` its output share, as the simulator reads them (:mod:`roofline.web.serving`).
+    """
+    from dataclasses import replace
+
+    from roofline.web.realistic import DEFAULT_REAL_STATE, REALISTIC
+
+    state = replace(
+        DEFAULT_REAL_STATE,
+        hardware="h100-sxm",
+        model="llama-3.1-8b",
+        gpus=1,
+        weight_precision="fp8",
+        kv_precision="fp8",
+        context_tokens=serving.mean_context_tokens(input_tokens, output_tokens),
+        batch=float(concurrency),
+        max_batch=512.0,
+        serving_estimate=True,
+        output_percent=float(round(100 * output_tokens / (input_tokens + output_tokens))),
+    )
+    parsed, notices = REALISTIC.parse(REALISTIC.encode(state))
+    if notices or parsed != state:
+        raise ValueError(f"srv_simulator_link: the state does not survive its URL: {notices}")
+    href = f"{relative_root(env)}simulator/?{REALISTIC.encode(state)}"
+    return f'<a class="rl-sim-link" href="{html.escape(href)}">{html.escape(text)}</a>'
+
+
 #: Macros that need no page context, by the name pages call them.
 MACROS: dict[str, Callable[..., str]] = {
     "srv_count": srv_count,
@@ -276,4 +306,4 @@ MACROS: dict[str, Callable[..., str]] = {
 }
 
 #: Macros that read the page being rendered (``env.page``).
-PAGE_MACROS: dict[str, Callable[..., str]] = {"srv_chart": srv_chart}
+PAGE_MACROS: dict[str, Callable[..., str]] = {"srv_chart": srv_chart, "srv_simulator_link": srv_simulator_link}

@@ -157,6 +157,15 @@ _REAL_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("context_no_crossover", "Context past which lines never cross"),
         ),
     ),
+    (
+        "Serving estimate (L as the mean context)",
+        (
+            ("serving_tpot", "Time per output token at B"),
+            ("serving_ratio", "Against the article's max"),
+            ("serving_workload", "Workload behind L"),
+            ("serving_wall", "Memory wall at full length"),
+        ),
+    ),
 )
 
 
@@ -240,7 +249,11 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<div class="rl-sim__headline" aria-live="polite"><span>Bottleneck</span> '
         f"{_readout(snap, 'bottleneck', 'strong')}"
         f'<span class="rl-sim__sub">Crossover B* {_readout(snap, "crossover")} · Estimated latency '
-        f'<span data-mirror="latency">{html.escape(snap["readouts"]["latency"][1])}</span></span>'
+        f'<span data-mirror="latency">{html.escape(snap["readouts"]["latency"][1])}</span>'
+        # Beside the article's max, in the realistic mode only: the serving estimate's time per token.
+        '<span data-mode-panel="real" hidden> · Serving estimate '
+        f'<span data-mirror="serving_tpot">{html.escape(real_snap["readouts"]["serving_tpot"][1])}</span></span>'
+        "</span>"
         # The frontier's verdict (roofline.web.frontier_view): the batch you would run and what stops it.
         f'<span class="rl-sim__sub rl-sim__verdict">Batch you would run {_readout(snap, "chosen_batch", "strong")}'
         f' · set by {_readout(snap, "binding_limit")}</span>'

@@ -14,16 +14,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..units import time_unit
 from .palette import colors as palette_colors
-from .plot import chart_layout, line, now_marker, time_lines
+from .plot import area, chart_layout, line, now_marker, time_lines
 
 __all__ = ["CHARTS", "Chart", "economics_figure", "time_figure"]
 
 
 def time_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
-    """T_compute, T_memory and their max against B, B* if it is on the axis, the mode's marks, the current B."""
+    """T_compute, T_memory and their max against B, B* if it is on the axis, the mode's marks, the current B.
+
+    A mode's :meth:`~roofline.web.mode.Mode.stacks` (the serving estimate's
+    terms) are drawn as stacked areas under the lines, and the axis grows to hold them.
+    """
     colors = palette_colors(scheme)
     lines = mode.lines(state)
+    # Stacked terms (the realistic mode's serving estimate), drawn under the lines.
+    stacks = mode.stacks(state)
+    stack_top = max((sum(values) for values in zip(*(s.seconds for s in stacks), strict=True)), default=0.0)
     data, unit, y_top = time_lines(
         lines.batches,
         lines.t_compute_s,
@@ -32,8 +40,18 @@ def time_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
         lines.latency_s,
         lines.crossover,
         colors,
+        top_s=stack_top,
     )
+    if stacks:
+        # Headroom for the longer legend: it runs across the top, above the stack.
+        y_top *= 1.3
+    if stacks:
+        _, scale = time_unit(max(*lines.latency_s, stack_top))
+        areas = [area(s.name, s.role, s.batches, [v / scale for v in s.seconds], colors, "terms") for s in stacks]
+        data = [*areas, *data]
     layout = chart_layout(colors, state.max_batch, f"time per step ({unit})", y_top)
+    if stacks:
+        layout["legend"].update(orientation="h", x=0, xanchor="left", font={"size": 10}, traceorder="normal", entrywidth=0.33, entrywidthmode="fraction")
     shapes, notes = mode.marks(state, colors)
     now_shape, now_note = now_marker(state.batch, colors)
     layout["shapes"] = [*shapes, now_shape]

@@ -172,6 +172,10 @@ class Mode(ABC, Generic[S]):
         """Readouts only this mode shows (none by default)."""
         return {}
 
+    def stacks(self, state: S) -> tuple[Any, ...]:
+        """Terms the step-time chart stacks under its lines (:class:`roofline.web.serving.Stack`; none by default)."""
+        return ()
+
     def marks(self, state: S, colors: dict[str, str]) -> tuple[list[dict], list[dict]]:
         """Extra chart shapes and annotations drawn under the now-marker (none by default)."""
         return [], []

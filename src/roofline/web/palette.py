@@ -42,6 +42,13 @@ PALETTE: dict[str, dict[str, str]] = {
         "family4": "#5f3dc4",
         "target": "#0b7285",
         "chosen": "#2b8a3e",
+        # The serving estimate's stacked terms (roofline.web.serving), filled areas.
+        "term_weights": "rgba(217, 72, 15, 0.55)",
+        "term_kv": "rgba(250, 176, 5, 0.60)",
+        "term_compute": "rgba(30, 99, 208, 0.50)",
+        "term_overhead": "rgba(134, 142, 150, 0.55)",
+        "term_communication": "rgba(111, 66, 193, 0.50)",
+        "term_prefill": "rgba(43, 138, 62, 0.50)",
     },
     "slate": {
         "compute": "#74a7ff",
@@ -67,6 +74,12 @@ PALETTE: dict[str, dict[str, str]] = {
         "family4": "#b197fc",
         "target": "#66d9e8",
         "chosen": "#69db7c",
+        "term_weights": "rgba(255, 159, 90, 0.55)",
+        "term_kv": "rgba(255, 212, 59, 0.50)",
+        "term_compute": "rgba(116, 167, 255, 0.50)",
+        "term_overhead": "rgba(173, 181, 189, 0.45)",
+        "term_communication": "rgba(200, 162, 255, 0.50)",
+        "term_prefill": "rgba(140, 233, 154, 0.45)",
     },
 }
 

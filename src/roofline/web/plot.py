@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from ..sentences import crossover_text
 from ..units import format_si, time_unit
 
-__all__ = ["chart_layout", "line", "now_marker", "time_lines"]
+__all__ = ["area", "chart_layout", "line", "now_marker", "time_lines"]
 
 
 def chart_layout(colors: dict[str, str], max_batch: float, y_title: str, y_top: float) -> dict:
@@ -90,6 +90,21 @@ def line(name: str, role: str, x: Sequence[float], y: Sequence[float], colors: d
     }
 
 
+def area(name: str, role: str, x: Sequence[float], y: Sequence[float], colors: dict[str, str], group: str) -> dict:
+    """One filled area of colour role ``role``, stacked on the areas before it in ``group``."""
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "meta": role,
+        "x": list(x),
+        "y": list(y),
+        "stackgroup": group,
+        "fillcolor": colors[role],
+        "line": {"color": colors[role], "width": 0.5},
+    }
+
+
 def time_lines(
     batches: Sequence[float],
     t_compute_s: Sequence[float],
@@ -98,14 +113,16 @@ def time_lines(
     latency_s: Sequence[float],
     crossover: tuple[float, float] | None,
     colors: dict[str, str],
+    top_s: float = 0.0,
 ) -> tuple[list[dict], str, float]:
     """T_compute and T_memory (dashed), their max (thick) and the crossover diamond at ``(B*, T)``.
 
     The max line may be drawn at other batches (``batches_max``) than the two
     lines, e.g. only at their ends and bend. Returns the traces, the time
-    unit they are drawn in and the y-axis top (8% above the highest point).
+    unit they are drawn in and the y-axis top (8% above the highest point,
+    or above ``top_s`` when something else drawn on the axis reaches higher).
     """
-    top = max(latency_s)
+    top = max(*latency_s, top_s)
     unit, scale = time_unit(top)
 
     def y(values: Sequence[float]) -> list[float]:

@@ -35,7 +35,13 @@ tpot       latency target, ms per output token  ``tpot=50``
 spec       speculative decoding (MTP), 1/0      ``spec=1``
 draft      tokens drafted per step, k           ``draft=2``
 accept     acceptance per drafted token, 0–1    ``accept=0.8``
+aprec      attention's arithmetic (or auto)     ``aprec=fp8``
+serve      stack the serving estimate, 1/0      ``serve=1``
+out        output share of tokens, percent      ``out=25``
 =========  ===================================  ==========================
+
+``serve`` and ``out`` are :mod:`roofline.web.serving`: L is read as the
+mean context, and ``out`` percent of a sequence's tokens are output.
 
 >>> state, notices = REALISTIC.parse("mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32K")
 >>> notices
@@ -59,10 +65,11 @@ from dataclasses import dataclass, replace
 from .. import deployment as dep
 from .. import frontier
 from ..model import Step, latency_s, t_compute_s, t_memory_s
-from ..presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
+from ..presets import HARDWARE, KV_PRECISIONS, MATH_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from ..sentences import READOUT_NAMES, crossover_text
 from ..speculative import DEFAULT_ACCEPTANCE, MAX_DRAFT_TOKENS, Speculation, mtp_speculation
 from ..units import format_bytes, format_percent, format_si, format_si_exact, format_usd
+from . import serving as serve
 from .controls import Control, Option, Picker, Toggle, context_control
 from .frontier_view import FRONTIER_READOUT_NAMES, target_control
 from .mode import Lines, Mode, Readout
@@ -115,6 +122,9 @@ class RealState:
     speculation: bool = False
     draft_tokens: int = DEFAULT_ACCEPTANCE.draft_tokens
     acceptance: float = DEFAULT_ACCEPTANCE.acceptance
+    attention_precision: str = "auto"
+    serving_estimate: bool = False
+    output_percent: float = serve.DEFAULT_OUTPUT_PERCENT
 
 
 #: The page's opening view: DeepSeek-V3 in FP8 on 8 × H200 at 32K context.
@@ -150,6 +160,21 @@ PICKERS: tuple[Picker, ...] = (
         help="Bytes per KV element (the article's b, per element)",
         options=tuple(Option(value=p.key, label=p.label) for p in KV_PRECISIONS.values()),
     ),
+    Picker(
+        key="aprec",
+        field="attention_precision",
+        label="Attention math",
+        help=(
+            "The arithmetic attention's FLOPs run in; it only matters when 'Count attention FLOPs' is on. "
+            "Auto: the model's cited precision ("
+            + ", ".join(f"{m.name}: {m.attention_precision.upper()}" for m in MODELS.values() if m.attention_precision)
+            + "), else the weights' arithmetic"
+        ),
+        options=(
+            Option(value="auto", label="Auto: as the model cites, else the weights'"),
+            *(Option(value=key, label=key.upper()) for key in MATH_PRECISIONS),
+        ),
+    ),
 )
 
 TOGGLES: tuple[Toggle, ...] = (
@@ -177,6 +202,16 @@ TOGGLES: tuple[Toggle, ...] = (
         ),
         default=False,
     ),
+    Toggle(
+        key="serve",
+        field="serving_estimate",
+        label="Serving estimate",
+        help=(
+            "Stack the serving estimate's terms on the step-time chart: attainable rates, per-step overhead, "
+            "communication and prefill's share (see Against real servers). L is read as the mean context"
+        ),
+        default=False,
+    ),
 )
 
 #: URL keys of the figures a reader can edit after picking a preset.
@@ -192,6 +227,12 @@ CONTROLS: tuple[Control, ...] = (
         help="N chips; compute, bandwidth and memory scale by N (ideal: no communication)",
     ),
     context_control(default=32768),
+    Control(
+        key="out", field="output_percent", label="Output share", unit="%", minimum=1, maximum=99,
+        default=serve.DEFAULT_OUTPUT_PERCENT, log=False, integer=True,
+        help="Serving estimate only: the share of a sequence's tokens that are output; with L as the mean "
+        "context, input + output / 2 = L",
+    ),
     Control(
         key="B", field="batch", label="Current B", unit="", minimum=1, maximum=131072, default=256, log=True, integer=True,
         help="Batch size now: the vertical line on the charts",
@@ -284,6 +325,7 @@ def deployment_of(state: RealState) -> dep.Deployment:
         usd_per_gpu_hour=state.usd_per_gpu_hour,
         moe_discount=state.moe_discount,
         attention_flops=state.attention_flops,
+        attention_precision=None if state.attention_precision == "auto" else state.attention_precision,
     )
 
 
@@ -330,13 +372,23 @@ def _counts(state: RealState) -> tuple[float, float]:
 
 def _fp8_fallback(state: RealState) -> tuple[RealState, list[str]]:
     chip = HARDWARE[state.hardware]
+    state, notices = _attention_fallback(state)
     if chip.supports(state.weight_precision):
-        return state, []
+        return state, notices
     notice = (
         f"wprec={state.weight_precision} needs FP8 tensor cores, which {chip.name} lacks; using w8a16 "
         "(8-bit weights, BF16 math)."
     )
-    return replace(state, weight_precision="w8a16"), [notice]
+    return replace(state, weight_precision="w8a16"), [*notices, notice]
+
+
+def _attention_fallback(state: RealState) -> tuple[RealState, list[str]]:
+    """FP8 attention on a chip without an FP8 rate becomes BF16, with a notice."""
+    chip = HARDWARE[state.hardware]
+    if state.attention_precision == "auto" or chip.supports(state.attention_precision):
+        return state, []
+    notice = f"aprec={state.attention_precision} needs FP8 tensor cores, which {chip.name} lacks; using bf16."
+    return replace(state, attention_precision="bf16"), [notice]
 
 
 def with_pick(state: RealState, key: str, value: str) -> tuple[RealState, list[str]]:
@@ -417,6 +469,7 @@ REAL_READOUT_NAMES: tuple[str, ...] = (
     "context_kv_equals_weights",
     "context_no_crossover",
     "min_gpus",
+    *serve.READOUT_NAMES,
 )
 
 _NOTHING_FITS = "none: nothing fits"
@@ -491,6 +544,16 @@ def _deployment_readouts(state: RealState) -> dict[str, Readout]:
     }
 
 
+def _serving_readouts(state: RealState) -> dict[str, Readout]:
+    """The serving estimate at the state's B (:mod:`roofline.web.serving`), beside the article's max.
+
+    >>> shown = REALISTIC.readouts(replace(DEFAULT_REAL_STATE, serving_estimate=True))
+    >>> shown["serving_workload"].text
+    '21,845 in + 21,845 out tokens'
+    """
+    return serve.readouts(deployment_of(state), state.batch, state.output_percent, _report(state).step.latency_s)
+
+
 def _params_line(state: RealState) -> str:
     """The deployment in one line, with the figures the model uses.
 
@@ -505,7 +568,30 @@ def _params_line(state: RealState) -> str:
         f"{format_si(d.model.active_params)} active), {d.precision.label}, KV {kv.key.upper()} "
         f"({size} byte{'s' if kv.bytes_per_element != 1 else ''}), L={format_si(d.context_tokens)}, "
         f"{format_usd(d.usd_per_gpu_hour)}/GPU-hour."
-    )
+    ) + _attention_words(state, d)
+
+
+def _attention_words(state: RealState, d: dep.Deployment) -> str:
+    """What the attention-precision picker does at ``state``: the math attention's FLOPs run in, or why it is unused.
+
+    >>> _attention_words(replace(DEFAULT_REAL_STATE, attention_flops=True), deployment_of(DEFAULT_REAL_STATE))
+    " Attention FLOPs counted, in BF16 math (the model's cited precision)."
+    >>> picked = replace(DEFAULT_REAL_STATE, attention_precision="fp8")
+    >>> _attention_words(picked, deployment_of(picked))
+    " Attention math FP8 is unused: attention FLOPs are not counted (switch on 'Count attention FLOPs')."
+    """
+    math_key = dep.attention_math(d).upper()
+    if not state.attention_flops:
+        if state.attention_precision == "auto":
+            return ""
+        return f" Attention math {math_key} is unused: attention FLOPs are not counted (switch on 'Count attention FLOPs')."
+    if state.attention_precision != "auto":
+        why = "as picked"
+    elif d.model.attention_precision:
+        why = "the model's cited precision"
+    else:
+        why = "the weights' arithmetic"
+    return f" Attention FLOPs counted, in {math_key} math ({why})."
 
 
 def _explanation(state: RealState) -> str:
@@ -544,7 +630,10 @@ def _explanation(state: RealState) -> str:
         f" At B = {_batch_text(report.batch)} each GPU makes {format_si(report.tokens_per_s_per_gpu or 0)} tokens/s, "
         f"about {format_usd(cost or 0)} per million output tokens at {format_usd(d.usd_per_gpu_hour)} per GPU-hour."
     )
-    return head + body + tail
+    serving = serve.sentence(d, report.batch, state.output_percent) if state.serving_estimate else ""
+    if serving and state.speculation:
+        serving += " The estimate makes one token a step: it leaves speculative decoding out."
+    return head + body + tail + serving
 
 
 
@@ -647,8 +736,9 @@ def _report(state: RealState) -> dep.Report:
 _REPORTS: dict[RealState, dep.Report] = {}
 # Pickers first (they decide the defaults the overrides replace), then max B
 # (it bounds B), then everything else.
-_ORDER = ["mode", "hw", "model", "wprec", "kvprec", "B_max", "gpus", "L", "B", "price", *OVERRIDE_KEYS, "moe", "attn"]
+_ORDER = ["mode", "hw", "model", "wprec", "kvprec", "aprec", "B_max", "gpus", "L", "B", "price", *OVERRIDE_KEYS, "moe", "attn"]
 _ORDER += ["tpot", "spec", "draft", "accept"]
+_ORDER += ["out", "serve"]
 
 
 class RealisticMode(Mode[RealState]):
@@ -685,6 +775,10 @@ class RealisticMode(Mode[RealState]):
             c = _CONTROLS[key]
             if getattr(state, c.field) != c.default:
                 pairs.append((key, format_si_exact(getattr(state, c.field))))
+        if state.attention_precision != "auto":
+            pairs.append(("aprec", state.attention_precision))
+        if state.output_percent != serve.DEFAULT_OUTPUT_PERCENT:
+            pairs.append(("out", format_si_exact(state.output_percent)))
         return pairs
 
     def step(self, state: RealState) -> Step:
@@ -735,8 +829,19 @@ class RealisticMode(Mode[RealState]):
     def marks(self, state: RealState, colors: dict[str, str]) -> tuple[list[dict], list[dict]]:
         return _memory_shapes(state, colors)
 
+    def stacks(self, state: RealState) -> tuple[serve.Stack, ...]:
+        # The serving estimate's terms, when switched on; none where it cannot be made (the readouts say why).
+        if not state.serving_estimate:
+            return ()
+        d = deployment_of(state)
+        batches = [b for b in _batches(d, state, curved=True) if b >= 1]
+        try:
+            return serve.terms_at(d, state.output_percent, batches)
+        except ValueError:
+            return ()
+
     def extra_readouts(self, state: RealState) -> dict[str, Readout]:
-        return _deployment_readouts(state)
+        return {**_deployment_readouts(state), **_serving_readouts(state)}
 
     def explanation(self, state: RealState) -> str:
         return _explanation(state)
