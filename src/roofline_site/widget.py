@@ -260,7 +260,7 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<span class="rl-sim__sub">{_readout(snap, "binding_sentence")}</span></div>',
         f'<div class="rl-sim__cards">{card_html}</div>',
         # Side by side where there is room; on a phone they share one sticky strip, swiped across.
-        '<div class="rl-sim__charts">'
+        '<div class="rl-sim__charts" tabindex="0" role="region" aria-label="Charts: step time and the throughput–interactivity frontier (scroll sideways on a narrow screen)">'
         '<div id="sim-chart" class="rl-sim__chart" role="img" '
         'aria-label="Chart of T_compute and T_memory against batch size B; the readouts give its numbers">'
         "</div>"
