@@ -47,6 +47,7 @@ from . import __version__, presets
 from . import deployment as dep
 from . import frontier as fr
 from . import speculative as spec
+from .checks import check_number
 from .cli_args import BAD_INPUT, DOES_NOT_FIT, Once, Parser, quantity, whole_count
 from .model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, evaluate
 from .sentences import batch_text, crossover_text, explanation, step_readouts
@@ -207,9 +208,7 @@ def _params(args: argparse.Namespace) -> tuple[Params, float]:
         context_tokens=values["L"],
         kv_bytes_per_element=values["b"],
     )
-    max_batch = values["B_max"]
-    if not max_batch >= 1:
-        raise ValueError(f"max_batch must be >= 1 sequences, got {max_batch!r}")
+    max_batch = check_number("max_batch", values["B_max"], "sequences", minimum=1.0, inclusive=True)
     return params, max_batch
 
 

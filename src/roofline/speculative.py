@@ -40,7 +40,6 @@ crossover, which it moves left: the verify step's compute line is
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from .checks import check_number, check_whole_number
@@ -128,12 +127,8 @@ class Speculation:
         _draft_tokens(self.draft_tokens)
         object.__setattr__(self, "acceptance", _acceptance(self.acceptance))
         for name in ("draft_params", "draft_active_params"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"{name} must be a finite number of parameters, got {value!r}")
-            if value < 0:
-                raise ValueError(f"{name} must be >= 0 parameters, got {value!r}")
-            object.__setattr__(self, name, float(value))
+            value = check_number(name, getattr(self, name), "parameters", minimum=0.0, inclusive=True)
+            object.__setattr__(self, name, value)
 
     @property
     def tokens_per_step(self) -> float:
