@@ -43,20 +43,45 @@ def test_the_simulator_boots_from_the_snapshot(page, site_url: str) -> None:
     # The lock file is only for a plain boot; the snapshot carries what Pyodide needs of it.
     assert not any(url.endswith("pyodide-lock.json") for url in requested)
     assert any(url.endswith(snapshot.SNAPSHOT_FILE) for url in requested)
+    # Every roofline module the page can reach is in the snapshot: no wheel to fetch.
+    assert not any(url.endswith(".whl") for url in requested), requested
     _slider_still_drives_python(page)
+    # Realistic mode's modules too, though the article's panel never imports them.
+    page.check("input[value='real']")
+    page.wait_for_selector('#simulator[data-mode="real"]', timeout=READY_TIMEOUT_MS, state="attached")
+    assert page.evaluate(BOOT) == "snapshot"
+    assert not any(url.endswith(".whl") for url in requested), requested
 
 
-def test_the_runtime_is_requested_only_after_plotly_has_arrived(page, site_url: str) -> None:
+def test_pyscript_package_bytecode_is_written_before_pyscript_imports_it(page, site_url: str) -> None:
+    warnings: list[str] = []
+    page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
+    _ready(page, site_url)
+    assert not any("PyScript's package will be compiled" in text for text in warnings), warnings
+    assert page.evaluate("document.documentElement.dataset.pycache") == "written"
+
+
+def test_the_runtime_data_waits_for_plotly_and_its_code_for_the_painted_chart(page, site_url: str) -> None:
     _ready(page, site_url)
     timing = page.evaluate(
         """() => {
       const entry = (part) => performance.getEntriesByType("resource").find((e) => e.name.includes(part));
       return {plotly: entry("plotly.min.js").responseEnd, wasm: entry("pyodide.asm.wasm").startTime,
-              snapshot: entry("roofline.snapshot").startTime, core: entry("pyscript/core.js").startTime};
+              snapshot: entry("roofline.snapshot").startTime, core: entry("pyscript/core.js").startTime,
+              glue: entry("pyodide.asm.mjs").startTime,
+              painted: performance.getEntriesByName("roofline:painted")[0].startTime};
     }"""
     )
     assert timing["wasm"] >= timing["plotly"] and timing["snapshot"] >= timing["plotly"], timing
-    assert timing["core"] >= timing["plotly"], timing
+    assert timing["core"] >= timing["painted"] and timing["glue"] >= timing["painted"], timing
+
+
+def test_the_sliders_come_alive_when_the_chart_is_never_painted(page, site_url: str) -> None:
+    """plotly.js arrives but defines nothing: no chart, no paint mark; the runtime's code starts at load."""
+    page.route("**/plotly.min.js", lambda route: route.fulfill(status=200, body="", content_type="text/javascript"))
+    _ready(page, site_url)
+    assert page.evaluate(BOOT) == "snapshot"
+    assert page.evaluate("performance.getEntriesByName('roofline:painted').length") == 0
 
 
 def _stale(data: bytes) -> bytes:
@@ -92,6 +117,8 @@ def test_a_refused_snapshot_falls_back_to_a_plain_boot(
     assert page.evaluate(BOOT) == "plain", case
     assert reason in page.evaluate(REASON), case
     assert any("booting Python without the snapshot" in text and reason in text for text in warnings), warnings
+    # A plain boot has no modules in memory: it fetches the wheel and unpacks it.
+    assert page.evaluate("performance.getEntriesByType('resource').some((e) => e.name.endsWith('.whl'))")
     _slider_still_drives_python(page)
     if serve is None:  # Chromium's own line for the 404 we served on purpose: the only error allowed
         expected = "console.error: Failed to load resource: the server responded with a status of 404 (Not Found)"

@@ -38,6 +38,40 @@ def test_the_modules_to_preload_come_from_what_main_py_imports(tmp_path: Path) -
     derived = set(snapshot.snapshot_modules(page))
     assert {"roofline", "roofline.units", "roofline.model", "csv"} <= derived
     assert "roofline.simulator" not in derived and "js" not in derived
+    # Followed through the wheel: what units.py imports comes too, and nothing the page cannot reach.
+    assert "roofline.checks" in derived and "roofline.cli" not in derived
+
+
+def test_the_snapshot_holds_every_roofline_module_the_page_can_reach() -> None:
+    """Closed under import, inside functions too: a snapshot boot never needs the wheel's files."""
+    import ast
+    import zipfile
+
+    from roofline_site.assets import wheel_path
+
+    modules = set(snapshot.snapshot_modules())
+    with zipfile.ZipFile(wheel_path()) as archive:
+        files = [n for n in archive.namelist() if n.endswith(".py")]
+        sources = {n[: -len(".py")].removesuffix("/__init__").replace("/", "."): archive.read(n) for n in files}
+        packages = {n[: -len("/__init__.py")].replace("/", ".") for n in files if n.endswith("/__init__.py")}
+    checked = 0
+    for name in modules & set(sources):
+        package = name if name in packages else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(sources[name])):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                # from ..model import x, in roofline.web.article: roofline.model
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]) if node.level else ""
+                base = ".".join(part for part in (base, node.module or "") if part)
+                names = [base] + [f"{base}.{a.name}" for a in node.names]
+            else:
+                continue
+            checked += 1
+            reached = {n for n in names if n.split(".")[0] == "roofline" and n in sources}
+            assert reached <= modules, (name, reached - modules)
+    assert checked > 50
+    assert {"roofline.web.realistic", "roofline.serving", "roofline.speculative"} <= modules
 
 
 def test_frame_round_trip_and_refusals() -> None:
@@ -68,7 +102,7 @@ def test_the_site_gets_the_snapshot_of_the_wheel_it_serves(built_site: Path) -> 
     meta = snapshot.read_metadata((built_site / snapshot.SNAPSHOT_FILE).read_bytes())
     (served,) = (built_site / "assets" / "wheels").glob("roofline-*.whl")
     assert meta["wheel_sha256"] == snapshot.wheel_sha256(served)
-    assert f"?wheel={meta['wheel_sha256']}" in (built_site / "simulator" / "index.html").read_text()
+    assert f"&amp;wheel={meta['wheel_sha256']}" in (built_site / "simulator" / "index.html").read_text()
 
 
 def test_a_snapshot_for_another_wheel_is_refused_at_build_time(tmp_path: Path) -> None:
@@ -99,7 +133,8 @@ def test_pyodide_restores_the_snapshot_under_node() -> None:
 def test_runtime_files_name_the_snapshot_and_the_boot_module_with_the_wheel_hash() -> None:
     urls = [url for url, _, _ in boot.runtime_files()]
     assert snapshot.SNAPSHOT_FILE in urls
-    assert boot.interpreter_url() in urls and boot.interpreter_url().endswith(snapshot.wheel_sha256())
+    assert boot.interpreter_url() in urls and boot.interpreter_url().endswith(f"&wheel={snapshot.wheel_sha256()}")
+    assert not any(url.startswith("assets/wheels/") for url in urls)
     assert not any(url.endswith("pyodide-lock.json") for url in urls)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import boot, deployment, explainer, figures, frontier, hardware, macros, serving, speed, widget
 from .assets import copy_runtime
+from .pycache import write_pycache
 from .snapshot import write_snapshot
 
 #: Modules whose ``MACROS`` (and optional ``PAGE_MACROS``, which receive ``env``
@@ -24,10 +25,11 @@ def define_env(env) -> None:  # type: ignore[no-untyped-def]
 
 
 def on_post_build(env) -> None:  # type: ignore[no-untyped-def]
-    """Copy the runtimes, the wheel and the Python snapshot in, pre-render the
+    """Copy the runtimes, the wheel, the Python snapshot and PyScript's bytecode in, pre-render the
     simulator's states (gzip copies come last, from the hook compress.py)."""
     site = env.conf["site_dir"]
     copy_runtime(site)
     write_snapshot(site)
+    write_pycache(site)
     boot.write_prefetch_list(site)
     widget.write_prerender(site)

@@ -4,11 +4,16 @@ Three rules, each measured on a throttled phone-class profile
 (``scripts/bench_browser.py --profile phone``), where the runtime's bytes
 and the chart's compete for one slow link:
 
-* the chart first: plotly.js is requested from the ``<head>`` at high
-  priority (``overrides/main.html``), and nothing of the runtime is requested
-  until its bytes have arrived;
-* then the runtime, every file at once and at low priority, so the browser
-  never has to discover them one import at a time;
+* the chart first: plotly.js and the painter are requested from the
+  ``<head>`` (``overrides/main.html``), and nothing of the runtime is
+  requested until plotly.js's bytes have arrived;
+* then the runtime's data (the WebAssembly, the snapshot, the standard
+  library), every file at once and at low priority, so the browser never has
+  to discover them one import at a time; fetching them costs the main thread
+  nothing;
+* its JavaScript (PyScript, Pyodide's glue), which the main thread must
+  parse and run, only once the chart is painted: on the phone profile the
+  glue's 1.2 MB competed with plotly.js's first draw;
 * PyScript's ``interpreter`` is ``pyodide-boot.mjs``, which restores the
   build's memory snapshot (:mod:`.snapshot`) and names, in its URL, the wheel
   the snapshot must have been made for.
@@ -24,7 +29,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .assets import NODE_MODULES, VENDOR, WHEELS, wheel_path
+from .assets import NODE_MODULES, VENDOR, wheel_path
+from .pycache import PYCACHE_FILE
 from .snapshot import SNAPSHOT_FILE, wheel_sha256
 
 __all__ = ["BOOT_MODULE", "PREFETCH_FILE", "boot_script", "interpreter_url", "runtime_files", "write_prefetch_list"]
@@ -38,16 +44,23 @@ MAIN_PY = "simulator/main.py"
 
 
 def interpreter_url(root: str = "") -> str:
-    """The boot module's URL, naming the wheel's SHA-256 (the snapshot's key)."""
-    return f"{root}{BOOT_MODULE}?wheel={wheel_sha256()}"
+    """The boot module's URL, naming the wheel's SHA-256 (the snapshot's key) and where it is.
+
+    A snapshot boot needs no wheel: every roofline module the page can reach
+    is imported in the snapshot (:func:`.snapshot.snapshot_modules`). Only a
+    plain boot, the fallback, fetches and unpacks it, so PyScript's ``files``
+    does not name it.
+    """
+    return f"{root}{BOOT_MODULE}?wheel_url=../wheels/{wheel_path().name}&wheel={wheel_sha256()}"
 
 
 def runtime_files() -> list[tuple[str, str, str]]:
     """``(site-relative URL, rel, as)`` for everything the simulator fetches to boot Python.
 
-    ``pyodide-lock.json`` is not among them: a snapshot boot takes the little
-    of it that Pyodide needs from the snapshot's metadata, and only a plain
-    boot (the fallback) fetches it.
+    ``pyodide-lock.json`` and the roofline wheel are not among them: a
+    snapshot boot takes the little of the lock file that Pyodide needs from
+    the snapshot's metadata and has every module of the wheel it needs
+    already imported; only a plain boot (the fallback) fetches them.
     """
     pyscript = sorted(p.name for p in (NODE_MODULES / "@pyscript" / "core" / "dist").glob("core*.js"))
     return [
@@ -58,39 +71,46 @@ def runtime_files() -> list[tuple[str, str, str]]:
         (f"{VENDOR}/pyodide/pyodide.asm.wasm", "preload", "fetch"),
         (f"{VENDOR}/pyodide/python_stdlib.zip", "preload", "fetch"),
         (SNAPSHOT_FILE, "preload", "fetch"),
-        (f"{WHEELS}/{wheel_path().name}", "preload", "fetch"),
+        (PYCACHE_FILE, "preload", "fetch"),
         (MAIN_PY, "preload", "fetch"),
     ]
 
 
 def boot_script(root: str) -> str:
-    """An inline script that starts the runtime once plotly.js's bytes are in.
+    """An inline script that starts the runtime: its data once plotly.js's bytes are in, its code once the chart is painted.
 
-    It waits for the resource-timing entry of the ``<head>``'s plotly.js
-    (``#sim-plotly``), which the browser adds when the download ends, before
-    the script runs; a failed or missing plotly.js starts it at once. Added
-    by a script, not as ``<link>`` tags: with JavaScript off, the runtime
-    could not run, so it is not downloaded.
+    Plotly.js's arrival is its resource-timing entry (``#sim-plotly``), which
+    the browser adds when the download ends, before the script runs. The
+    chart's painting is the ``roofline:painted`` mark ``simulator.js`` sets.
+    Each phase also starts if plotly.js fails, and the code at the window's
+    ``load`` at the latest, so a painter that never paints cannot keep the
+    sliders from coming alive. Added by a script, not as ``<link>`` tags:
+    with JavaScript off, the runtime could not run, so it is not downloaded.
     """
-    files = json.dumps([[f"{root}{url}", rel, kind] for url, rel, kind in runtime_files() if not url.endswith("core.js")])
+    entries = [(f"{root}{url}", rel, kind) for url, rel, kind in runtime_files() if not url.endswith("core.js")]
+    data = json.dumps([[href, rel, kind] for href, rel, kind in entries if rel == "preload"])
+    code = json.dumps([[href, rel, kind] for href, rel, kind in entries if rel != "preload"])
     core = json.dumps(f"{root}{VENDOR}/pyscript/core.js")
     return (
         "<script>(() => {"
-        "let started = false;"
-        "const start = () => {"
-        "if (started) return; started = true;"
-        f"for (const [href, rel, as] of {files}) {{"
+        "const fetchAll = (files) => { for (const [href, rel, as] of files) {"
         'const link = Object.assign(document.createElement("link"), { rel, href, fetchPriority: "low" });'
-        'if (as) { link.as = as; link.crossOrigin = "anonymous"; } document.head.append(link); }'
-        f'document.head.append(Object.assign(document.createElement("script"), {{ type: "module", src: {core} }}));'
-        "};"
+        'if (as) { link.as = as; link.crossOrigin = "anonymous"; } document.head.append(link); } };'
+        "const once = (run) => { let done = false; return () => { if (!done) { done = true; run(); } }; };"
+        f"const startData = once(() => fetchAll({data}));"
+        f"const startCode = once(() => {{ startData(); fetchAll({code});"
+        f'document.head.append(Object.assign(document.createElement("script"), {{ type: "module", src: {core} }})); }});'
         'const plotly = document.getElementById("sim-plotly");'
-        "const arrived = () => !plotly || window.Plotly || performance.getEntriesByName(plotly.src).length > 0;"
-        "if (arrived()) return start();"
-        'plotly.addEventListener("load", start); plotly.addEventListener("error", start);'
+        'const painted = () => performance.getEntriesByName("roofline:painted").length > 0;'
+        "if (!plotly || window.Plotly || performance.getEntriesByName(plotly.src).length > 0) startData();"
+        "if (!plotly || painted()) startCode();"
+        'if (plotly) { plotly.addEventListener("load", startData); plotly.addEventListener("error", startCode); }'
+        'addEventListener("load", startCode);'
         "new PerformanceObserver((list, observer) => {"
-        "if (list.getEntries().some((entry) => entry.name === plotly.src)) { observer.disconnect(); start(); }"
-        '}).observe({ type: "resource" });'
+        "for (const entry of list.getEntries()) {"
+        "if (plotly && entry.name === plotly.src) startData();"
+        'if (entry.name === "roofline:painted") { observer.disconnect(); startCode(); } }'
+        '}).observe({ entryTypes: ["resource", "mark"] });'
         "})();</script>"
     )
 

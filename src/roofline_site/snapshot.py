@@ -102,33 +102,65 @@ def _pyodide_version() -> str:
     return json.loads((NODE_MODULES / "pyodide" / "package.json").read_text())["version"]
 
 
-def snapshot_modules(main_py: Path = MAIN_PY, wheel: Path | None = None) -> list[str]:
-    """Every module ``main_py`` imports that the snapshot can hold, sorted.
+def _imports(tree: ast.AST, package: str, in_wheel: set[str]) -> set[str]:
+    """Every module a parsed file imports, at the top or inside a function.
 
-    That is each import (at the top or inside a function) of the wheel's own
-    packages or of the standard library; browser-only modules (``js``,
-    ``pyodide``, ``pyscript``) are left to the page. ``from a import b`` counts
-    ``a.b`` when the wheel has that submodule. Deriving the list from the page
-    means a renamed or added module needs no edit here. The wheel's other
-    modules in the same packages come too, since the page imports some of them
-    lazily. :data:`PYSCRIPT_STDLIB` is added.
+    ``from a import b`` counts ``a.b`` too when the wheel has that submodule;
+    relative imports are resolved against ``package``.
     """
-    with zipfile.ZipFile(wheel or wheel_path()) as archive:
-        names = [n for n in archive.namelist() if n.endswith(".py")]
-    in_wheel = {n[: -len(".py")].removesuffix("/__init__").replace("/", ".") for n in names}
-    tops = {name.split(".")[0] for name in in_wheel}
     found: set[str] = set()
-    for node in ast.walk(ast.parse(main_py.read_text(), str(main_py))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names if f"{node.module}.{alias.name}" in in_wheel)
-    keep = {name for name in found if name in in_wheel or (name.split(".")[0] not in tops and name.split(".")[0] in sys.stdlib_module_names)}
-    # The page's modules import their siblings lazily (the view's figures, the
-    # realistic mode): in the snapshot an import is free, so take them all.
-    packages = {name.rpartition(".")[0] for name in keep & in_wheel if "." in name}
-    keep |= {name for name in in_wheel if name.rpartition(".")[0] in packages}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in in_wheel)
+    return found
+
+
+def snapshot_modules(main_py: Path = MAIN_PY, wheel: Path | None = None) -> list[str]:
+    """Every module the page can import that the snapshot can hold, sorted.
+
+    The closure of ``main_py``'s imports through the wheel: each module the
+    page imports, then each module those import, at the top or inside a
+    function, until nothing new turns up; with the standard-library modules
+    met on the way. So a snapshot boot never needs the wheel's files: every
+    roofline module the page could reach is already imported (checked by
+    ``tests/test_snapshot.py``). Browser-only modules (``js``, ``pyodide``,
+    ``pyscript``) are left to the page; :data:`PYSCRIPT_STDLIB` is added.
+    Deriving the list from the sources means a renamed or added module needs
+    no edit here.
+    """
+    with zipfile.ZipFile(wheel or wheel_path()) as archive:
+        sources = {
+            n[: -len(".py")].removesuffix("/__init__").replace("/", "."): (archive.read(n), n.endswith("__init__.py"))
+            for n in archive.namelist()
+            if n.endswith(".py")
+        }
+    in_wheel = set(sources)
+    tops = {name.split(".")[0] for name in in_wheel}
+    pending = _imports(ast.parse(main_py.read_text(), str(main_py)), "", in_wheel)
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        # Importing a.b.c runs a and a.b first.
+        pending.update(".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1))
+        if name in sources:
+            text, is_package = sources[name]
+            package = name if is_package else name.rpartition(".")[0]
+            pending.update(_imports(ast.parse(text, name), package, in_wheel) - seen)
+    keep = {
+        name
+        for name in seen
+        if name in in_wheel or (name.split(".")[0] not in tops and name.split(".")[0] in sys.stdlib_module_names)
+    }
     return sorted((keep - {"js"}) | set(PYSCRIPT_STDLIB))
 
 

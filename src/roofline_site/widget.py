@@ -26,7 +26,6 @@ from roofline.web.query import mode_of
 from roofline.web.realistic import REALISTIC
 
 from . import boot
-from .assets import WHEELS, python_version, wheel_path
 
 __all__ = [
     "LINKED_PRERENDER_FILE",
@@ -195,11 +194,10 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
     root = relative_root(env)
     snap = ARTICLE.snapshot(ARTICLE.default, schemes=())
     real_snap = REALISTIC.snapshot(REALISTIC.default, schemes=())
-    wheel = f"{root}{WHEELS}/{wheel_path().name}"
     config = {
-        # Pyodide's loadPyodide, booting from the build's snapshot (boot.py).
+        # Pyodide's loadPyodide, booting from the build's snapshot, or plainly
+        # with the wheel unpacked (boot.py).
         "interpreter": boot.interpreter_url(root),
-        "files": {wheel: f"/lib/python{python_version()}/site-packages/*"},
         # Our own notices replace PyScript's red error banner; the editor,
         # terminal and game plugins are not used, so the browser never fetches them.
         "plugins": ["!error", "!py-editor", "!py-terminal", "!py-game", "!donkey", "!deprecations-manager"],
