@@ -1,0 +1,213 @@
+"""The simulator page's glue in the browser: DOM events in, roofline snapshots out.
+
+Every number, text and chart comes from one of the two modes of
+``roofline.web`` (``article``, the article's model, or ``realistic``, a real
+deployment), through the interface they share (``roofline.web.mode.Mode``);
+painting is ``simulator.js``'s job, the same painter that drew the
+pre-rendered snapshot. This module only turns inputs into a new state and
+hands back a snapshot.
+
+It runs only under Pyodide (it imports ``js`` and ``pyodide.ffi``), started by
+the page's ``docs/simulator/main.py``. It lives in the wheel, not in that
+file, so that the build's memory snapshot holds it imported and compiled: a
+page that ran it as a script would compile it cold on every visit. Importing
+it touches nothing in the page; :func:`start` does.
+"""
+
+import json
+
+import js
+from pyodide.ffi import create_proxy, to_js
+
+from .article import ARTICLE
+from .controls import value_at
+from .query import mode_of
+from .realistic import REALISTIC
+
+__all__ = ["Widget", "start"]
+
+
+def _mode(name):
+    """The mode called ``name`` (the realistic one for any name but the article's)."""
+    return ARTICLE if name == ARTICLE.name else REALISTIC
+
+
+#: How long the address bar may lag behind a drag. Browsers throttle
+#: history.replaceState when it is called every frame.
+URL_DELAY_MS = 250
+
+
+def _js(value):
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
+class Widget:
+    """Holds each mode's state and paints the current one at most once per frame."""
+
+    def __init__(self):
+        self.root = js.document.getElementById("simulator")
+        self.painter = js.window.rooflineSimulator
+        query = js.window.location.search
+        self.mode = _mode(mode_of(query))
+        state, self.notices = self.mode.parse(query)
+        # The other mode's state is made on first switch to it.
+        self.states = {self.mode.name: state}
+        self.frame_busy = False
+        self.dirty = False
+        self.url_timer = None
+        self.renders = 0
+        self._on_frame = create_proxy(self.on_frame)
+        self._write_url = create_proxy(self.write_url)
+        # The painter asks for a re-render when the reader switches light/dark.
+        self.painter.onScheme = create_proxy(lambda *_: self.schedule())
+        # Ids, attributes and selectors as the build wrote them (roofline.web.page), so the
+        # realistic mode's are known without importing it.
+        constants = json.loads(js.document.getElementById("rl-constants").textContent)
+        handlers = [("change", f"input[name='{constants['modeRadio']}']", self.on_mode)]
+        for name, (slider, entry) in constants["attributes"].items():
+            handlers.append(("input", f"[{slider}]", self.slider_handler(name, slider)))
+            handlers.append(("change", f"[{entry}]", self.entry_handler(name, entry)))
+        handlers += [("change", "[data-pick]", self.on_pick), ("change", "[data-flag]", self.on_flag)]
+        handlers.append(("change", "[data-optional]", self.on_optional))
+        self._proxies = []
+        self.early_inputs = 0
+        # The mode first: what the reader did while Python was loading applies to it.
+        for kind, selector, handler in handlers:
+            proxy = create_proxy(handler)
+            self._proxies.append(proxy)
+            for element in self.root.querySelectorAll(selector):
+                if element.hasAttribute("data-touched"):
+                    handler(_Event(element), schedule=False)
+                    self.early_inputs += 1
+                element.addEventListener(kind, proxy)
+
+    def start(self):
+        """Go live, rendering only if the page does not already show this state.
+
+        The pre-rendered snapshot was computed at build time by this same
+        package from the same state, so painting it again would change
+        nothing and cost Python's slowest render (the first) on the way to live.
+        """
+        if self.early_inputs or self.notices or not self.painter.shows(self.query()):
+            self.render()
+        else:
+            self.write_url()
+            self.painter.goLive()
+
+    def state_of(self, name):
+        """The state of mode ``name`` (its default until the reader changes it)."""
+        mode = _mode(name)
+        return self.states.setdefault(name, mode.default)
+
+    def slider_handler(self, name, attribute):
+        def on_slider(event, schedule=True):
+            mode, state = _mode(name), self.state_of(name)
+            key = event.target.getAttribute(attribute)
+            value = value_at(mode.control(key), float(event.target.value), state)
+            self.states[name] = mode.with_value(state, key, value)
+            self.notices = []
+            self.changed(schedule)
+
+        return on_slider
+
+    def entry_handler(self, name, attribute):
+        def on_entry(event, schedule=True):
+            mode, state = _mode(name), self.state_of(name)
+            key = event.target.getAttribute(attribute)
+            value, problem = mode.check(state, key, event.target.value)
+            if value is None:
+                event.target.setAttribute("aria-invalid", "true")
+                self.notices = [f"{problem}; keeping the current value."]
+            else:
+                self.notices = [f"{problem}; using the nearest allowed value."] if problem else []
+                self.states[name] = mode.with_value(state, key, value)
+            self.changed(schedule)
+
+        return on_entry
+
+    # --- pickers and switches, of whichever mode's panel holds them
+    def on_pick(self, event, schedule=True):
+        name = event.target.closest("[data-mode-panel]").dataset.modePanel
+        mode, state = _mode(name), self.state_of(name)
+        self.states[name], self.notices = mode.with_pick(state, event.target.dataset.pick, event.target.value)
+        self.changed(schedule)
+
+    def on_flag(self, event, schedule=True):
+        name = event.target.closest("[data-mode-panel]").dataset.modePanel
+        mode, state = _mode(name), self.state_of(name)
+        self.states[name] = mode.with_flag(state, event.target.dataset.flag, bool(event.target.checked))
+        self.notices = []
+        self.changed(schedule)
+
+    def on_optional(self, event, schedule=True):
+        """The on/off box of an optional slider (the latency target)."""
+        name = event.target.closest("[data-mode-panel]").dataset.modePanel
+        mode, state = _mode(name), self.state_of(name)
+        self.states[name] = mode.with_optional(state, event.target.dataset.optional, bool(event.target.checked))
+        self.notices = []
+        self.changed(schedule)
+
+    def on_mode(self, event, schedule=True):
+        if event.target.checked:
+            self.mode = _mode(mode_of({"mode": event.target.value}))
+            self.notices = []
+            self.changed(schedule)
+
+    def changed(self, schedule):
+        if schedule:
+            self.schedule()
+
+    def schedule(self):
+        """Render now unless this frame already has a render; then once at the next frame.
+
+        Rendering at once (not in the next animation frame) saves up to a frame
+        of latency; the frame guard still keeps it to one render per frame.
+        """
+        if self.frame_busy:
+            self.dirty = True
+            return
+        self.render()
+        self.frame_busy = True
+        js.window.requestAnimationFrame(self._on_frame)
+
+    def on_frame(self, *_):
+        self.frame_busy = False
+        if self.dirty:
+            self.dirty = False
+            self.schedule()
+
+    def render(self):
+        schemes = (self.painter.scheme(),)
+        snap = self.mode.snapshot(self.state_of(self.mode.name), schemes)
+        # One JSON string crosses into JavaScript faster than a converted dict tree.
+        self.painter.paintJSON(json.dumps(snap, separators=(",", ":")), _js(self.notices))
+        if self.url_timer is not None:
+            js.window.clearTimeout(self.url_timer)
+        self.url_timer = js.window.setTimeout(self._write_url, URL_DELAY_MS)
+        self.renders += 1
+        # Benchmarks and tests wait on this count, never on a sleep.
+        self.root.dataset.renders = str(self.renders)
+        if not self.painter.live:
+            self.write_url()
+            self.painter.goLive()
+
+    def query(self):
+        return self.mode.encode(self.state_of(self.mode.name))
+
+    def write_url(self, *_):
+        self.url_timer = None
+        js.window.history.replaceState(None, "", f"{js.window.location.pathname}?{self.query()}{js.window.location.hash}")
+
+
+class _Event:
+    """Stands in for the DOM event of an input made before Python was ready."""
+
+    def __init__(self, target):
+        self.target = target
+
+
+def start():
+    """Wire the page's widget to Python and bring it live; returns the widget."""
+    widget = Widget()
+    widget.start()
+    return widget
