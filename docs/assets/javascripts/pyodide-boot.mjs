@@ -12,7 +12,7 @@ import { loadPyodide as plainLoadPyodide, version } from "../vendor/pyodide/pyod
 
 export { version };
 
-const MAGIC = "RLSNAP01"; // src/roofline_site/snapshot.py: MAGIC
+const MAGIC = "RLSNAP02"; // src/roofline_site/snapshot.py: MAGIC
 const here = new URL(import.meta.url);
 const INDEX_URL = new URL("../vendor/pyodide/", here).href;
 const SNAPSHOT_URL = new URL(here.searchParams.get("snapshot") || "../snapshot/roofline.snapshot", here).href;
@@ -25,9 +25,80 @@ function record(boot, reason) {
   performance.mark(`roofline:boot-${boot}`);
 }
 
-// The snapshot as Pyodide wants it, and the lock file it carries; throws with
-// a reader-sized reason for anything that is not a whole snapshot of this wheel.
+// Bytes of a same-origin file (the wasm and the trimmed standard library:
+// the page has preloaded both, so they come from the cache). The promise is
+// marked handled at once: readSnapshot may throw before it awaits it.
+function fetchBytes(url) {
+  const bytes = fetch(url).then((response) => {
+    if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+    return response.arrayBuffer();
+  });
+  bytes.catch(() => {});
+  return bytes;
+}
+
+async function sha256Hex(bytes) {
+  // crypto.subtle exists only in secure contexts (HTTPS, or this machine).
+  if (!globalThis.crypto?.subtle) throw new Error("this page is not a secure context, so it cannot check digests");
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+// An unsigned LEB128 integer at data[at]: [value, position after it].
+function uleb(data, at) {
+  let value = 0;
+  for (let shift = 0; ; shift += 7) {
+    if (at >= data.length) throw new Error("pyodide.asm.wasm ends inside a number");
+    const byte = data[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    if (!(byte & 0x80)) return [value, at];
+  }
+}
+
+// XOR pyodide.asm.wasm's active data segments into heap, at base + each
+// segment's address: the inverse of what the build did (src/roofline_site/wasm.py),
+// so heap becomes Pyodide's snapshot again. Only what the build accepted is
+// accepted: flags 0 or 2 (memory 0) with an i32.const offset; passive ones are skipped.
+function xorDataSegments(heap, wasm, base) {
+  let at = 8;
+  while (at < wasm.length) {
+    const id = wasm[at];
+    const [size, start] = uleb(wasm, at + 1);
+    at = start + size;
+    if (id !== 11) continue;
+    let [count, pos] = uleb(wasm, start);
+    for (let index = 0; index < count; index++) {
+      let flags, length, address;
+      [flags, pos] = uleb(wasm, pos);
+      if (flags === 1) {
+        [length, pos] = uleb(wasm, pos);
+        pos += length;
+        continue;
+      }
+      if (flags === 2) [, pos] = uleb(wasm, pos);
+      if ((flags !== 0 && flags !== 2) || wasm[pos] !== 0x41) throw new Error(`data segment ${index} is not one the build XOR-ed`);
+      [address, pos] = uleb(wasm, pos + 1); // non-negative: the build refused the others
+      if (wasm[pos] !== 0x0b) throw new Error(`data segment ${index}'s offset is not a constant`);
+      [length, pos] = uleb(wasm, pos + 1);
+      const into = base + address;
+      const end = Math.min(length, heap.length - into);
+      for (let i = 0; i < end; i++) heap[into + i] ^= wasm[pos + i];
+      pos += length;
+    }
+    return;
+  }
+  throw new Error("pyodide.asm.wasm has no data section");
+}
+
+// The snapshot as Pyodide wants it, the lock file it carries and the URL of
+// the standard library it was made with; throws with a reader-sized reason
+// for anything that is not a whole snapshot of this wheel, this wasm and
+// that standard library.
 async function readSnapshot() {
+  // Asked for at once, so all three arrive together.
+  const wasmBytes = fetchBytes(`${INDEX_URL}pyodide.asm.wasm`);
+  const stdlibURL = new URL("python_stdlib.zip", SNAPSHOT_URL).href; // src/roofline_site/snapshot.py: STDLIB_FILE
+  const stdlibBytes = fetchBytes(stdlibURL);
   const response = await fetch(SNAPSHOT_URL);
   if (!response.ok) throw new Error(`it answered HTTP ${response.status}`);
   const data = new Uint8Array(await response.arrayBuffer());
@@ -46,10 +117,21 @@ async function readSnapshot() {
   if (data.length - offset !== meta.body_bytes || meta.body_bytes > meta.heap_bytes) {
     throw new Error(`it is ${data.length - offset} bytes long, not ${meta.body_bytes} (damaged)`);
   }
-  // The build trimmed the heap's trailing zeros; Pyodide wants it whole.
+  if (!meta.xor || !meta.stdlib || new URL(meta.stdlib.file, SNAPSHOT_URL).href !== stdlibURL) {
+    throw new Error("its metadata lacks the wasm or the standard library it was made with (damaged)");
+  }
+  const [wasm, stdlib] = await Promise.all([wasmBytes, stdlibBytes]);
+  const started = performance.now(); // the cost of the checks and the XOR, for the benchmark
+  const [wasmDigest, stdlibDigest] = await Promise.all([sha256Hex(wasm), sha256Hex(stdlib)]);
+  if (wasmDigest !== meta.xor.wasm_sha256) throw new Error("it was made against another pyodide.asm.wasm (stale)");
+  if (stdlibDigest !== meta.stdlib.sha256) throw new Error("its standard library python_stdlib.zip is another one (stale)");
+  // The build trimmed the heap's trailing zeros and XOR-ed the wasm's data
+  // segments into it; Pyodide wants it whole and as it was.
   const heap = new Uint8Array(meta.heap_bytes);
   heap.set(data.subarray(offset));
-  return { heap, lock: meta.lock };
+  xorDataSegments(heap, new Uint8Array(wasm), meta.xor.heap_offset_bytes);
+  performance.measure("roofline:snapshot-undo", { start: started });
+  return { heap, lock: meta.lock, stdLibURL: stdlibURL };
 }
 
 export async function loadPyodide(options = {}) {
@@ -63,7 +145,7 @@ export async function loadPyodide(options = {}) {
   }
   if (snapshot) {
     try {
-      const pyodide = await plainLoadPyodide({ ...config, _loadSnapshot: snapshot.heap, lockFileContents: snapshot.lock });
+      const pyodide = await plainLoadPyodide({ ...config, _loadSnapshot: snapshot.heap, lockFileContents: snapshot.lock, stdLibURL: snapshot.stdLibURL });
       record("snapshot");
       return pyodide;
     } catch (error) {
