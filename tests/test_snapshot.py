@@ -115,7 +115,7 @@ def test_the_frame_xors_the_wasm_data_segments_out_and_back() -> None:
     wasm = snapshot.WASM.read_bytes()
     framed = snapshot.cached_snapshot().read_bytes()
     meta = snapshot.read_metadata(framed)
-    assert meta["xor"]["wasm_sha256"] == hashlib.sha256(wasm).hexdigest()
+    assert meta["xor"]["data_sha256"] == hashlib.sha256(wasm_module.data_section(wasm)).hexdigest()
     heap = snapshot.unframe(framed, wasm)
     assert len(heap) == meta["heap_bytes"] and heap[:4] != b"\0\0\0\0"
     # Most bytes the data segments put in memory are unchanged: zeros in the body.
@@ -125,8 +125,10 @@ def test_the_frame_xors_the_wasm_data_segments_out_and_back() -> None:
     at = start + meta["xor"]["heap_offset_bytes"] + first.address_bytes
     shipped = framed[at : at + len(first.data)]
     assert shipped.count(0) > 0.9 * len(first.data) > first.data.count(0)
+    section = wasm_module.data_section(wasm)
+    at = wasm.index(section) + len(section) // 2
     with pytest.raises(snapshot.SnapshotError, match=r"another pyodide\.asm\.wasm"):
-        snapshot.unframe(framed, wasm[:-1] + b"\x01")
+        snapshot.unframe(framed, wasm[:at] + bytes([wasm[at] ^ 1]) + wasm[at + 1 :])
     with pytest.raises(snapshot.SnapshotError, match=r"another pyodide\.asm\.wasm"):
         snapshot.unframe(framed)
 
@@ -229,3 +231,17 @@ def test_precompressed_copies_are_served_with_content_encoding(tmp_path: Path) -
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_zip_of_stored_entries_is_compressed_and_a_deflated_one_is_not(tmp_path: Path) -> None:
+    text = "".join(f"def f{i}(x):\n    return x * {i}\n" for i in range(200))
+    for name, method in (("stored.zip", zipfile.ZIP_STORED), ("deflated.zip", zipfile.ZIP_DEFLATED)):
+        with zipfile.ZipFile(tmp_path / name, "w", method) as archive:
+            archive.writestr("module.py", text)
+    (tmp_path / "broken.zip").write_bytes(b"PK" + b"\0" * 2000)
+    assert compress.compressible(tmp_path / "stored.zip")
+    assert not compress.compressible(tmp_path / "deflated.zip")
+    assert not compress.compressible(tmp_path / "broken.zip")
+    assert compress.precompress(tmp_path, cache=tmp_path / "cache") == 1
+    assert gzip.decompress((tmp_path / "stored.zip.gz").read_bytes()) == (tmp_path / "stored.zip").read_bytes()
+    assert not (tmp_path / "deflated.zip.gz").exists()

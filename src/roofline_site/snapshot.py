@@ -25,8 +25,9 @@ of the WebAssembly memory, whose first 3 MB or so are still the bytes the
 wasm's data segments put there. XOR-ing each segment in at
 ``heap_offset_bytes + its address`` (:mod:`.wasm`) makes those bytes zeros,
 about 1.3 MB less of brotli; the browser fetches the same wasm (Pyodide has
-already asked for it: it comes from the cache), checks its SHA-256 against
-``xor.wasm_sha256``, and XORs again. The metadata's ``stdlib`` names the
+already asked for it: it comes from the cache), checks the SHA-256 of its
+data section against ``xor.data_sha256`` (the data section only: a third
+of the wasm, and all the XOR depends on), and XORs again. The metadata's ``stdlib`` names the
 trimmed standard library the snapshot was made with (:mod:`.stdlib`,
 :data:`STDLIB_FILE`) and its SHA-256; a snapshot boot must load that zip and
 no other, since zipimport's directory of it is in the heap.
@@ -52,7 +53,7 @@ from pathlib import Path
 
 from .assets import NODE_MODULES, ROOT, WHEELS, SetupMissing, wheel_path
 from .stdlib import trim_stdlib
-from .wasm import data_segments, xor_segments
+from .wasm import data_section, data_segments, segment_span, xor_segments
 
 __all__ = [
     "MAGIC",
@@ -169,8 +170,16 @@ def frame(heap: bytes, metadata: dict, wasm: bytes | None = None) -> bytes:
     if wasm is not None:
         # Pyodide's header is [magic, its own length, ...] as 32-bit words.
         (offset,) = struct.unpack_from("<I", heap, 4)
-        heap = xor_segments(heap, data_segments(wasm), base_bytes=offset)
-        extra["xor"] = {"wasm_sha256": hashlib.sha256(wasm).hexdigest(), "heap_offset_bytes": offset}
+        segments = data_segments(wasm)
+        heap = xor_segments(heap, segments, base_bytes=offset)
+        start, length = segment_span(segments, base_bytes=offset)
+        extra["xor"] = {
+            "data_sha256": hashlib.sha256(data_section(wasm)).hexdigest(),
+            "heap_offset_bytes": offset,
+            # The span the segments cover, in whole words: the browser XORs it in one pass.
+            "image_start_bytes": start,
+            "image_bytes": length,
+        }
     body = heap.rstrip(b"\0")
     meta = json.dumps({**metadata, **extra, "body_bytes": len(body)}, sort_keys=True).encode()
     head = MAGIC + struct.pack("<I", len(meta)) + meta
@@ -195,7 +204,7 @@ def unframe(data: bytes, wasm: bytes | None = None) -> bytes:
     xor = meta.get("xor")
     if xor is None:
         return heap
-    if wasm is None or hashlib.sha256(wasm).hexdigest() != xor["wasm_sha256"]:
+    if wasm is None or hashlib.sha256(data_section(wasm)).hexdigest() != xor["data_sha256"]:
         raise SnapshotError("the snapshot was XOR-ed against another pyodide.asm.wasm")
     return xor_segments(heap, data_segments(wasm), base_bytes=xor["heap_offset_bytes"])
 

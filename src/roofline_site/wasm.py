@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DataSegment", "WasmError", "data_segments", "xor_segments"]
+__all__ = ["DataSegment", "WasmError", "data_section", "data_segments", "segment_span", "xor_segments"]
 
 _HEADER = b"\0asm\x01\0\0\0"
 _DATA_SECTION = 11
@@ -71,12 +71,11 @@ def _sleb(data: bytes, pos: int) -> tuple[int, int]:
     return value, pos
 
 
-def data_segments(wasm: bytes) -> list[DataSegment]:
-    """The module's active data segments in file order (passive ones are skipped).
+def data_section(wasm: bytes) -> bytes:
+    """The payload of the module's data section (empty if it has none).
 
     Raises:
-        WasmError: if ``wasm`` is not a WebAssembly 1.0 binary, or a segment's
-            offset is anything but a constant (position-independent code).
+        WasmError: if ``wasm`` is not a WebAssembly 1.0 binary.
     """
     if wasm[: len(_HEADER)] != _HEADER:
         raise WasmError(f"not a WebAssembly 1.0 module (starts with {wasm[:8]!r})")
@@ -85,9 +84,20 @@ def data_segments(wasm: bytes) -> list[DataSegment]:
         section = wasm[pos]
         size, pos = _uleb(wasm, pos + 1)
         if section == _DATA_SECTION:
-            return _segments(wasm[pos : pos + size])
+            return wasm[pos : pos + size]
         pos += size
-    return []
+    return b""
+
+
+def data_segments(wasm: bytes) -> list[DataSegment]:
+    """The module's active data segments in file order (passive ones are skipped).
+
+    Raises:
+        WasmError: if ``wasm`` is not a WebAssembly 1.0 binary, or a segment's
+            offset is anything but a constant (position-independent code).
+    """
+    section = data_section(wasm)
+    return _segments(section) if section else []
 
 
 def _segments(section: bytes) -> list[DataSegment]:
@@ -114,6 +124,22 @@ def _segments(section: bytes) -> list[DataSegment]:
         found.append(DataSegment(address_bytes=address, data=section[pos : pos + size]))
         pos += size
     return found
+
+
+def segment_span(segments: list[DataSegment], *, base_bytes: int = 0) -> tuple[int, int]:
+    """``(start, length)`` in bytes of the memory the segments cover, widened to
+    whole 4-byte words of ``base_bytes + address``, so the browser can XOR a
+    word at a time over one copy of it (the gaps between segments are zeros).
+
+    >>> segment_span([DataSegment(address_bytes=1030, data=b"abc"), DataSegment(address_bytes=1024, data=b"x")], base_bytes=2)
+    (1022, 12)
+    """
+    if not segments:
+        return 0, 0
+    first = min(segment.address_bytes for segment in segments)
+    last = max(segment.address_bytes + len(segment.data) for segment in segments)
+    start = first - (base_bytes + first) % 4
+    return start, last - start + (-(last - start) % 4)
 
 
 def xor_segments(memory: bytes, segments: list[DataSegment], *, base_bytes: int = 0) -> bytes:
