@@ -115,6 +115,69 @@ function xorWords(heap, at, image) {
   for (let word = 0; word < source.length; word++) target[word] ^= source[word];
 }
 
+// The frame's metadata, checked against this page, once its first bytes
+// are in (pending: what has arrived so far); null while more are needed.
+function readHeader(pending) {
+  const text = new TextDecoder();
+  if (pending.length >= 8 && text.decode(pending.subarray(0, 8)) !== MAGIC) throw new Error("it is not a roofline snapshot");
+  if (pending.length < 12) return null;
+  const size = new DataView(pending.buffer, pending.byteOffset).getUint32(8, true);
+  const offset = Math.ceil((12 + size) / 16) * 16;
+  if (pending.length < offset) return null;
+  let meta;
+  try {
+    meta = JSON.parse(text.decode(pending.subarray(12, 12 + size)));
+  } catch {
+    throw new Error("its metadata is damaged");
+  }
+  if (meta.pyodide !== version) throw new Error(`it was made for Pyodide ${meta.pyodide}, not ${version}`);
+  if (!WHEEL || meta.wheel_sha256 !== WHEEL) throw new Error("it was made for another roofline wheel (stale)");
+  const sizes = [meta.body_bytes, meta.heap_bytes, meta.xor?.image_bytes];
+  if (!sizes.every(Number.isSafeInteger) || meta.body_bytes > meta.heap_bytes || meta.heap_bytes > 2 ** 31) {
+    throw new Error("its metadata gives impossible sizes (damaged)");
+  }
+  if (!meta.xor || !meta.stdlib) throw new Error("its metadata lacks the wasm or the standard library it was made with (damaged)");
+  return { meta, offset };
+}
+
+// The framed snapshot from response: its metadata, and its body written
+// straight into a heap-sized buffer as it arrives (no second copy of the
+// heap's 30 MB). A snapshot refused on its metadata stops downloading there.
+async function readFrame(response) {
+  const reader = response.body.getReader();
+  let pending = new Uint8Array(0);
+  let header = null;
+  let heap = null;
+  let filled = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      let chunk = value;
+      if (!header) {
+        const joined = new Uint8Array(pending.length + chunk.length);
+        joined.set(pending);
+        joined.set(chunk, pending.length);
+        pending = joined;
+        header = readHeader(pending);
+        if (!header) continue;
+        heap = new Uint8Array(header.meta.heap_bytes);
+        chunk = pending.subarray(header.offset);
+        pending = null;
+      }
+      if (filled + chunk.length > header.meta.body_bytes) throw new Error(`it is longer than ${header.meta.body_bytes} bytes (damaged)`);
+      heap.set(chunk, filled);
+      filled += chunk.length;
+    }
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    throw error;
+  }
+  if (!header) throw new Error("it is not a roofline snapshot");
+  if (filled !== header.meta.body_bytes) throw new Error(`it is ${filled} bytes long, not ${header.meta.body_bytes} (damaged)`);
+  return { meta: header.meta, heap };
+}
+
 // The snapshot as Pyodide wants it, the lock file it carries and the URL of
 // the standard library it was made with; throws with a reader-sized reason
 // for anything that is not a whole snapshot of this wheel, this wasm and
@@ -126,35 +189,16 @@ async function readSnapshot() {
   const stdlibBytes = fetchBytes(stdlibURL);
   const response = await fetch(SNAPSHOT_URL);
   if (!response.ok) throw new Error(`it answered HTTP ${response.status}`);
-  const data = new Uint8Array(await response.arrayBuffer());
-  const text = new TextDecoder();
-  if (data.length < 16 || text.decode(data.subarray(0, 8)) !== MAGIC) throw new Error("it is not a roofline snapshot");
-  const size = new DataView(data.buffer, data.byteOffset).getUint32(8, true);
-  let meta;
-  try {
-    meta = JSON.parse(text.decode(data.subarray(12, 12 + size)));
-  } catch {
-    throw new Error("its metadata is damaged");
-  }
-  const offset = Math.ceil((12 + size) / 16) * 16;
-  if (meta.pyodide !== version) throw new Error(`it was made for Pyodide ${meta.pyodide}, not ${version}`);
-  if (!WHEEL || meta.wheel_sha256 !== WHEEL) throw new Error("it was made for another roofline wheel (stale)");
-  if (data.length - offset !== meta.body_bytes || meta.body_bytes > meta.heap_bytes) {
-    throw new Error(`it is ${data.length - offset} bytes long, not ${meta.body_bytes} (damaged)`);
-  }
-  if (!meta.xor || !meta.stdlib || new URL(meta.stdlib.file, SNAPSHOT_URL).href !== stdlibURL) {
-    throw new Error("its metadata lacks the wasm or the standard library it was made with (damaged)");
-  }
+  // The build trimmed the heap's trailing zeros (the buffer is zeros past the
+  // body) and XOR-ed the wasm's data segments into it, undone below.
+  const { meta, heap } = await readFrame(response);
+  if (new URL(meta.stdlib.file, SNAPSHOT_URL).href !== stdlibURL) throw new Error(`its standard library ${meta.stdlib.file} is not the one the page loads`);
   const [wasm, stdlib] = await Promise.all([wasmBytes, stdlibBytes]);
   const started = performance.now(); // the cost of the checks and the XOR, for the benchmark
   const section = dataSection(new Uint8Array(wasm));
   const [sectionDigest, stdlibDigest] = await Promise.all([sha256Hex(section), sha256Hex(stdlib)]);
   if (sectionDigest !== meta.xor.data_sha256) throw new Error("it was made against another pyodide.asm.wasm (stale)");
   if (stdlibDigest !== meta.stdlib.sha256) throw new Error("its standard library python_stdlib.zip is another one (stale)");
-  // The build trimmed the heap's trailing zeros and XOR-ed the wasm's data
-  // segments into it; Pyodide wants it whole and as it was.
-  const heap = new Uint8Array(meta.heap_bytes);
-  heap.set(data.subarray(offset));
   const { heap_offset_bytes: base, image_start_bytes: start, image_bytes: bytes } = meta.xor;
   xorWords(heap, base + start, segmentImage(section, start, bytes));
   performance.measure("roofline:snapshot-undo", { start: started });
