@@ -103,7 +103,7 @@ def test_pyodide_restores_the_snapshot_under_node(tmp_path: Path) -> None:
     assert seen["query"] == ARTICLE.encode(ARTICLE.default)
     # Kept in the trimmed zip and not imported by the snapshot: they import
     # (json.tool from a package whose __init__.py the zip no longer holds).
-    kept = ("statistics", "csv", "json.tool", "urllib.parse")
+    kept = ("statistics", "csv", "json.tool", "urllib.parse", "datetime", "pyodide.http")
     assert {name: seen["imports"][name] for name in kept} == dict.fromkeys(kept, True)
     # What stdlib.NOT_IN_A_PAGE drops is gone after a snapshot boot.
     assert {name: seen["imports"][name] for name in ("email", "xml.dom", "unittest")} == dict.fromkeys(

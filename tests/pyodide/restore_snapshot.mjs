@@ -31,7 +31,7 @@ json.dumps({
     "preloaded": sorted(m for m in sys.modules if m.startswith("roofline")),
     "query": ARTICLE.snapshot(ARTICLE.default, schemes=())["query"],
     "python": sys.version.split()[0],
-    "imports": {name: imports(name) for name in ("statistics", "csv", "json.tool", "urllib.parse", "email", "xml.dom", "unittest")},
+    "imports": {name: imports(name) for name in ("statistics", "csv", "json.tool", "urllib.parse", "datetime", "pyodide.http", "email", "xml.dom", "unittest")},
 })
 `);
 console.log(JSON.stringify({ ...JSON.parse(seen), restored_ms }));
