@@ -24,10 +24,12 @@ Pyodide's snapshot is a header (``heap_offset_bytes`` long) and then a copy
 of the WebAssembly memory, whose first 3 MB or so are still the bytes the
 wasm's data segments put there. XOR-ing each segment in at
 ``heap_offset_bytes + its address`` (:mod:`.wasm`) makes those bytes zeros,
-about 1.3 MB less of brotli; the browser fetches the same wasm (Pyodide has
-already asked for it: it comes from the cache), checks the SHA-256 of its
-data section against ``xor.data_sha256`` (the data section only: a third
-of the wasm, and all the XOR depends on), and XORs again. The metadata's ``stdlib`` names the
+about 1.3 MB less of brotli; the browser reads the same wasm (the page has
+preloaded it, and Pyodide reads it again from the cache), checks the
+SHA-256 of its data section against ``xor.data_sha256`` (the data section
+only: a third of the wasm, and all the XOR depends on), and XORs again,
+one pass over the span ``image_start_bytes`` / ``image_bytes``
+(:func:`.wasm.segment_span`). The metadata's ``stdlib`` names the
 trimmed standard library the snapshot was made with (:mod:`.stdlib`,
 :data:`STDLIB_FILE`) and its SHA-256; a snapshot boot must load that zip and
 no other, since zipimport's directory of it is in the heap.
@@ -86,7 +88,7 @@ PYSCRIPT_STDLIB = ("encodings.cp437", "html", "html.entities", "sysconfig")
 MAIN_PY = ROOT / "docs" / "simulator" / "main.py"
 MAKER = ROOT / "scripts" / "make_snapshot.mjs"
 CACHE = ROOT / "build" / "snapshot"
-# This module's helpers: a change to either changes what a snapshot holds.
+# The maker and the modules that trim and frame: a change to any changes what a snapshot holds.
 _MAKERS = (MAKER, Path(__file__), Path(__file__).with_name("stdlib.py"), Path(__file__).with_name("wasm.py"))
 # The runtime files whose bytes end up in (or must match) the heap: the
 # WebAssembly and its JavaScript glue, and the standard library whose zip
