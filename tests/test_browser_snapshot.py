@@ -45,6 +45,15 @@ def test_the_simulator_boots_from_the_snapshot(page, site_url: str) -> None:
     assert any(url.endswith(snapshot.SNAPSHOT_FILE) for url in requested)
     # Every roofline module the page can reach is in the snapshot: no wheel to fetch.
     assert not any(url.endswith(".whl") for url in requested), requested
+    assert any(url.endswith(snapshot.STDLIB_FILE) for url in requested)  # the trimmed standard library
+    # The undo of the wasm XOR ran, and the wasm it read was the one the page had already fetched.
+    undo, wasm = page.evaluate(
+        """() => [performance.getEntriesByName("roofline:snapshot-undo").length,
+                  performance.getEntriesByType("resource").filter((e) => e.name.endsWith("pyodide.asm.wasm"))
+                    .map((e) => e.transferSize)]"""
+    )
+    assert undo == 1
+    assert sum(1 for size in wasm if size > 0) == 1, wasm  # downloaded once; the other reads hit the cache
     _slider_still_drives_python(page)
     # Realistic mode's modules too, though the article's panel never imports them.
     page.check("input[value='real']")
@@ -84,6 +93,12 @@ def test_the_sliders_come_alive_when_the_chart_is_never_painted(page, site_url: 
     assert page.evaluate("performance.getEntriesByName('roofline:painted').length") == 0
 
 
+def _other_wasm(data: bytes) -> bytes:
+    """The same snapshot, claiming another wasm data section (same length)."""
+    meta = snapshot.read_metadata(data)
+    return data.replace(meta["xor"]["data_sha256"].encode(), b"0" * 64, 1)
+
+
 def _stale(data: bytes) -> bytes:
     """The same snapshot, claiming another wheel (same length, so only the key differs)."""
     meta = snapshot.read_metadata(data)
@@ -95,6 +110,7 @@ def _stale(data: bytes) -> bytes:
     [
         ("missing", None, "HTTP 404"),
         ("stale", _stale, "stale"),
+        ("another wasm", _other_wasm, "made against another pyodide.asm.wasm"),
         ("truncated", lambda data: data[: len(data) // 2], "damaged"),
         ("not a snapshot", lambda data: b"<!doctype html>" + data[15:], "not a roofline snapshot"),
     ],
@@ -124,6 +140,23 @@ def test_a_refused_snapshot_falls_back_to_a_plain_boot(
         expected = "console.error: Failed to load resource: the server responded with a status of 404 (Not Found)"
         assert page_log.errors.count(expected) == 1, page_log.errors
         page_log.errors.remove(expected)
+    # A snapshot refused on its first bytes (its magic, its metadata) is not
+    # downloaded further: the page cancels the body, which Chromium may
+    # report as a failed request if bytes were still coming. The only other
+    # line allowed; a whole-file refusal (damaged, another wasm) cancels nothing.
+    cancelled = f"request failed: {site_url}{snapshot.SNAPSHOT_FILE}"
+    if case in ("stale", "not a snapshot") and cancelled in page_log.errors:
+        page_log.errors.remove(cancelled)
+
+
+def test_another_standard_library_is_refused(page, built_site: Path, site_url: str) -> None:
+    """The snapshot holds zipimport's directory of its trimmed zip: any other zip would mislead it."""
+    other = (built_site / "assets" / "vendor" / "pyodide" / "python_stdlib.zip").read_bytes()
+    page.route(f"**/{snapshot.STDLIB_FILE}", lambda route: route.fulfill(status=200, body=other))
+    _ready(page, site_url)
+    assert page.evaluate(BOOT) == "plain"
+    assert "standard library" in page.evaluate(REASON)
+    _slider_still_drives_python(page)
 
 
 def test_a_snapshot_pyodide_rejects_falls_back_too(page, built_site: Path, site_url: str) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
 import subprocess
 import threading
 import urllib.request
+import zipfile
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -15,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from roofline.web.article import ARTICLE
-from roofline_site import boot, compress, snapshot
+from roofline_site import boot, compress, snapshot, stdlib
+from roofline_site import wasm as wasm_module
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The snapshot API is underscored (experimental): bumping Pyodide must be a deliberate act.
@@ -79,6 +82,13 @@ def test_frame_round_trip_and_refusals() -> None:
     framed = snapshot.frame(heap, {"wheel_sha256": "ab", "pyodide": PINNED_PYODIDE})
     meta = snapshot.read_metadata(framed)
     assert meta["heap_bytes"] == len(heap) and meta["body_bytes"] == 32  # trailing zeros trimmed
+    assert "xor" not in meta and snapshot.unframe(framed) == heap
+    # Long zero runs inside the heap are left out too, and put back.
+    gappy = b"\x07" * 8 + bytes(3 * snapshot.MIN_ZERO_RUN) + b"\x09" * 8 + bytes(5)
+    framed_gappy = snapshot.frame(gappy, {"pyodide": PINNED_PYODIDE})
+    meta = snapshot.read_metadata(framed_gappy)
+    assert meta["extents"] == [[0, 8], [8 + 3 * snapshot.MIN_ZERO_RUN, 8]] and meta["body_bytes"] == 16
+    assert snapshot.unframe(framed_gappy) == gappy
     with pytest.raises(snapshot.SnapshotError, match="body is 31 bytes"):
         snapshot.read_metadata(framed[:-1])
     with pytest.raises(snapshot.SnapshotError, match="not a roofline snapshot"):
@@ -113,11 +123,14 @@ def test_a_snapshot_for_another_wheel_is_refused_at_build_time(tmp_path: Path) -
         snapshot.write_snapshot(tmp_path)
 
 
-def test_pyodide_restores_the_snapshot_under_node() -> None:
+def test_pyodide_restores_the_snapshot_under_node(tmp_path: Path) -> None:
     node = shutil.which("node")
     assert node, "Node.js is required (scripts/setup.sh installs it)"
+    framed = snapshot.cached_snapshot()
+    heap = tmp_path / "heap"
+    heap.write_bytes(snapshot.unframe(framed.read_bytes(), snapshot.WASM.read_bytes()))
     result = subprocess.run(
-        [node, str(ROOT / "tests" / "pyodide" / "restore_snapshot.mjs"), str(snapshot.cached_snapshot())],
+        [node, str(ROOT / "tests" / "pyodide" / "restore_snapshot.mjs"), str(framed), str(heap), str(snapshot.cached_stdlib())],
         capture_output=True,
         text=True,
         timeout=300,
@@ -128,11 +141,102 @@ def test_pyodide_restores_the_snapshot_under_node() -> None:
     assert seen["python"].startswith("3.14")
     assert {"roofline.web.article", "roofline.web.realistic"} <= set(seen["preloaded"])
     assert seen["query"] == ARTICLE.encode(ARTICLE.default)
+    # Kept in the trimmed zip and not imported by the snapshot: they import
+    # (json.tool from a package whose __init__.py the zip no longer holds).
+    kept = ("statistics", "csv", "json.tool", "urllib.parse", "datetime", "pyodide.http")
+    assert {name: seen["imports"][name] for name in kept} == dict.fromkeys(kept, True)
+    # What stdlib.NOT_IN_A_PAGE drops is gone after a snapshot boot.
+    assert {name: seen["imports"][name] for name in ("email", "xml.dom", "unittest")} == dict.fromkeys(
+        ("email", "xml.dom", "unittest"), False
+    )
+
+
+def test_the_frame_xors_the_wasm_data_segments_out_and_back() -> None:
+    wasm = snapshot.WASM.read_bytes()
+    framed = snapshot.cached_snapshot().read_bytes()
+    meta = snapshot.read_metadata(framed)
+    assert meta["xor"]["data_sha256"] == hashlib.sha256(wasm_module.data_section(wasm)).hexdigest()
+    heap = snapshot.unframe(framed, wasm)
+    assert len(heap) == meta["heap_bytes"] and heap[:4] != b"\0\0\0\0"
+    # Most bytes the data segments put in memory are unchanged: zeros in the body.
+    shipped_heap = bytearray(meta["heap_bytes"])
+    at = len(framed) - meta["body_bytes"]
+    for start, length in meta["extents"]:
+        shipped_heap[start : start + length] = framed[at : at + length]
+        at += length
+    segments = wasm_module.data_segments(wasm)
+    first = segments[0]
+    at = meta["xor"]["heap_offset_bytes"] + first.address_bytes
+    shipped = shipped_heap[at : at + len(first.data)]
+    assert shipped.count(0) > 0.9 * len(first.data) > first.data.count(0)
+    # With those zeros and the heap's empty stretches left out, most of the heap is not shipped.
+    assert meta["body_bytes"] < 0.5 * meta["heap_bytes"]
+    section = wasm_module.data_section(wasm)
+    at = wasm.index(section) + len(section) // 2
+    with pytest.raises(snapshot.SnapshotError, match=r"another pyodide\.asm\.wasm"):
+        snapshot.unframe(framed, wasm[:at] + bytes([wasm[at] ^ 1]) + wasm[at + 1 :])
+    with pytest.raises(snapshot.SnapshotError, match=r"another pyodide\.asm\.wasm"):
+        snapshot.unframe(framed)
+
+
+def test_the_trimmed_stdlib_is_stored_and_drops_imported_and_unneeded_files() -> None:
+    meta = snapshot.read_metadata(snapshot.cached_snapshot().read_bytes())
+    trimmed = snapshot.cached_stdlib()
+    assert meta["stdlib"] == {"file": "python_stdlib.zip", "sha256": hashlib.sha256(trimmed.read_bytes()).hexdigest()}
+    with zipfile.ZipFile(trimmed) as archive:
+        infos = archive.infolist()
+    names = {info.filename for info in infos}
+    assert {info.compress_type for info in infos} == {zipfile.ZIP_STORED}
+    assert "statistics.py" in names and "json/tool.py" in names and "encodings/utf_16.py" in names
+    assert not {"json/__init__.py", "dataclasses.py", "os.py"} & names  # imported (os is frozen)
+    assert not any(name.startswith(("email/", "xml/", "unittest/")) for name in names)
+    assert not {"pdb.py", "encodings/cp1252.py", "encodings/shift_jis.py"} & names
+
+
+def test_trim_stdlib_on_a_small_zip(tmp_path: Path) -> None:
+    full = tmp_path / "full.zip"
+    with zipfile.ZipFile(full, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in ("json/__init__.py", "json/tool.py", "email/__init__.py", "pdb.py", "csv.py", "encodings/cp437.py"):
+            archive.writestr(name, f"# {name}\n" * 50)
+    out = tmp_path / "trimmed.zip"
+    report = stdlib.trim_stdlib(full, ["json", "sys"], out)
+    assert report.kept == ("json/tool.py", "csv.py")
+    assert report.imported == ("json/__init__.py",)
+    assert set(report.not_in_a_page) == {"email/__init__.py", "pdb.py", "encodings/cp437.py"}
+    with zipfile.ZipFile(out) as archive:
+        assert archive.read("csv.py") == b"# csv.py\n" * 50
+        assert archive.getinfo("csv.py").compress_type == zipfile.ZIP_STORED
+    # Deterministic: the same input, the same bytes.
+    again = tmp_path / "again.zip"
+    stdlib.trim_stdlib(full, ["json"], again)
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_wasm_data_segments_of_a_hand_made_module() -> None:
+    # A module with one memory-0 active segment (flags 0) at 1024, one passive
+    # segment, and one flags-2 segment at 624485 (a three-byte LEB128).
+    segments = b"".join(
+        [
+            bytes([3]),
+            bytes([0, 0x41, 0x80, 0x08, 0x0B, 2]) + b"hi",
+            bytes([1, 3]) + b"abc",
+            bytes([2, 0, 0x41, 0xE5, 0x8E, 0x26, 0x0B, 1]) + b"!",
+        ]
+    )
+    module = b"\0asm\x01\0\0\0" + bytes([1, 1, 0]) + bytes([11, len(segments)]) + segments
+    found = wasm_module.data_segments(module)
+    assert [(s.address_bytes, s.data) for s in found] == [(1024, b"hi"), (624485, b"!")]
+    with pytest.raises(wasm_module.WasmError, match="not a WebAssembly"):
+        wasm_module.data_segments(b"<html>" + module)
+    bad = module.replace(bytes([0, 0x41, 0x80, 0x08]), bytes([0, 0x23, 0x80, 0x08]))  # global.get: not a constant
+    with pytest.raises(wasm_module.WasmError, match=r"not an i32\.const"):
+        wasm_module.data_segments(bad)
 
 
 def test_runtime_files_name_the_snapshot_and_the_boot_module_with_the_wheel_hash() -> None:
     urls = [url for url, _, _ in boot.runtime_files()]
-    assert snapshot.SNAPSHOT_FILE in urls
+    assert snapshot.SNAPSHOT_FILE in urls and snapshot.STDLIB_FILE in urls
+    assert not any(url.endswith("pyodide/python_stdlib.zip") for url in urls)  # the full one is the fallback's
     assert boot.interpreter_url() in urls and boot.interpreter_url().endswith(f"&wheel={snapshot.wheel_sha256()}")
     assert not any(url.startswith("assets/wheels/") for url in urls)
     assert not any(url.endswith("pyodide-lock.json") for url in urls)
@@ -175,3 +279,17 @@ def test_precompressed_copies_are_served_with_content_encoding(tmp_path: Path) -
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_zip_of_stored_entries_is_compressed_and_a_deflated_one_is_not(tmp_path: Path) -> None:
+    text = "".join(f"def f{i}(x):\n    return x * {i}\n" for i in range(200))
+    for name, method in (("stored.zip", zipfile.ZIP_STORED), ("deflated.zip", zipfile.ZIP_DEFLATED)):
+        with zipfile.ZipFile(tmp_path / name, "w", method) as archive:
+            archive.writestr("module.py", text)
+    (tmp_path / "broken.zip").write_bytes(b"PK" + b"\0" * 2000)
+    assert compress.compressible(tmp_path / "stored.zip")
+    assert not compress.compressible(tmp_path / "deflated.zip")
+    assert not compress.compressible(tmp_path / "broken.zip")
+    assert compress.precompress(tmp_path, cache=tmp_path / "cache") == 1
+    assert gzip.decompress((tmp_path / "stored.zip.gz").read_bytes()) == (tmp_path / "stored.zip").read_bytes()
+    assert not (tmp_path / "deflated.zip.gz").exists()

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .assets import NODE_MODULES, VENDOR, wheel_path
 from .pycache import PYCACHE_FILE
-from .snapshot import SNAPSHOT_FILE, wheel_sha256
+from .snapshot import SNAPSHOT_FILE, STDLIB_FILE, wheel_sha256
 
 __all__ = ["BOOT_MODULE", "PREFETCH_FILE", "boot_script", "interpreter_url", "runtime_files", "write_prefetch_list"]
 
@@ -69,7 +69,7 @@ def runtime_files() -> list[tuple[str, str, str]]:
         (f"{VENDOR}/pyodide/pyodide.mjs", "modulepreload", ""),
         (f"{VENDOR}/pyodide/pyodide.asm.mjs", "modulepreload", ""),
         (f"{VENDOR}/pyodide/pyodide.asm.wasm", "preload", "fetch"),
-        (f"{VENDOR}/pyodide/python_stdlib.zip", "preload", "fetch"),
+        (STDLIB_FILE, "preload", "fetch"),
         (SNAPSHOT_FILE, "preload", "fetch"),
         (PYCACHE_FILE, "preload", "fetch"),
         (MAIN_PY, "preload", "fetch"),
