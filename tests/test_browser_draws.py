@@ -59,7 +59,22 @@ def test_only_charts_whose_figure_changed_are_drawn_again(page, site_url: str) -
     wait_render(page, count + 1)
     assert draws(page) == after_target
 
-    # L moves both lines and the whole frontier: both are drawn again.
+    # B moves a marker on each chart: both are drawn again, the step-time chart's traces as they were.
+    traces = page.evaluate("JSON.stringify(document.getElementById('sim-chart').data)")
+    count = renders(page)
+    page.fill("#sim-B-entry", "256")
+    page.press("#sim-B-entry", "Enter")
+    wait_render(page, count + 1)
+    after_b = draws(page)
+    assert after_b["sim-chart"] == after_target["sim-chart"] + 1
+    assert after_b["sim-frontier"] == after_target["sim-frontier"] + 1
+    assert page.evaluate("document.getElementById('sim-chart').layout.shapes.at(-1).x0") == 256
+    assert page.evaluate("JSON.stringify(document.getElementById('sim-chart').data)") == traces
+    now = page.evaluate("document.getElementById('sim-frontier').data.find(t => t.meta === 'now').customdata")
+    assert now == ["256"]
+    after_target = after_b
+
+    # L moves both lines and the whole frontier: both are drawn again, with the new traces.
     count = renders(page)
     page.fill("#sim-L-entry", "500K")
     page.press("#sim-L-entry", "Enter")
@@ -67,8 +82,9 @@ def test_only_charts_whose_figure_changed_are_drawn_again(page, site_url: str) -
     after_l = draws(page)
     assert after_l["sim-chart"] == after_target["sim-chart"] + 1
     assert after_l["sim-frontier"] == after_target["sim-frontier"] + 1
-    # What is drawn is the new figure (the memory line's far end moved).
+    # What is drawn is the new figure (the memory line's far end moved, in the data and on screen).
     assert page.evaluate("document.getElementById('sim-chart').data[1].y[1]") > 60.2
+    assert page.evaluate("document.getElementById('sim-chart').calcdata[1].at(-1).y") > 60.2
 
     # Light/dark: every figure is re-coloured, so every shown chart is drawn again.
     light = page.eval_on_selector("#sim-chart", "el => el.layout.font.color")
