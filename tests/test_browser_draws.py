@@ -111,3 +111,9 @@ def test_only_charts_whose_figure_changed_are_drawn_again(page, site_url: str) -
     assert back["sim-chart"] == real["sim-chart"] + 1
     assert back["sim-frontier"] == real["sim-frontier"] + 1
     assert back["sim-econ"] == real["sim-econ"]
+
+    # The realistic mode once more, its state unchanged: its hidden chart is drawn afresh as it shows.
+    count = renders(page)
+    page.locator("input[name=sim-mode][value=real]").check()
+    wait_render(page, count + 1)
+    assert draws(page)["sim-econ"] == real["sim-econ"] + 1

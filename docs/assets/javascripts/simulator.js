@@ -48,12 +48,17 @@
     if (!current.figures[name]) return api.onScheme?.();
     for (const [key, id] of Object.entries(C.charts)) {
       const figure = current[key]?.[name];
-      if (!figure) continue;
+      if (!figure) {
+        // Not in this mode (its panel is hidden): drawn afresh when it shows again, at the size it
+        // then has, under a new revision (the one it was drawn with must not match other traces).
+        if (drawn[id]) drawn[id] = { revision: drawn[id].revision };
+        continue;
+      }
       const data = JSON.stringify(figure.data);
       const layout = JSON.stringify(figure.layout);
       const last = drawn[id];
-      if (last && last.data === data && last.layout === layout) continue;
-      const revision = last && last.data === data ? last.revision : (last?.revision ?? 0) + 1;
+      if (last?.data === data && last.layout === layout) continue;
+      const revision = last?.data === data ? last.revision : (last?.revision ?? 0) + 1;
       const element = byId(id);
       window.Plotly.react(element, figure.data, { ...figure.layout, datarevision: revision }, PLOT_CONFIG);
       drawn[id] = { data, layout, revision };
