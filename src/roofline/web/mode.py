@@ -108,7 +108,7 @@ _VIEWS: dict[tuple[Control, float, float, float], dict[str, Any]] = {}
 
 
 def _slider_view(c: Control, value: float, state: Any) -> dict[str, Any]:
-    """Slider ``c`` at ``value``: its position, its last position and its texts
+    """Slider ``c`` at ``value``: its position, its highest position and its texts
     (they depend on ``state`` only through the slider's range, :func:`bounds`)."""
     lo, hi = bounds(c, state)
     key = (c, value, lo, hi)
