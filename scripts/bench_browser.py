@@ -20,7 +20,12 @@ throttled through the DevTools protocol: the CPU 4x slower, 9 Mbit/s down,
 (the three take turns going first, run by run), then reloads the simulator in the same context (warm cache), and times
 ``--inputs`` slider inputs end to end, each dispatched at the start of a frame
 and timed to just after that frame is painted, for the live Python widget and
-for a pure-JavaScript update of the same chart on the same page, interleaved.
+for a pure-JavaScript update on the same page, interleaved. The pure-JS
+update is a fair baseline: it does in JavaScript what the page must paint for
+that input, no more (both charts, whose figures an L move changes, redrawn
+from lines recomputed in JavaScript, and the texts the move changes; see
+MEASURE_JS), so the ratio of the two is Python's overhead. Each input's time
+is also split: Python until its snapshot reaches the painter, and Plotly.
 
 Every time is measured in the page with ``performance.now()`` and
 ``requestAnimationFrame``; nothing sleeps. Prints a table and the JSON.
@@ -90,14 +95,28 @@ BARE_CHART_PAGE = BARE_PAGE.replace(
 }});</script>""",
 )
 
-# In-page measurement of N slider inputs to Python and N pure-JS updates of the
-# same chart, interleaved so that neither gets a warmer plotly.js than the
-# other: each input is dispatched at the start of a frame and timed to just
-# after the frame that shows it is painted.
-MEASURE_JS = """async ({n}) => {
+# In-page measurement of N slider inputs to Python and N pure-JS updates,
+# interleaved so that neither gets a warmer plotly.js than the other: each
+# input is dispatched at the start of a frame and timed to just after the
+# frame that shows it is painted.
+#
+# The pure-JS update is what a JavaScript widget would have to do for the same
+# L move, no more: recompute the two lines, B* and the frontier (log-spaced
+# batches plus the chosen one, as roofline.frontier samples it) in JavaScript,
+# redraw both charts with Plotly.react (an L move changes both figures), and
+# write the texts an L move changes (the readouts that depend on L, the
+# slider's value text and entry, the explanation and the parameters line). It
+# skips what only the page's tests need (data-value attributes) and the URL
+# (the Python widget writes it 250 ms after a drag, outside the timed frame).
+# So the ratio of the two is Python's overhead on top of the same painting.
+#
+# Each input also reports where its time went: "plot" is the time inside
+# Plotly.react (both kinds), "python" the time from the input to Python's
+# snapshot reaching the painter (Python's handler, its snapshot and its JSON).
+MEASURE_JS = """async ({n, state, slider: range}) => {
   const root = document.getElementById("simulator");
-  const chart = document.getElementById("sim-chart");
   const slider = document.getElementById("sim-L");
+  const charts = {figures: document.getElementById("sim-chart"), frontier: document.getElementById("sim-frontier")};
   const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
   const afterPaint = () => new Promise((resolve) => {
     const channel = new MessageChannel();
@@ -112,40 +131,144 @@ MEASURE_JS = """async ({n}) => {
     });
     watch.observe(root, {attributes: true, attributeFilter: ["data-renders"]});
   });
-  // Reference: the same chart, its lines recomputed in JavaScript, no Python.
-  const base = JSON.parse(JSON.stringify({data: chart.data, layout: chart.layout}));
-  const p = {nActive: 8e9, c: 80e12, nTotal: 12e9, bw: 200e9, b: 2, bMax: 2048};
-  const readout = root.querySelector('[data-readout="t_memory"]');
+  // Where an input's time goes (see above); both kinds call Plotly.react through this.
+  const react = Plotly.react;
+  let plotMs = 0, painterAt = null;
+  Plotly.react = function (...args) {
+    const t = performance.now();
+    try { return react.apply(this, args); } finally { plotMs += performance.now() - t; }
+  };
+  const painter = window.rooflineSimulator;
+  const paintJSON = painter.paintJSON;
+  painter.paintJSON = function (...args) {
+    if (painterAt === null) painterAt = performance.now();
+    return paintJSON.apply(this, args);
+  };
+  // The pure-JS widget, starting from the figures the page shows (the default state).
+  const PLOT_CONFIG = {displayModeBar: false, responsive: true};
+  const copy = (el) => JSON.parse(JSON.stringify({data: el.data, layout: el.layout}));
+  const base = {figures: copy(charts.figures), frontier: copy(charts.frontier)};
+  // Every L move changes every trace: no data revision that would let Plotly keep them.
+  for (const figure of Object.values(base)) delete figure.layout.datarevision;
+  const p = state;
+  const num = (x) => Number(x.toPrecision(4)).toLocaleString("en-US");
+  const si = (x) => {
+    for (const [scale, prefix] of [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "K"]]) if (x >= scale) return num(x / scale) + prefix;
+    return num(x);
+  };
+  const time = (s) => {
+    for (const [scale, unit] of [[1, "s"], [1e-3, "ms"], [1e-6, "µs"]]) if (s >= scale) return `${num(s / scale)} ${unit}`;
+    return `${num(s * 1e9)} ns`;
+  };
+  const text = {};
+  for (const name of ["crossover", "latency", "t_memory", "t_kv", "kv_share", "memory_slope", "chosen_batch", "binding_sentence"]) {
+    text[name] = root.querySelector(`[data-readout="${name}"]`);
+  }
+  const mirror = root.querySelector('[data-mirror="latency"]');
+  const valueText = document.getElementById("sim-L-value");
+  const entry = document.getElementById("sim-L-entry");
+  const explanation = document.getElementById("sim-explanation");
+  const params = document.getElementById("sim-params");
   const jsUpdate = () => {
-    const L = 128 * Math.pow(1e6 / 128, Number(slider.value) / 1000);
-    const tc = (B) => B * p.nActive / p.c * 1e3, tm = (B) => (p.nTotal + B * L * p.b) / p.bw * 1e3;
-    const fig = JSON.parse(JSON.stringify(base));
-    fig.data[0].y = [0, tc(p.bMax)];
-    fig.data[1].y = [tm(0), tm(p.bMax)];
-    const cross = (p.nTotal / p.bw) / (p.nActive / p.c - L * p.b / p.bw);
-    const xs = cross > 0 && cross < p.bMax ? [0, cross, p.bMax] : [0, p.bMax];
-    fig.data[2].x = xs;
-    fig.data[2].y = xs.map((B) => Math.max(tc(B), tm(B)));
-    fig.layout.yaxis.range = [0, Math.max(tc(p.bMax), tm(p.bMax)) * 1.08];
-    Plotly.react(chart, fig.data, fig.layout, {displayModeBar: false, responsive: true});
-    readout.textContent = tm(128).toFixed(2) + " ms";
+    const L = range.low * Math.pow(range.high / range.low, Number(slider.value) / range.steps);
+    const tc = (B) => B * p.nActive / p.c, tm = (B) => (p.nTotal + B * L * p.b) / p.bw;
+    const step = (B) => Math.max(tc(B), tm(B));
+    const slope = p.nActive / p.c - L * p.b / p.bw;
+    const cross = slope > 0 ? (p.nTotal / p.bw) / slope : null;
+    const inside = cross !== null && cross < p.bMax;
+    // The step-time chart, in ms: T_compute, T_memory, their max through B*, the B* marker.
+    const ms = (s) => s * 1e3;
+    const fig = JSON.parse(JSON.stringify(base.figures));
+    fig.data[0].y = [0, ms(tc(p.bMax))];
+    fig.data[1].y = [ms(tm(0)), ms(tm(p.bMax))];
+    fig.data[2].x = inside ? [0, cross, p.bMax] : [0, p.bMax];
+    fig.data[2].y = fig.data[2].x.map((B) => ms(step(B)));
+    if (inside) Object.assign(fig.data[3], {name: `crossover B* ≈ ${num(cross)}`, x: [cross], y: [ms(step(cross))]});
+    else fig.data.splice(3, 1);
+    fig.layout.yaxis.range = [0, Math.max(...fig.data[2].y) * 1.08];
+    // The frontier: tokens/s per user and per chip at log-spaced batches and the chosen one.
+    const chosen = cross === null ? p.bMax : Math.max(1, Math.min(p.bMax, Math.floor(cross)));
+    const batches = new Set([1, p.bMax, chosen]);
+    for (let i = 0; i < 48; i++) batches.add(Math.min(p.bMax, Math.max(1, Math.round(p.bMax ** (i / 47)))));
+    const at = (list) => ({x: list.map((B) => 1 / step(B)), y: list.map((B) => B / step(B)), customdata: list.map(String)});
+    const curve = at([...batches].sort((a, b) => a - b));
+    const front = JSON.parse(JSON.stringify(base.frontier));
+    Object.assign(front.data[0], curve);
+    Object.assign(front.data[1], {name: `chosen B = ${chosen}`, ...at([chosen])});
+    Object.assign(front.data[2], at([p.B]));
+    const log = (values) => [Math.log10(Math.min(...values)) - 0.08, Math.log10(Math.max(...values)) + 0.08];
+    front.layout.xaxis.range = log(curve.x);
+    front.layout.yaxis.range = log(curve.y);
+    Plotly.react(charts.figures, fig.data, fig.layout, PLOT_CONFIG);
+    Plotly.react(charts.frontier, front.data, front.layout, PLOT_CONFIG);
+    // The texts an L move changes.
+    const kv = p.B * L * p.b / p.bw;
+    text.crossover.textContent = cross === null ? "none" : `≈ ${num(cross)}`;
+    text.latency.textContent = mirror.textContent = time(step(p.B));
+    text.t_memory.textContent = time(tm(p.B));
+    text.t_kv.textContent = time(kv);
+    text.kv_share.textContent = `${num(100 * kv / tm(p.B))}%`;
+    text.memory_slope.textContent = time(L * p.b / p.bw);
+    text.chosen_batch.textContent = String(chosen);
+    text.binding_sentence.textContent =
+      `The crossover binds: beyond B = ${chosen} a step is compute-bound, so more batch costs each user time ` +
+      "and buys no throughput (no target is set, and this model has no memory limit).";
+    valueText.textContent = `${si(L)} tok`;
+    slider.setAttribute("aria-valuetext", valueText.textContent);
+    entry.value = si(L);
+    explanation.textContent =
+      `At B = ${p.B} memory is the longer line: a step reads for ${time(tm(p.B))} and computes for ` +
+      `${time(tc(p.B))}. Each added sequence costs ${time(L * p.b / p.bw)} of KV reads, so batches stay ` +
+      `nearly free up to B* ≈ ${num(cross)}; KV is ${num(100 * kv / tm(p.B))}% of the memory time.`;
+    params.textContent =
+      `N_active=${si(p.nActive)}, C=${si(p.c)} ops/s, N_total=${si(p.nTotal)}, BW=${si(p.bw)} B/s, L=${si(L)}, b=${p.b}B.`;
   };
   const times = {python: [], js: []};
+  const split = {python: [], plot: {python: [], js: []}};
   for (let i = 0; i < 2 * n; i++) {
     const kind = i % 2 ? "js" : "python";
     await frame();
     await new Promise((resolve) => requestAnimationFrame(() => {
       slider.value = String(150 + ((Math.floor(i / 2) * 37) % 700));
       const before = root.dataset.renders;
+      plotMs = 0;
+      painterAt = null;
       const t0 = performance.now();
       const done = kind === "js"
         ? (jsUpdate(), Promise.resolve())
         : (slider.dispatchEvent(new Event("input", {bubbles: true})), rendered(before));
-      done.then(afterPaint).then((t1) => { times[kind].push(t1 - t0); resolve(); });
+      done.then(afterPaint).then((t1) => {
+        times[kind].push(t1 - t0);
+        split.plot[kind].push(plotMs);
+        if (kind === "python") split.python.push((painterAt ?? t1) - t0);
+        resolve();
+      });
     }));
   }
-  return times;
+  Plotly.react = react;
+  painter.paintJSON = paintJSON;
+  return {...times, split};
 }"""
+
+
+def measure_args(inputs: int) -> dict:
+    """MEASURE_JS's arguments: the inputs to time, the state the page opens on
+    and the L slider's range, from the package (the pure-JS update needs them)."""
+    from roofline.web.article import ARTICLE, DEFAULT_STATE
+    from roofline.web.controls import slider_steps
+
+    s, context = DEFAULT_STATE, ARTICLE.control("L")
+    state = {
+        "B": s.batch,
+        "bMax": s.max_batch,
+        "nActive": s.active_params,
+        "c": s.compute_ops_per_s,
+        "nTotal": s.total_params,
+        "bw": s.bandwidth_bytes_per_s,
+        "b": s.kv_bytes_per_element,
+    }
+    slider = {"low": context.minimum, "high": context.maximum, "steps": slider_steps(context)}
+    return {"n": inputs, "state": state, "slider": slider}
 
 
 class _Handler(QuietHandler):
@@ -313,8 +436,11 @@ def run_once(browser, base: str, inputs: int, index: int = 0, profile: str = "de
     warm, _ = load(cold, base + "simulator/", '#simulator[data-ready="true"]', marks, profile)
     result["warm_first_paint_ms"] = max(warm["roofline:prerendered"], warm["roofline:painted"])
     result["warm_python_ready_ms"] = warm["roofline:live"]
-    times = warm["page"].evaluate(MEASURE_JS, {"n": inputs})
+    times = warm["page"].evaluate(MEASURE_JS, measure_args(inputs))
     result["slider_python_ms"], result["slider_js_ms"] = times["python"], times["js"]
+    result["slider_python_compute_ms"] = times["split"]["python"]
+    plot = times["split"]["plot"]
+    result["slider_python_plot_ms"], result["slider_js_plot_ms"] = plot["python"], plot["js"]
     cold.close()
     return result
 
@@ -337,6 +463,11 @@ def summarize(runs: list[dict]) -> dict:
         "slider_python_p95_ms": percentile(python_inputs, 0.95),
         "slider_js_median_ms": statistics.median(js_inputs),
         "slider_js_p95_ms": percentile(js_inputs, 0.95),
+        # Where a slider input's time goes (medians): Python until its snapshot reaches the
+        # painter, and the time inside Plotly.react for each kind of update.
+        "slider_python_compute_median_ms": statistics.median(t for r in runs for t in r["slider_python_compute_ms"]),
+        "slider_python_plot_median_ms": statistics.median(t for r in runs for t in r["slider_python_plot_ms"]),
+        "slider_js_plot_median_ms": statistics.median(t for r in runs for t in r["slider_js_plot_ms"]),
         "cold_bytes_raw": med("cold_bytes_raw"),
         "cold_bytes_wire": med("cold_bytes_wire"),
         "bare_bytes_raw": med("bare_bytes_raw"),
@@ -447,6 +578,9 @@ def main() -> None:
         "warm_python_ready_ms",
         "slider_js_median_ms",
         "slider_js_p95_ms",
+        "slider_python_compute_median_ms",
+        "slider_python_plot_median_ms",
+        "slider_js_plot_median_ms",
         "cold_bytes_raw",
         "bare_bytes_raw",
         "cold_bytes_wire",

@@ -58,6 +58,9 @@ def test_browser_benchmark_runs(tmp_path: Path, built_site: Path) -> None:
         "python_ready_ratio_to_bare_chart",
         "slider_python_median_ms",
         "slider_js_median_ms",
+        "slider_python_compute_median_ms",
+        "slider_python_plot_median_ms",
+        "slider_js_plot_median_ms",
         "cold_bytes_raw",
         "cold_bytes_wire",
     ):
@@ -65,6 +68,10 @@ def test_browser_benchmark_runs(tmp_path: Path, built_site: Path) -> None:
     # Served compressed, as a static host does; and booted from the build's snapshot.
     assert summary["cold_bytes_wire"] < summary["cold_bytes_raw"]
     assert summary["cold_snapshot_boots"] == 1
+    # The split is part of the whole: Python and Plotly each take less than the input.
+    for part in ("slider_python_compute_median_ms", "slider_python_plot_median_ms"):
+        assert summary[part] < summary["slider_python_median_ms"], part
+    assert summary["slider_js_plot_median_ms"] < summary["slider_js_median_ms"]
     assert report["profile"] == "desktop"
     assert {t["figure"] for t in report["targets"]} >= {"cold_first_paint_ms", "slider_python_p95_ms"}
 

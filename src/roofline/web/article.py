@@ -17,13 +17,14 @@ sliders, the readouts, the chart and the snapshot come from there.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 from .. import frontier
 from ..model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, Step, evaluate
 from ..sentences import READOUT_NAMES, explanation
 from ..sweep import breakpoints, sweep
-from ..units import format_si, format_si_exact
-from .controls import Control, context_control
+from ..units import format_si
+from .controls import Control, context_control, exact_text
 from .frontier_view import FRONTIER_READOUT_NAMES, target_control
 from .mode import Lines, Mode
 
@@ -97,6 +98,20 @@ _NOT_PARAMS = ("max_batch", "tpot_target_ms")
 DEFAULT_STATE = State(**{c.field: float(c.default) for c in CONTROLS if c.off_text is None})
 
 
+@lru_cache(maxsize=16)
+def _params(state: State) -> Params:
+    """``state.params``, remembered: one render needs them for the step, the
+    lines, the frontier and the sentences, and each build checks every input."""
+    return state.params
+
+
+@lru_cache(maxsize=16)
+def _evaluated(state: State) -> Step:
+    """The model's step at ``state``, remembered: one render asks for it from
+    the readouts, the crossover and the chart."""
+    return evaluate(_params(state))
+
+
 class ArticleMode(Mode[State]):
     """The article's model: the eight sliders are the equations' inputs."""
 
@@ -109,20 +124,20 @@ class ArticleMode(Mode[State]):
     def pairs(self, state: State) -> list[tuple[str, str]]:
         # An optional control (the target) appears only when set.
         return [
-            (c.key, format_si_exact(self.value(state, c.key)))
+            (c.key, exact_text(self.value(state, c.key)))
             for c in CONTROLS
             if c.off_text is None or getattr(state, c.field) is not None
         ]
 
     def step(self, state: State) -> Step:
-        return evaluate(state.params)
+        return _evaluated(state)
 
     def crossover(self, state: State) -> float | None:
         return self.step(state).crossover_batch
 
     def lines(self, state: State) -> Lines:
         # Straight lines: each needs only its ends; the max also its bend.
-        p = state.params
+        p = _params(state)
         ends = sweep(p, [0.0, state.max_batch])
         bends = sweep(p, breakpoints(p, state.max_batch))
         crossover = self.crossover(state)
@@ -139,10 +154,10 @@ class ArticleMode(Mode[State]):
         )
 
     def frontier_lines(self, state: State) -> frontier.Lines:
-        return frontier.article_lines(state.params)
+        return frontier.article_lines(_params(state))
 
     def explanation(self, state: State) -> str:
-        return explanation(state.params)
+        return explanation(_params(state))
 
     def params_line(self, state: State) -> str:
         """The inputs in one line, as the article prints them.

@@ -18,9 +18,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from ..units import format_si, format_usd, parse_si
+from ..units import format_si, format_si_exact, format_usd, parse_si
 
 __all__ = [
     "LOG_STEPS",
@@ -32,6 +33,7 @@ __all__ = [
     "check_text",
     "context_control",
     "describe",
+    "exact_text",
     "position_of",
     "shorten",
     "slider_steps",
@@ -122,6 +124,17 @@ def describe(c: Control, value: float) -> str:
     if c.unit == "$":
         return format_usd(value)
     return f"{format_si(value)}{' ' + c.unit if c.unit else ''}"
+
+
+@lru_cache(maxsize=1024, typed=True)
+def exact_text(value: float) -> str:
+    """:func:`~roofline.units.format_si_exact`, remembered: the URL and the typed
+    entries print every slider's value on each input, and all but one are unchanged.
+
+    >>> exact_text(8192.0), exact_text(8e9)
+    ('8192', '8G')
+    """
+    return format_si_exact(value)
 
 
 def shorten(text: str, limit: int = 24) -> str:

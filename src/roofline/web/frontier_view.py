@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from .. import frontier
@@ -114,27 +116,37 @@ def target_s(state: Any) -> float | None:
     return None if ms is None else ms / 1e3
 
 
-_REPORTS: dict[tuple[str, Any], tuple[frontier.FrontierReport | None, str]] = {}
+#: The last few frontiers: (the lines, the report or None, why there is none), by mode and state less B.
+_REPORTS: dict[tuple[str, Any], tuple[frontier.Lines | None, frontier.FrontierReport | None, str]] = {}
 
 
-def frontier_report(mode: Any, state: Any) -> tuple[frontier.FrontierReport | None, str]:
-    """The core's frontier report at ``state`` and an empty string, or None and why there is none.
+def _frontier_at(mode: Any, state: Any) -> tuple[frontier.Lines | None, frontier.FrontierReport | None, str]:
+    """The lines, the core's report (or None) and why there is none, remembered.
 
-    The last few are kept: the readouts and the chart each ask for it, in
-    both colour schemes at build time.
+    The readouts and the chart each ask for them, in both colour schemes at
+    build time. The current B is not part of the key: neither the lines nor
+    the frontier nor the batch you would run depend on it, so moving the B
+    slider reuses them.
     """
-    key = (mode.name, state)
+    key = (mode.name, replace(state, batch=1.0))
     cached = _REPORTS.get(key)
     if cached is None:
+        lines = None
         try:
-            report = frontier.evaluate_frontier(mode.frontier_lines(state), target_s(state), state.max_batch)
-            cached = (report, "")
+            lines = mode.frontier_lines(state)
+            cached = (lines, frontier.evaluate_frontier(lines, target_s(state), state.max_batch), "")
         except ValueError as error:
-            cached = (None, f"No frontier for these inputs: {error}.")
+            cached = (lines, None, f"No frontier for these inputs: {error}.")
         if len(_REPORTS) >= 8:
             _REPORTS.pop(next(iter(_REPORTS)))
         _REPORTS[key] = cached
     return cached
+
+
+def frontier_report(mode: Any, state: Any) -> tuple[frontier.FrontierReport | None, str]:
+    """The core's frontier report at ``state`` and an empty string, or None and why there is none."""
+    _, report, problem = _frontier_at(mode, state)
+    return report, problem
 
 
 def frontier_readouts(mode: Any, state: Any) -> dict[str, Readout]:
@@ -163,6 +175,10 @@ def frontier_readouts(mode: Any, state: Any) -> dict[str, Readout]:
 _HOVER = "B = %{customdata}<br>%{x:.3s} tokens/s per user<br>%{y:.3s} tokens/s per chip<extra>%{fullData.name}</extra>"
 
 
+#: The batch each hover names, remembered: the frontier's batches barely move from one input to the next.
+_batch_text = lru_cache(maxsize=4096, typed=True)(format_batch)
+
+
 def _trace(name: str, role: str, points: Sequence[frontier.FrontierPoint], colors: dict[str, str], **style: Any) -> dict:
     """A trace through frontier points, the batch of each in its hover."""
     mode = style.pop("mode", "lines")
@@ -173,7 +189,7 @@ def _trace(name: str, role: str, points: Sequence[frontier.FrontierPoint], color
         "meta": role,
         "x": [p.tokens_per_s_per_user for p in points],
         "y": [p.tokens_per_s_per_gpu for p in points],
-        "customdata": [format_batch(p.batch) for p in points],
+        "customdata": [_batch_text(p.batch) for p in points],
         "hovertemplate": _HOVER,
     }
     if "marker" in style:
@@ -202,7 +218,7 @@ def frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
     (a vertical line at ``1 / target`` tokens/s per user). Both axes are logarithmic.
     """
     colors = palette_colors(scheme)
-    report, problem = frontier_report(mode, state)
+    lines, report, problem = _frontier_at(mode, state)
     layout = chart_layout(colors, 1.0, "tokens/s per chip", 1.0)
     layout["hovermode"] = "closest"
     # Above the plot, in rows: up to seven entries would cover the curve on a phone.
@@ -217,7 +233,6 @@ def frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
             {"x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "text": note[:80], "showarrow": False}
         ]
         return {"data": [], "layout": layout}
-    lines = mode.frontier_lines(state)
     wall = lines.memory_wall
     points = list(report.points)
     fits = [p for p in points if wall is None or p.batch <= wall]

@@ -34,8 +34,19 @@ from typing import Any, Generic, TypeVar
 
 from ..model import Step
 from ..sentences import step_readouts
-from ..units import format_si, format_si_exact, format_usd
-from .controls import Control, Picker, Toggle, bounds, check_text, describe, position_of, shorten, slider_steps
+from ..units import format_si, format_usd
+from .controls import (
+    Control,
+    Picker,
+    Toggle,
+    bounds,
+    check_text,
+    describe,
+    exact_text,
+    position_of,
+    shorten,
+    slider_steps,
+)
 from .query import MODE_KEY, encode_pairs, last_values, parse_pairs
 
 __all__ = ["Lines", "Mode", "Readout", "range_text"]
@@ -89,6 +100,32 @@ def range_text(c: Control, low: float, high: float) -> str:
     if c.unit == "$":
         return f"{format_usd(low)} to {format_usd(high)}"
     return f"{format_si(low)} to {format_si(high)}{' ' + c.unit if c.unit else ''}"
+
+
+#: Each slider's texts and position by (control, value, range), the last few hundred:
+#: an input changes one slider, and the others would print the same texts again.
+_VIEWS: dict[tuple[Control, float, float, float], dict[str, Any]] = {}
+
+
+def _slider_view(c: Control, value: float, state: Any) -> dict[str, Any]:
+    """Slider ``c`` at ``value``: its position, its highest position and its texts
+    (they depend on ``state`` only through the slider's range, :func:`bounds`)."""
+    lo, hi = bounds(c, state)
+    key = (c, value, lo, hi)
+    view = _VIEWS.get(key)
+    if view is None:
+        exact = exact_text(value)
+        view = {
+            "position": position_of(c, value, state),
+            "max": slider_steps(c, state),
+            "text": describe(c, value),
+            "entry": exact if len(exact) <= 8 else format_si(value, 4),
+            "range": range_text(c, lo, hi),
+        }
+        if len(_VIEWS) >= 512:
+            _VIEWS.pop(next(iter(_VIEWS)))
+        _VIEWS[key] = view
+    return view
 
 
 class Mode(ABC, Generic[S]):
@@ -347,15 +384,7 @@ class Mode(ABC, Generic[S]):
         shown = {}
         for c in self.controls:
             value = self.value(state, c.key)
-            lo, hi = bounds(c, state)
-            exact = format_si_exact(value)
-            shown[c.key] = {
-                "position": position_of(c, value, state),
-                "max": slider_steps(c, state),
-                "text": describe(c, value),
-                "entry": exact if len(exact) <= 8 else format_si(value, 4),
-                "range": range_text(c, lo, hi),
-            }
+            shown[c.key] = dict(_slider_view(c, value, state))
             if self.overrides:
                 shown[c.key]["overridden"] = c.key in self.overrides and getattr(state, c.field) is not None
             if c.off_text is not None:

@@ -76,7 +76,13 @@ def parse_pairs(query: str) -> list[tuple[str, str]]:
     return pairs
 
 
+#: Text that needs no escaping (every number the simulator writes in its URL).
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
 def _quote_plus(text: str) -> str:
+    if _PLAIN.fullmatch(text):
+        return text
     return "".join(chr(byte) if byte in _SAFE else "+" if byte == 0x20 else f"%{byte:02X}" for byte in text.encode())
 
 

@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .. import deployment as dep
 from .. import frontier
@@ -68,9 +69,9 @@ from ..model import Step, latency_s, t_compute_s, t_memory_s
 from ..presets import HARDWARE, KV_PRECISIONS, MATH_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from ..sentences import READOUT_NAMES, crossover_text
 from ..speculative import DEFAULT_ACCEPTANCE, MAX_DRAFT_TOKENS, Speculation, mtp_speculation
-from ..units import format_bytes, format_percent, format_si, format_si_exact, format_usd
+from ..units import format_bytes, format_percent, format_si, format_usd
 from . import serving as serve
-from .controls import Control, Option, Picker, Toggle, context_control
+from .controls import Control, Option, Picker, Toggle, context_control, exact_text
 from .frontier_view import FRONTIER_READOUT_NAMES, target_control
 from .mode import Lines, Mode, Readout
 
@@ -436,7 +437,7 @@ def at_best_batch(state: RealState) -> RealState:
     d = deployment_of(state)
     best = dep.best_batch(d)
     wall = dep.capacity_batch(d)
-    crossover = dep.crossover_batch(d)
+    crossover = _crossover(d)
     marks = [float(wall), best or 1.0]
     if crossover is not None:
         marks.append(crossover)
@@ -646,7 +647,7 @@ def _batches(d: dep.Deployment, state: RealState, curved: bool) -> list[float]:
     """Batches to evaluate: ends, crossover, wall and B, plus a grid where lines bend."""
     top = state.max_batch
     marks = {top, min(state.batch, top)}
-    crossover = dep.crossover_batch(d)
+    crossover = _crossover(d)
     wall = dep.capacity_batch(d)
     if crossover is not None and 0 < crossover < top:
         marks.add(crossover)
@@ -721,6 +722,13 @@ def _memory_shapes(state: RealState, colors: dict[str, str]) -> tuple[list[dict]
     return shapes, notes
 
 
+@lru_cache(maxsize=16)
+def _crossover(d: dep.Deployment) -> float | None:
+    """:func:`roofline.deployment.crossover_batch`, remembered: it is found by
+    search, and one render asks for it from the lines, the marks and both charts."""
+    return dep.crossover_batch(d)
+
+
 def _report(state: RealState) -> dep.Report:
     """The deployment model's report at the state's B (the last few are kept: each render asks thrice)."""
     key = state
@@ -756,29 +764,29 @@ class RealisticMode(Mode[RealState]):
             ("gpus", str(state.gpus)),
             ("wprec", state.weight_precision),
             ("kvprec", state.kv_precision),
-            ("L", format_si_exact(state.context_tokens)),
-            ("B", format_si_exact(state.batch)),
-            ("B_max", format_si_exact(state.max_batch)),
-            ("price", format_si_exact(state.usd_per_gpu_hour)),
+            ("L", exact_text(state.context_tokens)),
+            ("B", exact_text(state.batch)),
+            ("B_max", exact_text(state.max_batch)),
+            ("price", exact_text(state.usd_per_gpu_hour)),
         ]
         for key in OVERRIDE_KEYS:
             value = getattr(state, _CONTROLS[key].field)
             if value is not None:
-                pairs.append((key, format_si_exact(value)))
+                pairs.append((key, exact_text(value)))
         for toggle in TOGGLES:
             if getattr(state, toggle.field) != toggle.default:
                 pairs.append((toggle.key, "1" if getattr(state, toggle.field) else "0"))
         # The target when set; the drafter's two figures when not at their defaults.
         if state.tpot_target_ms is not None:
-            pairs.append(("tpot", format_si_exact(state.tpot_target_ms)))
+            pairs.append(("tpot", exact_text(state.tpot_target_ms)))
         for key in ("draft", "accept"):
             c = _CONTROLS[key]
             if getattr(state, c.field) != c.default:
-                pairs.append((key, format_si_exact(getattr(state, c.field))))
+                pairs.append((key, exact_text(getattr(state, c.field))))
         if state.attention_precision != "auto":
             pairs.append(("aprec", state.attention_precision))
         if state.output_percent != serve.DEFAULT_OUTPUT_PERCENT:
-            pairs.append(("out", format_si_exact(state.output_percent)))
+            pairs.append(("out", exact_text(state.output_percent)))
         return pairs
 
     def step(self, state: RealState) -> Step:
@@ -798,7 +806,7 @@ class RealisticMode(Mode[RealState]):
             compute.append(t_compute_s(p, b))
             memory.append(t_memory_s(p, b))
             top_line.append(latency_s(p, b))
-        crossover = dep.crossover_batch(d)
+        crossover = _crossover(d)
         at = None
         if crossover is not None and 0 < crossover < state.max_batch:
             at = (crossover, dep.step_at(d, max(crossover, 1.0)).latency_s)
