@@ -50,7 +50,14 @@ def test_python_takes_over_a_pre_rendered_state_without_painting_it_again(page, 
     # The build painted exactly this state with the same core: no second paint, no flash.
     assert page.get_attribute("#simulator", "data-prerendered") == "true"
     assert page.get_attribute("#simulator", "data-renders") is None
-    assert page.evaluate("performance.getEntriesByName('roofline:painted').length") == 1
+    # Each chart drawn once (one per task until Python is live: the step-time chart first).
+    page.wait_for_function("performance.getEntriesByName('roofline:charts-painted').length === 1")
+    assert page.get_attribute("#sim-chart", "data-draws") == "1"
+    assert page.get_attribute("#sim-frontier", "data-draws") == "1"
+    first, every = page.evaluate(
+        "['roofline:painted', 'roofline:charts-painted'].map((n) => performance.getEntriesByName(n)[0].startTime)"
+    )
+    assert first <= every
     assert page.evaluate("location.search") == "?" + ARTICLE.encode(sim.DEFAULT_STATE)
     # A state the build did not pre-render is painted by Python once it is live.
     # (The same page again, runtime from cache: PyScript must still find its config.)
