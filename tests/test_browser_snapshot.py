@@ -94,9 +94,9 @@ def test_the_sliders_come_alive_when_the_chart_is_never_painted(page, site_url: 
 
 
 def _other_wasm(data: bytes) -> bytes:
-    """The same snapshot, claiming another wasm data section (same length)."""
+    """The same snapshot, claiming another wasm's memory at start (same length)."""
     meta = snapshot.read_metadata(data)
-    return data.replace(meta["xor"]["data_sha256"].encode(), b"0" * 64, 1)
+    return data.replace(meta["xor"]["image_sha256"].encode(), b"0" * 64, 1)
 
 
 def _stale(data: bytes) -> bytes:

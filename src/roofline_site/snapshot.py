@@ -33,12 +33,14 @@ Pyodide's snapshot is a header (``heap_offset_bytes`` long) and then a copy
 of the WebAssembly memory, whose first 3 MB or so are still the bytes the
 wasm's data segments put there. XOR-ing each segment in at
 ``heap_offset_bytes + its address`` (:mod:`.wasm`) makes those bytes zeros,
-about 1.3 MB less of brotli; the browser reads the same wasm (the page has
-preloaded it, and Pyodide reads it again from the cache), checks the
-SHA-256 of its data section against ``xor.data_sha256`` (the data section
-only: a third of the wasm, and all the XOR depends on), and XORs again,
-one pass over the span ``image_start_bytes`` / ``image_bytes``
-(:func:`.wasm.segment_span`). The metadata's ``stdlib`` names the
+about 1.3 MB less of brotli. The browser does not read the wasm for it:
+when Pyodide instantiates the wasm, the fresh memory holds exactly those
+segments (with zeros between them, and no start function has run), so the
+boot module takes the span ``image_start_bytes`` / ``image_bytes``
+(:func:`.wasm.segment_span`) from there, checks its SHA-256 against
+``xor.image_sha256``, and XORs it back in one pass before Pyodide copies
+the heap in. ``xor.data_sha256`` (the wasm's data section) is what
+:func:`unframe` checks at build time. The metadata's ``stdlib`` names the
 trimmed standard library the snapshot was made with (:mod:`.stdlib`,
 :data:`STDLIB_FILE`) and its SHA-256; a snapshot boot must load that zip and
 no other, since zipimport's directory of it is in the heap.
@@ -65,7 +67,7 @@ from pathlib import Path
 
 from .assets import NODE_MODULES, ROOT, WHEELS, SetupMissing, wheel_path
 from .stdlib import trim_stdlib
-from .wasm import data_section, data_segments, segment_span, xor_segments
+from .wasm import data_section, data_segments, segment_image, segment_span, xor_segments
 
 __all__ = [
     "MAGIC",
@@ -226,6 +228,8 @@ def frame(heap: bytes, metadata: dict, wasm: bytes | None = None) -> bytes:
             # The span the segments cover, in whole words: the browser XORs it in one pass.
             "image_start_bytes": start,
             "image_bytes": length,
+            # That span of memory as the wasm starts: the browser checks it before undoing the XOR.
+            "image_sha256": hashlib.sha256(segment_image(segments, start, length)).hexdigest(),
         }
     extents = _extents(heap)
     body = b"".join(heap[start : start + length] for start, length in extents)

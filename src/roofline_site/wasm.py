@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DataSegment", "WasmError", "data_section", "data_segments", "segment_span", "xor_segments"]
+__all__ = ["DataSegment", "WasmError", "data_section", "data_segments", "segment_image", "segment_span", "xor_segments"]
 
 _HEADER = b"\0asm\x01\0\0\0"
 _DATA_SECTION = 11
@@ -140,6 +140,19 @@ def segment_span(segments: list[DataSegment], *, base_bytes: int = 0) -> tuple[i
     last = max(segment.address_bytes + len(segment.data) for segment in segments)
     start = first - (base_bytes + first) % 4
     return start, last - start + (-(last - start) % 4)
+
+
+def segment_image(segments: list[DataSegment], start: int, length: int) -> bytes:
+    """Memory ``[start, start + length)`` as the segments leave it when the wasm starts (zeros between them).
+
+    >>> segment_image([DataSegment(address_bytes=5, data=b"ab")], 4, 4)
+    b'\\x00ab\\x00'
+    """
+    image = bytearray(length)
+    for segment in segments:
+        at = segment.address_bytes - start
+        image[at : at + len(segment.data)] = segment.data
+    return bytes(image)
 
 
 def xor_segments(memory: bytes, segments: list[DataSegment], *, base_bytes: int = 0) -> bytes:

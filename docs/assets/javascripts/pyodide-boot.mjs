@@ -33,8 +33,8 @@ function record(boot, reason) {
   performance.mark(`roofline:boot-${boot}`);
 }
 
-// Bytes of a same-origin file (the wasm and the trimmed standard library:
-// the page has preloaded both, so they come from the cache). The promise is
+// Bytes of a same-origin file (the trimmed standard library: the page has
+// preloaded it, so it comes from the cache). The promise is
 // marked handled at once: readSnapshot may throw before it awaits it.
 function fetchBytes(url) {
   const bytes = fetch(url).then((response) => {
@@ -45,71 +45,14 @@ function fetchBytes(url) {
   return bytes;
 }
 
+// SHA-256 of bytes as hex, or null where the browser cannot compute it:
+// crypto.subtle exists only in secure contexts (HTTPS, or this machine).
+// Without it the digests go unchecked; the Pyodide version and build checks
+// still stand between a mismatched runtime and the heap.
 async function sha256Hex(bytes) {
-  // crypto.subtle exists only in secure contexts (HTTPS, or this machine).
-  if (!globalThis.crypto?.subtle) throw new Error("this page is not a secure context, so it cannot check digests");
+  if (!globalThis.crypto?.subtle) return null;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-// Reads unsigned LEB128 integers from bytes, from position 0 on; .at is
-// the position reached.
-function lebReader(bytes) {
-  const reader = {
-    at: 0,
-    next() {
-      let value = 0;
-      let byte;
-      let scale = 1;
-      do {
-        if (reader.at >= bytes.length) throw new Error("pyodide.asm.wasm ends inside a number");
-        byte = bytes[reader.at++];
-        value += (byte & 0x7f) * scale;
-        scale *= 128;
-      } while (byte & 0x80);
-      return value;
-    },
-  };
-  return reader;
-}
-
-// The payload of pyodide.asm.wasm's data section (section id 11).
-function dataSection(wasm) {
-  const read = lebReader(wasm);
-  read.at = 8; // past "\0asm" and the version
-  while (read.at < wasm.length) {
-    const id = wasm[read.at++];
-    const size = read.next();
-    if (id === 11) return wasm.subarray(read.at, read.at + size);
-    read.at += size;
-  }
-  throw new Error("pyodide.asm.wasm has no data section");
-}
-
-// Memory from address start on, bytes long, as the data section's active
-// segments leave it when the wasm starts (zeros between them). Only what the
-// build accepted is accepted (src/roofline_site/wasm.py): flags 0 or 2
-// (memory 0) with an i32.const offset; passive segments are skipped.
-function segmentImage(section, start, bytes) {
-  const image = new Uint8Array(bytes);
-  const read = lebReader(section);
-  const count = read.next();
-  for (let index = 0; index < count; index++) {
-    const flags = read.next();
-    if (flags === 1) {
-      read.at += read.next();
-      continue;
-    }
-    if (flags === 2) read.next();
-    if ((flags !== 0 && flags !== 2) || section[read.at++] !== 0x41) throw new Error(`data segment ${index} is not one the build XOR-ed`);
-    const address = read.next(); // non-negative: the build refused the others
-    if (section[read.at++] !== 0x0b) throw new Error(`data segment ${index}'s offset is not a constant`);
-    const length = read.next();
-    if (address < start || address + length > start + bytes) throw new Error(`data segment ${index} lies outside the span the build XOR-ed`);
-    image.set(section.subarray(read.at, read.at + length), address - start);
-    read.at += length;
-  }
-  return image;
 }
 
 // heap[at + i] ^= image[i], four bytes at a time (at and the length are
@@ -215,31 +158,58 @@ async function readFrame(response) {
   return { meta: header.meta, heap };
 }
 
-// The snapshot as Pyodide wants it, the lock file it carries and the URL of
-// the standard library it was made with; throws with a reader-sized reason
-// for anything that is not a whole snapshot of this wheel, this wasm and
-// that standard library.
+// The snapshot as Pyodide wants it (still XOR-ed with the wasm's data
+// segments: undone by xorOnInstantiate), the lock file it carries and the URL
+// of the standard library it was made with; throws with a reader-sized reason
+// for anything that is not a whole snapshot of this wheel and that standard library.
 async function readSnapshot() {
-  // Asked for at once, so all three arrive together.
-  const wasmBytes = fetchBytes(`${INDEX_URL}pyodide.asm.wasm`);
+  // Asked for at once, so both arrive together.
   const stdlibURL = new URL("python_stdlib.zip", SNAPSHOT_URL).href; // src/roofline_site/snapshot.py: STDLIB_FILE
   const stdlibBytes = fetchBytes(stdlibURL);
   const response = await fetch(SNAPSHOT_URL);
   if (!response.ok) throw new Error(`it answered HTTP ${response.status}`);
   // The build left out the heap's long runs of zeros (the buffer is zeros
-  // where no piece lands) and XOR-ed the wasm's data segments into it, undone below.
+  // where no piece lands).
   const { meta, heap } = await readFrame(response);
   if (new URL(meta.stdlib.file, SNAPSHOT_URL).href !== stdlibURL) throw new Error(`its standard library ${meta.stdlib.file} is not the one the page loads`);
-  const [wasm, stdlib] = await Promise.all([wasmBytes, stdlibBytes]);
-  const started = performance.now(); // the cost of the checks and the XOR, for the benchmark
-  const section = dataSection(new Uint8Array(wasm));
-  const [sectionDigest, stdlibDigest] = await Promise.all([sha256Hex(section), sha256Hex(stdlib)]);
-  if (sectionDigest !== meta.xor.data_sha256) throw new Error("it was made against another pyodide.asm.wasm (stale)");
-  if (stdlibDigest !== meta.stdlib.sha256) throw new Error("its standard library python_stdlib.zip is another one (stale)");
-  const { heap_offset_bytes: base, image_start_bytes: start, image_bytes: bytes } = meta.xor;
-  xorWords(heap, base + start, segmentImage(section, start, bytes));
-  performance.measure("roofline:snapshot-undo", { start: started });
-  return { heap, lock: meta.lock, stdLibURL: stdlibURL };
+  const digest = await sha256Hex(await stdlibBytes);
+  if (digest !== null && digest !== meta.stdlib.sha256) throw new Error("its standard library python_stdlib.zip is another one (stale)");
+  return { heap, lock: meta.lock, stdLibURL: stdlibURL, xor: meta.xor };
+}
+
+// Undoes the build's XOR with the wasm's data segments while Pyodide
+// instantiates the wasm, before it copies the heap in: the fresh memory holds
+// exactly those segments, zeros between them (the wasm has no start function),
+// so the page need not read the 9.6 MB wasm again to learn them. A span that
+// is not the one the build XOR-ed with (another pyodide.asm.wasm) is refused:
+// the heap's first word is cleared, Pyodide then rejects it as not a
+// snapshot, and the page boots plainly, saying why (refused).
+function xorOnInstantiate(heap, xor) {
+  const originals = { instantiate: WebAssembly.instantiate, instantiateStreaming: WebAssembly.instantiateStreaming };
+  const state = {
+    refused: null,
+    restore: () => Object.assign(WebAssembly, originals),
+  };
+  const undo = async (result) => {
+    state.restore();
+    const started = performance.now(); // the cost of the check and the XOR, for the benchmark
+    const memory = result.instance.exports.memory;
+    const fresh = new Uint8Array(memory.buffer, xor.image_start_bytes, xor.image_bytes).slice();
+    const digest = await sha256Hex(fresh);
+    if (digest !== null && digest !== xor.image_sha256) {
+      state.refused = "it was made against another pyodide.asm.wasm (stale)";
+      heap.fill(0, 0, 4);
+    } else {
+      xorWords(heap, xor.heap_offset_bytes + xor.image_start_bytes, fresh);
+      performance.measure("roofline:snapshot-undo", { start: started });
+    }
+    return result;
+  };
+  WebAssembly.instantiateStreaming = (...args) => originals.instantiateStreaming.apply(WebAssembly, args).then(undo);
+  // Pyodide's fallback when streaming fails: instantiate(bytes) gives {module, instance} too.
+  WebAssembly.instantiate = (...args) =>
+    originals.instantiate.apply(WebAssembly, args).then((result) => (result.instance ? undo(result) : result));
+  return state;
 }
 
 // Write PyScript's package's bytecode where CPython looks for it, before
@@ -277,12 +247,14 @@ async function bootPyodide(options) {
     record("plain", error.message);
   }
   if (snapshot) {
+    const xor = xorOnInstantiate(snapshot.heap, snapshot.xor);
     try {
       const pyodide = await plainLoadPyodide({ ...config, _loadSnapshot: snapshot.heap, lockFileContents: snapshot.lock, stdLibURL: snapshot.stdLibURL });
       record("snapshot");
       return pyodide;
     } catch (error) {
-      const reason = `Pyodide refused it: ${String(error.message || error).split("\n")[0]}`;
+      xor.restore();
+      const reason = xor.refused || `Pyodide refused it: ${String(error.message || error).split("\n")[0]}`;
       console.warn(`roofline: booting Python without the snapshot ${SNAPSHOT_URL}: ${reason}`);
       record("plain", reason);
     }
