@@ -126,23 +126,25 @@ class Widget:
         return on_entry
 
     # --- pickers and switches, of whichever mode's panel holds them
-    def on_pick(self, event, schedule=True):
+    def _panel(self, event):
+        """The name, mode and state of the mode whose panel holds the event's target."""
         name = event.target.closest("[data-mode-panel]").dataset.modePanel
-        mode, state = _mode(name), self.state_of(name)
+        return name, _mode(name), self.state_of(name)
+
+    def on_pick(self, event, schedule=True):
+        name, mode, state = self._panel(event)
         self.states[name], self.notices = mode.with_pick(state, event.target.dataset.pick, event.target.value)
         self.changed(schedule)
 
     def on_flag(self, event, schedule=True):
-        name = event.target.closest("[data-mode-panel]").dataset.modePanel
-        mode, state = _mode(name), self.state_of(name)
+        name, mode, state = self._panel(event)
         self.states[name] = mode.with_flag(state, event.target.dataset.flag, bool(event.target.checked))
         self.notices = []
         self.changed(schedule)
 
     def on_optional(self, event, schedule=True):
         """The on/off box of an optional slider (the latency target)."""
-        name = event.target.closest("[data-mode-panel]").dataset.modePanel
-        mode, state = _mode(name), self.state_of(name)
+        name, mode, state = self._panel(event)
         self.states[name] = mode.with_optional(state, event.target.dataset.optional, bool(event.target.checked))
         self.notices = []
         self.changed(schedule)
