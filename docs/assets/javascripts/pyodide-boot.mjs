@@ -20,6 +20,8 @@ const INDEX_URL = new URL("../vendor/pyodide/", here).href;
 const SNAPSHOT_URL = new URL(here.searchParams.get("snapshot") || "../snapshot/roofline.snapshot", here).href;
 const WHEEL = here.searchParams.get("wheel");
 const WHEEL_URL = new URL(here.searchParams.get("wheel_url") || "", here).href;
+// The trimmed standard library the snapshot was made with (src/roofline_site/snapshot.py: STDLIB_FILE).
+const STDLIB_URL = new URL("python_stdlib.zip", SNAPSHOT_URL).href;
 // PyScript's own package compiled at build time (src/roofline_site/pycache.py);
 // asked for now, so it arrives with the snapshot.
 const PYCACHE = fetch(new URL("../snapshot/pyscript.pycache.json", here))
@@ -88,6 +90,7 @@ function readHeader(pending) {
     throw new Error("its metadata gives impossible sizes (damaged)");
   }
   if (!meta.xor || !meta.stdlib) throw new Error("its metadata lacks the wasm or the standard library it was made with (damaged)");
+  if (new URL(meta.stdlib.file, SNAPSHOT_URL).href !== STDLIB_URL) throw new Error(`its standard library ${meta.stdlib.file} is not the one the page loads`);
   // The pieces of the heap the body holds, in order, without overlaps, summing to the body.
   let end = 0;
   let total = 0;
@@ -103,20 +106,46 @@ function readHeader(pending) {
   return { meta, offset };
 }
 
-// The framed snapshot from response: its metadata, and its body's pieces
-// written straight to their places in a heap-sized buffer of zeros as they
-// arrive (no second copy of the heap). A snapshot refused on its metadata
-// stops downloading there.
-async function readFrame(response) {
+// The framed snapshot from response, as soon as its metadata is in and
+// checked: the metadata, a heap-sized buffer of zeros, and `body`, which
+// settles once the rest of the body is written straight to its places in that
+// buffer (no second copy of the heap) or rejects for a damaged frame. Pyodide
+// compiles and instantiates the wasm meanwhile; only the copy of the heap
+// into its memory needs the body. A snapshot refused on its metadata stops
+// downloading there.
+async function openFrame(response) {
   const reader = response.body.getReader();
   let pending = new Uint8Array(0);
   let header = null;
-  let heap = null;
+  try {
+    while (!header) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error("it is not a roofline snapshot");
+      const joined = new Uint8Array(pending.length + value.length);
+      joined.set(pending);
+      joined.set(value, pending.length);
+      pending = joined;
+      header = readHeader(pending);
+    }
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    throw error;
+  }
+  const heap = new Uint8Array(header.meta.heap_bytes);
+  const body = fillHeap(reader, header.meta, heap, pending.subarray(header.offset));
+  body.catch(() => {}); // handled where it is awaited (xorOnInstantiate)
+  return { meta: header.meta, heap, body };
+}
+
+// Writes the body's pieces (first, then the rest of reader) to their places in
+// heap: the build left out the heap's long runs of zeros, and the buffer is
+// zeros where no piece lands.
+async function fillHeap(reader, meta, heap, first) {
+  const { extents } = meta;
   let filled = 0; // body bytes placed so far
   let piece = 0; // the extent being filled, and how much of it is
   let pieceFilled = 0;
   const place = (chunk) => {
-    const { extents } = header.meta;
     for (let at = 0; at < chunk.length; ) {
       const [start, length] = extents[piece];
       const take = Math.min(length - pieceFilled, chunk.length - at);
@@ -130,61 +159,49 @@ async function readFrame(response) {
     }
   };
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      let chunk = value;
-      if (!header) {
-        const joined = new Uint8Array(pending.length + chunk.length);
-        joined.set(pending);
-        joined.set(chunk, pending.length);
-        pending = joined;
-        header = readHeader(pending);
-        if (!header) continue;
-        heap = new Uint8Array(header.meta.heap_bytes);
-        chunk = pending.subarray(header.offset);
-        pending = null;
-      }
-      if (filled + chunk.length > header.meta.body_bytes) throw new Error(`it is longer than ${header.meta.body_bytes} bytes (damaged)`);
+    for (let chunk = first; ; ) {
+      if (filled + chunk.length > meta.body_bytes) throw new Error(`it is longer than ${meta.body_bytes} bytes (damaged)`);
       place(chunk);
       filled += chunk.length;
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunk = value;
     }
   } catch (error) {
     reader.cancel().catch(() => {});
     throw error;
   }
-  if (!header) throw new Error("it is not a roofline snapshot");
-  if (filled !== header.meta.body_bytes) throw new Error(`it is ${filled} bytes long, not ${header.meta.body_bytes} (damaged)`);
-  return { meta: header.meta, heap };
+  if (filled !== meta.body_bytes) throw new Error(`it is ${filled} bytes long, not ${meta.body_bytes} (damaged)`);
 }
 
 // The snapshot as Pyodide wants it (still XOR-ed with the wasm's data
 // segments: undone by xorOnInstantiate), the lock file it carries and the URL
-// of the standard library it was made with; throws with a reader-sized reason
-// for anything that is not a whole snapshot of this wheel and that standard library.
+// of the standard library it was made with, once its metadata is in; throws
+// with a reader-sized reason for anything that is not a snapshot of this
+// wheel. `complete` settles when the heap is whole and the standard library
+// checked, or rejects with the reason it is not.
 async function readSnapshot() {
   // Asked for at once, so both arrive together.
-  const stdlibURL = new URL("python_stdlib.zip", SNAPSHOT_URL).href; // src/roofline_site/snapshot.py: STDLIB_FILE
-  const stdlibBytes = fetchBytes(stdlibURL);
+  const stdlibBytes = fetchBytes(STDLIB_URL);
   const response = await fetch(SNAPSHOT_URL);
   if (!response.ok) throw new Error(`it answered HTTP ${response.status}`);
-  // The build left out the heap's long runs of zeros (the buffer is zeros
-  // where no piece lands).
-  const { meta, heap } = await readFrame(response);
-  if (new URL(meta.stdlib.file, SNAPSHOT_URL).href !== stdlibURL) throw new Error(`its standard library ${meta.stdlib.file} is not the one the page loads`);
-  const digest = await sha256Hex(await stdlibBytes);
-  if (digest !== null && digest !== meta.stdlib.sha256) throw new Error("its standard library python_stdlib.zip is another one (stale)");
-  return { heap, lock: meta.lock, stdLibURL: stdlibURL, xor: meta.xor };
+  const { meta, heap, body } = await openFrame(response);
+  const complete = Promise.all([body, stdlibBytes.then(sha256Hex)]).then(([, digest]) => {
+    if (digest !== null && digest !== meta.stdlib.sha256) throw new Error("its standard library python_stdlib.zip is another one (stale)");
+  });
+  complete.catch(() => {}); // handled where it is awaited (xorOnInstantiate)
+  return { heap, complete, lock: meta.lock, stdLibURL: STDLIB_URL, xor: meta.xor };
 }
 
-// Undoes the build's XOR with the wasm's data segments while Pyodide
-// instantiates the wasm, before it copies the heap in: the fresh memory holds
+// Undoes the build's XOR with the wasm's data segments once Pyodide has
+// instantiated the wasm and the heap is whole (complete), before Pyodide
+// copies the heap in; until then Pyodide waits. The fresh memory holds
 // exactly those segments, zeros between them (the wasm has no start function),
 // so the page need not read the 9.6 MB wasm again to learn them. A span that
 // is not the one the build XOR-ed with (another pyodide.asm.wasm) is refused:
 // the heap's first word is cleared, Pyodide then rejects it as not a
 // snapshot, and the page boots plainly, saying why (refused).
-function xorOnInstantiate(heap, xor) {
+function xorOnInstantiate(heap, xor, complete) {
   const originals = { instantiate: WebAssembly.instantiate, instantiateStreaming: WebAssembly.instantiateStreaming };
   const state = {
     refused: null,
@@ -192,11 +209,22 @@ function xorOnInstantiate(heap, xor) {
   };
   const undo = async (result) => {
     state.restore();
-    const started = performance.now(); // the cost of the check and the XOR, for the benchmark
+    performance.mark("roofline:wasm-instantiated");
+    // The span first, before anything can write to the memory; its digest
+    // while the rest of the snapshot may still be arriving.
     const memory = result.instance.exports.memory;
     const fresh = new Uint8Array(memory.buffer, xor.image_start_bytes, xor.image_bytes).slice();
-    const digest = await sha256Hex(fresh);
-    if (digest !== null && digest !== xor.image_sha256) {
+    const digest = sha256Hex(fresh);
+    try {
+      await complete;
+    } catch (error) {
+      state.refused = error.message;
+      heap.fill(0, 0, 4);
+      return result;
+    }
+    const started = performance.now(); // the cost of the check and the XOR, for the benchmark
+    const found = await digest;
+    if (found !== null && found !== xor.image_sha256) {
       state.refused = "it was made against another pyodide.asm.wasm (stale)";
       heap.fill(0, 0, 4);
     } else {
@@ -247,7 +275,7 @@ async function bootPyodide(options) {
     record("plain", error.message);
   }
   if (snapshot) {
-    const xor = xorOnInstantiate(snapshot.heap, snapshot.xor);
+    const xor = xorOnInstantiate(snapshot.heap, snapshot.xor, snapshot.complete);
     try {
       const pyodide = await plainLoadPyodide({ ...config, _loadSnapshot: snapshot.heap, lockFileContents: snapshot.lock, stdLibURL: snapshot.stdLibURL });
       record("snapshot");
