@@ -7,6 +7,7 @@ and followed by a plain boot that leaves the reader working sliders.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,43 @@ def test_the_runtime_data_waits_for_plotly_and_its_code_for_the_painted_chart(pa
     )
     assert timing["wasm"] >= timing["plotly"] and timing["snapshot"] >= timing["plotly"], timing
     assert timing["core"] >= timing["painted"] and timing["glue"] >= timing["painted"], timing
+
+
+def test_every_module_of_the_runtime_is_preloaded(page, site_url: str) -> None:
+    """PyScript's plugins, Pyodide's glue and the boot module: none is found one import at a time."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    _ready(page, site_url)
+    preloaded = set(page.eval_on_selector_all('link[rel="modulepreload"]', "links => links.map((l) => l.href)"))
+    modules = [url for url in requested if re.search(r"/vendor/(pyscript|pyodide)/[^/?]+\.m?js$|/pyodide-boot\.mjs", url)]
+    assert any("py-terminal" in url for url in modules)  # a plugin PyScript imports, though the page turns it off
+    # core.js is the one <script type="module"> the page adds; everything it imports was preloaded.
+    assert [url for url in modules if url not in preloaded and not url.endswith("/pyscript/core.js")] == []
+
+
+def test_the_wasm_is_instantiated_while_the_heap_is_still_being_made(page, site_url: str) -> None:
+    """Only the copy of the heap waits for the whole snapshot (here: its standard library, held back)."""
+    held: list = []
+    released = False
+
+    def hold(route) -> None:
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(f"**/{snapshot.STDLIB_FILE}", hold)
+    page.goto(f"{site_url}simulator/")
+    page.wait_for_function(
+        "performance.getEntriesByName('roofline:wasm-instantiated').length > 0", timeout=READY_TIMEOUT_MS
+    )
+    assert page.evaluate(BOOT) is None  # not booted: the heap is not whole
+    released = True
+    for route in held:
+        route.continue_()
+    page.wait_for_selector('#simulator[data-ready="true"]', timeout=READY_TIMEOUT_MS, state="attached")
+    assert page.evaluate(BOOT) == "snapshot"
+    _slider_still_drives_python(page)
 
 
 def test_the_sliders_come_alive_when_the_chart_is_never_painted(page, site_url: str) -> None:

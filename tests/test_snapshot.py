@@ -242,6 +242,15 @@ def test_runtime_files_name_the_snapshot_and_the_boot_module_with_the_wheel_hash
     assert not any(url.endswith("pyodide-lock.json") for url in urls)
 
 
+def test_pyscript_plugins_are_preloaded_with_its_core() -> None:
+    names = boot.pyscript_modules()
+    assert "core.js" in names
+    for plugin in boot.PYSCRIPT_PLUGINS:
+        assert sum(1 for name in names if name.rsplit("-", 1)[0] == plugin) == 1, (plugin, names)
+    urls = {url: rel for url, rel, _ in boot.runtime_files()}
+    assert all(urls[f"assets/vendor/pyscript/{name}"] == "modulepreload" for name in names)
+
+
 def test_precompressed_copies_are_served_with_content_encoding(tmp_path: Path) -> None:
     import sys
 

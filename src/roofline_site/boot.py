@@ -33,7 +33,16 @@ from .assets import NODE_MODULES, VENDOR, wheel_path
 from .pycache import PYCACHE_FILE
 from .snapshot import SNAPSHOT_FILE, STDLIB_FILE, wheel_sha256
 
-__all__ = ["BOOT_MODULE", "PREFETCH_FILE", "boot_script", "interpreter_url", "runtime_files", "write_prefetch_list"]
+__all__ = [
+    "BOOT_MODULE",
+    "PREFETCH_FILE",
+    "PYSCRIPT_PLUGINS",
+    "boot_script",
+    "interpreter_url",
+    "pyscript_modules",
+    "runtime_files",
+    "write_prefetch_list",
+]
 
 #: PyScript's interpreter module, from ``docs/assets/javascripts``.
 BOOT_MODULE = "assets/javascripts/pyodide-boot.mjs"
@@ -54,6 +63,21 @@ def interpreter_url(root: str = "") -> str:
     return f"{root}{BOOT_MODULE}?wheel_url=../wheels/{wheel_path().name}&wheel={wheel_sha256()}"
 
 
+#: PyScript's plugins, which its core imports one by one once it runs (even
+#: those the page's config turns off: it imports each to learn its name).
+#: Each import was a round trip after the core had started; preloaded with the
+#: core, they are in the module map when it asks.
+PYSCRIPT_PLUGINS = ("error", "deprecations-manager", "donkey", "py-editor", "py-game", "py-terminal")
+
+
+def pyscript_modules() -> list[str]:
+    """The file names of PyScript's core and of its plugins' modules (:data:`PYSCRIPT_PLUGINS`), hashes and all."""
+    dist = NODE_MODULES / "@pyscript" / "core" / "dist"
+    core = sorted(p.name for p in dist.glob("core*.js"))
+    plugins = sorted(p.name for p in dist.glob("*.js") if p.name.rsplit("-", 1)[0] in PYSCRIPT_PLUGINS)
+    return core + plugins
+
+
 def runtime_files() -> list[tuple[str, str, str]]:
     """``(site-relative URL, rel, as)`` for everything the simulator fetches to boot Python.
 
@@ -62,9 +86,8 @@ def runtime_files() -> list[tuple[str, str, str]]:
     the snapshot's metadata and has every module of the wheel it needs
     already imported; only a plain boot (the fallback) fetches them.
     """
-    pyscript = sorted(p.name for p in (NODE_MODULES / "@pyscript" / "core" / "dist").glob("core*.js"))
     return [
-        *((f"{VENDOR}/pyscript/{name}", "modulepreload", "") for name in pyscript),
+        *((f"{VENDOR}/pyscript/{name}", "modulepreload", "") for name in pyscript_modules()),
         (interpreter_url(), "modulepreload", ""),
         (f"{VENDOR}/pyodide/pyodide.mjs", "modulepreload", ""),
         (f"{VENDOR}/pyodide/pyodide.asm.mjs", "modulepreload", ""),
