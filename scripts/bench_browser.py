@@ -98,7 +98,10 @@ BARE_CHART_PAGE = BARE_PAGE.replace(
 # In-page measurement of N slider inputs to Python and N pure-JS updates,
 # interleaved so that neither gets a warmer plotly.js than the other: each
 # input is dispatched at the start of a frame and timed to just after the
-# frame that shows it is painted.
+# frame that shows it is painted. Each input moves L to a value other than the
+# one on screen: a pure-JS update that redrew the L Python had just drawn
+# (as this benchmark did until 2026-11-30) leaves every tick label and legend
+# text as it was, which plotly.js redraws faster than a real move.
 #
 # The pure-JS update is what a JavaScript widget would have to do for the same
 # L move, no more: recompute the two lines, B* and the frontier (log-spaced
@@ -148,8 +151,6 @@ MEASURE_JS = """async ({n, state, slider: range}) => {
   const PLOT_CONFIG = {displayModeBar: false, responsive: true};
   const copy = (el) => JSON.parse(JSON.stringify({data: el.data, layout: el.layout}));
   const base = {figures: copy(charts.figures), frontier: copy(charts.frontier)};
-  // Every L move changes every trace: no data revision that would let Plotly keep them.
-  for (const figure of Object.values(base)) delete figure.layout.datarevision;
   const p = state;
   const num = (x) => Number(x.toPrecision(4)).toLocaleString("en-US");
   const si = (x) => {
@@ -229,7 +230,9 @@ MEASURE_JS = """async ({n, state, slider: range}) => {
     const kind = i % 2 ? "js" : "python";
     await frame();
     await new Promise((resolve) => requestAnimationFrame(() => {
-      slider.value = String(150 + ((Math.floor(i / 2) * 37) % 700));
+      // Python's k-th input and the pure-JS k-th sample the slider alike, half its travel apart,
+      // so that every input moves L away from what the frame before it drew.
+      slider.value = String(150 + ((Math.floor(i / 2) * 37 + (kind === "js" ? 350 : 0)) % 700));
       const before = root.dataset.renders;
       plotMs = 0;
       painterAt = null;
