@@ -405,6 +405,34 @@ def load(context, url: str, selector: str, marks: list[str], profile: str = "des
     return {"page": page, **found}, page_bytes(page)
 
 
+#: A yardstick for the machine's own speed at the time of a run: a fixed loop
+#: of floating-point arithmetic in a blank page, under the run's throttling
+#: (the median of three). On a shared VM the same page can load a third
+#: faster or slower an hour later; this number moves with it, so runs made
+#: at different times can be told apart. It times nothing of the site.
+REFERENCE_JS = """() => {
+  const times = [];
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    let x = 0;
+    for (let i = 1; i < 2e7; i++) x += Math.sqrt(i) / i;
+    times.push(performance.now() - t0 + (x < 0 ? 1 : 0));
+  }
+  return times.sort((a, b) => a - b)[1];
+}"""
+
+
+def reference_ms(browser, profile: str) -> float:
+    """:data:`REFERENCE_JS`'s time in a blank page of a fresh context, throttled as ``profile``."""
+    context = browser.new_context()
+    page = context.new_page()
+    throttle(page, profile)
+    page.goto("about:blank")
+    elapsed = page.evaluate(REFERENCE_JS)
+    context.close()
+    return elapsed
+
+
 #: The three cold loads of a run, in the order of run 0; later runs rotate it.
 COLD_LOADS = ("simulator", "bare", "bare_chart")
 
@@ -415,7 +443,7 @@ def run_once(browser, base: str, inputs: int, index: int = 0, profile: str = "de
     The order rotates from run to run because the first load after a closed
     context pays for the browser tidying up; each page takes each position.
     """
-    result: dict = {}
+    result: dict = {"reference_loop_ms": reference_ms(browser, profile)}
     # "prerendered" is set once the readouts are painted, "painted" once the
     # chart is: first paint is the later of the two.
     marks = ["roofline:prerendered", "roofline:painted", "roofline:charts-painted", "roofline:live"]
@@ -482,6 +510,8 @@ def summarize(runs: list[dict]) -> dict:
         "cold_bytes_wire": med("cold_bytes_wire"),
         "bare_bytes_raw": med("bare_bytes_raw"),
         "bare_bytes_wire": med("bare_bytes_wire"),
+        # The machine's speed during the runs (REFERENCE_JS): not a figure of the site.
+        "reference_loop_ms": med("reference_loop_ms"),
         # How many cold loads booted from the snapshot (the rest fell back to a plain boot).
         "cold_snapshot_boots": sum(r["cold_boot"] == "snapshot" for r in runs),
     }
@@ -599,6 +629,7 @@ def main() -> None:
         "extra_bytes_raw",
         "extra_bytes_wire",
         "cold_snapshot_boots",
+        "reference_loop_ms",
     ):
         print(f"{key:<48} {summary[key]:>12.{3 if 'ratio' in key else 1}f}")
     text = json.dumps(report, indent=2)

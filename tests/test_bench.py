@@ -63,6 +63,7 @@ def test_browser_benchmark_runs(tmp_path: Path, built_site: Path) -> None:
         "slider_js_plot_median_ms",
         "cold_bytes_raw",
         "cold_bytes_wire",
+        "reference_loop_ms",
     ):
         assert summary[key] > 0, key
     # Served compressed, as a static host does; and booted from the build's snapshot.

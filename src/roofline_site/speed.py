@@ -111,6 +111,9 @@ def bench_machine(profile: str = "desktop") -> str:
         f"{machine['cpu']}, {machine['cores']} cores, {machine['os']}; {machine['chromium']}, headless, "
         f"no GPU; {link}; {report['runs']} cold and warm loads, {report['inputs_per_run']} slider inputs per run"
     )
+    reference = report["summary"].get("reference_loop_ms")
+    if reference is not None:  # runs before 2026-11-30 did not time the yardstick
+        text += html.escape(f"; the machine's yardstick (a fixed loop, throttled alike) took {format_time(reference / 1e3)}")
     return f'<span data-macro-block="bench_machine">{text}</span>'
 
 
