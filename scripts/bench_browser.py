@@ -230,9 +230,10 @@ MEASURE_JS = """async ({n, state, slider: range}) => {
     const kind = i % 2 ? "js" : "python";
     await frame();
     await new Promise((resolve) => requestAnimationFrame(() => {
-      // Python's k-th input and the pure-JS k-th sample the slider alike, half its travel apart,
-      // so that every input moves L away from what the frame before it drew.
-      slider.value = String(150 + ((Math.floor(i / 2) * 37 + (kind === "js" ? 350 : 0)) % 700));
+      // Python's k-th input moves to position k, the pure-JS k-th back to position k - 1: both
+      // kinds visit the same positions, and every input moves L away from what the frame before it drew.
+      const k = Math.floor(i / 2) - (kind === "js" ? 1 : 0);
+      slider.value = String(150 + (((k * 37) % 700) + 700) % 700);
       const before = root.dataset.renders;
       plotMs = 0;
       painterAt = null;
@@ -407,9 +408,10 @@ def load(context, url: str, selector: str, marks: list[str], profile: str = "des
 
 #: A yardstick for the machine's own speed at the time of a run: a fixed loop
 #: of floating-point arithmetic in a blank page, under the run's throttling
-#: (the median of three). On a shared VM the same page can load a third
-#: faster or slower an hour later; this number moves with it, so runs made
-#: at different times can be told apart. It times nothing of the site.
+#: (the median of three). It times nothing of the site, and one core only: on
+#: a shared two-core VM page loads, which use both cores and several
+#: processes, drift more than it does (by a third from one hour to the
+#: next), which is why the targets that matter are same-run ratios.
 REFERENCE_JS = """() => {
   const times = [];
   for (let round = 0; round < 3; round++) {

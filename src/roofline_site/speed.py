@@ -113,7 +113,7 @@ def bench_machine(profile: str = "desktop") -> str:
     )
     reference = report["summary"].get("reference_loop_ms")
     if reference is not None:  # runs before 2026-11-30 did not time the yardstick
-        text += html.escape(f"; the machine's yardstick (a fixed loop, throttled alike) took {format_time(reference / 1e3)}")
+        text += html.escape(f"; the machine's yardstick, a fixed loop in a blank page, took {format_time(reference / 1e3)}")
     return f'<span data-macro-block="bench_machine">{text}</span>'
 
 
