@@ -103,9 +103,12 @@ def page_log() -> PageLog:
 
 
 def cut_prefetch(request: object) -> bool:
-    """A ``<link rel=prefetch>`` (the explainer pages fetch the simulator's
-    runtime in idle time) that the test cut short by closing the page: not an error."""
-    return request.failure == "net::ERR_ABORTED" and request.headers.get("sec-purpose", "").startswith("prefetch")
+    """A request the test cut short by leaving or closing the page, of a kind that is not the page's
+    doing: a ``<link rel=prefetch>`` (the explainer pages fetch the simulator's runtime in idle
+    time), or the favicon, which the browser itself asks for after the page loads. Not an error."""
+    if request.failure != "net::ERR_ABORTED":
+        return False
+    return request.headers.get("sec-purpose", "").startswith("prefetch") or request.url.endswith("/favicon.png")
 
 
 def _attach(page: object, log: PageLog) -> None:
