@@ -115,10 +115,11 @@
     // (measured on the phone profile: about 3% of a slider input). Until
     // Python is live, the readouts first: they are on screen at once, the
     // chart a long task later.
-    if (live) {
+    const charts = () => {
       root.classList.remove("rl-sim--stale");
       drawChart();
-    }
+    };
+    if (live) charts();
     const same = previous && (previous.mode || "article") === mode;
     for (const [name, [raw, text]] of Object.entries(snap.readouts)) {
       if (same && previous.readouts[name]?.[0] === raw && previous.readouts[name]?.[1] === text) continue;
@@ -162,10 +163,7 @@
     for (const label of root.querySelectorAll("[data-batch-label]")) setText(label, snap.batch);
     setText(byId("sim-explanation"), snap.explanation);
     setText(byId("sim-params"), snap.params);
-    if (!live) {
-      root.classList.remove("rl-sim--stale");
-      drawChart();
-    }
+    if (!live) charts();
   }
 
   function showNotices(lines) {
