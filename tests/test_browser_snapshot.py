@@ -55,6 +55,12 @@ def test_the_simulator_boots_from_the_snapshot(page, site_url: str) -> None:
     )
     assert undo == 1
     assert sum(1 for size in wasm if size > 0) == 1, wasm  # downloaded once; the other reads hit the cache
+    # Pyodide's glue had set its instance up before the heap was made whole: only the copy waited.
+    module_ready, undo_start = page.evaluate(
+        """() => [performance.getEntriesByName("roofline:module-ready")[0].startTime,
+                  performance.getEntriesByName("roofline:snapshot-undo")[0].startTime]"""
+    )
+    assert module_ready <= undo_start
     _slider_still_drives_python(page)
     # Realistic mode's modules too, though the article's panel never imports them.
     page.check("input[value='real']")

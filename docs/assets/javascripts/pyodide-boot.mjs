@@ -195,49 +195,75 @@ async function readSnapshot() {
 
 // Undoes the build's XOR with the wasm's data segments once Pyodide has
 // instantiated the wasm and the heap is whole (complete), before Pyodide
-// copies the heap in; until then Pyodide waits. The fresh memory holds
-// exactly those segments, zeros between them (the wasm has no start function),
-// so the page need not read the 9.6 MB wasm again to learn them. A span that
-// is not the one the build XOR-ed with (another pyodide.asm.wasm) is refused:
-// the heap's first word is cleared, Pyodide then rejects it as not a
+// copies the heap in. The fresh memory holds exactly those segments, zeros
+// between them (the wasm has no start function), so the page need not read
+// the 9.6 MB wasm again to learn them: they are copied out at instantiation,
+// before anything can write to the memory. Pyodide's glue then goes on
+// setting up the instance (its table, its imports: most of a second on a
+// phone) while the snapshot may still be arriving; only the module it makes
+// is held back (createPyodideModule) until the heap is whole and XOR-ed. A
+// span that is not the one the build XOR-ed with (another pyodide.asm.wasm) is
+// refused: the heap's first word is cleared, Pyodide then rejects it as not a
 // snapshot, and the page boots plainly, saying why (refused).
 function xorOnInstantiate(heap, xor, complete) {
   const originals = { instantiate: WebAssembly.instantiate, instantiateStreaming: WebAssembly.instantiateStreaming };
+  let span = null; // the fresh span and its digest, from instantiation on
   const state = {
     refused: null,
     restore: () => Object.assign(WebAssembly, originals),
+    // Settles once the heap is ready for Pyodide to copy, or refused; called
+    // once Pyodide's module exists, so after instantiation.
+    ready: () => settle(span),
   };
-  const undo = async (result) => {
+  const capture = (result) => {
     state.restore();
     performance.mark("roofline:wasm-instantiated");
-    // The span first, before anything can write to the memory; its digest
-    // while the rest of the snapshot may still be arriving.
     const memory = result.instance.exports.memory;
     const fresh = new Uint8Array(memory.buffer, xor.image_start_bytes, xor.image_bytes).slice();
-    const digest = sha256Hex(fresh);
+    span = { fresh, digest: sha256Hex(fresh) };
+    return result;
+  };
+  const settle = async (found) => {
+    if (!found) {
+      state.refused = "Pyodide instantiated its wasm where the page could not see it";
+      heap.fill(0, 0, 4);
+      return;
+    }
     try {
       await complete;
     } catch (error) {
       state.refused = error.message;
       heap.fill(0, 0, 4);
-      return result;
+      return;
     }
     const started = performance.now(); // the cost of the check and the XOR, for the benchmark
-    const found = await digest;
-    if (found !== null && found !== xor.image_sha256) {
+    const digest = await found.digest;
+    if (digest !== null && digest !== xor.image_sha256) {
       state.refused = "it was made against another pyodide.asm.wasm (stale)";
       heap.fill(0, 0, 4);
     } else {
-      xorWords(heap, xor.heap_offset_bytes + xor.image_start_bytes, fresh);
+      xorWords(heap, xor.heap_offset_bytes + xor.image_start_bytes, found.fresh);
       performance.measure("roofline:snapshot-undo", { start: started });
     }
-    return result;
   };
-  WebAssembly.instantiateStreaming = (...args) => originals.instantiateStreaming.apply(WebAssembly, args).then(undo);
+  WebAssembly.instantiateStreaming = (...args) => originals.instantiateStreaming.apply(WebAssembly, args).then(capture);
   // Pyodide's fallback when streaming fails: instantiate(bytes) gives {module, instance} too.
   WebAssembly.instantiate = (...args) =>
-    originals.instantiate.apply(WebAssembly, args).then((result) => (result.instance ? undo(result) : result));
+    originals.instantiate.apply(WebAssembly, args).then((result) => (result.instance ? capture(result) : result));
   return state;
+}
+
+// Pyodide's own module factory (what it would import itself), whose module
+// is handed over only once the heap is ready (xorOnInstantiate): Pyodide
+// copies the heap in as soon as it has the module.
+function heldFactory(xor) {
+  return async (settings) => {
+    const { default: create } = await import(new URL("pyodide.asm.mjs", INDEX_URL).href);
+    const module = await create(settings);
+    performance.mark("roofline:module-ready");
+    await xor.ready();
+    return module;
+  };
 }
 
 // Write PyScript's package's bytecode where CPython looks for it, before
@@ -277,7 +303,13 @@ async function bootPyodide(options) {
   if (snapshot) {
     const xor = xorOnInstantiate(snapshot.heap, snapshot.xor, snapshot.complete);
     try {
-      const pyodide = await plainLoadPyodide({ ...config, _loadSnapshot: snapshot.heap, lockFileContents: snapshot.lock, stdLibURL: snapshot.stdLibURL });
+      const pyodide = await plainLoadPyodide({
+        ...config,
+        _loadSnapshot: snapshot.heap,
+        lockFileContents: snapshot.lock,
+        stdLibURL: snapshot.stdLibURL,
+        createPyodideModule: heldFactory(xor),
+      });
       record("snapshot");
       return pyodide;
     } catch (error) {
