@@ -1,6 +1,6 @@
 """Measure the simulator in headless Chromium: first paint, Python ready, slider latency, bytes.
 
-Usage: python scripts/bench_browser.py [--profile desktop|phone] [--runs 6] [--inputs 200]
+Usage: python scripts/bench_browser.py [--profile desktop|phone] [--runs 8] [--inputs 200]
        [--site DIR] [--json-out FILE]
 
 Serves the built site (built into a temp dir unless --site is given) on a free
@@ -16,8 +16,12 @@ throttled through the DevTools protocol: the CPU 4x slower, 9 Mbit/s down,
   PyScript + Pyodide and nothing else: the baseline for "Python ready";
 * the bare page plus plotly.js drawing the simulator's pre-rendered chart:
   what booting Python costs on a page that must also show that chart at once;
+* the floor: a page, served only by this script, that boots Pyodide from the
+  site's own snapshot with the site's own boot module, and nothing else (no
+  PyScript, no plotly.js, no chart): the least any page booting Python from
+  this snapshot can take on the machine at that moment;
 
-(the three take turns going first, run by run), then reloads the simulator in the same context (warm cache), and times
+(the four take turns going first, run by run), then reloads the simulator in the same context (warm cache), and times
 ``--inputs`` slider inputs end to end, each dispatched at the start of a frame
 and timed to just after that frame is painted, for the live Python widget and
 for a pure-JavaScript update on the same page, interleaved. The pure-JS
@@ -68,6 +72,7 @@ PROFILES: dict[str, dict | None] = {
 
 BARE_PATH = "/__bench__/bare.html"
 BARE_CHART_PATH = "/__bench__/bare-chart.html"
+FLOOR_PATH = "/__bench__/floor.html"
 READY_TIMEOUT_MS = 120_000
 
 # The bare baseline: the same vendored PyScript and Pyodide, one line of Python.
@@ -94,6 +99,20 @@ BARE_CHART_PAGE = BARE_PAGE.replace(
   Plotly.react("chart", figure.data, figure.layout, {{displayModeBar: false, responsive: true}});
 }});</script>""",
 )
+
+# The floor: Pyodide from the site's snapshot through the site's boot module
+# (which also writes PyScript's compiled package, a few kilobytes), every file
+# it needs preloaded at once as the simulator preloads them, and one import of
+# the simulator's glue (in the snapshot already). Nothing else on the page.
+FLOOR_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Pyodide from the snapshot</title>
+{preloads}
+<script type="module">
+import {{ loadPyodide }} from {interpreter};
+const pyodide = await loadPyodide();
+pyodide.runPython("import roofline.web.browser");
+performance.mark("floor:live");
+document.body.dataset.ready = "true";
+</script></head><body></body></html>"""
 
 # In-page measurement of N slider inputs to Python and N pure-JS updates,
 # interleaved so that neither gets a warmer plotly.js than the other: each
@@ -297,14 +316,32 @@ def build_site(target: Path) -> None:
     )
 
 
-def bare_config(site: Path) -> str:
-    """The simulator's PyScript config, less the wheel: same runtime, same plugins."""
+def simulator_config(site: Path) -> dict:
+    """The PyScript config of ``site``'s simulator page."""
     page = (site / "simulator" / "index.html").read_text()
     start = page.index("config='") + len("config='")
-    config = json.loads(page[start : page.index("'", start)].replace("&quot;", '"').replace("&amp;", "&"))
+    return json.loads(page[start : page.index("'", start)].replace("&quot;", '"').replace("&amp;", "&"))
+
+
+def bare_config(site: Path) -> str:
+    """The simulator's PyScript config, less the wheel: same runtime, same plugins."""
+    config = simulator_config(site)
     config.pop("files", None)
     config["interpreter"] = "/assets/vendor/pyodide/pyodide.mjs"
     return json.dumps(config)
+
+
+def floor_page(site: Path) -> str:
+    """:data:`FLOOR_PAGE` for ``site``: its boot module (named as the simulator's config names it) and its preloads."""
+    from roofline_site import boot
+
+    # The config's URL is relative to /simulator/, one folder down, as this page is.
+    links = [
+        f'<link rel="{rel}" href="/{url}"' + (f' as="{kind}" crossorigin="anonymous">' if kind else ">")
+        for url, rel, kind in boot.runtime_files()
+        if "/pyscript/" not in url and url != boot.MAIN_PY and not url.startswith(boot.BOOT_MODULE)
+    ]
+    return FLOOR_PAGE.format(preloads="\n".join(links), interpreter=json.dumps(simulator_config(site)["interpreter"]))
 
 
 def prerendered_figure(site: Path) -> str:
@@ -321,6 +358,7 @@ def bench_pages(site: Path) -> dict[str, bytes]:
     return {
         BARE_PATH: BARE_PAGE.format(config=config).encode(),
         BARE_CHART_PATH: BARE_CHART_PAGE.format(config=config, figure=prerendered_figure(site)).encode(),
+        FLOOR_PATH: floor_page(site).encode(),
     }
 
 
@@ -435,12 +473,12 @@ def reference_ms(browser, profile: str) -> float:
     return elapsed
 
 
-#: The three cold loads of a run, in the order of run 0; later runs rotate it.
-COLD_LOADS = ("simulator", "bare", "bare_chart")
+#: The four cold loads of a run, in the order of run 0; later runs rotate it.
+COLD_LOADS = ("simulator", "bare", "bare_chart", "floor")
 
 
 def run_once(browser, base: str, inputs: int, index: int = 0, profile: str = "desktop") -> dict:
-    """One run: three cold loads in rotated order, then a warm load and the slider.
+    """One run: four cold loads in rotated order, then a warm load and the slider.
 
     The order rotates from run to run because the first load after a closed
     context pays for the browser tidying up; each page takes each position.
@@ -461,6 +499,14 @@ def run_once(browser, base: str, inputs: int, index: int = 0, profile: str = "de
             result["cold_boot"] = loaded["boot"]
             result["cold_bytes_raw"], result["cold_bytes_wire"] = loaded_bytes
             loaded["page"].close()
+            continue
+        if name == "floor":
+            floor_context = browser.new_context(viewport={"width": 1280, "height": 900})
+            floor, _ = load(
+                floor_context, base + FLOOR_PATH.lstrip("/"), 'body[data-ready="true"]', ["floor:live"], profile
+            )
+            result["floor_python_ready_ms"], result["floor_boot"] = floor["floor:live"], floor["boot"]
+            floor_context.close()
             continue
         path = BARE_PATH if name == "bare" else BARE_CHART_PATH
         bare_context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -499,6 +545,7 @@ def summarize(runs: list[dict]) -> dict:
         "warm_python_ready_ms": med("warm_python_ready_ms"),
         "bare_python_ready_ms": med("bare_python_ready_ms"),
         "bare_chart_python_ready_ms": med("bare_chart_python_ready_ms"),
+        "floor_python_ready_ms": med("floor_python_ready_ms"),
         "slider_python_median_ms": statistics.median(python_inputs),
         "slider_python_p95_ms": percentile(python_inputs, 0.95),
         "slider_js_median_ms": statistics.median(js_inputs),
@@ -516,6 +563,7 @@ def summarize(runs: list[dict]) -> dict:
         "reference_loop_ms": med("reference_loop_ms"),
         # How many cold loads booted from the snapshot (the rest fell back to a plain boot).
         "cold_snapshot_boots": sum(r["cold_boot"] == "snapshot" for r in runs),
+        "floor_snapshot_boots": sum(r["floor_boot"] == "snapshot" for r in runs),
     }
 
     # Boot ratios are taken run by run, then the median: the bare pages load in
@@ -528,6 +576,9 @@ def summarize(runs: list[dict]) -> dict:
     summary["python_ready_ratio_to_bare_min"], summary["python_ready_ratio_to_bare_max"] = min(to_bare), max(to_bare)
     summary["python_ready_ratio_to_bare_chart"] = statistics.median(per_run("cold", "bare_chart"))
     summary["bare_chart_ratio_to_bare"] = statistics.median(per_run("bare_chart", "bare"))
+    summary["floor_ratio_to_bare"] = statistics.median(per_run("floor", "bare"))
+    # What the page spends beyond the floor (charts, PyScript, the page), run by run.
+    summary["above_floor_ms"] = statistics.median(r["cold_python_ready_ms"] - r["floor_python_ready_ms"] for r in runs)
     summary["slider_ratio_to_js"] = summary["slider_python_median_ms"] / summary["slider_js_median_ms"]
     summary["extra_bytes_raw"] = summary["cold_bytes_raw"] - summary["bare_bytes_raw"]
     summary["extra_bytes_wire"] = summary["cold_bytes_wire"] - summary["bare_bytes_wire"]
@@ -556,7 +607,7 @@ TARGETS: dict[str, tuple[tuple[str, float, str], ...]] = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=sorted(PROFILES), default="desktop", help="throttling (default desktop)")
-    parser.add_argument("--runs", type=int, default=6, help="cold+warm runs (default 6: each load order twice)")
+    parser.add_argument("--runs", type=int, default=8, help="cold+warm runs (default 8: each load order twice)")
     parser.add_argument("--inputs", type=int, default=200, help="slider inputs timed per run (default 200)")
     parser.add_argument("--site", type=Path, help="a built site to serve (default: build one into a temp dir)")
     parser.add_argument(
@@ -617,6 +668,10 @@ def main() -> None:
         "python_ready_ratio_to_bare",
         "python_ready_ratio_to_bare_chart",
         "bare_chart_ratio_to_bare",
+        "floor_python_ready_ms",
+        "floor_ratio_to_bare",
+        "above_floor_ms",
+        "floor_snapshot_boots",
         "warm_first_paint_ms",
         "warm_python_ready_ms",
         "slider_js_median_ms",

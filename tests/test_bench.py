@@ -55,6 +55,7 @@ def test_browser_benchmark_runs(tmp_path: Path, built_site: Path) -> None:
         "cold_python_ready_ms",
         "bare_python_ready_ms",
         "bare_chart_python_ready_ms",
+        "floor_python_ready_ms",
         "python_ready_ratio_to_bare_chart",
         "slider_python_median_ms",
         "slider_js_median_ms",
@@ -69,6 +70,8 @@ def test_browser_benchmark_runs(tmp_path: Path, built_site: Path) -> None:
     # Served compressed, as a static host does; and booted from the build's snapshot.
     assert summary["cold_bytes_wire"] < summary["cold_bytes_raw"]
     assert summary["cold_snapshot_boots"] == 1
+    # The floor booted from the same snapshot as the simulator.
+    assert summary["floor_snapshot_boots"] == 1
     # The split is part of the whole: Python and Plotly each take less than the input.
     for part in ("slider_python_compute_median_ms", "slider_python_plot_median_ms"):
         assert summary[part] < summary["slider_python_median_ms"], part
