@@ -6,12 +6,17 @@ and followed by a plain boot that leaves the reader working sliders.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import re
+import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import READY_TIMEOUT_MS
+from conftest import READY_TIMEOUT_MS, _static_server
 
 from roofline_site import snapshot
 
@@ -124,6 +129,56 @@ def test_the_wasm_is_instantiated_while_the_heap_is_still_being_made(page, site_
     released = True
     for route in held:
         route.continue_()
+    page.wait_for_selector('#simulator[data-ready="true"]', timeout=READY_TIMEOUT_MS, state="attached")
+    assert page.evaluate(BOOT) == "snapshot"
+    _slider_still_drives_python(page)
+
+
+@pytest.fixture
+def held_snapshot_url(built_site: Path) -> Iterator[tuple[str, threading.Event]]:
+    """The site served as usual, except that the snapshot's body stops after its first megabyte until the event is set.
+
+    The snapshot goes out uncompressed, so the megabyte that arrives is the
+    frame's header and the start of the heap, as the page reads them.
+    """
+    release = threading.Event()
+    base = _static_server().QuietHandler
+
+    class Holding(base):  # type: ignore[misc, valid-type]
+        def send_head(self):  # type: ignore[no-untyped-def]
+            if not self.path.split("?")[0].endswith(snapshot.SNAPSHOT_FILE):
+                return super().send_head()
+            path = self.translate_path(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(Path(path).stat().st_size))
+            self.end_headers()
+            return open(path, "rb")  # the base class copies it out and closes it
+
+        def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
+            if not self.path.split("?")[0].endswith(snapshot.SNAPSHOT_FILE):
+                return super().copyfile(source, outputfile)
+            outputfile.write(source.read(1 << 20))
+            outputfile.flush()
+            release.wait(READY_TIMEOUT_MS / 1000)
+            shutil.copyfileobj(source, outputfile)
+            return None
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Holding, directory=str(built_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", release
+    release.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_pyodide_sets_its_instance_up_while_the_snapshot_is_still_arriving(page, held_snapshot_url) -> None:
+    """Only the copy of the heap waits for the snapshot's last byte: the glue's setup does not."""
+    base, release = held_snapshot_url
+    page.goto(f"{base}simulator/")
+    page.wait_for_function("performance.getEntriesByName('roofline:module-ready').length > 0", timeout=READY_TIMEOUT_MS)
+    assert page.evaluate(BOOT) is None  # not booted: the heap is not whole
+    release.set()
     page.wait_for_selector('#simulator[data-ready="true"]', timeout=READY_TIMEOUT_MS, state="attached")
     assert page.evaluate(BOOT) == "snapshot"
     _slider_still_drives_python(page)
