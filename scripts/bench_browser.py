@@ -335,13 +335,14 @@ def floor_page(site: Path) -> str:
     """:data:`FLOOR_PAGE` for ``site``: its boot module (named as the simulator's config names it) and its preloads."""
     from roofline_site import boot
 
-    # The config's URL is relative to /simulator/, one folder down, as this page is.
     links = [
         f'<link rel="{rel}" href="/{url}"' + (f' as="{kind}" crossorigin="anonymous">' if kind else ">")
         for url, rel, kind in boot.runtime_files()
         if "/pyscript/" not in url and url != boot.MAIN_PY and not url.startswith(boot.BOOT_MODULE)
     ]
-    return FLOOR_PAGE.format(preloads="\n".join(links), interpreter=json.dumps(simulator_config(site)["interpreter"]))
+    # The config's URL is relative to /simulator/, one folder down, as this page is.
+    interpreter = simulator_config(site)["interpreter"]
+    return FLOOR_PAGE.format(preloads="\n".join(links), interpreter=json.dumps(interpreter))
 
 
 def prerendered_figure(site: Path) -> str:
@@ -475,6 +476,12 @@ def reference_ms(browser, profile: str) -> float:
 
 #: The four cold loads of a run, in the order of run 0; later runs rotate it.
 COLD_LOADS = ("simulator", "bare", "bare_chart", "floor")
+#: Each baseline page this script serves, and the mark it sets once Python is live.
+BASELINES = {
+    "bare": (BARE_PATH, "bare:live"),
+    "bare_chart": (BARE_CHART_PATH, "bare:live"),
+    "floor": (FLOOR_PATH, "floor:live"),
+}
 
 
 def run_once(browser, base: str, inputs: int, index: int = 0, profile: str = "desktop") -> dict:
@@ -500,23 +507,17 @@ def run_once(browser, base: str, inputs: int, index: int = 0, profile: str = "de
             result["cold_bytes_raw"], result["cold_bytes_wire"] = loaded_bytes
             loaded["page"].close()
             continue
-        if name == "floor":
-            floor_context = browser.new_context(viewport={"width": 1280, "height": 900})
-            floor, _ = load(
-                floor_context, base + FLOOR_PATH.lstrip("/"), 'body[data-ready="true"]', ["floor:live"], profile
-            )
-            result["floor_python_ready_ms"], result["floor_boot"] = floor["floor:live"], floor["boot"]
-            floor_context.close()
-            continue
-        path = BARE_PATH if name == "bare" else BARE_CHART_PATH
-        bare_context = browser.new_context(viewport={"width": 1280, "height": 900})
-        bare, bare_bytes = load(
-            bare_context, base + path.lstrip("/"), 'body[data-ready="true"]', ["bare:live"], profile
+        path, mark = BASELINES[name]
+        baseline_context = browser.new_context(viewport={"width": 1280, "height": 900})
+        baseline, baseline_bytes = load(
+            baseline_context, base + path.lstrip("/"), 'body[data-ready="true"]', [mark], profile
         )
-        result[f"{name}_python_ready_ms"] = bare["bare:live"]
+        result[f"{name}_python_ready_ms"] = baseline[mark]
         if name == "bare":
-            result["bare_bytes_raw"], result["bare_bytes_wire"] = bare_bytes
-        bare_context.close()
+            result["bare_bytes_raw"], result["bare_bytes_wire"] = baseline_bytes
+        if name == "floor":
+            result["floor_boot"] = baseline["boot"]
+        baseline_context.close()
     # Warm: the simulator's context again (HTTP cache filled).
     warm, _ = load(cold, base + "simulator/", '#simulator[data-ready="true"]', marks, profile)
     result["warm_first_paint_ms"] = max(warm["roofline:prerendered"], warm["roofline:painted"])

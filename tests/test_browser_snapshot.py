@@ -145,8 +145,11 @@ def held_snapshot_url(built_site: Path) -> Iterator[tuple[str, threading.Event]]
     base = _static_server().QuietHandler
 
     class Holding(base):  # type: ignore[misc, valid-type]
+        def _snapshot(self) -> bool:
+            return self.path.split("?")[0].endswith(snapshot.SNAPSHOT_FILE)
+
         def send_head(self):  # type: ignore[no-untyped-def]
-            if not self.path.split("?")[0].endswith(snapshot.SNAPSHOT_FILE):
+            if not self._snapshot():
                 return super().send_head()
             path = self.translate_path(self.path)
             self.send_response(200)
@@ -156,7 +159,7 @@ def held_snapshot_url(built_site: Path) -> Iterator[tuple[str, threading.Event]]
             return open(path, "rb")  # the base class copies it out and closes it
 
         def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
-            if not self.path.split("?")[0].endswith(snapshot.SNAPSHOT_FILE):
+            if not self._snapshot():
                 return super().copyfile(source, outputfile)
             outputfile.write(source.read(1 << 20))
             outputfile.flush()

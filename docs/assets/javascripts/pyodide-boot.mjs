@@ -224,28 +224,22 @@ function xorOnInstantiate(heap, xor, complete) {
     span = { fresh, digest: sha256Hex(fresh) };
     return result;
   };
+  const refuse = (reason) => {
+    state.refused = reason;
+    heap.fill(0, 0, 4);
+  };
   const settle = async (found) => {
-    if (!found) {
-      state.refused = "Pyodide instantiated its wasm where the page could not see it";
-      heap.fill(0, 0, 4);
-      return;
-    }
+    if (!found) return refuse("Pyodide instantiated its wasm where the page could not see it");
     try {
       await complete;
     } catch (error) {
-      state.refused = error.message;
-      heap.fill(0, 0, 4);
-      return;
+      return refuse(error.message);
     }
     const started = performance.now(); // the cost of the check and the XOR, for the benchmark
     const digest = await found.digest;
-    if (digest !== null && digest !== xor.image_sha256) {
-      state.refused = "it was made against another pyodide.asm.wasm (stale)";
-      heap.fill(0, 0, 4);
-    } else {
-      xorWords(heap, xor.heap_offset_bytes + xor.image_start_bytes, found.fresh);
-      performance.measure("roofline:snapshot-undo", { start: started });
-    }
+    if (digest !== null && digest !== xor.image_sha256) return refuse("it was made against another pyodide.asm.wasm (stale)");
+    xorWords(heap, xor.heap_offset_bytes + xor.image_start_bytes, found.fresh);
+    performance.measure("roofline:snapshot-undo", { start: started });
   };
   WebAssembly.instantiateStreaming = (...args) => originals.instantiateStreaming.apply(WebAssembly, args).then(capture);
   // Pyodide's fallback when streaming fails: instantiate(bytes) gives {module, instance} too.
