@@ -191,7 +191,7 @@ def deployment_lines(d: dep.Deployment, speculation: Speculation | None = None) 
     >>> d = dep.deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096)
     >>> lines = deployment_lines(d)
     >>> lines.memory_wall, lines.chips
-    (3175, 8)
+    (396, 8)
     """
     base = dep.params_at(d, 1.0)
     k1 = 1 if speculation is None else speculation.verified_tokens

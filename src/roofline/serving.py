@@ -593,6 +593,10 @@ def estimate(
         kv_precision=kv_precision,
         context_tokens=context,
         usd_per_gpu_hour=usd_per_gpu_hour,
+        # The estimate was fitted on the even split with its own parallelism
+        # terms; moving it onto the deployment's layout is its own change.
+        layout=dep.IDEAL,
+        attention_flops=False,
     )
     mode = default_parallelism(d) if parallelism is None else parallelism
     if mode not in PARALLELISMS:

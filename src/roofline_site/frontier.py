@@ -59,13 +59,29 @@ class FrontierCase:
 
 def _llama(precision: str, target_s: float | None) -> FrontierCase:
     d = dep.deployment(
-        "h100-sxm", "llama-3.1-70b", gpus=2, precision=precision, kv_precision=precision, context_tokens=8192
+        "h100-sxm",
+        "llama-3.1-70b",
+        gpus=2,
+        precision=precision,
+        kv_precision=precision,
+        context_tokens=8192,
+        layout="ideal",
+        attention_flops=False,
     )
     return FrontierCase(label=f"Llama-3.1-70B, {d.precision.label}, 8K", deployment=d, target_s=target_s)
 
 
 def _deepseek(context: float, target_s: float | None, mtp: bool = False) -> FrontierCase:
-    d = dep.deployment("h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=context)
+    d = dep.deployment(
+        "h200",
+        "deepseek-v3",
+        gpus=8,
+        precision="fp8",
+        kv_precision="fp8",
+        context_tokens=context,
+        layout="ideal",
+        attention_flops=False,
+    )
     label = f"DeepSeek-V3, L = {context / 1024:.0f}K" + (", MTP" if mtp else "")
     return FrontierCase(
         label=label, deployment=d, target_s=target_s, speculation=spec.mtp_speculation() if mtp else None

@@ -109,7 +109,9 @@ def check_frontier_choice():
 
     choice = choose_batch(article_lines(SEED_DEFAULTS), target_s=0.06003)
     assert (choice.batch, choice.limit.value) == (366, "latency")
-    d = dep.deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096)
+    d = dep.deployment(
+        "h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096, layout="ideal", attention_flops=False
+    )
     report = evaluate_frontier(deployment_lines(d), 0.02)
     assert (report.choice.batch, report.choice.limit.value) == (673, "latency")
     assert report.points[-1].batch == 3175

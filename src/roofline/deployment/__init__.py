@@ -19,18 +19,23 @@ assumption:
   so only that share of the routed weights is read in a step.
 * **Memory capacity** (:func:`capacity_batch`): the largest batch whose KV
   fits beside the weights, ``⌊(HBM − weight bytes) / KV bytes per sequence⌋``.
-* **Several GPUs** (:func:`system_compute_ops_per_s`,
-  :func:`system_bandwidth_bytes_per_s`, :func:`system_memory_bytes`): N GPUs
-  scale FLOP/s, bandwidth and capacity by exactly N. This is *ideal*
-  scaling: no communication time, no replicated weights, perfect balance.
+* **Several GPUs and their layout** (:mod:`~roofline.deployment.layout`,
+  :func:`held_weight_bytes`, :func:`held_kv_bytes_per_sequence`): N GPUs
+  add up FLOP/s, bandwidth and capacity, and the parallel layout (TP, EP,
+  DP attention, PP; by default what the engines launch) decides what is
+  copied: MLA's latent cache on every TP chip, GQA heads past the KV-head
+  count, the non-expert weights under DP attention. Copies count in the
+  memory wall and in the bytes read per step; the article's even split is
+  the layout ``ideal``.
 * **Throughput and cost** (:func:`throughput_tokens_per_s`,
   :func:`cost_usd_per_million_tokens`): ``B / T`` tokens/s, and the GPUs'
   hourly price spread over the tokens they make in an hour.
 * **Two critical context lengths** (:func:`kv_equals_weights_context`,
   :func:`no_crossover_context`): where the KV read equals the weight read
   at a given batch, and past which the lines never cross.
-* **Attention FLOPs** (:func:`attention_ops_per_token`): off by default, as in
-  the article; when on, each token also pays for attention over its context,
+* **Attention FLOPs** (:func:`attention_ops_per_token`): on by default (the
+  article leaves them out; ``attention_flops=False`` gives its lines back):
+  each token also pays for attention over its context,
   at attention's own arithmetic rate (:func:`attention_math`): a model preset
   may cite the precision its attention runs in (DeepSeek runs its MLA in BF16
   while its matrix multiplies run in FP8), otherwise attention runs at the
@@ -39,10 +44,12 @@ assumption:
 Everything is in SI base units; C is in ops/s (FLOP/s ÷ 2), as in the article.
 
 >>> d = deployment("h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=32768)
->>> capacity_batch(d)
-396
->>> crossover_batch(d) is None, round(no_crossover_context(d))
-(True, 5108)
+>>> d.active_layout.key, capacity_batch(d)
+('tp8', 49)
+>>> even = deployment("h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=32768,
+...                   layout="ideal")
+>>> capacity_batch(even), round(crossover_batch(even))
+(396, 388)
 """
 
 from __future__ import annotations
@@ -54,6 +61,20 @@ from .economics import (
     tokens_per_s_per_gpu,
     tokens_per_s_per_sequence,
     usd_per_million_tokens,
+)
+from .layout import (
+    IDEAL,
+    LAYOUT_SOURCES,
+    Collective,
+    Layout,
+    check_layout,
+    collectives,
+    copied_params,
+    default_layout,
+    kv_copies,
+    parse_layout,
+    routed_params,
+    shared_params,
 )
 from .lines import (
     best_batch,
@@ -72,10 +93,11 @@ from .memory import (
     capacity_problem,
     context_layer_tokens,
     expert_coverage,
+    held_kv_bytes_per_sequence,
+    held_weight_bytes,
     kv_bytes_per_sequence,
     kv_bytes_per_token,
     min_gpus,
-    routed_params,
     weight_bytes,
     weight_bytes_read,
     weight_params_read,
@@ -93,8 +115,12 @@ from .spec import (
 )
 
 __all__ = [
+    "IDEAL",
+    "LAYOUT_SOURCES",
+    "Collective",
     "Comparison",
     "Deployment",
+    "Layout",
     "Report",
     "attention_compute_ops_per_s",
     "attention_flop_per_kv_byte",
@@ -103,23 +129,32 @@ __all__ = [
     "best_batch",
     "capacity_batch",
     "capacity_problem",
+    "check_layout",
+    "collectives",
     "compare_with_published",
     "context_layer_tokens",
+    "copied_params",
     "cost_usd_per_million_tokens",
     "crossover_batch",
+    "default_layout",
     "deployment",
     "evaluate_deployment",
     "expert_coverage",
+    "held_kv_bytes_per_sequence",
+    "held_weight_bytes",
     "implied_batch",
     "kv_bytes_per_sequence",
     "kv_bytes_per_token",
+    "kv_copies",
     "kv_equals_weights_context",
     "kv_free_sweet_spot",
     "min_gpus",
     "no_crossover_context",
     "params_at",
+    "parse_layout",
     "precision_sweet_spot",
     "routed_params",
+    "shared_params",
     "step_at",
     "system_bandwidth_bytes_per_s",
     "system_compute_ops_per_s",

@@ -20,12 +20,12 @@ from ..presets import (
     Hardware,
     Model,
 )
+from .layout import busy_fraction, kv_copies, routed_params
 from .memory import (
     attention_ops_per_token,
     capacity_batch,
+    held_weight_bytes,
     kv_bytes_per_token,
-    routed_params,
-    weight_bytes,
     weight_bytes_read,
 )
 from .spec import (
@@ -66,26 +66,31 @@ def _context_for_layer_tokens(m: Model, layer_tokens: float) -> float | None:
 
 
 def params_at(d: Deployment, batch: float) -> Params:
-    """The article's inputs for this deployment at batch B (>= 1).
+    """The article's inputs for this deployment at batch B (>= 1), summed over its chips.
 
-    ``total_params`` is the *bytes* of weights read at B (the article counts
-    one byte per parameter), ``active_params`` the ops per token at the
-    weights' rate C (plus attention's when switched on, scaled by
-    ``C / C_attention`` so that ``B · active_params / C`` charges attention at
-    its own rate), ``kv_bytes_per_element`` the KV bytes per
-    token of context. With one byte per weight, one KV element per token and
-    no MoE discount these are exactly the article's inputs.
+    ``total_params`` is the *bytes* of weights read at B over all the chips,
+    the layout's copies included (the article counts one byte per
+    parameter), ``active_params`` the ops per token at the weights' rate C
+    (plus attention's when switched on, scaled by ``C / C_attention`` so that
+    ``B · active_params / C`` charges attention at its own rate),
+    ``kv_bytes_per_element`` the KV bytes per token of context times the
+    layout's KV copies. C and BW are the chips at work: all of them, or
+    ``m / pp`` of them in a pipeline's bubble. With the ideal layout, one byte
+    per weight, one KV element per token, no MoE discount and no attention
+    FLOPs these are exactly the article's inputs.
     """
     b = check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
+    busy = busy_fraction(d.active_layout, b)
+    compute = system_compute_ops_per_s(d)
+    kv_per_token = kv_bytes_per_token(d.model, d.context_tokens, d.kv_bytes_per_element)
     return Params(
         batch=b,
-        active_params=d.model.active_params
-        + attention_ops_per_token(d) * system_compute_ops_per_s(d) / attention_compute_ops_per_s(d),
-        compute_ops_per_s=system_compute_ops_per_s(d),
+        active_params=d.model.active_params + attention_ops_per_token(d) * (compute / attention_compute_ops_per_s(d)),
+        compute_ops_per_s=compute * busy,
         total_params=weight_bytes_read(d, b),
-        bandwidth_bytes_per_s=system_bandwidth_bytes_per_s(d),
+        bandwidth_bytes_per_s=system_bandwidth_bytes_per_s(d) * busy,
         context_tokens=d.context_tokens,
-        kv_bytes_per_element=kv_bytes_per_token(d.model, d.context_tokens, d.kv_bytes_per_element),
+        kv_bytes_per_element=kv_per_token * kv_copies(d.active_layout, d.model),
     )
 
 
@@ -108,10 +113,20 @@ def crossover_batch(d: Deployment) -> float | None:
     negative. No crossover exists iff the KV slope ``L · b / BW`` is at least
     the compute slope ``N_active / C``.
 
-    >>> round(crossover_batch(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096)))
+    A pipeline's bubble idles compute and memory alike, so it moves neither
+    line against the other; the lines are taken with every chip at work.
+
+    >>> round(crossover_batch(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096,
+    ...                                  layout="ideal", attention_flops=False)))
     18866
+    >>> round(crossover_batch(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096,
+    ...                                  layout="ideal")))
+    1798
+    >>> crossover_batch(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096)) is None
+    True
     """
-    p = params_at(d, 1.0)
+    pp = 1 if d.active_layout.ideal else d.active_layout.pp
+    p = _all_at_work(d, params_at(d, float(pp)))
     if not _coverage_varies(d):
         return article_crossover_batch(p)
     net_slope = compute_slope_s(p) - memory_slope_s(p)
@@ -127,7 +142,7 @@ def crossover_batch(d: Deployment) -> float | None:
         return t_compute_s(at, batch) - t_memory_s(at, batch)
 
     # With every weight read the article's crossover is an upper bound.
-    high = (d.model.total_params * d.precision.bytes_per_weight / p.bandwidth_bytes_per_s) / net_slope
+    high = (pp * held_weight_bytes(d) / p.bandwidth_bytes_per_s) / net_slope
     low = 0.0
     if not math.isfinite(high):
         return None
@@ -142,12 +157,20 @@ def crossover_batch(d: Deployment) -> float | None:
     return high
 
 
+def _all_at_work(d: Deployment, p: Params) -> Params:
+    """``p`` with every chip's C and BW, as outside a pipeline's bubble."""
+    return p.replace(
+        compute_ops_per_s=system_compute_ops_per_s(d), bandwidth_bytes_per_s=system_bandwidth_bytes_per_s(d)
+    )
+
+
 def kv_free_sweet_spot(d: Deployment) -> float:
     """Section V's sweet spot for this deployment, KV dropped and every weight read.
 
-    ``(N_total · bytes per weight / N_active) · (C / BW)``: the article's
-    formula with the weight read in bytes, so the precision pairing shows.
-    N GPUs scale C and BW alike and leave it unchanged.
+    ``(held weight bytes / N_active) · (C / BW)``: the article's formula
+    with the weight read in bytes, so the precision pairing shows, and the
+    layout's copies of weights counted. N GPUs scale C and BW alike and
+    leave it unchanged.
 
     >>> round(kv_free_sweet_spot(deployment("h100-sxm", "deepseek-v3", precision="fp8")))
     5356
@@ -155,7 +178,7 @@ def kv_free_sweet_spot(d: Deployment) -> float:
     2678
     """
     return sweet_spot_batch(
-        weight_bytes(d), d.model.active_params, system_compute_ops_per_s(d), system_bandwidth_bytes_per_s(d)
+        held_weight_bytes(d), d.model.active_params, system_compute_ops_per_s(d), system_bandwidth_bytes_per_s(d)
     )
 
 
@@ -182,7 +205,7 @@ def best_batch(d: Deployment) -> float | None:
     not even one sequence fits, and never less than 1 otherwise.
 
     >>> best_batch(deployment("h200", "deepseek-v3", gpus=8, precision="fp8", context_tokens=4096))
-    1587.0
+    198.0
     """
     wall = capacity_batch(d)
     if wall < 1:
@@ -200,11 +223,13 @@ def kv_equals_weights_context(d: Deployment, batch: float) -> float | None:
     weights dominate T_memory, above it the KV does ("weight-bound" turns
     "KV-bound"). None if sliding windows cap the KV below that.
 
-    >>> round(kv_equals_weights_context(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8"), 512))
+    >>> round(kv_equals_weights_context(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", layout="ideal"), 512))
     37299
+    >>> round(kv_equals_weights_context(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8"), 512))
+    4662
     """
     b = check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
-    per_layer_token = d.model.kv_elements_per_layer_token * d.kv_bytes_per_element
+    per_layer_token = d.model.kv_elements_per_layer_token * d.kv_bytes_per_element * kv_copies(d.active_layout, d.model)
     return _context_for_layer_tokens(d.model, weight_bytes_read(d, b) / (b * per_layer_token))
 
 
@@ -212,17 +237,22 @@ def no_crossover_context(d: Deployment) -> float | None:
     """The context L past which the lines never cross: memory-bound at every batch.
 
     Solves ``KV bytes per sequence(L) / BW = ops per token(L) / C``: the KV
-    slope of T_memory reaches the slope of T_compute. With attention FLOPs
-    on, the compute slope grows with L too; if it grows at least as fast as
-    the KV slope, a crossover exists at every L and the answer is None.
+    slope of T_memory reaches the slope of T_compute, the KV counted as
+    often as the layout copies it. With attention FLOPs on, the compute
+    slope grows with L too; if it grows at least as fast as the KV slope, a
+    crossover exists at every L and the answer is None (absorbed MLA on an
+    even split or under DP attention).
 
-    >>> round(no_crossover_context(deployment("h100-sxm", "deepseek-v3", kv_precision="bf16")))
+    >>> round(no_crossover_context(deployment("h100-sxm", "deepseek-v3", kv_precision="bf16", attention_flops=False)))
     1783
+    >>> no_crossover_context(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", layout="tp8-ep8-dpa")) is None
+    True
     """
     m = d.model
     bandwidth = system_bandwidth_bytes_per_s(d)
     compute = system_compute_ops_per_s(d)
-    kv_per_layer_token_s = m.kv_elements_per_layer_token * d.kv_bytes_per_element / bandwidth
+    copies = kv_copies(d.active_layout, m)
+    kv_per_layer_token_s = m.kv_elements_per_layer_token * d.kv_bytes_per_element * copies / bandwidth
     attention_ops = m.attention_ops_per_layer_token if d.attention_flops else 0
     attention_per_layer_token_s = attention_ops / attention_compute_ops_per_s(d)
     net = kv_per_layer_token_s - attention_per_layer_token_s

@@ -9,6 +9,7 @@ from ..presets import (
     Model,
 )
 from ..units import format_batch, format_bytes, format_tokens
+from .layout import copied_params, kv_copies, micro_batches, routed_params
 from .spec import Deployment, system_memory_bytes
 
 __all__ = [
@@ -18,10 +19,11 @@ __all__ = [
     "capacity_problem",
     "context_layer_tokens",
     "expert_coverage",
+    "held_kv_bytes_per_sequence",
+    "held_weight_bytes",
     "kv_bytes_per_sequence",
     "kv_bytes_per_token",
     "min_gpus",
-    "routed_params",
     "weight_bytes",
     "weight_bytes_read",
     "weight_params_read",
@@ -64,24 +66,6 @@ def expert_coverage(m: Model, batch: float) -> float:
     return 1.0 - miss**b
 
 
-def routed_params(m: Model) -> float:
-    """Parameters in routed experts, ``(N_total − N_active) / (1 − k/E)``.
-
-    Derived rather than looked up: the parameters a token skips are exactly
-    the ``(1 − k/E)`` share of the routed experts it does not pick, so
-    ``N_total − N_active = R · (1 − k/E)``. Capped at ``N_total`` (figures
-    with ``N_active < N_total · k/E`` would make it larger). 0 for a dense model.
-
-    >>> from roofline.presets import model
-    >>> round(routed_params(model("deepseek-v3")) / 1e9, 1)
-    654.5
-    """
-    if not m.is_moe:
-        return 0.0
-    skipped = m.total_params - m.active_params
-    return min(skipped / (1.0 - m.experts_per_token / m.routed_experts), m.total_params)
-
-
 def weight_params_read(m: Model, batch: float, moe_discount: bool = True) -> float:
     """Parameters read in a step of B: ``N_total − R · (1 − coverage(B))``.
 
@@ -98,9 +82,35 @@ def weight_params_read(m: Model, batch: float, moe_discount: bool = True) -> flo
     return m.total_params - routed_params(m) * (1.0 - expert_coverage(m, batch))
 
 
+def held_weight_bytes(d: Deployment) -> float:
+    """Weight bytes held over all the chips: ``(N_total + copied) · bytes per weight``.
+
+    The layout's copies (:func:`~roofline.deployment.layout.copied_params`)
+    come on top of one copy of the model.
+
+    >>> from roofline.deployment import deployment
+    >>> round(held_weight_bytes(deployment("h200", "deepseek-v3", gpus=8, layout="tp8-ep8-dpa")) / 1e9, 1)
+    786.8
+    """
+    return (d.model.total_params + copied_params(d.active_layout, d.model)) * d.precision.bytes_per_weight
+
+
 def weight_bytes_read(d: Deployment, batch: float) -> float:
-    """Weight bytes read in a step of B: :func:`weight_params_read` × bytes per weight."""
-    return weight_params_read(d.model, batch, d.moe_discount) * d.precision.bytes_per_weight
+    """Weight bytes read over all the chips in a step of B, copies included.
+
+    ``m · (params read by B / m tokens + copied) · bytes per weight``, with
+    ``m`` the pipeline's micro-batches (:func:`~roofline.deployment.layout.micro_batches`,
+    1 without PP): each micro-batch reads its stage's weights again, and each
+    copy of a weight is read by the chip that holds it.
+
+    >>> from roofline.deployment import deployment
+    >>> round(weight_bytes_read(deployment("h200", "deepseek-v3", gpus=8, layout="tp8-ep8-dpa"), 4096) / 1e9, 1)
+    786.8
+    """
+    layout = d.active_layout
+    m = micro_batches(layout, batch)
+    read = weight_params_read(d.model, batch / m, d.moe_discount) + copied_params(layout, d.model)
+    return m * read * d.precision.bytes_per_weight
 
 
 def context_layer_tokens(m: Model, context_tokens: float) -> float:
@@ -147,6 +157,17 @@ def kv_bytes_per_token(m: Model, context_tokens: float, kv_bytes_per_element: fl
     return kv_bytes_per_sequence(m, length, kv_bytes_per_element) / length
 
 
+def held_kv_bytes_per_sequence(d: Deployment) -> float:
+    """KV bytes one sequence takes over all the chips: :func:`kv_bytes_per_sequence` × the layout's copies.
+
+    >>> from roofline.deployment import deployment
+    >>> held_kv_bytes_per_sequence(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096)) / 1e6
+    1151.336448
+    """
+    per_sequence = kv_bytes_per_sequence(d.model, d.context_tokens, d.kv_bytes_per_element)
+    return per_sequence * kv_copies(d.active_layout, d.model)
+
+
 def attention_ops_per_token(d: Deployment) -> float:
     """Multiply-adds of attention per generated token: ops per layer-token × layer-tokens.
 
@@ -179,30 +200,40 @@ def attention_flop_per_kv_byte(m: Model, kv_bytes_per_element: float) -> float:
 
 
 def weights_fit(d: Deployment) -> bool:
-    """Whether the weights alone fit in the deployment's memory."""
-    return weight_bytes(d) <= system_memory_bytes(d)
+    """Whether the weights alone, with the layout's copies, fit in the deployment's memory."""
+    return held_weight_bytes(d) <= system_memory_bytes(d)
 
 
 def capacity_batch(d: Deployment, *, memory_fraction: float = 1.0) -> int:
     """The memory wall: the most sequences of L tokens whose KV fits beside the weights.
 
-    ``⌊(memory_fraction · N · HBM − weight bytes) / KV bytes per sequence⌋``, never negative:
-    0 when the weights alone do not fit, or leave no room for one sequence.
+    ``⌊(memory_fraction · N · HBM − held weight bytes) / held KV bytes per sequence⌋``,
+    never negative, with the layout's copies of weights and KV counted
+    (:func:`held_weight_bytes`, :func:`held_kv_bytes_per_sequence`): 0 when
+    the weights alone do not fit, or leave no room for one sequence. Under
+    DP attention each of a stage's ``tp`` chips holds whole sequences, so
+    the wall is ``tp`` times what one chip's column of stages holds.
     Nothing else is assumed to take memory (activations, CUDA graphs and
     allocator slack are left out, so a real engine fits somewhat fewer;
     ``memory_fraction`` < 1 reserves the rest for them, as engines do).
 
     >>> from roofline.deployment import deployment
-    >>> capacity_batch(deployment("h200", "deepseek-v3", gpus=8, precision="fp8", context_tokens=4096))
+    >>> capacity_batch(deployment("h200", "deepseek-v3", gpus=8, precision="fp8", context_tokens=4096, layout="ideal"))
     1587
+    >>> capacity_batch(deployment("h200", "deepseek-v3", gpus=8, precision="fp8", context_tokens=4096))
+    198
     >>> capacity_batch(deployment("h100-sxm", "deepseek-v3", gpus=1, precision="fp8"))
     0
     """
     fraction = check_number("memory_fraction", memory_fraction, "of HBM")
-    free = fraction * system_memory_bytes(d) - weight_bytes(d)
+    free = fraction * system_memory_bytes(d) - held_weight_bytes(d)
     if free <= 0:
         return 0
-    return math.floor(free / kv_bytes_per_sequence(d.model, d.context_tokens, d.kv_bytes_per_element))
+    layout = d.active_layout
+    if layout.dp_attention and not layout.ideal:
+        per_column = kv_bytes_per_sequence(d.model, d.context_tokens, d.kv_bytes_per_element)
+        return layout.tp * math.floor(free / layout.tp / per_column)
+    return math.floor(free / held_kv_bytes_per_sequence(d))
 
 
 def min_gpus(d: Deployment) -> int:
@@ -227,12 +258,16 @@ def capacity_problem(d: Deployment) -> str | None:
         return None
     memory = format_bytes(system_memory_bytes(d))
     where = f"{format_batch(d.gpus)} × {d.hardware.name} hold {memory}"
+    held = held_weight_bytes(d)
+    copies = (
+        f", {format_bytes(held)} with the copies layout {d.active_layout.key} makes" if held > weight_bytes(d) else ""
+    )
     if not weights_fit(d):
         return (
             f"{d.model.name} does not fit: its weights take {format_bytes(weight_bytes(d))} "
-            f"({d.precision.label}) but {where}; it needs at least {format_batch(min_gpus(d))} of them."
+            f"({d.precision.label}{copies}) but {where}; it needs at least {format_batch(min_gpus(d))} of them."
         )
-    per_sequence = format_bytes(kv_bytes_per_sequence(d.model, d.context_tokens, d.kv_bytes_per_element))
+    per_sequence = format_bytes(held_kv_bytes_per_sequence(d))
     return (
         f"{d.model.name} fits, but leaves no room for one sequence of {format_tokens(d.context_tokens)} tokens "
         f"({per_sequence} of KV): {where}; it needs at least {format_batch(min_gpus(d))} of them."

@@ -12,11 +12,14 @@ from ..presets import (
     PublishedServing,
 )
 from .economics import implied_batch, usd_per_million_tokens
+from .layout import IDEAL, collectives, kv_copies
 from .lines import best_batch, crossover_batch, kv_equals_weights_context, no_crossover_context, step_at
 from .memory import (
     capacity_batch,
     capacity_problem,
     expert_coverage,
+    held_kv_bytes_per_sequence,
+    held_weight_bytes,
     kv_bytes_per_sequence,
     min_gpus,
     weight_bytes,
@@ -50,6 +53,7 @@ class Report:
     crossover_batch: float | None
     best_batch: float | None
     weight_bytes: float
+    held_weight_bytes: float
     memory_bytes: float
     weights_fit: bool
     capacity_batch: int
@@ -59,6 +63,7 @@ class Report:
     weight_bytes_read: float
     kv_bytes_per_token: float
     kv_bytes_per_sequence: float
+    held_kv_bytes_per_sequence: float
     tokens_per_s: float | None
     tokens_per_s_per_gpu: float | None
     tokens_per_s_per_sequence: float | None
@@ -67,10 +72,11 @@ class Report:
     no_crossover_context: float | None
     problem: str | None
 
-    def as_dict(self) -> dict[str, float | int | str | bool | None]:
+    def as_dict(self) -> dict[str, object]:
         """JSON-ready values: the article's step readouts, then the deployment's."""
         d = self.deployment
-        out: dict[str, float | int | str | bool | None] = dict(self.step.as_dict())
+        layout = d.active_layout
+        out: dict[str, object] = dict(self.step.as_dict())
         out.update(
             {
                 "crossover_batch": self.crossover_batch,
@@ -85,6 +91,20 @@ class Report:
                 "bandwidth_bytes_per_s": system_bandwidth_bytes_per_s(d),
                 "memory_bytes": self.memory_bytes,
                 "weight_bytes": self.weight_bytes,
+                "layout": layout.key,
+                "layout_description": layout.describe(),
+                "layout_source": d.layout_source,
+                "tp": None if layout.ideal else layout.tp,
+                "ep": None if layout.ideal else layout.ep,
+                "pp": None if layout.ideal else layout.pp,
+                "dp_attention": layout.dp_attention,
+                "kv_copies": kv_copies(layout, d.model),
+                "held_weight_bytes": self.held_weight_bytes,
+                "weight_bytes_per_gpu": self.held_weight_bytes / d.gpus,
+                "held_kv_bytes_per_sequence": self.held_kv_bytes_per_sequence,
+                "collectives": [c.as_dict() for c in collectives(layout, d.model, self.batch)]
+                if d.model.hidden_size is not None
+                else None,
                 "weights_fit": self.weights_fit,
                 "capacity_batch": self.capacity_batch,
                 "fits": self.fits,
@@ -132,6 +152,7 @@ def evaluate_deployment(d: Deployment, batch: float | None = None) -> Report:
         crossover_batch=crossover_batch(d),
         best_batch=best,
         weight_bytes=weight_bytes(d),
+        held_weight_bytes=held_weight_bytes(d),
         memory_bytes=system_memory_bytes(d),
         weights_fit=weights_fit(d),
         capacity_batch=wall,
@@ -141,6 +162,7 @@ def evaluate_deployment(d: Deployment, batch: float | None = None) -> Report:
         weight_bytes_read=step.params.total_params,
         kv_bytes_per_token=step.params.kv_bytes_per_element,
         kv_bytes_per_sequence=per_sequence,
+        held_kv_bytes_per_sequence=held_kv_bytes_per_sequence(d),
         tokens_per_s=tokens,
         tokens_per_s_per_gpu=None if tokens is None else tokens / d.gpus,
         tokens_per_s_per_sequence=1.0 / step.latency_s if any_fits else None,
@@ -178,7 +200,8 @@ def compare_with_published(serving: PublishedServing) -> Comparison:
 
     Uses the publisher's hardware (the closest preset), precision, GPU count,
     mean context and price; the per-user speed is the middle of the
-    published range.
+    published range. The article's even split over the GPUs (layout
+    ``ideal``), as the deployment page's check has always been made.
 
     >>> from roofline.presets import DEEPSEEK_SERVING
     >>> c = compare_with_published(DEEPSEEK_SERVING)
@@ -195,11 +218,12 @@ def compare_with_published(serving: PublishedServing) -> Comparison:
         kv_precision=serving.kv_precision,
         context_tokens=serving.mean_context_tokens,
         usd_per_gpu_hour=serving.usd_per_gpu_hour,
+        layout=IDEAL,
     )
     per_user = (serving.tokens_per_s_per_user_low + serving.tokens_per_s_per_user_high) / 2
     nodes = serving.gpus / serving.gpus_per_node
     batch = implied_batch(serving.output_tokens_per_s_per_node * nodes, per_user)
-    predicted = evaluate_deployment(d, batch)
+    predicted = evaluate_deployment(replace(d, attention_flops=False), batch)
     with_attention = evaluate_deployment(replace(d, attention_flops=True), batch)
     per_gpu = serving.output_tokens_per_s_per_node / serving.gpus_per_node
     return Comparison(

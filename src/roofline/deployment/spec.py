@@ -1,4 +1,4 @@
-"""A deployment: chips, a model and precisions, and what N chips add up to (ideal scaling)."""
+"""A deployment: chips, a model, precisions and a parallel layout, and what N chips add up to."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ..presets import (
     weight_precision,
 )
 from ..units import format_batch, format_si, format_tokens
+from .layout import Layout, check_layout, default_layout, parse_layout
 
 __all__ = [
     "Deployment",
@@ -34,7 +35,7 @@ class Deployment:
     """A model served on ``gpus`` identical chips at one precision and context.
 
     Args:
-        hardware: the chip (one GPU's figures; N GPUs scale them ideally).
+        hardware: the chip (one GPU's figures).
         model: the model served.
         gpus: how many chips, N >= 1.
         precision: bytes per weight and the arithmetic C comes from.
@@ -44,15 +45,20 @@ class Deployment:
         moe_discount: read only the routed experts a batch touches
             (:func:`expert_coverage`); ``False`` reads all weights every step.
         attention_flops: count attention's multiply-adds over the context in
-            T_compute (the article leaves them out).
+            T_compute (on by default; the article leaves them out, and
+            ``False`` gives its two lines back).
         attention_precision: the arithmetic attention runs in, ``"bf16"`` or
             ``"fp8"``; None takes the model preset's cited precision, or the
             weights' arithmetic where the preset cites none
             (:func:`attention_math`).
+        layout: how the chips share the model (:mod:`roofline.deployment.layout`);
+            None takes what the engines launch (:attr:`active_layout`),
+            :data:`~roofline.deployment.layout.IDEAL` the article's even split.
 
     Raises:
         ValueError: naming the field, for a count below 1, a non-finite or
-            non-positive size, or a precision the chip has no tensor rate for.
+            non-positive size, a precision the chip has no tensor rate for,
+            or a layout that cannot run the model on ``gpus`` chips.
     """
 
     hardware: Hardware
@@ -63,8 +69,9 @@ class Deployment:
     context_tokens: float = 8192.0
     usd_per_gpu_hour: float = 2.0
     moe_discount: bool = True
-    attention_flops: bool = False
+    attention_flops: bool = True
     attention_precision: str | None = None
+    layout: Layout | None = None
 
     def __post_init__(self) -> None:
         check_whole_number("gpus", self.gpus)
@@ -91,15 +98,37 @@ class Deployment:
             raise ValueError(
                 f"{self.hardware.name} has no FP8 tensor rate, so attention cannot run in FP8 on it; use 'bf16'"
             )
+        if self.layout is not None and not isinstance(self.layout, Layout):
+            raise ValueError(f"layout must be a Layout or None, got {self.layout!r}")
+        check_layout(self.active_layout, self.model, self.gpus)
+
+    @property
+    def active_layout(self) -> Layout:
+        """The layout in use: the one given, else what the engines launch (:func:`~roofline.deployment.layout.default_layout`).
+
+        >>> deployment("h200", "deepseek-v3", gpus=8).active_layout.key
+        'tp8'
+        """
+        if self.layout is not None:
+            return self.layout
+        return default_layout(self.model, self.gpus, self.hardware)[0]
+
+    @property
+    def layout_source(self) -> str:
+        """Why this layout: ``"chosen"`` when given, else the :data:`~roofline.deployment.layout.LAYOUT_SOURCES` case."""
+        if self.layout is not None:
+            return "chosen"
+        return default_layout(self.model, self.gpus, self.hardware)[1]
 
     def describe(self) -> str:
         """One line naming the deployment.
 
         >>> deployment("h100-sxm", "llama-3.1-70b", gpus=2, precision="bf16").describe()
-        '2 × NVIDIA H100 SXM, Llama-3.1-70B, BF16 weights, BF16 math, KV at 2 bytes, L = 8,192 tokens'
+        '2 × NVIDIA H100 SXM (tp2), Llama-3.1-70B, BF16 weights, BF16 math, KV at 2 bytes, L = 8,192 tokens'
         """
         return (
-            f"{format_batch(self.gpus)} × {self.hardware.name}, {self.model.name}, {self.precision.label}, "
+            f"{format_batch(self.gpus)} × {self.hardware.name} ({self.active_layout.key}), {self.model.name}, "
+            f"{self.precision.label}, "
             f"KV at {format_si(self.kv_bytes_per_element)} byte{'s' if self.kv_bytes_per_element != 1 else ''}, "
             f"L = {format_tokens(self.context_tokens)} tokens"
         )
@@ -115,14 +144,16 @@ def deployment(
     context_tokens: float = 8192.0,
     usd_per_gpu_hour: float = 2.0,
     moe_discount: bool = True,
-    attention_flops: bool = False,
+    attention_flops: bool = True,
     attention_precision: str | None = None,
+    layout: Layout | str | None = None,
 ) -> Deployment:
     """A :class:`Deployment` from preset keys (or preset objects).
 
     ``precision`` defaults to the precision the model's weights were released
     in; ``kv_precision`` is a key of :data:`~roofline.presets.KV_PRECISIONS`
-    or a number of bytes per element.
+    or a number of bytes per element; ``layout`` a :class:`Layout`, its key
+    (``"tp8-ep8-dpa"``, ``"ideal"``), or None for the engines' default.
 
     >>> deployment("h100-sxm", "gpt-oss-120b").precision.key
     'w4a16'
@@ -133,6 +164,7 @@ def deployment(
         precision = served.released_precision
     weights = precision if isinstance(precision, WeightPrecision) else weight_precision(precision)
     kv_bytes = _kv_bytes(kv_precision) if isinstance(kv_precision, str) else kv_precision
+    chosen = parse_layout(layout) if isinstance(layout, str) else layout
     return Deployment(
         hardware=chip,
         model=served,
@@ -144,6 +176,7 @@ def deployment(
         moe_discount=moe_discount,
         attention_flops=attention_flops,
         attention_precision=attention_precision,
+        layout=chosen,
     )
 
 
@@ -153,7 +186,7 @@ def _kv_bytes(key: str) -> float:
 
 
 def system_compute_ops_per_s(d: Deployment) -> float:
-    """C of the whole deployment: ``N · FLOP/s(precision) / 2`` ops/s (ideal scaling).
+    """C of the whole deployment: ``N · FLOP/s(precision) / 2`` ops/s (every chip at work).
 
     >>> system_compute_ops_per_s(deployment("h200", "deepseek-v3", gpus=8, precision="fp8"))
     7916000000000000.0
@@ -162,7 +195,7 @@ def system_compute_ops_per_s(d: Deployment) -> float:
 
 
 def system_bandwidth_bytes_per_s(d: Deployment) -> float:
-    """BW of the whole deployment: ``N · BW`` bytes/s (ideal scaling).
+    """BW of the whole deployment: ``N · BW`` bytes/s (every chip at work).
 
     >>> system_bandwidth_bytes_per_s(deployment("h200", "deepseek-v3", gpus=8))
     38400000000000.0
@@ -171,7 +204,7 @@ def system_bandwidth_bytes_per_s(d: Deployment) -> float:
 
 
 def system_memory_bytes(d: Deployment) -> float:
-    """Memory of the whole deployment: ``N · HBM`` bytes (ideal: nothing replicated).
+    """Memory of the whole deployment: ``N · HBM`` bytes (what the layout copies comes out of it).
 
     >>> system_memory_bytes(deployment("h200", "deepseek-v3", gpus=8))
     1128000000000.0

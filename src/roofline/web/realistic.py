@@ -327,6 +327,8 @@ def deployment_of(state: RealState) -> dep.Deployment:
         moe_discount=state.moe_discount,
         attention_flops=state.attention_flops,
         attention_precision=None if state.attention_precision == "auto" else state.attention_precision,
+        # The simulator still draws the article's even split; its layout pickers are yet to come.
+        layout=dep.IDEAL,
     )
 
 
