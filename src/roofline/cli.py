@@ -6,7 +6,8 @@ Usage:
              [--tpot-target-ms MS] [--draft-tokens K] [--acceptance A] [--mtp] [--json]
     roofline --hardware h200 --model deepseek-v3 [--gpus 8] [--precision fp8]
              [--kv-precision fp8] [--context 32Ki] [--batch N] [--price 2]
-             [--attention-flops] [--attention-precision bf16] [--no-moe-discount]
+             [--tp N] [--ep N] [--dp-attention] [--pp N] [--ideal]
+             [--no-attention-flops] [--attention-precision bf16] [--no-moe-discount]
              [--tpot-target-ms MS] [--draft-tokens K] [--acceptance A] [--mtp] [--json]
     roofline presets [--json]
     roofline serving --hardware H --model M --gpus N --precision P --input-tokens I
@@ -14,7 +15,10 @@ Usage:
 
 The first form is the article's model with its inputs given directly. The
 second serves a model preset on N chips of a hardware preset (see
-``roofline presets``); ``--batch`` defaults to the best batch (the crossover
+``roofline presets``) in a parallel layout (``--tp``, ``--ep``,
+``--dp-attention``, ``--pp``; by default what the engines launch, and
+``--ideal`` for the article's even split), with attention's arithmetic
+counted (``--no-attention-flops`` leaves it out, as the article does); ``--batch`` defaults to the best batch (the crossover
 if it fits in memory, else the memory wall), and the article's flags
 (``--compute``, ``--bandwidth``, ``--n-total``, ``--n-active``, ``--kv-bytes``)
 override the presets' figures (per GPU for the hardware ones).
@@ -48,7 +52,7 @@ from . import deployment as dep
 from . import frontier as fr
 from . import speculative as spec
 from .checks import check_number
-from .cli_args import BAD_INPUT, DOES_NOT_FIT, Once, Parser, quantity, whole_count
+from .cli_args import BAD_INPUT, DOES_NOT_FIT, Once, Parser, add_layout_flags, layout_from_flags, quantity, whole_count
 from .model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, evaluate
 from .sentences import batch_text, crossover_text, explanation, step_readouts
 from .units import (
@@ -128,7 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"KV cache: {', '.join(presets.KV_PRECISIONS)} (default bf16)",
     )
     real.add_argument("--price", type=quantity, default=2.0, metavar="USD", help="US dollars per GPU-hour (default 2)")
-    real.add_argument("--attention-flops", action="store_true", help="count attention's FLOPs in T_compute")
+    real.add_argument(
+        "--attention-flops",
+        action="store_true",
+        help="count attention's FLOPs in T_compute (the default; kept for old scripts)",
+    )
+    real.add_argument(
+        "--no-attention-flops",
+        action="store_true",
+        help="leave attention's FLOPs out of T_compute, as the article does",
+    )
     real.add_argument(
         "--attention-precision",
         metavar="KEY",
@@ -136,10 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=(
             f"arithmetic attention runs in: {', '.join(presets.MATH_PRECISIONS)} (default: the model preset's cited "
-            "precision, else the weights'); used with --attention-flops"
+            "precision, else the weights')"
         ),
     )
     real.add_argument("--no-moe-discount", action="store_true", help="read every expert every step, whatever the batch")
+    add_layout_flags(parser)
     batch = parser.add_argument_group("the batch you would run (both forms)")
     batch.add_argument(
         "--tpot-target-ms",
@@ -317,6 +331,8 @@ def _deployment(args: argparse.Namespace) -> tuple[dep.Deployment, float | None]
     if not args.hardware or not args.model:
         missing = "--model" if args.hardware else "--hardware"
         raise ValueError(f"{missing} is needed too: a deployment names both a hardware and a model preset")
+    if args.attention_flops and args.no_attention_flops:
+        raise ValueError("--attention-flops and --no-attention-flops contradict each other; give one")
     chip = presets.hardware(args.hardware)
     served = presets.model(args.model)
     precision = presets.weight_precision(args.precision or served.released_precision)
@@ -340,8 +356,9 @@ def _deployment(args: argparse.Namespace) -> tuple[dep.Deployment, float | None]
         context_tokens=_article_value(args, "--context", "L"),
         usd_per_gpu_hour=args.price,
         moe_discount=not args.no_moe_discount,
-        attention_flops=args.attention_flops,
+        attention_flops=not args.no_attention_flops,
         attention_precision=args.attention_precision,
+        layout=layout_from_flags(args, args.gpus),
     )
     return d, args.batch
 
@@ -355,18 +372,53 @@ def _realistic(args: argparse.Namespace) -> int:
         d, batch = _deployment(args)
         report = dep.evaluate_deployment(d, batch)
         speculation = _speculation(args)
-        chosen = fr.evaluate_frontier(fr.deployment_lines(d, speculation), _target_s(args))
+        lines = fr.deployment_lines(d, speculation)
+        chosen = fr.evaluate_frontier(lines, _target_s(args))
+        best = _best_batch(chosen.choice)
+        if speculation is not None and batch is None and best is not None:
+            # The default batch is the best one for the step actually run.
+            report = dep.evaluate_deployment(d, float(max(1, int(best))))
     except ValueError as exc:
         print(f"roofline: error: {exc}", file=sys.stderr)
         return BAD_INPUT
     status = OK if report.capacity_batch >= 1 else DOES_NOT_FIT
+    at = _at_batch(lines, report)
     if args.json:
-        print(json.dumps(report.as_dict() | chosen.as_dict()))
+        out = report.as_dict() | chosen.as_dict()
+        if speculation is not None:
+            # Every figure that speaks of tokens follows the speculative step; the
+            # article's step (one token per sequence) stays under its own names.
+            out |= {
+                "crossover_batch_without_speculation": report.crossover_batch,
+                "crossover_batch": chosen.choice.crossover_batch,
+                "best_batch_without_speculation": report.best_batch,
+                "best_batch": _best_batch(chosen.choice),
+            }
+        if at is not None:
+            out |= {
+                "latency_s": at["step_s"],
+                "time_per_token_s": at["time_per_token_s"],
+                "tokens_per_s": at["tokens_per_s"],
+                "tokens_per_s_per_gpu": at["tokens_per_s"] / d.gpus,
+                "tokens_per_s_per_sequence": at["tokens_per_s_per_sequence"],
+                "usd_per_million_tokens": dep.usd_per_million_tokens(d.usd_per_gpu_hour, d.gpus, at["tokens_per_s"]),
+            }
+        print(json.dumps(out))
         return status
+    layout = d.active_layout
+    source = "chosen" if d.layout is not None else f"default: {dep.LAYOUT_SOURCES[d.layout_source]}"
     fit = "fits" if report.weights_fit else "does not fit"
+    held = ""
+    if report.held_weight_bytes > report.weight_bytes:
+        held = f", {format_bytes(report.held_weight_bytes)} with the layout's copies"
     rows = [
         ("deployment", d.describe()),
-        ("weights", f"{format_bytes(report.weight_bytes)} of {format_bytes(report.memory_bytes)} ({fit})"),
+        ("layout", f"{layout.describe()} ({source})"),
+        (
+            "weights",
+            f"{format_bytes(report.weight_bytes)}{held}, {format_bytes(report.held_weight_bytes / d.gpus)} per GPU, "
+            f"of {format_bytes(report.memory_bytes)} ({fit})",
+        ),
     ]
     if report.problem is not None:
         _print_rows(rows)
@@ -375,17 +427,37 @@ def _realistic(args: argparse.Namespace) -> int:
         return status
     step = report.step
     wall = report.capacity_batch
+    copies = dep.kv_copies(layout, d.model)
+    copied = f", held {format_number(copies, 3)}× by the layout" if copies > 1 else ""
+    crossover = report.crossover_batch if speculation is None else chosen.choice.crossover_batch
+    if speculation is None:
+        best = report.best_batch
+    spec_note = "" if speculation is None else " (with speculation)"
     rows += [
-        ("memory wall", f"{format_batch(wall)} sequences ({format_bytes(report.kv_bytes_per_sequence)} of KV each)"),
-        ("crossover B*", crossover_text(report.crossover_batch)),
-        ("best batch", batch_text(report.best_batch or 0.0)),
+        (
+            "memory wall",
+            f"{format_batch(wall)} sequences ({format_bytes(report.kv_bytes_per_sequence)} of KV each{copied})",
+        ),
+        ("crossover B*", crossover_text(crossover) + spec_note),
+        ("best batch", batch_text(best or 0.0) + spec_note),
         ("batch B", f"{batch_text(report.batch)} ({'fits' if report.fits else 'past the memory wall'})"),
-        ("bottleneck", step.regime.value),
-        ("latency T", format_time(step.latency_s)),
+        ("bottleneck", step.regime.value + (" (the verify step without drafting)" if speculation else "")),
+    ]
+    if at is not None and speculation is not None:
+        rows += [
+            (
+                "step",
+                f"{format_time(at['step_s'])} (drafting and verifying), {format_number(at['tokens_per_step'], 3)} tokens per sequence",
+            ),
+            ("time per token", format_time(at["time_per_token_s"])),
+        ]
+    else:
+        rows.append(("latency T", format_time(step.latency_s)))
+    rows += [
         (
             "T_compute",
             format_time(step.t_compute_s)
-            + (f" (attention in {dep.attention_math(d).upper()})" if d.attention_flops else ""),
+            + (f" (attention in {dep.attention_math(d).upper()})" if d.attention_flops else " (attention left out)"),
         ),
         ("T_memory", format_time(step.t_memory_s)),
         (
@@ -393,17 +465,27 @@ def _realistic(args: argparse.Namespace) -> int:
             f"{format_time(step.t_weights_s)} ({format_bytes(report.weight_bytes_read)}, "
             f"{format_percent(report.expert_coverage)} of experts)",
         ),
-        ("  KV", f"{format_time(step.t_kv_s)} ({format_bytes(report.kv_bytes_per_token)} per token of context)"),
         (
-            "throughput",
-            f"{format_si(report.tokens_per_s or 0)} tok/s, {format_si(report.tokens_per_s_per_gpu or 0)} per GPU, "
-            f"{format_si(report.tokens_per_s_per_sequence or 0)} per sequence",
+            "  KV",
+            f"{format_time(step.t_kv_s)} ({format_bytes(report.kv_bytes_per_token)} per token of context"
+            + (", copies counted)" if copies > 1 else ")"),
         ),
-        (
-            "cost",
-            f"{format_usd(report.usd_per_million_tokens or 0)} per 1M output tokens at "
-            f"{format_usd(d.usd_per_gpu_hour)}/GPU-hour",
-        ),
+    ]
+    if at is not None:
+        rate = at["tokens_per_s"]
+        rows += [
+            (
+                "throughput",
+                f"{format_si(rate)} tok/s, {format_si(rate / d.gpus)} per GPU, "
+                f"{format_si(at['tokens_per_s_per_sequence'])} per sequence" + spec_note,
+            ),
+            (
+                "cost",
+                f"{format_usd(dep.usd_per_million_tokens(d.usd_per_gpu_hour, d.gpus, rate))} per 1M output tokens at "
+                f"{format_usd(d.usd_per_gpu_hour)}/GPU-hour" + spec_note,
+            ),
+        ]
+    rows += [
         ("KV = weights at L", _context_text(report.kv_equals_weights_context, "never (windows cap the KV)")),
         ("no crossover past L", _context_text(report.no_crossover_context, "never (attention keeps up)")),
         *_frontier_rows(chosen, speculation),
@@ -411,11 +493,37 @@ def _realistic(args: argparse.Namespace) -> int:
     _print_rows(rows)
     print()
     print(chosen.sentence)
+    scaling = (
+        "an even split over the GPUs (no communication, nothing copied)"
+        if layout.ideal
+        else f"layout {layout.key} (its copies counted, its communication left out: see 'roofline serving')"
+    )
     print(
-        "Assumes ideal scaling over the GPUs (no communication, nothing replicated), peak datasheet rates, "
-        "uniform expert routing, and all memory beside the weights free for KV."
+        f"Assumes {scaling}, peak datasheet rates, uniform expert routing, and all memory beside the weights free for KV."
     )
     return status
+
+
+def _best_batch(choice: fr.Choice) -> float | None:
+    """The best batch of the lines in use: the crossover if it fits, else the wall (as dep.best_batch)."""
+    if choice.memory_batch is not None and choice.memory_batch < 1:
+        return None
+    caps = [c for c in (choice.crossover_batch, choice.memory_batch) if c is not None]
+    return float(min(caps)) if caps else None
+
+
+def _at_batch(lines: fr.Lines, report: dep.Report) -> dict[str, float] | None:
+    """Step, time per token and rates at the report's batch, from the lines in use (speculation included)."""
+    if report.capacity_batch < 1:
+        return None
+    step = fr.step_time_s(lines, report.batch)
+    return {
+        "step_s": step,
+        "tokens_per_step": lines.tokens_per_step,
+        "time_per_token_s": step / lines.tokens_per_step,
+        "tokens_per_s": report.batch * lines.tokens_per_step / step,
+        "tokens_per_s_per_sequence": lines.tokens_per_step / step,
+    }
 
 
 def _presets(argv: Sequence[str]) -> int:

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import argparse
 
+from .deployment.layout import IDEAL, Layout
 from .units import parse_si
 
-__all__ = ["BAD_INPUT", "DOES_NOT_FIT", "Once", "Parser", "quantity", "whole_count"]
+__all__ = [
+    "BAD_INPUT",
+    "DOES_NOT_FIT",
+    "Once",
+    "Parser",
+    "add_layout_flags",
+    "layout_from_flags",
+    "quantity",
+    "whole_count",
+]
 
 #: Exit status when the deployment asked about does not fit in its memory (the report says why).
 DOES_NOT_FIT = 1
@@ -54,3 +64,53 @@ def whole_count(text: str) -> int:
     if value != int(value) or value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
     return int(value)
+
+
+def add_layout_flags(parser: argparse.ArgumentParser) -> None:
+    """The parallel-layout flags, as the engines spell them (:mod:`roofline.deployment.layout`)."""
+    group = parser.add_argument_group("the parallel layout (default: what the engines launch for that model and count)")
+    group.add_argument(
+        "--tp", type=whole_count, action=Once, default=None, metavar="N", help="tensor-parallel chips per stage"
+    )
+    group.add_argument(
+        "--ep", type=whole_count, action=Once, default=None, metavar="N", help="expert-parallel chips (MoE only)"
+    )
+    group.add_argument("--pp", type=whole_count, action=Once, default=None, metavar="N", help="pipeline stages")
+    group.add_argument(
+        "--dp-attention",
+        action="store_true",
+        help="data-parallel attention: attention and the non-expert weights copied on every chip, KV split by request",
+    )
+    group.add_argument(
+        "--ideal",
+        action="store_true",
+        help="the article's even split: nothing copied, no collectives (an idealisation)",
+    )
+
+
+def layout_from_flags(args: argparse.Namespace, gpus: int) -> Layout | None:
+    """The layout the flags ask for, or None (the engines' default) when none is given.
+
+    ``--tp`` defaults to ``gpus / pp``; a layout that cannot run is refused
+    later, by the deployment, with the reason.
+
+    Raises:
+        ValueError: for ``--ideal`` beside a size, or sizes that leave no whole TP.
+    """
+    sizes = {name: getattr(args, name) for name in ("tp", "ep", "pp")}
+    given = [f"--{name}" for name, value in sizes.items() if value is not None]
+    if args.dp_attention:
+        given.append("--dp-attention")
+    if args.ideal:
+        if given:
+            raise ValueError(f"--ideal is the even split; it takes no {given[0]}")
+        return IDEAL
+    if not given:
+        return None
+    pp = sizes["pp"] or 1
+    tp = sizes["tp"]
+    if tp is None:
+        if gpus % pp:
+            raise ValueError(f"--pp {pp} does not divide --gpus {gpus}: each stage needs the same number of chips")
+        tp = gpus // pp
+    return Layout(tp=tp, ep=sizes["ep"] or 1, pp=pp, dp_attention=args.dp_attention)
