@@ -28,7 +28,7 @@ from roofline.units import (
 )
 from roofline.web import realistic as real
 
-from .macros import number_span, plain_number
+from .macros import number_span, plain_number, spelled
 from .widget import relative_root
 
 __all__ = ["CASES", "MACROS", "PAGE_MACROS", "case_state"]
@@ -296,8 +296,38 @@ def deployment_link(env, name: str, text: str = "Open this case in the simulator
     return f'<a class="rl-sim-link" data-case="{html.escape(name)}" href="{html.escape(href)}">{html.escape(text)}</a>'
 
 
+#: layout figure name -> (function of a Deployment giving a float or None, formatter)
+_LAYOUT_FIGURES: dict[str, tuple[Callable[[dep.Deployment], float | int | None], Callable[[float], str]]] = {
+    "wall": (lambda d: dep.capacity_batch(d) or None, format_batch),
+    "crossover": (lambda d: dep.crossover_batch(d), lambda v: format_number(v, 3)),
+    "no_crossover_context": (lambda d: dep.no_crossover_context(d), _tokens_text),
+    "kv_copies": (lambda d: dep.kv_copies(d.active_layout, d.model), plain_number),
+    "weights_per_gpu": (lambda d: dep.held_weight_bytes(d) / d.gpus, format_bytes),
+    "t_weights": (lambda d: dep.step_at(d, dep.capacity_batch(d) or 1).t_weights_s, format_time),
+}
+
+
+def layout_figure(layout: str, context: float, figure: str, none: str = "none") -> str:
+    """A figure of DeepSeek-V3 on 8 × H200 (FP8 weights and cache) under ``layout``, attention counted.
+
+    ``layout`` is a key of :func:`roofline.deployment.parse_layout` (``ideal``,
+    ``tp8``, ``tp8-ep8-dpa``); ``t_weights`` is the weight read at the wall.
+    """
+    if figure not in _LAYOUT_FIGURES:
+        raise ValueError(f"figure must be one of {sorted(_LAYOUT_FIGURES)}, got {figure!r}")
+    d = dep.deployment(
+        "h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=context, layout=layout
+    )
+    value = _LAYOUT_FIGURES[figure][0](d)
+    macro = spelled("layout_figure", layout, int(context), figure)
+    if value is None:
+        return number_span(macro, float("nan"), none)
+    return number_span(macro, float(value), _LAYOUT_FIGURES[figure][1](float(value)))
+
+
 MACROS: dict[str, Callable[..., str]] = {
     "case": case,
+    "layout_figure": layout_figure,
     "expert_coverage": expert_coverage,
     "weight_share": weight_share,
     "attention_flop_per_kv_byte": attention_flop_per_kv_byte,
