@@ -49,6 +49,8 @@ def test_summary_is_readable() -> None:
         ["--bandwidth", "<script>"],
         ["--bogus"],
         ["--compute", "1e-300", "--n-active", "1e300"],
+        ["--n-active", "20G", "--n-total", "10G"],
+        ["--hardware", "h200", "--model", "deepseek-v3", "--n-active", "800G"],
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str]) -> None:

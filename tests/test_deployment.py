@@ -302,8 +302,11 @@ def test_capacity_falls_as_context_grows_and_is_never_negative(d: dep.Deployment
     assert wall >= 0
     longer = replace(d, context_tokens=d.context_tokens * factor)
     assert dep.capacity_batch(longer) <= wall
-    more = replace(d, gpus=d.gpus * 2)
-    assert dep.capacity_batch(more) >= wall
+    if d.active_layout.ideal:
+        # Split evenly, more chips never hold less. The engines' default layout can change kind with
+        # the count (DP attention with EP on up to E chips, TP per node past it) and copy more.
+        more = replace(d, gpus=d.gpus * 2)
+        assert dep.capacity_batch(more) >= wall
     if wall >= 1:
         free = dep.system_memory_bytes(d) - dep.held_weight_bytes(d)
         per = dep.held_kv_bytes_per_sequence(d)

@@ -129,3 +129,22 @@ def test_every_slider_position_shows_a_value_that_maps_back_to_itself(mode) -> N
             value = controls.value_at(control, position, mode.default)
             back = controls.position_of(control, value, mode.default)
             assert controls.value_at(control, back, mode.default) == value, (control.key, position, value)
+
+
+@pytest.mark.parametrize("mode", ["article", "real"])
+def test_n_active_above_n_total_is_lowered_with_a_notice_in_both_modes(mode: str) -> None:
+    from roofline.web.article import ARTICLE
+    from roofline.web.realistic import REALISTIC
+
+    view = ARTICLE if mode == "article" else REALISTIC
+    query = "N_active=20G&N_total=10G" if mode == "article" else "mode=real&N_total=10G&N_active=20G"
+    state, notices = view.parse(query)
+    assert state.active_params == state.total_params == 10e9
+    assert any(n.startswith("N_active=20G is above N_total") for n in notices), notices
+
+
+def test_a_consistent_link_applies_without_notices_whatever_the_key_order() -> None:
+    from roofline.web.article import ARTICLE
+
+    state, notices = ARTICLE.parse("N_active=37G&N_total=671G&C=989.45T&BW=3.35T")
+    assert notices == [] and (state.active_params, state.total_params) == (37e9, 671e9)

@@ -223,6 +223,11 @@ def _params(args: argparse.Namespace) -> tuple[Params, float]:
         kv_bytes_per_element=values["b"],
     )
     max_batch = check_number("max_batch", values["B_max"], "sequences", minimum=1.0, inclusive=True)
+    if params.active_params > params.total_params:
+        raise ValueError(
+            f"--n-active {format_si_exact(params.active_params)} is above --n-total "
+            f"{format_si_exact(params.total_params)}: a token cannot use more parameters than the model has"
+        )
     return params, max_batch
 
 

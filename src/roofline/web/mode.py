@@ -128,6 +128,27 @@ def _slider_view(c: Control, value: float, state: Any) -> dict[str, Any]:
     return view
 
 
+def active_total_notices(
+    key: str, value: float, shown: str, active_before: float, active_after: float, total: float
+) -> list[str]:
+    """What keeping ``N_active <= N_total`` did to a number from the URL, in words (both modes use it).
+
+    ``value`` is the number given (``shown`` as typed), ``active_before`` and
+    ``active_after`` N_active before and after the change to ``key``,
+    ``total`` N_total after it.
+
+    >>> active_total_notices("N_active", 20e9, "20G", 8e9, 12e9, 12e9)
+    ['N_active=20G is above N_total; using 12G params.']
+    >>> active_total_notices("N_total", 5e9, "5G", 8e9, 5e9, 5e9)
+    ['N_total=5G is below N_active; lowering N_active to 5G params.']
+    """
+    if key == "N_total" and active_after < active_before:
+        return [f"N_total={shown} is below N_active; lowering N_active to {format_si(total)} params."]
+    if key == "N_active" and active_after < value:
+        return [f"N_active={shown} is above N_total; using {format_si(total)} params."]
+    return []
+
+
 class Mode(ABC, Generic[S]):
     """One way of driving the simulator: what it is (given to the constructor) and the hooks below.
 
@@ -307,7 +328,12 @@ class Mode(ABC, Generic[S]):
     # ------------------------------------------------------------ shared: the URL
 
     def known_keys(self) -> set[str]:
-        return {MODE_KEY, *(c.key for c in self.controls), *(p.key for p in self.pickers), *(t.key for t in self.toggles)}
+        return {
+            MODE_KEY,
+            *(c.key for c in self.controls),
+            *(p.key for p in self.pickers),
+            *(t.key for t in self.toggles),
+        }
 
     def parse(self, query: str | Mapping[str, str]) -> tuple[S, list[str]]:
         """Read a URL query into a state, with a plain-text notice per fix.

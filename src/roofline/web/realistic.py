@@ -73,7 +73,7 @@ from ..units import format_bytes, format_percent, format_si, format_usd
 from . import serving as serve
 from .controls import Control, Option, Picker, Toggle, context_control, exact_text
 from .frontier_view import FRONTIER_READOUT_NAMES, target_control
-from .mode import Lines, Mode, Readout
+from .mode import Lines, Mode, Readout, active_total_notices
 
 __all__ = [
     "CONTROLS",
@@ -885,11 +885,7 @@ class RealisticMode(Mode[RealState]):
         if c.integer and value != round(value):
             notices.append(f"{c.key}={shown} is not a whole number; using {round(value)}.")
         total, active = _counts(after)
-        if c.key == "N_total" and active < _counts(before)[1]:
-            notices.append(f"N_total={shown} is below N_active; lowering N_active to {format_si(total)} params.")
-        if c.key == "N_active" and active < value:
-            notices.append(f"N_active={shown} is above N_total; using {format_si(total)} params.")
-        return notices
+        return notices + active_total_notices(c.key, value, shown, _counts(before)[1], active, total)
 
     def fallback(self, c: Control) -> str:
         return "the preset's figure" if c.key in OVERRIDE_KEYS else super().fallback(c)
