@@ -469,24 +469,16 @@ def collectives(
         # non-expert weight itself (copied), so only the MoE layers talk.
         if layout.ep > 1:
             sent = per_micro_batch / tp * m.experts_per_token * hidden
-            out.append(
-                Collective(
-                    name="EP dispatch",
-                    kind="all-to-all",
-                    count=moe_layers,
-                    chips=layout.ep,
-                    message_bytes=sent * dispatch_bytes,
+            for name, element_bytes in (("EP dispatch", dispatch_bytes), ("EP combine", ACTIVATION_BYTES)):
+                out.append(
+                    Collective(
+                        name=name,
+                        kind="all-to-all",
+                        count=moe_layers,
+                        chips=layout.ep,
+                        message_bytes=sent * element_bytes,
+                    )
                 )
-            )
-            out.append(
-                Collective(
-                    name="EP combine",
-                    kind="all-to-all",
-                    count=moe_layers,
-                    chips=layout.ep,
-                    message_bytes=sent * ACTIVATION_BYTES,
-                )
-            )
         else:
             out.append(
                 Collective(

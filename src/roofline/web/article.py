@@ -35,89 +35,32 @@ __all__ = ["ARTICLE", "CONTROLS", "DEFAULT_STATE", "ArticleMode", "State"]
 #: The article's eight sliders, in its order, with its ranges.
 CONTROLS: tuple[Control, ...] = (
     Control(
-        key="B",
-        field="batch",
-        label="Current B",
-        unit="",
-        minimum=1,
-        maximum=8192,
-        default=SEED_DEFAULTS.batch,
-        log=True,
-        integer=True,
+        key="B", field="batch", label="Current B", unit="", minimum=1, maximum=8192, default=SEED_DEFAULTS.batch, log=True, integer=True,
         help="Batch size now: the vertical line on the chart",
     ),
     Control(
-        key="B_max",
-        field="max_batch",
-        label="Max B",
-        unit="",
-        minimum=128,
-        maximum=8192,
-        default=SEED_MAX_BATCH,
-        log=True,
-        integer=True,
+        key="B_max", field="max_batch", label="Max B", unit="", minimum=128, maximum=8192, default=SEED_MAX_BATCH, log=True, integer=True,
         help="Right end of the x-axis (512, 2048 and 4096 are common)",
     ),
     Control(
-        key="N_active",
-        field="active_params",
-        label="N_active",
-        unit="params",
-        minimum=1e6,
-        maximum=500e9,
-        default=SEED_DEFAULTS.active_params,
-        log=True,
-        integer=False,
+        key="N_active", field="active_params", label="N_active", unit="params", minimum=1e6, maximum=500e9, default=SEED_DEFAULTS.active_params, log=True, integer=False,
         help="Parameters each token multiplies through (small for MoE)",
     ),
     Control(
-        key="C",
-        field="compute_ops_per_s",
-        label="C",
-        unit="ops/s",
-        minimum=10e9,
-        maximum=5e15,
-        default=SEED_DEFAULTS.compute_ops_per_s,
-        log=True,
-        integer=False,
+        key="C", field="compute_ops_per_s", label="C", unit="ops/s", minimum=10e9, maximum=5e15, default=SEED_DEFAULTS.compute_ops_per_s, log=True, integer=False,
         help="Effective compute: FLOP/s ÷ 2",
     ),
     Control(
-        key="N_total",
-        field="total_params",
-        label="N_total",
-        unit="params",
-        minimum=1e6,
-        maximum=1e12,
-        default=SEED_DEFAULTS.total_params,
-        log=True,
-        integer=False,
+        key="N_total", field="total_params", label="N_total", unit="params", minimum=1e6, maximum=1e12, default=SEED_DEFAULTS.total_params, log=True, integer=False,
         help="Parameters (bytes) read from memory every step",
     ),
     Control(
-        key="BW",
-        field="bandwidth_bytes_per_s",
-        label="BW",
-        unit="B/s",
-        minimum=1e9,
-        maximum=10e12,
-        default=SEED_DEFAULTS.bandwidth_bytes_per_s,
-        log=True,
-        integer=False,
+        key="BW", field="bandwidth_bytes_per_s", label="BW", unit="B/s", minimum=1e9, maximum=10e12, default=SEED_DEFAULTS.bandwidth_bytes_per_s, log=True, integer=False,
         help="Effective memory bandwidth",
     ),
     context_control(default=SEED_DEFAULTS.context_tokens),
     Control(
-        key="b",
-        field="kv_bytes_per_element",
-        label="b",
-        unit="B",
-        minimum=1,
-        maximum=8,
-        default=SEED_DEFAULTS.kv_bytes_per_element,
-        log=False,
-        integer=False,
-        step=0.5,
+        key="b", field="kv_bytes_per_element", label="b", unit="B", minimum=1, maximum=8, default=SEED_DEFAULTS.kv_bytes_per_element, log=False, integer=False, step=0.5,
         help="Bytes per KV element: FP16 ≈ 2, FP8 ≈ 1, FP32 ≈ 4",
     ),
     target_control(),
@@ -180,22 +123,21 @@ class ArticleMode(Mode[State]):
         return state
 
     def order(self, keys):  # type: ignore[no-untyped-def]
-        # Max B first (it bounds B). Of N_total and N_active, the one whose value fits beside the
-        # other's default goes first, so a consistent link never passes through N_active > N_total.
+        # Max B first (it bounds B), then N_total (it bounds N_active), unless the link lowers both
+        # below the default N_active: then N_active first, so a consistent link applies untouched.
         first = "N_total"
         if isinstance(keys, Mapping) and "N_active" in keys and "N_total" in keys:
             try:
-                if parse_si(keys["N_active"]) <= self.default.total_params < parse_si(keys["N_total"]) or (
-                    parse_si(keys["N_total"]) < self.default.active_params
-                    and parse_si(keys["N_active"]) <= parse_si(keys["N_total"])
-                ):
-                    first = "N_active"
+                total, active = parse_si(keys["N_total"]), parse_si(keys["N_active"])
             except ValueError:
-                pass  # a malformed value is refused when it is applied
+                total = active = float("nan")  # a malformed value is refused when it is applied
+            if active <= total < self.default.active_params:
+                first = "N_active"
         return sorted(keys, key=lambda k: (k != "B_max", k != first))
 
     def after_number(self, before: State, after: State, c: Control, value: float, shown: str) -> list[str]:
         return active_total_notices(c.key, value, shown, before.active_params, after.active_params, after.total_params)
+
 
     def value(self, state: State, key: str) -> float:
         c = self.control(key)
@@ -256,11 +198,6 @@ class ArticleMode(Mode[State]):
 
 #: The article mode.
 ARTICLE = ArticleMode(
-    name="article",
-    prefix="sim",
-    slider_attribute="data-control",
-    entry_attribute="data-entry",
-    controls=CONTROLS,
-    readout_names=(*READOUT_NAMES, *FRONTIER_READOUT_NAMES),
-    default=DEFAULT_STATE,
+    name="article", prefix="sim", slider_attribute="data-control", entry_attribute="data-entry",
+    controls=CONTROLS, readout_names=(*READOUT_NAMES, *FRONTIER_READOUT_NAMES), default=DEFAULT_STATE,
 )
