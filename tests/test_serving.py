@@ -11,6 +11,7 @@ import pytest
 
 from roofline import calibration, cli, serving
 from roofline import deployment as dep
+from roofline import speculative as spec
 
 # Round constants so each hand calculation below is easy to follow.
 UNIT = serving.Constants(
@@ -50,21 +51,37 @@ def test_overhead_term_is_per_layer_plus_per_sequence_per_replica() -> None:
 
 def test_tensor_parallel_term_is_two_ring_all_reduces_per_layer() -> None:
     d = dep.deployment("h100-sxm", "llama-3.3-70b", gpus=2, precision="fp8")
+    assert d.active_layout.key == "tp2"
     message = 64 * 8192 * 2  # B · hidden · BF16
     one = 2e-6 + 2 * (2 - 1) / 2 * message / 450e9
-    assert serving.tensor_parallel_time_s(d, 64, 2, UNIT) == pytest.approx(2 * 80 * one)
-    assert serving.tensor_parallel_time_s(d, 64, 1, UNIT) == 0.0
+    assert serving.communication_time_s(d, 64, UNIT) == pytest.approx(2 * 80 * one)
+    # One chip, or the article's even split, runs no collective.
+    assert serving.communication_time_s(_llama8b(), 64, UNIT) == 0.0
+    assert serving.communication_time_s(replace(d, layout=dep.IDEAL), 64, UNIT) == 0.0
 
 
 def test_expert_parallel_term_crosses_the_network_beyond_a_node() -> None:
-    d = dep.deployment("h800", "deepseek-v3", gpus=16, precision="fp8")
-    per_chip = 1600 / 16 * 8 * 7168 * (1 + 2) * 15 / 16  # FP8 dispatch + BF16 combine, 15/16 leave the chip
-    expected = (61 - 3) * (2 * 2e-6 + per_chip / 50e9)
-    assert serving.expert_parallel_time_s(d, 1600, 16, UNIT) == pytest.approx(expected)
+    d = dep.deployment("h800", "deepseek-v3", gpus=16, precision="fp8", layout="tp16-ep16-dpa")
+    # Each chip holds 1600 / 16 sequences and sends each token to its 8 experts, 15/16 of them off the chip:
+    # an FP8 dispatch and a BF16 combine per MoE layer, each with its latency.
+    sent = 1600 / 16 * 8 * 7168
+    expected = (61 - 3) * (2 * 2e-6 + sent * (1 + 2) * 15 / 16 / 50e9)
+    assert serving.communication_time_s(d, 1600, UNIT) == pytest.approx(expected)
     # Inside one node the NVLink figure applies instead.
-    inside = dep.deployment("h800", "deepseek-v3", gpus=8, precision="fp8")
-    per_chip_8 = 1600 / 8 * 8 * 7168 * 3 * 7 / 8
-    assert serving.expert_parallel_time_s(inside, 1600, 8, UNIT) == pytest.approx(58 * (4e-6 + per_chip_8 / 200e9))
+    inside = dep.deployment("h800", "deepseek-v3", gpus=8, precision="fp8", layout="tp8-ep8-dpa")
+    sent_8 = 1600 / 8 * 8 * 7168
+    assert serving.communication_time_s(inside, 1600, UNIT) == pytest.approx(58 * (4e-6 + sent_8 * 3 * 7 / 8 / 200e9))
+    # BF16 math dispatches in BF16.
+    bf16 = dep.deployment("h800", "deepseek-v3", gpus=8, precision="bf16", layout="tp8-ep8-dpa")
+    assert serving.communication_time_s(bf16, 1600, UNIT) == pytest.approx(58 * (4e-6 + sent_8 * 4 * 7 / 8 / 200e9))
+
+
+def test_pipeline_hand_offs_cross_the_network_between_nodes() -> None:
+    d = dep.deployment("h100-sxm", "llama-3.1-405b", gpus=16, precision="fp8", layout="tp8-pp2")
+    message = 64 / 2 * 16384 * 2  # a micro-batch of B / 2 sequences' BF16 hidden states
+    all_reduce = 2e-6 + 2 * 7 / 8 * message / 450e9  # inside a stage: NVLink
+    send = 2e-6 + message / 50e9  # between the two stages: the network
+    assert serving.communication_time_s(d, 64, UNIT) == pytest.approx(2 * 126 * all_reduce + send)
 
 
 def test_prefill_share_is_new_prompt_tokens_per_step_at_attainable_compute() -> None:
@@ -146,7 +163,8 @@ def test_disaggregated_prefill_costs_decode_nothing() -> None:
         concurrency=13_200,
         disaggregated=True,
     )
-    assert e.terms.prefill_s == 0.0 and e.parallelism == "ep"
+    assert e.terms.prefill_s == 0.0 and e.parallelism == "ep" and e.layout.key == "tp144-ep144-dpa"
+    assert e.as_dict()["layout"] == "tp144-ep144-dpa" and e.as_dict()["parallelism"] == "ep"
 
 
 @pytest.mark.parametrize(
@@ -156,8 +174,10 @@ def test_disaggregated_prefill_costs_decode_nothing() -> None:
         ({"output_tokens": float("nan")}, "output_tokens"),
         ({"concurrency": 2.5}, "concurrency"),
         ({"concurrency": -1}, "concurrency"),
-        ({"parallelism": "pp"}, "parallelism"),
-        ({"parallelism": "ep"}, "dense"),
+        ({"layout": "pp"}, "layout"),
+        ({"layout": "tp1-ep2"}, "dense"),
+        ({"layout": "tp2"}, "spans"),
+        ({"speculation": 2}, "speculation"),
         ({"gpus": 0}, "gpus"),
         ({"model": "deepseek-v3"}, "no room"),
     ],
@@ -352,5 +372,246 @@ def test_cli_a_deployment_that_does_not_fit_exits_1_with_the_reason(capsys) -> N
 
 def test_cli_answers_for_eight_pcie_cards() -> None:
     # Beyond one NVLink pair, H100 PCIe cards talk over PCIe (its cited figure), so the estimate answers.
-    e = serving.estimate("h100-pcie", "llama-3.1-70b", gpus=8, precision="fp8", input_tokens=1000, output_tokens=1000, concurrency=8)
+    e = serving.estimate(
+        "h100-pcie", "llama-3.1-70b", gpus=8, precision="fp8", input_tokens=1000, output_tokens=1000, concurrency=8
+    )
     assert e.tpot_s > 0 and e.terms.communication_s > 0
+
+
+# ---------------------------------------------------------------- the layout and the model's cited precisions
+
+H200_BW = 4.8e12
+H200_FP8_OPS = 1979e12 / 2  # dense FP8 FLOP/s ÷ 2
+H200_BF16_OPS = 989.5e12 / 2
+
+
+def _deepseek_8x_h200(layout: str | None = None) -> dep.Deployment:
+    return dep.deployment(
+        "h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=4096, layout=layout
+    )
+
+
+def test_deepseek_on_eight_h200s_under_tp8_from_first_principles() -> None:
+    d = _deepseek_8x_h200()
+    assert d.active_layout.key == "tp8"  # what SGLang launches on one node
+    # Full coverage: every expert read, 671e9 weights at one byte each over 8 × 4.8 TB/s at 0.9.
+    assert serving.weights_time_s(d, 1e6) == pytest.approx(671e9 / (8 * H200_BW * 0.9))
+    # MLA under TP: every chip holds and reads every sequence's whole latent (61 layers × 576 elements × 1 byte),
+    # so 8 copies.
+    kv = 61 * 576 * 1 * 4096
+    assert serving.kv_time_s(d, 100) == pytest.approx(100 * 8 * kv / (8 * H200_BW * 0.9))
+    # Compute: N_active at FP8's rate, attention at BF16's (DeepSeek states BF16 for MLA):
+    # absorbed MLA does 128 heads × (512 + 64 + 512) = 139,264 multiply-adds per layer per cached token.
+    attention = 128 * (512 + 64 + 512) * 61 * 4096
+    per_token = 37e9 / (8 * H200_FP8_OPS) + attention / (8 * H200_BF16_OPS)
+    assert serving.compute_time_s(d, 100) == pytest.approx(100 * per_token / 0.8)
+    # Charged at the weights' FP8 rate instead, attention would take half as long.
+    fp8 = replace(d, attention_precision="fp8")
+    assert serving.compute_time_s(d, 100) > serving.compute_time_s(fp8, 100)
+    # Every chip steps through the whole batch under TP.
+    assert serving.overhead_replicas(d) == 1
+
+
+def test_dp_attention_copies_the_shared_weights_and_splits_the_kv() -> None:
+    tp8, dpa = _deepseek_8x_h200(), _deepseek_8x_h200("tp8-ep8-dpa")
+    shared = dep.shared_params(dpa.model)
+    assert serving.weights_time_s(dpa, 1e6) == pytest.approx((671e9 + 7 * shared) / (8 * H200_BW * 0.9))
+    assert serving.kv_time_s(dpa, 100) == pytest.approx(serving.kv_time_s(tp8, 100) / 8)
+    assert serving.compute_time_s(dpa, 100) == serving.compute_time_s(tp8, 100)  # attention is never copied
+    assert serving.overhead_replicas(dpa) == 8
+    # The memory wall follows the copies: more room for KV than under tp8, less than the even split.
+    walls = [serving.memory_wall_batch(_deepseek_8x_h200(key), 4096) for key in ("tp8", "tp8-ep8-dpa", "ideal")]
+    assert walls[0] < walls[1] < walls[2]
+
+
+def test_the_estimate_follows_the_layout_it_is_given() -> None:
+    kwargs = {"gpus": 8, "precision": "fp8", "kv_precision": "fp8", "input_tokens": 3000, "output_tokens": 1000}
+    tp8 = serving.estimate("h200", "deepseek-v3", concurrency=64, **kwargs)
+    dpa = serving.estimate("h200", "deepseek-v3", concurrency=64, layout=dep.parse_layout("tp8-ep8-dpa"), **kwargs)
+    ideal = serving.estimate("h200", "deepseek-v3", concurrency=64, layout="ideal", **kwargs)
+    assert (tp8.layout.key, dpa.layout.key, ideal.layout.key) == ("tp8", "tp8-ep8-dpa", "ideal")
+    assert tp8.as_dict()["parallelism"] == "tp" and dpa.as_dict()["parallelism"] == "ep"
+    assert ideal.terms.communication_s == 0.0 < tp8.terms.communication_s
+    assert ideal.terms.kv_s < tp8.terms.kv_s and dpa.terms.kv_s == pytest.approx(ideal.terms.kv_s)
+
+
+# ---------------------------------------------------------------- speculative decoding
+
+
+def test_speculation_multiplies_compute_reads_kv_once_and_divides_by_tokens_per_step() -> None:
+    d = _deepseek_8x_h200()
+    s = spec.mtp_speculation()
+    plain = serving.step_terms(d, 32, input_tokens=3000, output_tokens=2000)
+    with_mtp = serving.step_terms(d, 32, input_tokens=3000, output_tokens=2000, speculation=s)
+    assert with_mtp.compute_s == pytest.approx(2 * plain.compute_s)
+    assert with_mtp.kv_s == plain.kv_s
+    assert with_mtp.weights_s == pytest.approx(serving.weights_time_s(d, 64))  # the experts 2 · B tokens touch
+    # One drafted token: the MTP module's 12.4e9 weights read at one byte, or its arithmetic, whichever is slower.
+    read = 12.4e9 / (8 * H200_BW * 0.9)
+    assert with_mtp.draft_s == pytest.approx(max(read, 32 * 1.5e9 / (8 * H200_FP8_OPS * 0.8)))
+    assert with_mtp.tokens_per_step == pytest.approx(1.85)
+    assert with_mtp.tpot_s == pytest.approx((with_mtp.step_s + with_mtp.prefill_s) / 1.85)
+    # Each step now finishes 1.85 tokens per sequence, so 1.85 times the prompts arrive per step.
+    assert with_mtp.prefill_s == pytest.approx(1.85 * plain.prefill_s)
+
+
+def test_speculation_raises_tokens_per_user_at_small_batch() -> None:
+    kwargs = {"gpus": 8, "precision": "fp8", "kv_precision": "fp8", "input_tokens": 1000, "output_tokens": 1000}
+    plain = serving.estimate("h200", "deepseek-v3", concurrency=1, **kwargs)
+    fast = serving.estimate("h200", "deepseek-v3", concurrency=1, speculation=spec.mtp_speculation(), **kwargs)
+    assert fast.tokens_per_s_per_user > 1.3 * plain.tokens_per_s_per_user
+    assert fast.output_tokens_per_s == pytest.approx(fast.running_batch / fast.tpot_s)
+
+
+def test_batch_for_target_is_the_last_batch_that_meets_it() -> None:
+    e = serving.estimate(
+        "h100-sxm", "llama-3.1-8b", gpus=1, precision="fp8", kv_precision="fp8", input_tokens=1000,
+        output_tokens=1000, concurrency=1,
+    )  # fmt: skip
+    batch, limit = serving.batch_for_target(e, 0.02)
+    assert limit == "latency" and 1 < batch < e.capacity_batch
+    assert serving._tpot(e, batch) <= 0.02 < serving._tpot(e, batch + 1)
+    assert serving.batch_for_target(e, 3600.0) == (e.capacity_batch, "memory")
+    assert serving.batch_for_target(e, 1e-4) == (None, "latency")
+
+
+# ---------------------------------------------------------------- the sources' layouts and the weighting
+
+
+def test_each_source_runs_the_layout_it_states() -> None:
+    layouts = {p.source.id: p.source.layout.key for p in calibration.load()}
+    assert layouts == {
+        # "Routed Expert EP144, MLA/Shared Expert DP144"; RTP-LLM states tensor 1, expert 144 on 144 GPUs.
+        "deepseek-v3-production-h800": "tp144-ep144-dpa",
+        "rtp-llm-deepseek-v3-h800": "tp144-ep144-dpa",
+        "nim-1.8.0-llama-3.1-8b-h100": "tp1",
+        "nim-1.8.0-llama-3.3-70b-2xh100": "tp2",
+    }
+
+
+def test_data_parallel_replicas_without_ep_are_refused(tmp_path) -> None:
+    body = json.loads(next(calibration.default_directory().glob("nim-*70b*.json")).read_text())
+    body["source"]["parallelism"]["tensor"] = 1  # two replicas of one chip: no layout here expresses that
+    (tmp_path / "dp.json").write_text(json.dumps(body))
+    with pytest.raises(ValueError, match=r"dp\.json: parallelism"):
+        calibration.load(tmp_path)
+
+
+def test_every_source_weighs_the_same_whatever_its_points() -> None:
+    points = calibration.load()
+    nim = [p for p in points if p.source.id.startswith("nim-1.8.0-llama-3.1")]
+    # Counting one table's rows three times changes nothing: each source's points weigh 1 / their number.
+    assert calibration.fit([*points, *nim, *nim]) == calibration.fit(points)
+    parts = calibration._parts(points, serving.FITTED)
+    by_source: dict[str, list[float]] = {}
+    for part, point in zip(parts, points, strict=True):
+        by_source.setdefault(point.source.id, []).append(abs(math.log(part.tpot_s(serving.FITTED) / part.measured_s)))
+    per_source = [sum(v) / len(v) for v in by_source.values()]
+    assert calibration._loss(parts, serving.FITTED) == pytest.approx(sum(per_source) / len(per_source))
+
+
+# ---------------------------------------------------------------- the command line: layouts, targets, speculation
+
+DEEPSEEK_ARGS = [
+    "serving",
+    "--hardware",
+    "h200",
+    "--model",
+    "deepseek-v3",
+    "--gpus",
+    "8",
+    "--precision",
+    "fp8",
+    "--kv-precision",
+    "fp8",
+    "--input-tokens",
+    "3000",
+    "--output-tokens",
+    "1000",
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "gpus", "flags", "needle"),
+    [
+        ("deepseek-v3", "8", ["--tp", "4"], "spans"),  # does not multiply to --gpus
+        ("llama-3.1-70b", "8", ["--ep", "8"], "dense"),  # EP on a dense model
+        ("llama-3.1-8b", "64", ["--tp", "64"], "attention heads"),  # TP above the heads
+        ("llama-3.1-8b", "64", ["--tp", "1", "--pp", "64"], "layers"),  # PP above the layers
+        ("deepseek-v3", "8", ["--ideal", "--tp", "8"], "--ideal"),
+        ("deepseek-v3", "8", ["--acceptance", "0.5"], "--draft-tokens"),
+        ("deepseek-v3", "8", ["--mtp", "--acceptance", "1.5"], "acceptance"),
+        ("deepseek-v3", "8", ["--tpot-target-ms", "0.0"], "--tpot-target-ms"),
+    ],
+)
+def test_cli_refuses_a_layout_or_drafter_that_cannot_run(
+    capsys, model: str, gpus: str, flags: list, needle: str
+) -> None:
+    args = list(DEEPSEEK_ARGS)
+    args[args.index("--model") + 1] = model
+    args[args.index("--gpus") + 1] = gpus
+    assert cli.main([*args, "--concurrency", "1", *flags]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and needle in err
+
+
+def test_cli_concurrency_is_required_without_a_target(capsys) -> None:
+    assert cli.main(DEEPSEEK_ARGS) == 2
+    assert "--concurrency" in capsys.readouterr().err
+
+
+def _json(capsys, args: list[str]) -> dict:
+    assert cli.main([*args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_layout_flags_reach_the_estimate(capsys) -> None:
+    out = _json(capsys, [*DEEPSEEK_ARGS, "--concurrency", "64", "--tp", "8", "--ep", "8", "--dp-attention"])
+    assert out["layout"] == "tp8-ep8-dpa" and out["parallelism"] == "ep"
+    e = serving.estimate(
+        "h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", input_tokens=3000, output_tokens=1000,
+        concurrency=64, layout="tp8-ep8-dpa",
+    )  # fmt: skip
+    assert out["tpot_s"] == e.tpot_s and out["capacity_batch"] == e.capacity_batch
+    assert _json(capsys, [*DEEPSEEK_ARGS, "--concurrency", "64"])["layout"] == "tp8"
+    assert _json(capsys, [*DEEPSEEK_ARGS, "--concurrency", "64", "--ideal"])["communication_s"] == 0.0
+
+
+def test_cli_target_chooses_a_batch_that_meets_it_and_whose_next_does_not(capsys) -> None:
+    out = _json(capsys, [*DEEPSEEK_ARGS, "--tpot-target-ms", "40"])
+    chosen = out["chosen_batch"]
+    assert out["binding_limit"] == "latency" and out["tpot_target_s"] == 0.04
+    assert out["running_batch"] == chosen < out["capacity_batch"]
+    assert out["tpot_s"] <= 0.04
+    after = _json(capsys, [*DEEPSEEK_ARGS, "--concurrency", str(chosen + 1)])
+    assert after["tpot_s"] > 0.04
+    for name in ("capacity_batch", "usd_per_million_input_tokens", "usd_per_million_output_tokens", "layout"):
+        assert name in out, name
+    # A target the memory wall reaches first, and one no batch meets.
+    loose = _json(capsys, [*DEEPSEEK_ARGS, "--tpot-target-ms", "10K"])
+    assert loose["binding_limit"] == "memory" and loose["chosen_batch"] == loose["capacity_batch"]
+    tight = _json(capsys, [*DEEPSEEK_ARGS, "--tpot-target-ms", "1"])
+    assert tight["chosen_batch"] is None and tight["binding_limit"] == "latency"
+    # Without a target, the chosen batch is the running batch.
+    plain = _json(capsys, [*DEEPSEEK_ARGS, "--concurrency", "10"])
+    assert plain["chosen_batch"] == plain["running_batch"] == 10 and plain["binding_limit"] == "concurrency"
+    assert plain["tpot_target_s"] is None and plain["speculation"] is None
+
+
+def test_cli_speculation_raises_tokens_per_user_at_small_batch(capsys) -> None:
+    plain = _json(capsys, [*DEEPSEEK_ARGS, "--concurrency", "1"])
+    mtp = _json(capsys, [*DEEPSEEK_ARGS, "--concurrency", "1", "--mtp"])
+    assert mtp["speculation"]["tokens_per_step"] == pytest.approx(1.85)
+    assert mtp["tokens_per_s_per_user"] > plain["tokens_per_s_per_user"]
+    assert mtp["output_tokens_per_s"] == pytest.approx(mtp["tokens_per_step"] / (mtp["step_s"] + mtp["prefill_s"]))
+    k3 = _json(capsys, [*DEEPSEEK_ARGS, "--concurrency", "1", "--draft-tokens", "3", "--acceptance", "0.8"])
+    assert k3["tokens_per_step"] == pytest.approx(spec.expected_tokens_per_step(3, 0.8))
+    # With a target, speculation lets a larger batch meet it.
+    with_target = _json(capsys, [*DEEPSEEK_ARGS, "--tpot-target-ms", "40", "--mtp"])
+    assert with_target["chosen_batch"] > _json(capsys, [*DEEPSEEK_ARGS, "--tpot-target-ms", "40"])["chosen_batch"]
+
+
+def test_cli_readable_form_names_the_layout_and_the_chosen_batch(capsys) -> None:
+    assert cli.main([*DEEPSEEK_ARGS, "--tpot-target-ms", "40", "--mtp"]) == 0
+    out = capsys.readouterr().out
+    assert "tp8" in out and "batch to run" in out and "memory binds" in out and "drafting" in out

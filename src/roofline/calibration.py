@@ -6,11 +6,17 @@ only when called and :func:`validate` refuses anything malformed, naming
 the file and the field. A *source* is one published table: one engine
 release, one deployment, one campaign.
 
+Each source's parallel layout (:attr:`Source.layout`) is what it states:
+TP over its chips, or, where it spreads the experts (EP) with no tensor
+parallelism over them, DP attention with EP, as DeepSeek's production decode
+("Routed Expert EP144, MLA/Shared Expert DP144") and RTP-LLM's replay of it run.
+
 The constants of :mod:`roofline.serving` are fitted by :func:`fit`, which
 minimises the mean absolute log error of ``tpot_s`` with every source
-weighted equally (a table of forty rows counts as much as a single
-production figure). The honest figure is :func:`leave_one_source_out`:
-fit on all sources but one, predict the one left out.
+weighted equally: each of a source's ``n`` points weighs ``1 / n``, so a
+table of forty rows counts as much as a single production figure. The
+honest figure is :func:`leave_one_source_out`: fit on all sources but one,
+predict the one left out.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from pathlib import Path
 
 from . import serving
 from .checks import check_number, check_whole_number
+from .deployment import Layout
 from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS
 
 __all__ = [
@@ -88,11 +95,36 @@ class Source:
     expert_parallel: int
     disaggregated: bool
     assumptions: tuple[str, ...]
+    pipeline_parallel: int = 1
 
     @property
     def parallelism(self) -> str:
         """``ep`` when experts are spread over more than one chip, else ``tp``."""
         return "ep" if self.expert_parallel > 1 else "tp"
+
+    @property
+    def layout(self) -> Layout:
+        """The layout the source states, in :class:`roofline.deployment.Layout`'s terms.
+
+        EP over chips that run no tensor parallelism among them (``tensor`` ×
+        ``pipeline`` short of the chips) is DP attention with EP: attention
+        and the shared experts data-parallel over a stage's chips, the routed
+        experts spread over ``ep`` of them. Otherwise TP ``tensor`` (with EP
+        ``expert`` inside it) over ``pipeline`` stages.
+
+        Raises:
+            ValueError: for sizes no layout can express (data-parallel
+                replicas without EP).
+        """
+        tp, ep, pp, gpus = self.tensor_parallel, self.expert_parallel, self.pipeline_parallel, self.gpus
+        if tp * pp == gpus:
+            return Layout(tp=tp, ep=ep, pp=pp)
+        if ep > 1 and gpus % pp == 0:
+            return Layout(tp=gpus // pp, ep=ep, pp=pp, dp_attention=True)
+        raise ValueError(
+            f"{self.id}: tensor {tp} × pipeline {pp} is not the {gpus} GPUs, and with expert {ep} "
+            "no layout expresses the rest (data-parallel replicas are not modelled)"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,7 +157,9 @@ def _need(where: str, record: dict, fields: Iterable[str]) -> None:
             raise ValueError(f"{where}: missing field {name!r}")
 
 
-def _field_number(where: str, name: str, value: object, *, unit: str = "", whole: bool = False, optional: bool = False) -> None:
+def _field_number(
+    where: str, name: str, value: object, *, unit: str = "", whole: bool = False, optional: bool = False
+) -> None:
     """The one validator's check, with the file and row named first."""
     if value is None and optional:
         return
@@ -178,7 +212,12 @@ def validate(body: object, where: str) -> tuple[Point, ...]:
         expert_parallel=int(parallel["expert"]),
         disaggregated=str(record["prefill"]).startswith("separate"),
         assumptions=tuple(str(a) for a in record["assumptions"]),
+        pipeline_parallel=int(parallel["pipeline"]),
     )
+    try:
+        _ = source.layout  # refuse sizes no layout expresses here, with the file named
+    except ValueError as error:
+        raise ValueError(f"{where}: parallelism: {error}") from None
     rows = body["points"]
     if not isinstance(rows, list) or not rows:
         raise ValueError(f"{where}: 'points' must be a non-empty list")
@@ -252,7 +291,7 @@ def estimate_point(point: Point, c: serving.Constants = serving.FITTED) -> servi
         input_tokens=point.input_tokens,
         output_tokens=point.output_tokens,
         concurrency=point.concurrency,
-        parallelism=s.parallelism,
+        layout=s.layout,
         disaggregated=s.disaggregated,
         c=c,
     )
@@ -294,43 +333,55 @@ class _Parts:
     measured_s: float
     memory_s: float
     compute_s: float
-    fixed_s: float  # communication + prefill share
+    fixed_s: float  # communication + drafting + prefill share
     layers: float
     sequences: float  # running sequences per engine rank
+    weight: float = 1.0  # 1 / the points of its source
+    tokens_per_step: float = 1.0
 
     def tpot_s(self, c: serving.Constants) -> float:
         """:attr:`roofline.serving.Terms.tpot_s` rebuilt from the parts (equal to :func:`estimate_point`'s)."""
         roofline = self.memory_s + self.compute_s - c.overlap * min(self.memory_s, self.compute_s)
         overhead = self.layers * c.overhead_per_layer_s + self.sequences * c.overhead_per_sequence_s
-        return roofline + overhead + self.fixed_s
+        return (roofline + overhead + self.fixed_s) / self.tokens_per_step
 
 
 def _parts(points: Sequence[Point], base: serving.Constants) -> list[_Parts]:
     """Each point's parts at ``base``'s sourced constants: the fitted ones enter linearly, so a fit
     evaluates thousands of candidates without re-running the estimate."""
+    per_source: dict[str, int] = {}
+    for p in points:
+        per_source[p.source.id] = per_source.get(p.source.id, 0) + 1
     out = []
     for p in points:
         e = estimate_point(p, base)
         t = e.terms
         per_layer = replace(base, overhead_per_layer_s=1.0, overhead_per_sequence_s=0.0)
         per_sequence = replace(base, overhead_per_layer_s=0.0, overhead_per_sequence_s=1.0)
-        replicas = e.deployment.gpus if e.parallelism == "ep" else 1
+        replicas = serving.overhead_replicas(e.deployment)
         out.append(
             _Parts(
                 measured_s=p.tpot_s,
                 memory_s=t.memory_s,
                 compute_s=t.compute_s,
-                fixed_s=t.communication_s + t.prefill_s,
+                fixed_s=t.communication_s + t.draft_s + t.prefill_s,
                 layers=serving.overhead_time_s(e.deployment, e.running_batch, per_layer, replicas),
                 sequences=serving.overhead_time_s(e.deployment, e.running_batch, per_sequence, replicas),
+                weight=1.0 / per_source[p.source.id],
+                tokens_per_step=t.tokens_per_step,
             )
         )
     return out
 
 
 def _loss(parts: Sequence[_Parts], c: serving.Constants) -> float:
-    """Mean absolute log ratio of tpot_s over the points (robust, like the median it is judged by)."""
-    return sum(abs(math.log(q.tpot_s(c) / q.measured_s)) for q in parts) / len(parts)
+    """Mean absolute log ratio of tpot_s, each source weighted equally (robust, like the median it is judged by).
+
+    Each point weighs ``1 / (its source's points)``, so the loss is the mean
+    over sources of each source's mean ``|log(estimated / measured)|``.
+    """
+    total = sum(q.weight for q in parts)
+    return sum(q.weight * abs(math.log(q.tpot_s(c) / q.measured_s)) for q in parts) / total
 
 
 def _constants(unit: Sequence[float], base: serving.Constants) -> serving.Constants:

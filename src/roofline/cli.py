@@ -52,7 +52,20 @@ from . import deployment as dep
 from . import frontier as fr
 from . import speculative as spec
 from .checks import check_number
-from .cli_args import BAD_INPUT, DOES_NOT_FIT, Once, Parser, add_layout_flags, layout_from_flags, quantity, whole_count
+from .cli_args import (
+    BAD_INPUT,
+    DOES_NOT_FIT,
+    Once,
+    Parser,
+    add_layout_flags,
+    add_speculation_flags,
+    add_target_flag,
+    layout_from_flags,
+    quantity,
+    speculation_from_flags,
+    target_s_from_flags,
+    whole_count,
+)
 from .model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, evaluate
 from .sentences import batch_text, crossover_text, explanation, step_readouts
 from .units import (
@@ -155,52 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     real.add_argument("--no-moe-discount", action="store_true", help="read every expert every step, whatever the batch")
     add_layout_flags(parser)
     batch = parser.add_argument_group("the batch you would run (both forms)")
-    batch.add_argument(
-        "--tpot-target-ms",
-        type=quantity,
-        action=Once,
-        default=None,
-        metavar="MS",
-        help="latency target: the most milliseconds one output token may take (default: no target)",
-    )
-    batch.add_argument(
-        "--draft-tokens",
-        type=whole_count,
-        action=Once,
-        default=None,
-        metavar="K",
-        help="speculative decoding: K drafted tokens per step",
-    )
-    batch.add_argument(
-        "--acceptance",
-        type=quantity,
-        action=Once,
-        default=None,
-        metavar="A",
-        help=f"probability each drafted token is accepted, 0 to 1 (default {spec.DEFAULT_ACCEPTANCE.acceptance:g}: "
-        "DeepSeek-V3's MTP, technical report section 5.4.3)",
-    )
-    batch.add_argument(
-        "--draft-params",
-        type=quantity,
-        action=Once,
-        default=None,
-        metavar="N",
-        help="parameters the drafter reads per drafted token (default 0)",
-    )
-    batch.add_argument(
-        "--draft-active",
-        type=quantity,
-        action=Once,
-        default=None,
-        metavar="N",
-        help="parameters each drafted token multiplies through (default 0)",
-    )
-    batch.add_argument(
-        "--mtp",
-        action="store_true",
-        help="DeepSeek-V3's multi-token prediction: 1 drafted token, its cited acceptance and module size",
-    )
+    add_target_flag(batch)
+    add_speculation_flags(batch)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parser.add_argument("--version", action="version", version=f"roofline {__version__}")
     return parser
@@ -229,43 +198,6 @@ def _params(args: argparse.Namespace) -> tuple[Params, float]:
             f"{format_si_exact(params.total_params)}: a token cannot use more parameters than the model has"
         )
     return params, max_batch
-
-
-def _target_s(args: argparse.Namespace) -> float | None:
-    ms = args.tpot_target_ms
-    if ms is None:
-        return None
-    if not 0 < ms <= fr.MAX_TARGET_S * 1e3:
-        raise ValueError(
-            f"--tpot-target-ms must be more than 0 and at most {fr.MAX_TARGET_S * 1e3:,.0f} milliseconds "
-            f"(an hour per token), got {ms:g}"
-        )
-    return fr.check_target_s(ms / 1e3)
-
-
-def _speculation(args: argparse.Namespace) -> spec.Speculation | None:
-    if not args.mtp and args.draft_tokens is None:
-        extras = [
-            flag
-            for flag, value in (
-                ("--acceptance", args.acceptance),
-                ("--draft-params", args.draft_params),
-                ("--draft-active", args.draft_active),
-            )
-            if value is not None
-        ]
-        if extras:
-            raise ValueError(f"{extras[0]} needs --draft-tokens K or --mtp: it describes a drafter")
-        return None
-    figure = spec.DEFAULT_ACCEPTANCE
-    return spec.Speculation(
-        draft_tokens=args.draft_tokens if args.draft_tokens is not None else figure.draft_tokens,
-        acceptance=args.acceptance if args.acceptance is not None else figure.acceptance,
-        draft_params=args.draft_params if args.draft_params is not None else (figure.draft_params if args.mtp else 0.0),
-        draft_active_params=(
-            args.draft_active if args.draft_active is not None else (figure.draft_active_params if args.mtp else 0.0)
-        ),
-    )
 
 
 def _frontier_rows(report: fr.FrontierReport, speculation: spec.Speculation | None) -> list[tuple[str, str]]:
@@ -297,8 +229,8 @@ def _article(args: argparse.Namespace) -> int:
     try:
         params, max_batch = _params(args)
         step = evaluate(params)
-        speculation = _speculation(args)
-        report = fr.evaluate_frontier(fr.article_lines(params, speculation), _target_s(args), max_batch)
+        speculation = speculation_from_flags(args)
+        report = fr.evaluate_frontier(fr.article_lines(params, speculation), target_s_from_flags(args), max_batch)
     except ValueError as exc:
         print(f"roofline: error: {exc}", file=sys.stderr)
         return BAD_INPUT
@@ -376,9 +308,9 @@ def _realistic(args: argparse.Namespace) -> int:
     try:
         d, batch = _deployment(args)
         report = dep.evaluate_deployment(d, batch)
-        speculation = _speculation(args)
+        speculation = speculation_from_flags(args)
         lines = fr.deployment_lines(d, speculation)
-        chosen = fr.evaluate_frontier(lines, _target_s(args))
+        chosen = fr.evaluate_frontier(lines, target_s_from_flags(args))
         best = _best_batch(chosen.choice)
         if speculation is not None and batch is None and best is not None:
             # The default batch is the best one for the step actually run.

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 
+from . import frontier as fr
+from . import speculative as spec
 from .deployment.layout import IDEAL, Layout
 from .units import parse_si
 
@@ -19,8 +21,12 @@ __all__ = [
     "Once",
     "Parser",
     "add_layout_flags",
+    "add_speculation_flags",
+    "add_target_flag",
     "layout_from_flags",
     "quantity",
+    "speculation_from_flags",
+    "target_s_from_flags",
     "whole_count",
 ]
 
@@ -114,3 +120,108 @@ def layout_from_flags(args: argparse.Namespace, gpus: int) -> Layout | None:
             raise ValueError(f"--pp {pp} does not divide --gpus {gpus}: each stage needs the same number of chips")
         tp = gpus // pp
     return Layout(tp=tp, ep=sizes["ep"] or 1, pp=pp, dp_attention=args.dp_attention)
+
+
+def add_target_flag(group: argparse._ActionsContainer, note: str = "(default: no target)") -> None:
+    """``--tpot-target-ms``: the latency target that chooses the batch to run."""
+    group.add_argument(
+        "--tpot-target-ms",
+        type=quantity,
+        action=Once,
+        default=None,
+        metavar="MS",
+        help=f"latency target: the most milliseconds one output token may take {note}",
+    )
+
+
+def target_s_from_flags(args: argparse.Namespace) -> float | None:
+    """``--tpot-target-ms`` in seconds, or None without a target.
+
+    Raises:
+        ValueError: for a target of 0 or less, or above :data:`roofline.frontier.MAX_TARGET_S`.
+    """
+    ms = args.tpot_target_ms
+    if ms is None:
+        return None
+    if not 0 < ms <= fr.MAX_TARGET_S * 1e3:
+        raise ValueError(
+            f"--tpot-target-ms must be more than 0 and at most {fr.MAX_TARGET_S * 1e3:,.0f} milliseconds "
+            f"(an hour per token), got {ms:g}"
+        )
+    return fr.check_target_s(ms / 1e3)
+
+
+def add_speculation_flags(group: argparse._ActionsContainer) -> None:
+    """The drafter's flags: ``--draft-tokens``, ``--acceptance``, ``--draft-params``, ``--draft-active``, ``--mtp``."""
+    group.add_argument(
+        "--draft-tokens",
+        type=whole_count,
+        action=Once,
+        default=None,
+        metavar="K",
+        help="speculative decoding: K drafted tokens per step",
+    )
+    group.add_argument(
+        "--acceptance",
+        type=quantity,
+        action=Once,
+        default=None,
+        metavar="A",
+        help=f"probability each drafted token is accepted, 0 to 1 (default {spec.DEFAULT_ACCEPTANCE.acceptance:g}: "
+        "DeepSeek-V3's MTP, technical report section 5.4.3)",
+    )
+    group.add_argument(
+        "--draft-params",
+        type=quantity,
+        action=Once,
+        default=None,
+        metavar="N",
+        help="parameters the drafter reads per drafted token (default 0, or the MTP module's with --mtp)",
+    )
+    group.add_argument(
+        "--draft-active",
+        type=quantity,
+        action=Once,
+        default=None,
+        metavar="N",
+        help="parameters each drafted token multiplies through (default 0, or the MTP module's with --mtp)",
+    )
+    group.add_argument(
+        "--mtp",
+        action="store_true",
+        help="DeepSeek-V3's multi-token prediction: 1 drafted token, its cited acceptance and module size",
+    )
+
+
+def speculation_from_flags(args: argparse.Namespace) -> spec.Speculation | None:
+    """The drafter the flags describe, or None without ``--draft-tokens`` or ``--mtp``.
+
+    ``--mtp`` fills what is not given from DeepSeek-V3's cited MTP module
+    (:data:`roofline.speculative.DEFAULT_ACCEPTANCE`); ``--draft-tokens``
+    alone drafts for free (no drafter weights).
+
+    Raises:
+        ValueError: for a drafter figure without a drafter, or one the speculation refuses.
+    """
+    if not args.mtp and args.draft_tokens is None:
+        extras = [
+            flag
+            for flag, value in (
+                ("--acceptance", args.acceptance),
+                ("--draft-params", args.draft_params),
+                ("--draft-active", args.draft_active),
+            )
+            if value is not None
+        ]
+        if extras:
+            raise ValueError(f"{extras[0]} needs --draft-tokens K or --mtp: it describes a drafter")
+        return None
+    figure = spec.DEFAULT_ACCEPTANCE
+    return spec.Speculation(
+        draft_tokens=args.draft_tokens if args.draft_tokens is not None else figure.draft_tokens,
+        acceptance=args.acceptance if args.acceptance is not None else figure.acceptance,
+        draft_params=args.draft_params if args.draft_params is not None else (figure.draft_params if args.mtp else 0.0),
+        draft_active_params=(
+            args.draft_active if args.draft_active is not None else (figure.draft_active_params if args.mtp else 0.0)
+        ),
+    )

@@ -3,13 +3,29 @@
 Usage:
     roofline serving --hardware h100-sxm --model llama-3.1-8b --gpus 1 --precision fp8
                      [--kv-precision fp8] --input-tokens 1000 --output-tokens 1000
-                     --concurrency 50 [--usd-per-gpu-hour 2] [--parallelism tp|ep]
-                     [--disaggregated] [--json]
+                     --concurrency 50 [--usd-per-gpu-hour 2]
+                     [--tp N] [--ep N] [--dp-attention] [--pp N] [--ideal]
+                     [--tpot-target-ms MS] [--mtp] [--draft-tokens K] [--acceptance A]
+                     [--draft-params N] [--draft-active N] [--disaggregated] [--json]
 
 Prints the time per output token (``tpot_s``), TTFT, throughput, the running
 batch under the memory wall, the cost per million input and output tokens,
 the article's max at the same batch and mean context, and each term of the
-estimate (see :mod:`roofline.serving`). Bad input: one line on stderr, exit 2.
+estimate (see :mod:`roofline.serving`), in the parallel layout the flags give
+(by default what the engines launch for that model and count).
+
+``--tpot-target-ms MS`` also chooses the batch to run: the largest up to the
+memory wall whose time per output token meets the target (``chosen_batch``,
+null when not even one sequence does), and names what binds it
+(``binding_limit``: ``latency`` or ``memory``); ``--concurrency`` may then be
+left out, and the estimate is shown at the chosen batch (at 1 when none
+meets the target). Without a target ``chosen_batch`` is the running batch and
+``binding_limit`` is ``memory`` when the wall caps the concurrency, else
+``concurrency``. ``--mtp`` (DeepSeek-V3's cited multi-token prediction) or
+``--draft-tokens K`` with ``--acceptance A`` add speculative decoding.
+
+Bad input (a layout that cannot run the model on ``--gpus`` chips among
+it): one line on stderr, exit 2. A deployment that does not fit: exit 1.
 """
 
 from __future__ import annotations
@@ -20,11 +36,24 @@ import sys
 from collections.abc import Sequence
 
 from . import presets, serving
-from .cli_args import BAD_INPUT, DOES_NOT_FIT, Once, Parser, quantity, whole_count
-from .units import format_number, format_time, format_usd
+from . import speculative as spec
+from .cli_args import (
+    BAD_INPUT,
+    DOES_NOT_FIT,
+    Once,
+    Parser,
+    add_layout_flags,
+    add_speculation_flags,
+    add_target_flag,
+    layout_from_flags,
+    quantity,
+    speculation_from_flags,
+    target_s_from_flags,
+    whole_count,
+)
+from .units import format_batch, format_number, format_percent, format_time, format_usd
 
 __all__ = ["serving_main"]
-
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,37 +63,86 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--hardware", required=True, action=Once, metavar="KEY", help="hardware preset")
     parser.add_argument("--model", required=True, action=Once, metavar="KEY", help="model preset")
-    parser.add_argument("--gpus", type=whole_count, default=1, action=Once, metavar="N", help="how many chips (default 1)")
+    parser.add_argument(
+        "--gpus", type=whole_count, default=1, action=Once, metavar="N", help="how many chips (default 1)"
+    )
     parser.add_argument(
         "--precision", action=Once, metavar="KEY", help=f"weights and math: {', '.join(presets.WEIGHT_PRECISIONS)}"
     )
     parser.add_argument(
         "--kv-precision", default="bf16", action=Once, metavar="KEY", help="KV cache precision (default bf16)"
     )
-    parser.add_argument("--input-tokens", type=whole_count, required=True, action=Once, metavar="N", help="prompt tokens")
     parser.add_argument(
-        "--output-tokens", type=whole_count, required=True, action=Once, metavar="N", help="tokens generated per request"
+        "--input-tokens", type=whole_count, required=True, action=Once, metavar="N", help="prompt tokens"
     )
     parser.add_argument(
-        "--concurrency", type=whole_count, required=True, action=Once, metavar="N", help="requests kept in flight"
+        "--output-tokens",
+        type=whole_count,
+        required=True,
+        action=Once,
+        metavar="N",
+        help="tokens generated per request",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=whole_count,
+        default=None,
+        action=Once,
+        metavar="N",
+        help="requests kept in flight (required unless --tpot-target-ms is given)",
     )
     parser.add_argument(
         "--usd-per-gpu-hour", type=quantity, default=2.0, action=Once, metavar="USD", help="price (default 2)"
     )
-    parser.add_argument(
-        "--parallelism", choices=serving.PARALLELISMS, action=Once, help="tp or ep (default: ep only across nodes)"
-    )
+    add_layout_flags(parser)
+    add_target_flag(parser, "; chooses the batch to run")
+    add_speculation_flags(parser.add_argument_group("speculative decoding"))
     parser.add_argument("--disaggregated", action="store_true", help="prefill runs on other chips")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
-def _rows(e: serving.Estimate) -> list[tuple[str, str]]:
+def _estimate(args: argparse.Namespace, concurrency: int, speculation: spec.Speculation | None) -> serving.Estimate:
+    return serving.estimate(
+        args.hardware,
+        args.model,
+        gpus=args.gpus,
+        precision=args.precision,
+        kv_precision=args.kv_precision,
+        input_tokens=args.input_tokens,
+        output_tokens=args.output_tokens,
+        concurrency=concurrency,
+        usd_per_gpu_hour=args.usd_per_gpu_hour,
+        layout=layout_from_flags(args, args.gpus),
+        disaggregated=args.disaggregated,
+        speculation=speculation,
+    )
+
+
+def _rows(e: serving.Estimate, chosen: int | None, limit: str, target_s: float | None) -> list[tuple[str, str]]:
     t = e.terms
-    return [
+    d = e.deployment
+    source = "chosen" if d.layout is not None else "the engines' default"
+    rows = [("layout", f"{e.layout.describe()} ({e.layout.key}, {source})")]
+    if e.speculation is not None:
+        rows.append(
+            (
+                "speculation",
+                f"{e.speculation.draft_tokens} drafted, acceptance {format_percent(e.speculation.acceptance)}: "
+                f"{format_number(t.tokens_per_step, 3)} tokens per step",
+            )
+        )
+    if target_s is not None:
+        rows.append(("latency target", f"{format_time(target_s)} per token"))
+        if chosen is None:
+            rows.append(("batch to run", "none: not even one sequence meets the target"))
+        else:
+            rows.append(("batch to run", f"{format_batch(chosen)} ({limit} binds)"))
+    rows += [
         ("time per output token", format_time(e.tpot_s)),
         ("time to first token", format_time(e.ttft_s)),
         ("output tokens/s (all users)", format_number(e.output_tokens_per_s, 4)),
+        ("output tokens/s per user", format_number(e.tokens_per_s_per_user, 4)),
         ("running batch", f"{e.running_batch} of {e.concurrency} requested (memory wall {e.capacity_batch})"),
         ("mean context", f"{format_number(e.mean_context_tokens, 5)} tokens"),
         ("$ per million input tokens", format_usd(e.usd_per_million_input_tokens)),
@@ -77,6 +155,9 @@ def _rows(e: serving.Estimate) -> list[tuple[str, str]]:
         ("  communication", format_time(t.communication_s)),
         ("  prefill share", format_time(t.prefill_s)),
     ]
+    if e.speculation is not None:
+        rows.append(("  drafting", format_time(t.draft_s)))
+    return rows
 
 
 def serving_main(argv: Sequence[str]) -> int:
@@ -85,19 +166,18 @@ def serving_main(argv: Sequence[str]) -> int:
     try:
         if args.usd_per_gpu_hour < 0:
             raise ValueError(f"--usd-per-gpu-hour must be >= 0, got {args.usd_per_gpu_hour!r}")
-        e = serving.estimate(
-            args.hardware,
-            args.model,
-            gpus=args.gpus,
-            precision=args.precision,
-            kv_precision=args.kv_precision,
-            input_tokens=args.input_tokens,
-            output_tokens=args.output_tokens,
-            concurrency=args.concurrency,
-            usd_per_gpu_hour=args.usd_per_gpu_hour,
-            parallelism=args.parallelism,
-            disaggregated=args.disaggregated,
-        )
+        target_s = target_s_from_flags(args)
+        if args.concurrency is None and target_s is None:
+            raise ValueError("--concurrency is required unless --tpot-target-ms chooses the batch")
+        speculation = speculation_from_flags(args)
+        e = _estimate(args, args.concurrency or 1, speculation)
+        if target_s is None:
+            chosen: int | None = e.running_batch
+            limit = "memory" if e.concurrency > e.capacity_batch else "concurrency"
+        else:
+            chosen, limit = serving.batch_for_target(e, target_s)
+            if args.concurrency is None:
+                e = _estimate(args, chosen or 1, speculation)
     except serving.DoesNotFit as exc:
         # As the main command does: a deployment that does not fit is an answer (status 1), not bad input.
         print(f"roofline serving: {exc}", file=sys.stderr)
@@ -106,10 +186,28 @@ def serving_main(argv: Sequence[str]) -> int:
         print(f"roofline serving: error: {exc}", file=sys.stderr)
         return BAD_INPUT
     if args.json:
-        print(json.dumps(e.as_dict(), indent=2))
+        out = e.as_dict()
+        out.update(
+            {
+                "tpot_target_s": target_s,
+                "chosen_batch": chosen,
+                "binding_limit": limit,
+                "speculation": None
+                if speculation is None
+                else {
+                    "draft_tokens": speculation.draft_tokens,
+                    "acceptance": speculation.acceptance,
+                    "draft_params": speculation.draft_params,
+                    "draft_active_params": speculation.draft_active_params,
+                    "tokens_per_step": speculation.tokens_per_step,
+                },
+            }
+        )
+        print(json.dumps(out, indent=2))
         return 0
     print(e.deployment.describe().rsplit(", L =", 1)[0])
-    width = max(len(name) for name, _ in _rows(e))
-    for name, value in _rows(e):
+    rows = _rows(e, chosen, limit, target_s)
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
         print(f"{name:<{width}}  {value}")
     return 0

@@ -8,9 +8,9 @@ rule: **L is the mean context** a sequence carries over its decode (what
 reader sets the share of a sequence's tokens that are output (``out``, in
 percent, default :data:`DEFAULT_OUTPUT_PERCENT`);
 :func:`roofline.serving.workload_for_mean_context` turns the two into input
-and output tokens. Parallelism is the estimate's default (tensor-parallel
-inside one scale-up domain, expert-parallel across domains for MoE), and
-prefill shares the chips (not disaggregated).
+and output tokens. The parallel layout is the deployment's
+(:attr:`roofline.deployment.Deployment.active_layout`: what the engines
+launch unless one is chosen), and prefill shares the chips (not disaggregated).
 
 >>> from roofline import deployment as dep
 >>> d = dep.deployment("h100-sxm", "llama-3.1-8b", precision="fp8", kv_precision="fp8", context_tokens=1500)
@@ -99,7 +99,7 @@ def terms_at(d: dep.Deployment, output_percent: float, batches: Sequence[float])
     """Each term of :data:`TERMS` at each batch; stacked, they add up to the estimate's time per output token.
 
     The part of the shorter of memory and compute that overlaps the longer
-    (``hidden_s``, 0 with the fitted constants) comes off the compute term,
+    (``hidden_s``: the fitted overlap's share of the shorter) comes off the compute term,
     so the top of the stack is always :attr:`roofline.serving.Terms.tpot_s`.
     """
     rows = [estimate_at(d, b, output_percent) for b in batches]
