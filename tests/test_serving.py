@@ -11,6 +11,7 @@ import pytest
 
 from roofline import calibration, cli, serving
 from roofline import deployment as dep
+from roofline import frontier as fr
 from roofline import speculative as spec
 
 # Round constants so each hand calculation below is easy to follow.
@@ -615,3 +616,53 @@ def test_cli_readable_form_names_the_layout_and_the_chosen_batch(capsys) -> None
     assert cli.main([*DEEPSEEK_ARGS, "--tpot-target-ms", "40", "--mtp"]) == 0
     out = capsys.readouterr().out
     assert "tp8" in out and "batch to run" in out and "memory binds" in out and "drafting" in out
+
+
+def test_the_serving_lines_give_the_frontier_the_estimates_own_time_per_token() -> None:
+    """One time per token: the frontier on the serving lines is the estimate at every batch, speculation included."""
+    d = dep.deployment("h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=4096)
+    mtp = spec.mtp_speculation()
+    lines = serving.serving_lines(d, input_tokens=3000, output_tokens=1000, speculation=mtp)
+    for batch in (1, 7, 64, 200):
+        e = serving.estimate_deployment(d, input_tokens=3000, output_tokens=1000, concurrency=batch, speculation=mtp)
+        assert fr.time_per_token_s(lines, batch) == pytest.approx(e.tpot_s, rel=1e-12)
+        # B sequences each get E tokens a step: the estimate's output rate, per chip.
+        assert fr.tokens_per_s_per_chip(lines, batch) == pytest.approx(e.output_tokens_per_s / 8, rel=1e-12)
+    assert lines.tokens_per_step == mtp.tokens_per_step > 1
+    assert lines.memory_wall == e.capacity_batch
+
+
+def test_the_batch_for_a_target_is_the_frontiers_choice_on_the_serving_lines() -> None:
+    e = serving.estimate(
+        "h100-sxm",
+        "llama-3.1-8b",
+        gpus=1,
+        precision="fp8",
+        kv_precision="fp8",
+        input_tokens=1000,
+        output_tokens=1000,
+        concurrency=1,
+    )
+    for target_s in (0.006, 0.01, 0.02):
+        batch, limit = serving.batch_for_target(e, target_s)
+        choice = fr.choose_batch(serving.lines_of(e), target_s)
+        assert (batch, limit) == (choice.batch, choice.limit.value) or (batch == e.capacity_batch and limit == "memory")
+        # From first principles: the batch meets the target and one more does not (or the wall stops it).
+        at = serving.estimate_deployment(e.deployment, input_tokens=1000, output_tokens=1000, concurrency=batch)
+        assert at.tpot_s <= target_s
+        if batch < e.capacity_batch:
+            over = serving.estimate_deployment(
+                e.deployment, input_tokens=1000, output_tokens=1000, concurrency=batch + 1
+            )
+            assert over.tpot_s > target_s
+
+
+def test_an_edited_deployment_is_estimated_as_edited() -> None:
+    d = dep.deployment("h100-sxm", "llama-3.1-8b", precision="fp8", kv_precision="fp8")
+    faster = replace(d, hardware=replace(d.hardware, bandwidth_bytes_per_s=2 * d.hardware.bandwidth_bytes_per_s))
+    slow = serving.estimate_deployment(d, input_tokens=1000, output_tokens=1000, concurrency=8)
+    fast = serving.estimate_deployment(faster, input_tokens=1000, output_tokens=1000, concurrency=8)
+    assert fast.terms.weights_s == pytest.approx(slow.terms.weights_s / 2, rel=1e-12)
+    assert fast.terms.kv_s == pytest.approx(slow.terms.kv_s / 2, rel=1e-12)
+    with pytest.raises(ValueError, match="Deployment"):
+        serving.estimate_deployment("h100-sxm", input_tokens=1, output_tokens=1, concurrency=1)  # type: ignore[arg-type]

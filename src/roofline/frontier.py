@@ -120,6 +120,10 @@ class Lines:
             has no memory capacity (the article's).
         has_crossover: whether T_compute ever overtakes T_memory.
         describe_wall: a sentence saying why nothing fits, for a wall of 0.
+        t_step_s: the whole step at batch B, drafting included, when a model
+            other than the article's max gives it (the serving estimate's,
+            :func:`roofline.serving.serving_lines`); None for
+            ``T_draft + max(T_compute, T_memory)``.
     """
 
     t_compute_s: Callable[[float], float]
@@ -130,6 +134,7 @@ class Lines:
     memory_wall: int | None = None
     has_crossover: bool = True
     describe_wall: str | None = None
+    t_step_s: Callable[[float], float] | None = None
 
 
 def _no_draft(batch: float) -> float:
@@ -230,7 +235,9 @@ def deployment_lines(d: dep.Deployment, speculation: Speculation | None = None) 
 
 
 def step_time_s(lines: Lines, batch: float) -> float:
-    """Seconds per step at batch B: ``T_draft + max(T_compute, T_memory)``."""
+    """Seconds per step at batch B: ``T_draft + max(T_compute, T_memory)``, or the lines' own ``t_step_s``."""
+    if lines.t_step_s is not None:
+        return lines.t_step_s(batch)
     return lines.t_draft_s(batch) + max(lines.t_compute_s(batch), lines.t_memory_s(batch))
 
 

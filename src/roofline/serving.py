@@ -67,6 +67,7 @@ import math
 from dataclasses import dataclass, replace
 
 from . import deployment as dep
+from . import frontier as fr
 from .checks import check_number
 from .deployment.layout import busy_fraction
 from .presets import Hardware
@@ -89,7 +90,9 @@ __all__ = [
     "compute_time_s",
     "draft_time_s",
     "estimate",
+    "estimate_deployment",
     "kv_time_s",
+    "lines_of",
     "mean_context_tokens",
     "memory_wall_batch",
     "overhead_replicas",
@@ -97,6 +100,7 @@ __all__ = [
     "prefill_share_time_s",
     "prefill_time_s",
     "send_time_s",
+    "serving_lines",
     "step_terms",
     "weights_time_s",
     "workload_for_mean_context",
@@ -709,20 +713,52 @@ def estimate(
     """
     prompt = check_number("input_tokens", input_tokens, "tokens", minimum=1.0, inclusive=True)
     generated = check_number("output_tokens", output_tokens, "tokens", minimum=1.0, inclusive=True)
-    users = _count("concurrency", concurrency)
-    if speculation is not None and not isinstance(speculation, Speculation):
-        raise ValueError(f"speculation must be a Speculation or None, got {speculation!r}")
-    context = mean_context_tokens(prompt, generated)
     d = dep.deployment(
         hardware,
         model,
         gpus=gpus,
         precision=precision,
         kv_precision=kv_precision,
-        context_tokens=context,
+        context_tokens=mean_context_tokens(prompt, generated),
         usd_per_gpu_hour=usd_per_gpu_hour,
         layout=layout,
     )
+    return estimate_deployment(
+        d,
+        input_tokens=prompt,
+        output_tokens=generated,
+        concurrency=concurrency,
+        disaggregated=disaggregated,
+        speculation=speculation,
+        c=c,
+    )
+
+
+def estimate_deployment(
+    d: dep.Deployment,
+    *,
+    input_tokens: float,
+    output_tokens: float,
+    concurrency: int,
+    disaggregated: bool = False,
+    speculation: Speculation | None = None,
+    c: Constants = FITTED,
+) -> Estimate:
+    """:func:`estimate` for a deployment already made (its figures edited, as the simulator's may be).
+
+    ``d.context_tokens`` is replaced by the workload's mean context,
+    :func:`mean_context_tokens`; everything else (chips, layout, precisions,
+    price) is ``d``'s. Raises as :func:`estimate` does.
+    """
+    if not isinstance(d, dep.Deployment):
+        raise ValueError(f"d must be a roofline.deployment.Deployment, got {d!r}")
+    prompt = check_number("input_tokens", input_tokens, "tokens", minimum=1.0, inclusive=True)
+    generated = check_number("output_tokens", output_tokens, "tokens", minimum=1.0, inclusive=True)
+    users = _count("concurrency", concurrency)
+    if speculation is not None and not isinstance(speculation, Speculation):
+        raise ValueError(f"speculation must be a Speculation or None, got {speculation!r}")
+    context = mean_context_tokens(prompt, generated)
+    d = replace(d, context_tokens=context)
     wall = memory_wall_batch(d, prompt + generated, c)
     if wall < 1:
         raise DoesNotFit(
@@ -771,14 +807,87 @@ def estimate(
     )
 
 
+def serving_lines(
+    d: dep.Deployment,
+    *,
+    input_tokens: float,
+    output_tokens: float,
+    disaggregated: bool = False,
+    speculation: Speculation | None = None,
+    c: Constants = FITTED,
+) -> fr.Lines:
+    """The serving estimate as the frontier's :class:`roofline.frontier.Lines`: one time per token for every readout.
+
+    The step at batch B is :attr:`Terms.step_s` plus prefill's share (so
+    ``T(B) / E`` is :attr:`Terms.tpot_s`); the two lines are the estimate's
+    attainable compute and memory terms, the wall is :func:`memory_wall_batch`
+    at full length. There is no crossover limit: with the overhead and only
+    part of the shorter term hidden, ``T(B)`` keeps a part that does not
+    grow with B, so ``B · E / T(B)`` still rises past the point where compute
+    overtakes memory, and the batch runs up to the wall or the target.
+    ``d.context_tokens`` is replaced by the workload's mean context.
+
+    >>> d = dep.deployment("h100-sxm", "llama-3.1-8b", precision="fp8", kv_precision="fp8")
+    >>> lines = serving_lines(d, input_tokens=1000, output_tokens=1000)
+    >>> e = estimate_deployment(d, input_tokens=1000, output_tokens=1000, concurrency=50)
+    >>> fr.time_per_token_s(lines, 50) == e.tpot_s, lines.memory_wall == e.capacity_batch
+    (True, True)
+    """
+    prompt = check_number("input_tokens", input_tokens, "tokens", minimum=1.0, inclusive=True)
+    generated = check_number("output_tokens", output_tokens, "tokens", minimum=1.0, inclusive=True)
+    mean = replace(d, context_tokens=mean_context_tokens(prompt, generated))
+
+    def terms(batch: float) -> Terms:
+        return step_terms(
+            mean,
+            batch,
+            input_tokens=prompt,
+            output_tokens=generated,
+            disaggregated=disaggregated,
+            speculation=speculation,
+            c=c,
+        )
+
+    wall = memory_wall_batch(mean, prompt + generated, c)
+    return fr.Lines(
+        t_compute_s=lambda b: terms(b).compute_s,
+        t_memory_s=lambda b: terms(b).memory_s,
+        t_draft_s=lambda b: terms(b).draft_s,
+        t_step_s=lambda b: (lambda t: t.step_s + t.prefill_s)(terms(b)),
+        tokens_per_step=1.0 if speculation is None else speculation.tokens_per_step,
+        chips=d.gpus,
+        memory_wall=wall,
+        has_crossover=False,
+        describe_wall=(
+            None
+            if wall >= 1
+            else f"not one sequence of {format_tokens(prompt + generated)} fits beside the weights "
+            f"({mean.active_layout.key})"
+        ),
+    )
+
+
+def lines_of(e: Estimate) -> fr.Lines:
+    """:func:`serving_lines` for ``e``'s deployment, workload, speculation and constants."""
+    return serving_lines(
+        e.deployment,
+        input_tokens=e.input_tokens,
+        output_tokens=e.output_tokens,
+        disaggregated=e.disaggregated,
+        speculation=e.speculation,
+        c=e.constants,
+    )
+
+
 def batch_for_target(e: Estimate, target_s: float) -> tuple[int | None, str]:
     """The largest running batch up to ``e``'s memory wall whose time per output token meets ``target_s``.
 
     Returns ``(batch, limit)``: ``limit`` is ``"memory"`` when the wall
     itself meets the target (the batch is the wall), ``"latency"`` when the
     target stops it earlier, or when not even one sequence meets it (then
-    the batch is None). Every term grows with B, so a bisection finds it;
-    the workload, layout, speculation and constants are ``e``'s.
+    the batch is None). It is :func:`roofline.frontier.choose_batch` on
+    :func:`lines_of` ``e``, so the simulator's serving readouts choose the
+    same batch.
 
     >>> e = estimate("h100-sxm", "llama-3.1-8b", gpus=1, precision="fp8", kv_precision="fp8",
     ...              input_tokens=1000, output_tokens=1000, concurrency=1)
@@ -787,18 +896,10 @@ def batch_for_target(e: Estimate, target_s: float) -> tuple[int | None, str]:
     ('latency', True)
     """
     target = check_number("target_s", target_s, "s")
-    if _tpot(e, e.capacity_batch) <= target:
-        return e.capacity_batch, "memory"
-    if _tpot(e, 1) > target:
-        return None, "latency"
-    low, high = 1, e.capacity_batch  # tpot(low) meets the target, tpot(high) does not
-    while high - low > 1:
-        middle = (low + high) // 2
-        if _tpot(e, middle) <= target:
-            low = middle
-        else:
-            high = middle
-    return low, "latency"
+    choice = fr.choose_batch(lines_of(e), target)
+    if choice.batch is not None and choice.batch == e.capacity_batch:
+        return choice.batch, "memory"  # the wall meets the target: the wall is what stops it
+    return choice.batch, choice.limit.value
 
 
 def _tpot(e: Estimate, batch: int) -> float:
