@@ -515,3 +515,68 @@ def test_the_moe_crossover_uses_the_models_slopes() -> None:
 
     source = inspect.getsource(dep.crossover_batch)
     assert "compute_slope_s(p) - memory_slope_s(p)" in source
+
+
+# ---------------------------------------------------------------- attention on its own roofline
+
+
+def test_absorbed_mla_attention_is_compute_bound_on_an_h200() -> None:
+    # DeepSeek-V3 config_671B.json: 128 heads, kv_lora_rank 512, qk_rope_head_dim 64. Absorbed MLA
+    # decode scores each cached token over 512 + 64 dimensions and sums values over 512, per head:
+    # 128 x (512 + 64 + 512) = 139,264 multiply-adds against 512 + 64 = 576 cached elements.
+    ops, elements = 128 * (512 + 64 + 512), 512 + 64
+    assert ops == 139_264
+    # NVIDIA H200 datasheet: 989.5 dense BF16 TFLOP/s, 4.8 TB/s; C = FLOP/s / 2 (multiply-adds).
+    ridge_bf16 = 989.5e12 / 2 / 4.8e12
+    for kv, element_bytes in (("fp8", 1), ("bf16", 2)):
+        d = dep.deployment("h200", "deepseek-v3", gpus=8, kv_precision=kv, context_tokens=4096, layout="ideal")
+        a = dep.attention_intensity(d)
+        assert a.ops_per_kv_byte == pytest.approx(ops / (elements * element_bytes), rel=1e-12)
+        assert a.ridge_ops_per_byte == pytest.approx(ridge_bf16, rel=1e-12)
+        assert a.compute_bound  # 242 (FP8 cache) and 121 (BF16 cache) against 103
+    assert ops / elements == pytest.approx(241.78, abs=0.01)
+    # Under TP8 every chip reads the whole latent for its 16 heads: an eighth of the intensity.
+    tp8 = dep.deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096, layout="tp8")
+    assert dep.attention_intensity(tp8).ops_per_kv_byte == pytest.approx(ops / elements / 8, rel=1e-12)
+    assert not dep.attention_intensity(tp8).compute_bound
+
+
+def test_gqa_attention_reads_its_cache_as_memory_traffic() -> None:
+    # Llama-3.1-70B (meta-llama/llama-models): 64 query heads, 8 KV heads of 128. Each query head
+    # does 128 multiply-adds for the score and 128 for the value: 2 x 64 x 128 per cached token per
+    # layer, against 2 x 8 x 128 cached elements, so 8 multiply-adds per element.
+    ops, elements = 2 * 64 * 128, 2 * 8 * 128
+    # H100 SXM datasheet: 1,978.9 dense FP8 TFLOP/s, 3.35 TB/s. Llama's preset cites no attention
+    # precision, so attention runs at the FP8 weights' rate.
+    ridge_fp8 = 1978.9e12 / 2 / 3.35e12
+    d = dep.deployment("h100-sxm", "llama-3.1-70b", gpus=2, precision="fp8", kv_precision="fp8", layout="ideal")
+    a = dep.attention_intensity(d)
+    assert a.ops_per_kv_byte == pytest.approx(ops / elements, rel=1e-12) == 8.0
+    assert a.ridge_ops_per_byte == pytest.approx(ridge_fp8, rel=1e-12)
+    assert not a.compute_bound and a.ratio < 0.03
+
+
+@given(
+    chip=st.sampled_from(sorted(HARDWARE)),
+    name=st.sampled_from(sorted(MODELS)),
+    kv=st.sampled_from(["bf16", "fp8"]),
+    layout=st.sampled_from(["ideal", None]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_crossover_at_every_context_exactly_when_attention_is_compute_bound(
+    chip: str, name: str, kv: str, layout: str | None
+) -> None:
+    hw = presets.hardware(chip)
+    m = presets.model(name)
+    precision = "fp8" if hw.supports("fp8") else "bf16"
+    try:
+        d = dep.deployment(chip, name, gpus=8, precision=precision, kv_precision=kv, layout=layout)
+    except ValueError:
+        assume(False)
+        return
+    a = dep.attention_intensity(d)
+    if m.sliding_layers:
+        return  # windows cap the KV slope; the equivalence is for full-context layers
+    assert (dep.no_crossover_context(d) is None) == a.compute_bound
+    # Without attention's arithmetic in T_compute, the KV always wins past some context.
+    assert dep.no_crossover_context(replace(d, attention_flops=False)) is not None

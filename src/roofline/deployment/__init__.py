@@ -33,6 +33,10 @@ assumption:
 * **Two critical context lengths** (:func:`kv_equals_weights_context`,
   :func:`no_crossover_context`): where the KV read equals the weight read
   at a given batch, and past which the lines never cross.
+* **Attention's own roofline** (:func:`attention_intensity`): attention's
+  multiply-adds per byte of cache read against the chip's ridge at its
+  precision; when it is above the ridge (absorbed MLA) a crossover exists at
+  every context.
 * **Attention FLOPs** (:func:`attention_ops_per_token`): on by default (the
   article leaves them out; ``attention_flops=False`` gives its lines back):
   each token also pays for attention over its context,
@@ -54,6 +58,7 @@ Everything is in SI base units; C is in ops/s (FLOP/s ÷ 2), as in the article.
 
 from __future__ import annotations
 
+from .attention import AttentionIntensity, attention_intensity
 from .economics import (
     cost_usd_per_million_tokens,
     implied_batch,
@@ -117,6 +122,7 @@ from .spec import (
 __all__ = [
     "IDEAL",
     "LAYOUT_SOURCES",
+    "AttentionIntensity",
     "Collective",
     "Comparison",
     "Deployment",
@@ -124,6 +130,7 @@ __all__ = [
     "Report",
     "attention_compute_ops_per_s",
     "attention_flop_per_kv_byte",
+    "attention_intensity",
     "attention_math",
     "attention_ops_per_token",
     "best_batch",
