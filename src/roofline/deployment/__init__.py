@@ -108,7 +108,18 @@ from .memory import (
     weight_params_read,
     weights_fit,
 )
-from .report import Comparison, Report, compare_with_published, evaluate_deployment
+from .report import (
+    CHECK_STAGES,
+    CITED,
+    Comparison,
+    Prediction,
+    Report,
+    cited_speculation,
+    compare_with_published,
+    evaluate_deployment,
+    predict,
+    stated_layout,
+)
 from .spec import (
     Deployment,
     attention_compute_ops_per_s,
@@ -120,6 +131,8 @@ from .spec import (
 )
 
 __all__ = [
+    "CHECK_STAGES",
+    "CITED",
     "IDEAL",
     "LAYOUT_SOURCES",
     "AttentionIntensity",
@@ -127,6 +140,7 @@ __all__ = [
     "Comparison",
     "Deployment",
     "Layout",
+    "Prediction",
     "Report",
     "attention_compute_ops_per_s",
     "attention_flop_per_kv_byte",
@@ -137,6 +151,7 @@ __all__ = [
     "capacity_batch",
     "capacity_problem",
     "check_layout",
+    "cited_speculation",
     "collectives",
     "compare_with_published",
     "context_layer_tokens",
@@ -160,8 +175,10 @@ __all__ = [
     "params_at",
     "parse_layout",
     "precision_sweet_spot",
+    "predict",
     "routed_params",
     "shared_params",
+    "stated_layout",
     "step_at",
     "system_bandwidth_bytes_per_s",
     "system_compute_ops_per_s",
