@@ -431,11 +431,80 @@ def layout_word(name: str, layout: str, word: str) -> str:
     return f'<span class="rl-word" data-macro="{macro}">{html.escape(text)}</span>'
 
 
+#: attention figure name -> (function of a Deployment, formatter): attention on its own roofline.
+_ATTENTION_FIGURES: dict[str, tuple[Callable[[dep.Deployment], float], Callable[[float], str]]] = {
+    "ops_per_kv_byte": (lambda d: dep.attention_intensity(d).ops_per_kv_byte, lambda v: format_number(v, 3)),
+    "ridge": (lambda d: dep.attention_intensity(d).ridge_ops_per_byte, lambda v: format_number(v, 3)),
+    "ops_per_layer_token": (lambda d: float(d.model.attention_ops_per_layer_token), plain_number),
+    "kv_elements_per_layer_token": (lambda d: float(d.model.kv_elements_per_layer_token), plain_number),
+}
+
+
+def attention_figure(
+    model: str, hardware: str, kv_precision: str, figure: str, layout: str = "ideal", gpus: int = 1
+) -> str:
+    """Attention's multiply-adds per byte of cache read (``ops_per_kv_byte``), the chip's ``ridge`` at
+    attention's precision (both in multiply-adds per byte), or the per-layer-token counts behind them.
+
+    The weights are FP8 where the chip has an FP8 rate; attention runs at the model's cited precision
+    (:func:`roofline.deployment.attention_math`).
+    """
+    if figure not in _ATTENTION_FIGURES:
+        raise ValueError(f"figure must be one of {sorted(_ATTENTION_FIGURES)}, got {figure!r}")
+    chip = presets.hardware(hardware)
+    d = dep.deployment(
+        chip,
+        model,
+        gpus=gpus,
+        precision="fp8" if chip.supports("fp8") else "bf16",
+        kv_precision=kv_precision,
+        layout=layout,
+    )
+    value = _ATTENTION_FIGURES[figure][0](d)
+    macro = spelled("attention_figure", model, hardware, kv_precision, figure, None if layout == "ideal" else layout)
+    return number_span(macro, value, _ATTENTION_FIGURES[figure][1](value))
+
+
+def long_context_line(model: str, hardware: str, kv_precision: str, context: float, figure: str, attention: bool) -> str:
+    """The crossover (``crossover``) or the context past which the lines never cross
+    (``no_crossover_context``) of ``model`` on one chip, FP8 weights and arithmetic, split as the
+    article does (no MoE discount), with attention's arithmetic counted or not (``attention``).
+
+    With ``attention=False`` these are the article's lines, as the long-context page's tables draw them.
+    """
+    d = dep.deployment(
+        hardware,
+        model,
+        precision="fp8",
+        kv_precision=kv_precision,
+        context_tokens=context,
+        layout="ideal",
+        moe_discount=False,
+        attention_flops=attention,
+    )
+    if figure == "crossover":
+        value, text = dep.crossover_batch(d), lambda v: format_number(v, 3)
+    elif figure == "no_crossover_context":
+        value, text = dep.no_crossover_context(d), _tokens_text
+    else:
+        raise ValueError(f"figure must be 'crossover' or 'no_crossover_context', got {figure!r}")
+    macro = spelled(
+        "long_context_line", model, hardware, kv_precision, int(context), figure, "attention" if attention else "article"
+    )
+    if value is None:
+        # A word, not a number: the explainer pages print no NaN (their audit refuses it).
+        word = "none" if figure == "crossover" else "never"
+        return f'<span class="rl-word" data-macro="{html.escape(macro)}">{word}</span>'
+    return number_span(macro, float(value), text(float(value)))
+
+
 MACROS: dict[str, Callable[..., str]] = {
     "case": case,
     "layout_figure": layout_figure,
     "layout_case": layout_case,
     "layout_word": layout_word,
+    "attention_figure": attention_figure,
+    "long_context_line": long_context_line,
     "expert_coverage": expert_coverage,
     "weight_share": weight_share,
     "attention_flop_per_kv_byte": attention_flop_per_kv_byte,
