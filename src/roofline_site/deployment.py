@@ -433,7 +433,7 @@ def layout_word(name: str, layout: str, word: str) -> str:
 
 #: attention figure name -> (function of a Deployment, formatter): attention on its own roofline.
 _ATTENTION_FIGURES: dict[str, tuple[Callable[[dep.Deployment], float], Callable[[float], str]]] = {
-    "ops_per_kv_byte": (lambda d: dep.attention_intensity(d).ops_per_kv_byte, lambda v: format_number(v, 3)),
+    "ops_per_kv_byte": (lambda d: dep.attention_intensity(d).ops_per_kv_byte, plain_number),
     "ridge": (lambda d: dep.attention_intensity(d).ridge_ops_per_byte, lambda v: format_number(v, 3)),
     "ops_per_layer_token": (lambda d: float(d.model.attention_ops_per_layer_token), plain_number),
     "kv_elements_per_layer_token": (lambda d: float(d.model.kv_elements_per_layer_token), plain_number),

@@ -117,7 +117,7 @@ from .report import (
     cited_speculation,
     compare_with_published,
     evaluate_deployment,
-    predict,
+    predict_deployment,
     stated_layout,
 )
 from .spec import (
@@ -175,7 +175,7 @@ __all__ = [
     "params_at",
     "parse_layout",
     "precision_sweet_spot",
-    "predict",
+    "predict_deployment",
     "routed_params",
     "shared_params",
     "stated_layout",

@@ -40,7 +40,7 @@ __all__ = [
     "cited_speculation",
     "compare_with_published",
     "evaluate_deployment",
-    "predict",
+    "predict_deployment",
     "stated_layout",
 ]
 
@@ -225,13 +225,13 @@ class Prediction:
         return self.step_s / self.tokens_per_step
 
 
-def predict(d: Deployment, batch: float, speculation: Speculation | None = None) -> Prediction:
+def predict_deployment(d: Deployment, batch: float, speculation: Speculation | None = None) -> Prediction:
     """The model's step, rates and cost for ``d`` at batch B, with an optional drafter.
 
     Tokens per second per GPU are ``B · E / (T · N)``, per sequence ``E / T``.
 
     >>> d = deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096, layout="ideal")
-    >>> p = predict(d, 1024)
+    >>> p = predict_deployment(d, 1024)
     >>> p.tokens_per_step, p.regime.value, round(p.step_s * 1e3, 2)
     (1.0, 'memory-bound', 21.31)
     """
@@ -379,7 +379,7 @@ def compare_with_published(
     per_user = (serving.tokens_per_s_per_user_low + serving.tokens_per_s_per_user_high) / 2
     nodes = serving.gpus / serving.gpus_per_node
     batch = implied_batch(serving.output_tokens_per_s_per_node * nodes, per_user)
-    predicted = predict(d, batch, drafter)
+    predicted = predict_deployment(d, batch, drafter)
     per_gpu = serving.output_tokens_per_s_per_node / serving.gpus_per_node
     served = cited_speculation(serving.model)
     observed_tokens_per_step = 1.0 if served is None else served.tokens_per_step
