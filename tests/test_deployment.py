@@ -304,8 +304,9 @@ def test_capacity_falls_as_context_grows_and_is_never_negative(d: dep.Deployment
     assert dep.capacity_batch(longer) <= wall
     if d.active_layout.ideal:
         # Split evenly, more chips never hold less. The engines' default layout can change kind with
-        # the count (DP attention with EP on up to E chips, TP per node past it) and copy more.
-        more = replace(d, gpus=d.gpus * 2)
+        # the count (DP attention with EP on up to E chips, TP per node past it) and copy more; a
+        # default that fell back to the even split (chips that divide no head count) need not stay even.
+        more = replace(d, gpus=d.gpus * 2, layout=dep.IDEAL)
         assert dep.capacity_batch(more) >= wall
     if wall >= 1:
         free = dep.system_memory_bytes(d) - dep.held_weight_bytes(d)
@@ -482,12 +483,86 @@ def test_attention_is_charged_at_its_own_rate() -> None:
     assert at.t_compute_s == pytest.approx(at.t_memory_s, rel=1e-9)
 
 
-def test_the_published_check_is_compute_bound_with_attention_in_bf16() -> None:
+def test_the_published_check_models_deepseeks_stated_layout_attention_and_mtp() -> None:
+    # deepseek-ai/open-infra-index, day 6: decode on 18 nodes of 8 H800s, "Routed Expert EP144,
+    # MLA/Shared Expert DP144", 14.8k output tokens/s per node, 20-22 tokens/s per user, mean KV
+    # length 4,989, FP8 matmuls and BF16 MLA. DeepSeek-V3 technical report 5.4.3: one MTP token
+    # accepted 85-90% of the time (the low end here), so a step gives 1 + 0.85 tokens per user.
+    gpus, per_node, per_user, context = 144, 14.8e3, 21.0, 4989
+    batch = per_node * 18 / per_user
+    tokens_per_step = 1 + 0.85
+    # H100 SXM (the H800's tensor rates and memory): 1,978.9 dense FP8 and 989.4 BF16 TFLOP/s, 3.35 TB/s.
+    c_fp8, c_bf16, bw = gpus * 1978.9e12 / 2, gpus * 989.4e12 / 2, gpus * 3.35e12
+    # DeepSeek-V3: 671B total, 37B active, 256 routed experts with 8 per token, 61 layers of MLA
+    # (latent 512 + RoPE 64, 128 heads). Routed parameters R from N_total - N_active = R (1 - 8/256).
+    routed = (671e9 - 37e9) / (1 - 8 / 256)
+    shared = 671e9 - routed
+    held = 671e9 + (gpus - 1) * shared  # DP attention: every non-expert weight on each of the 144
+    kv_per_sequence = context * 61 * (512 + 64) * 2  # BF16 cache (the preset's assumption)
+    t_memory = held / bw + batch * kv_per_sequence / bw  # a batch this size touches every expert
+    attention_ops = 128 * (2 * 512 + 64) * 61 * context
+    t_compute = 2 * batch * (37e9 / c_fp8 + attention_ops / c_bf16)  # the verify step: 2 tokens each
+    t_draft = max(batch * 1.5e9 / c_fp8, 12.4e9 / bw)  # the MTP module: 1.5B active, 12.4B read
+    step = t_draft + max(t_compute, t_memory)
+
     c = dep.compare_with_published(presets.DEEPSEEK_SERVING)
-    with_attention = c.predicted_with_attention
-    assert with_attention.step.t_compute_s > with_attention.step.t_memory_s
-    assert with_attention.crossover_batch is not None and with_attention.crossover_batch < c.implied_batch
-    assert c.predicted.step.t_compute_s < c.predicted.step.t_memory_s
+    assert c.deployment.active_layout == dep.Layout(tp=144, ep=144, dp_attention=True)
+    assert dep.attention_math(c.deployment) == "bf16" and c.deployment.attention_flops
+    assert c.implied_batch == pytest.approx(batch, rel=1e-12)
+    p = c.predicted
+    assert p.tokens_per_step == pytest.approx(tokens_per_step, rel=1e-12)
+    assert p.t_memory_s == pytest.approx(t_memory, rel=1e-6)
+    assert p.t_compute_s == pytest.approx(t_compute, rel=1e-12)
+    assert p.t_draft_s == pytest.approx(t_draft, rel=1e-12)
+    assert p.step_s == pytest.approx(step, rel=1e-6)
+    assert p.regime is core.Regime.COMPUTE_BOUND
+    per_gpu = batch * tokens_per_step / step / gpus
+    assert p.tokens_per_s_per_gpu == pytest.approx(per_gpu, rel=1e-6)
+    assert c.throughput_ratio == pytest.approx(per_gpu / (per_node / 8), rel=1e-6)
+    assert c.throughput_ratio == pytest.approx(4.04, abs=0.005)
+    # The published step gives each user E tokens: E / 21 seconds.
+    assert c.observed_step_s == pytest.approx(tokens_per_step / per_user, rel=1e-12)
+    assert c.step_ratio == pytest.approx(c.throughput_ratio, rel=1e-9)
+    # The wall under the stated layout still holds the batch DeepSeek runs. Under DP attention each
+    # GPU holds whole sequences beside its copy of the non-expert weights and its share of the experts.
+    assert p.report.capacity_batch == gpus * math.floor((80e9 - held / gpus) / kv_per_sequence)
+    assert p.report.capacity_batch > batch
+
+
+def test_the_article_idealised_check_is_named_and_off_by_eight_per_step() -> None:
+    # The check as the page once made it: an even split, no attention, no MTP.
+    c = dep.compare_with_published(presets.DEEPSEEK_SERVING, **dep.CHECK_STAGES["idealised"])
+    batch = 14.8e3 * 18 / 21
+    bw = 144 * 3.35e12
+    t_memory = 671e9 / bw + batch * 4989 * 61 * 576 * 2 / bw
+    assert c.deployment.active_layout is dep.IDEAL and not c.deployment.attention_flops
+    assert c.predicted.speculation is None and c.predicted.step_s == pytest.approx(t_memory, rel=1e-6)
+    assert c.predicted.regime is core.Regime.MEMORY_BOUND
+    # Tokens: 4.5 times the published. Per decode step (DeepSeek's steps make 1.85 tokens): 8.3 times.
+    assert c.throughput_ratio == pytest.approx(batch / t_memory / 144 / 1850, rel=1e-6)
+    assert round(c.throughput_ratio, 1) == 4.5
+    assert c.step_ratio == pytest.approx(1.85 / 21 / t_memory, rel=1e-6)
+    assert round(c.step_ratio, 1) == 8.3
+    # Each stage is the one before with one correction more.
+    stages = {name: dep.compare_with_published(presets.DEEPSEEK_SERVING, **kw) for name, kw in dep.CHECK_STAGES.items()}
+    assert list(stages) == ["idealised", "layout", "attention", "stated"]
+    assert stages["layout"].deployment.active_layout.key == "tp144-ep144-dpa"
+    assert stages["layout"].predicted.t_memory_s > stages["idealised"].predicted.t_memory_s
+    assert stages["attention"].predicted.t_compute_s > stages["layout"].predicted.t_compute_s
+    assert stages["stated"].predicted.tokens_per_step > 1 == stages["attention"].predicted.tokens_per_step
+
+
+def test_the_published_check_refuses_what_it_cannot_model() -> None:
+    with pytest.raises(ValueError, match="speculation must be a Speculation, None or 'cited', got 'mtp'"):
+        dep.compare_with_published(presets.DEEPSEEK_SERVING, speculation="mtp")
+    dense = replace(presets.DEEPSEEK_SERVING, model="llama-3.1-70b")
+    with pytest.raises(ValueError, match=r"Llama-3\.1-70B is dense"):
+        dep.stated_layout(dense)
+    # The stated layout is also what the engines' default launches on this many chips.
+    assert dep.default_layout(presets.model("deepseek-v3"), 144, presets.hardware("h100-sxm")) == (
+        dep.stated_layout(presets.DEEPSEEK_SERVING),
+        "moe-multi-node",
+    )
 
 
 def test_attention_precision_is_checked() -> None:
@@ -515,3 +590,68 @@ def test_the_moe_crossover_uses_the_models_slopes() -> None:
 
     source = inspect.getsource(dep.crossover_batch)
     assert "compute_slope_s(p) - memory_slope_s(p)" in source
+
+
+# ---------------------------------------------------------------- attention on its own roofline
+
+
+def test_absorbed_mla_attention_is_compute_bound_on_an_h200() -> None:
+    # DeepSeek-V3 config_671B.json: 128 heads, kv_lora_rank 512, qk_rope_head_dim 64. Absorbed MLA
+    # decode scores each cached token over 512 + 64 dimensions and sums values over 512, per head:
+    # 128 x (512 + 64 + 512) = 139,264 multiply-adds against 512 + 64 = 576 cached elements.
+    ops, elements = 128 * (512 + 64 + 512), 512 + 64
+    assert ops == 139_264
+    # NVIDIA H200 datasheet: 989.5 dense BF16 TFLOP/s, 4.8 TB/s; C = FLOP/s / 2 (multiply-adds).
+    ridge_bf16 = 989.5e12 / 2 / 4.8e12
+    for kv, element_bytes in (("fp8", 1), ("bf16", 2)):
+        d = dep.deployment("h200", "deepseek-v3", gpus=8, kv_precision=kv, context_tokens=4096, layout="ideal")
+        a = dep.attention_intensity(d)
+        assert a.ops_per_kv_byte == pytest.approx(ops / (elements * element_bytes), rel=1e-12)
+        assert a.ridge_ops_per_byte == pytest.approx(ridge_bf16, rel=1e-12)
+        assert a.compute_bound  # 242 (FP8 cache) and 121 (BF16 cache) against 103
+    assert ops / elements == pytest.approx(241.78, abs=0.01)
+    # Under TP8 every chip reads the whole latent for its 16 heads: an eighth of the intensity.
+    tp8 = dep.deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096, layout="tp8")
+    assert dep.attention_intensity(tp8).ops_per_kv_byte == pytest.approx(ops / elements / 8, rel=1e-12)
+    assert not dep.attention_intensity(tp8).compute_bound
+
+
+def test_gqa_attention_reads_its_cache_as_memory_traffic() -> None:
+    # Llama-3.1-70B (meta-llama/llama-models): 64 query heads, 8 KV heads of 128. Each query head
+    # does 128 multiply-adds for the score and 128 for the value: 2 x 64 x 128 per cached token per
+    # layer, against 2 x 8 x 128 cached elements, so 8 multiply-adds per element.
+    ops, elements = 2 * 64 * 128, 2 * 8 * 128
+    # H100 SXM datasheet: 1,978.9 dense FP8 TFLOP/s, 3.35 TB/s. Llama's preset cites no attention
+    # precision, so attention runs at the FP8 weights' rate.
+    ridge_fp8 = 1978.9e12 / 2 / 3.35e12
+    d = dep.deployment("h100-sxm", "llama-3.1-70b", gpus=2, precision="fp8", kv_precision="fp8", layout="ideal")
+    a = dep.attention_intensity(d)
+    assert a.ops_per_kv_byte == pytest.approx(ops / elements, rel=1e-12) == 8.0
+    assert a.ridge_ops_per_byte == pytest.approx(ridge_fp8, rel=1e-12)
+    assert not a.compute_bound and a.ratio < 0.03
+
+
+@given(
+    chip=st.sampled_from(sorted(HARDWARE)),
+    name=st.sampled_from(sorted(MODELS)),
+    kv=st.sampled_from(["bf16", "fp8"]),
+    layout=st.sampled_from(["ideal", None]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_crossover_at_every_context_exactly_when_attention_is_compute_bound(
+    chip: str, name: str, kv: str, layout: str | None
+) -> None:
+    hw = presets.hardware(chip)
+    m = presets.model(name)
+    precision = "fp8" if hw.supports("fp8") else "bf16"
+    try:
+        d = dep.deployment(chip, name, gpus=8, precision=precision, kv_precision=kv, layout=layout)
+    except ValueError:
+        assume(False)
+        return
+    a = dep.attention_intensity(d)
+    if m.sliding_layers:
+        return  # windows cap the KV slope; the equivalence is for full-context layers
+    assert (dep.no_crossover_context(d) is None) == a.compute_bound
+    # Without attention's arithmetic in T_compute, the KV always wins past some context.
+    assert dep.no_crossover_context(replace(d, attention_flops=False)) is not None

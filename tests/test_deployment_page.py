@@ -62,6 +62,9 @@ def test_page_prints_the_cores_numbers(built_site: Path) -> None:
     assert (dep.crossover_batch(four_k), "18,900") in values["case_crossover"]
     comparison = dep.compare_with_published(presets.DEEPSEEK_SERVING)
     assert (comparison.observed_tokens_per_s_per_gpu, "1,850") in values["published_observed_per_gpu"]
+    assert values["published_predicted_step"] == [(comparison.predicted.step_s, "21.82 ms")] * 2
+    # The published step gives each user 1.85 tokens (MTP at its cited 85%): 1.85 / 21 tokens/s.
+    assert values["published_observed_step"] == [(pytest.approx(1.85 / 21, rel=1e-12), "88.1 ms")] * 2
     # DeepSeek-V3 on one H100: no batch fits, and the page says so in words, not with a number.
     one = real.deployment_of(page_macros.case_state("deepseek-h100x1"))
     assert dep.capacity_batch(one) == 0
@@ -96,3 +99,73 @@ def test_unknown_case_or_figure_names_the_choices() -> None:
         page_macros.case_state("nope")
     with pytest.raises(ValueError, match="figure must be one of"):
         page_macros.case("deepseek-h100x1", "nope")
+
+
+def test_attention_counted_turns_the_deepseek_verdicts_over(built_site: Path) -> None:
+    values = macro_values(page_html(built_site))
+    cases = {name: real.deployment_of(page_macros.case_state(name)) for name in page_macros.CASES}
+    # The article's lines: the crossover past the wall (4K), none at all (BF16 cache, 32K).
+    assert dep.crossover_batch(cases["deepseek-h200x8-4k"]) > dep.capacity_batch(cases["deepseek-h200x8-4k"])
+    assert dep.crossover_batch(cases["deepseek-h200x8-4k-bf16kv"]) is None
+    assert dep.crossover_batch(cases["deepseek-h200x8-32k"]) is None
+    # Attention counted: inside the wall at 4K ("the crossover binds"), past the halved wall with a
+    # BF16 cache ("memory binds"), just inside it at 32K, and smaller at 32K than at 4K.
+    four, bf16, long = (cases[f"deepseek-h200x8-{k}-attn"] for k in ("4k", "4k-bf16kv", "32k"))
+    assert all(d.attention_flops and d.active_layout is dep.IDEAL for d in (four, bf16, long))
+    assert dep.crossover_batch(four) < dep.capacity_batch(four)
+    assert dep.crossover_batch(bf16) > dep.capacity_batch(bf16)
+    assert dep.crossover_batch(long) < dep.capacity_batch(long) < dep.crossover_batch(long) * 1.05
+    assert dep.crossover_batch(long) < dep.crossover_batch(four)
+    assert (dep.crossover_batch(four), "1,800") in values["case_crossover"]
+    # Each of these cases opens the simulator with attention on.
+    assert "attn=1" in REALISTIC.encode(page_macros.case_state("deepseek-h200x8-4k-attn"))
+
+
+LAYOUTS = ("ideal", "default", "tp8-ep8-dpa")
+
+
+@pytest.mark.parametrize("case", ["deepseek-h200x8-4k", "deepseek-h200x8-32k"])
+def test_the_layout_table_is_the_cores(built_site: Path, case: str) -> None:
+    values = macro_values(page_html(built_site))
+    for layout in LAYOUTS:
+        d = page_macros.layout_deployment(case, layout)
+        assert d.attention_flops and d.gpus == 8 and d.kv_bytes_per_element == 1
+        [(wall, _)] = values[f"layout_case:{case}:{layout}:wall"]
+        assert wall == dep.capacity_batch(d)
+        [(crossover, _)] = values[f"layout_case:{case}:{layout}:crossover"]
+        expected = dep.crossover_batch(d)
+        assert (math.isnan(crossover) and expected is None) or crossover == expected
+    assert page_macros.layout_deployment(case, "default").active_layout.key == "tp8"
+
+
+def test_the_layout_walls_are_the_ones_the_issue_cites(built_site: Path) -> None:
+    values = macro_values(page_html(built_site))
+
+    def text(name: str) -> str:
+        [(_, shown)] = values[name]
+        return shown
+
+    # DeepSeek-V3, 8 x H200, FP8 weights and cache, 4K: 3,175 even, 396 under TP8, 2,368 under DP attention.
+    assert text("layout_case:deepseek-h200x8-4k:ideal:wall") == "3,175"
+    assert text("layout_case:deepseek-h200x8-4k:default:wall") == "396"
+    assert text("layout_case:deepseek-h200x8-4k:tp8-ep8-dpa:wall") == "2,368"
+    assert text("layout_case:deepseek-h200x8-4k:default:crossover") == "none"
+    assert text("layout_case:deepseek-h200x8-4k:default:kv_copies") == "8"
+    # Llama-3.1-70B: 8 KV heads, so TP16 holds each twice and halves the wall; PP copies nothing.
+    assert text("layout_case:llama70b-h100x16-8k:tp16:kv_copies") == "2"
+    ideal = dep.capacity_batch(page_macros.layout_deployment("llama70b-h100x16-8k", "ideal"))
+    assert values["layout_case:llama70b-h100x16-8k:default:wall"][0][0] == ideal
+    assert values["layout_case:llama70b-h100x16-8k:tp16:wall"][0][0] == pytest.approx(ideal / 2, abs=1)
+
+
+def test_the_engines_defaults_name_their_sources(built_site: Path) -> None:
+    page = page_html(built_site)
+    words = re.findall(r'<span class="rl-word" data-macro="layout_word:([^"]+):source">([^<]*)</span>', page)
+    assert [(name, html.unescape(text)) for name, text in words] == [
+        ("deepseek-h200x8-4k:default", dep.LAYOUT_SOURCES["one-node"]),
+        ("llama70b-h100x16-8k:default", dep.LAYOUT_SOURCES["dense-multi-node"]),
+    ]
+    with pytest.raises(ValueError, match="choose one of: deepseek-h200x8-32k"):
+        page_macros.layout_deployment("nope", "ideal")
+    with pytest.raises(ValueError, match="word must be one of"):
+        page_macros.layout_word("deepseek-h200x8-4k", "ideal", "nope")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import re
 from pathlib import Path
 
@@ -31,13 +32,22 @@ def spans(html_text: str, macro: str) -> list[str]:
 
 def test_deepseek_verdict_is_what_the_core_computes(built_site: Path) -> None:
     text = page(built_site, "deployment")
-    comparison = deployment.compare_with_published(presets.DEEPSEEK_SERVING)
-    assert spans(text, "published_regime_attention") == [comparison.predicted_with_attention.step.regime.value]
-    assert spans(text, "published_regime") == [comparison.predicted.step.regime.value]
+    stated = deployment.compare_with_published(presets.DEEPSEEK_SERVING)
+    stages = {k: deployment.compare_with_published(presets.DEEPSEEK_SERVING, **v) for k, v in deployment.CHECK_STAGES.items()}
+    assert spans(text, "published_regime") == [stated.predicted.regime.value] * 3 == ["compute-bound"] * 3
+    for stage in ("idealised", "layout", "attention"):
+        assert set(spans(text, f"published_regime:{stage}")) == {stages[stage].predicted.regime.value}
     assert spans(text, "published_attention_precision") == ["BF16"]
-    words = visible_text(text)
+    assert spans(text, "published_layout") == ["tp144-ep144-dpa"]
+    words = " ".join(visible_text(text).split())
     assert "BF16 MLA cache" not in words
-    assert "the 16-bit cache used below is our assumption" in " ".join(words.split())
+    assert "the 16-bit cache used below is our assumption" in words
+    # The corrected verdict, and the old figure only where it is named as the idealisation.
+    assert "modelled as DeepSeek states it runs, the decode step is compute-bound" in words
+    assert set(spans(text, "published_throughput_ratio")) == {format_number(stated.throughput_ratio, 2)} == {"4.0"}
+    assert set(spans(text, "published_throughput_ratio:idealised")) == {"4.5"}
+    assert spans(text, "published_step_ratio:idealised") == ["8.3"]
+    assert "the article's idealisation" in words
 
 
 # ---------------------------------------------------------------- item 2: one function for both tables
@@ -174,3 +184,69 @@ def test_growth_note_is_computed_from_cited_chips(built_site: Path) -> None:
     assert (g.compute_ratio, f"{format_number(g.compute_ratio, 2, about=True)}×") in values["growth_compute"]
     assert (g.bandwidth_ratio, f"{format_number(g.bandwidth_ratio, 2, about=True)}×") in values["growth_bandwidth"]
     assert "732 GB/s" in presets.P100.source and "21.2" in presets.P100.source
+
+
+# ---------------------------------------------------------------- issue 21: attention keeps MLA's crossover
+
+
+def _one(values: dict[str, list[tuple[float, str]]], name: str) -> float:
+    found = {v for v, _ in values[name]}
+    assert len(found) == 1, (name, found)
+    return found.pop()
+
+
+def test_long_context_says_gqa_reads_memory_and_mla_computes(built_site: Path) -> None:
+    values = macro_values(page(built_site, "long-context"))
+    # Llama-3.1-70B: 2 x 64 x 128 multiply-adds over 2 x 8 x 128 FP8 elements, against the H100's
+    # 1,978.9 TFLOP/s / 2 over 3.35 TB/s: far below.
+    llama = _one(values, "attention_figure:llama-3.1-70b:h100-sxm:fp8:ops_per_kv_byte")
+    ridge_fp8 = _one(values, "attention_figure:llama-3.1-70b:h100-sxm:fp8:ridge")
+    assert llama == (2 * 64 * 128) / (2 * 8 * 128) and ridge_fp8 == pytest.approx(1978.9e12 / 2 / 3.35e12)
+    assert llama < ridge_fp8 / 30
+    # DeepSeek-V3: 128 x (512 + 64 + 512) over 576 elements; H200 and H100 at BF16.
+    fp8 = _one(values, "attention_figure:deepseek-v3:h200:fp8:ops_per_kv_byte")
+    bf16 = _one(values, "attention_figure:deepseek-v3:h200:bf16:ops_per_kv_byte")
+    h200 = _one(values, "attention_figure:deepseek-v3:h200:fp8:ridge")
+    h100 = _one(values, "attention_figure:deepseek-v3:h100-sxm:fp8:ridge")
+    assert fp8 == pytest.approx(128 * 1088 / 576) and bf16 == pytest.approx(fp8 / 2)
+    assert h200 == pytest.approx(989.5e12 / 2 / 4.8e12) and h100 == pytest.approx(989.4e12 / 2 / 3.35e12)
+    # The page's words: an H200 is compute-bound with either cache, an H100 with an FP8 one only.
+    assert fp8 > bf16 > h200 and fp8 > h100 > bf16
+    # Under TP8 the copied latent drops below the ridge.
+    assert _one(values, "attention_figure:deepseek-v3:h200:fp8:ops_per_kv_byte:tp8") == pytest.approx(fp8 / 8)
+    assert fp8 / 8 < h200
+    words = " ".join(visible_text(page(built_site, "long-context")).split())
+    assert "holds for grouped-query models" in words and "never disappears" in words
+
+
+def test_long_context_crossovers_move_left_with_an_fp8_cache(built_site: Path) -> None:
+    text = page(built_site, "long-context")
+    values = macro_values(text)
+    contexts = (1536, 4096, 32768, 131072)
+
+    def line(kv: str, context: int, figure: str, attention: bool) -> float:
+        mode = "attention" if attention else "article"
+        name = f"long_context_line:deepseek-v3:h100-sxm:{kv}:{context}:{figure}:{mode}"
+        if name not in values:  # printed as a word: "none" (crossover) or "never" (critical context)
+            assert spans(text, name) == ["none" if figure == "crossover" else "never"], name
+            return math.nan
+        return _one(values, name)
+
+    counted = [line("fp8", L, "crossover", True) for L in contexts]
+    assert counted == sorted(counted, reverse=True) and not any(math.isnan(v) for v in counted)
+    assert math.isnan(line("fp8", 4096, "no_crossover_context", True))
+    # The article's lines lose the crossover past its critical length; the table's "article" column is
+    # the page's own scenario (the same no-crossover context as the section above prints).
+    article = line("bf16", 4096, "no_crossover_context", False)
+    assert article == pytest.approx(_one(values, "sv:deepseek-h100-cache:no_crossover_context"), rel=1e-12)
+    assert line("fp8", 4096, "no_crossover_context", False) == pytest.approx(
+        _one(values, "sv:deepseek-h100-cache-fp8:no_crossover_context"), rel=1e-12
+    )
+    assert line("bf16", 4096, "no_crossover_context", True) > 5 * article
+    for L in (4096, 32768, 131072):
+        assert math.isnan(line("bf16", L, "crossover", False)) and math.isnan(line("fp8", L, "crossover", False))
+    # Computed from first principles at 131,072 tokens: B* = (N_total/BW) / (N_active/C + L (a/C_attn - b/BW)).
+    L, bw, c, c_attn = 131072, 3.35e12, 1978.9e12 / 2, 989.4e12 / 2
+    a, b = 61 * 128 * 1088, 61 * 576 * 1
+    expected = (671e9 / bw) / (37e9 / c + L * (a / c_attn - b / bw))
+    assert line("fp8", L, "crossover", True) == pytest.approx(expected, rel=1e-12)

@@ -31,7 +31,7 @@ from roofline.web import realistic as real
 from .macros import number_span, plain_number, spelled
 from .widget import relative_root
 
-__all__ = ["CASES", "MACROS", "PAGE_MACROS", "case_state"]
+__all__ = ["CASES", "LAYOUT_CASES", "MACROS", "PAGE_MACROS", "case_state", "layout_deployment"]
 
 #: The page's deployments, as the simulator would hold them (B is set to the
 #: best batch by :func:`case_state`).
@@ -44,6 +44,34 @@ CASES: dict[str, real.RealState] = {
     ),
     "deepseek-h200x8-32k": real.RealState(
         hardware="h200", model="deepseek-v3", gpus=8, weight_precision="fp8", kv_precision="fp8", context_tokens=32768
+    ),
+    # The same three with attention's arithmetic counted (the simulator's attn=1, BF16 as DeepSeek states).
+    "deepseek-h200x8-4k-attn": real.RealState(
+        hardware="h200",
+        model="deepseek-v3",
+        gpus=8,
+        weight_precision="fp8",
+        kv_precision="fp8",
+        context_tokens=4096,
+        attention_flops=True,
+    ),
+    "deepseek-h200x8-4k-bf16kv-attn": real.RealState(
+        hardware="h200",
+        model="deepseek-v3",
+        gpus=8,
+        weight_precision="fp8",
+        kv_precision="bf16",
+        context_tokens=4096,
+        attention_flops=True,
+    ),
+    "deepseek-h200x8-32k-attn": real.RealState(
+        hardware="h200",
+        model="deepseek-v3",
+        gpus=8,
+        weight_precision="fp8",
+        kv_precision="fp8",
+        context_tokens=32768,
+        attention_flops=True,
     ),
     "deepseek-h100x1": real.RealState(
         hardware="h100-sxm",
@@ -182,6 +210,13 @@ def weight_share(model: str, batch: float) -> str:
     return number_span("weight_share", value, format_percent(value, 0))
 
 
+def _comparison(stage: str) -> dep.Comparison:
+    """The check with DeepSeek's figures at one of :data:`roofline.deployment.CHECK_STAGES`."""
+    if stage not in dep.CHECK_STAGES:
+        raise ValueError(f"stage must be one of {sorted(dep.CHECK_STAGES)}, got {stage!r}")
+    return dep.compare_with_published(presets.DEEPSEEK_SERVING, **dep.CHECK_STAGES[stage])  # type: ignore[arg-type]
+
+
 _COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[[float], str]]] = {
     "gpus": (lambda c: float(c.serving.gpus), format_batch),
     "nodes": (lambda c: c.serving.gpus / c.serving.gpus_per_node, format_batch),
@@ -192,47 +227,48 @@ _COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[
     "context": (lambda c: c.serving.mean_context_tokens, _exact_tokens),
     "implied_batch": (lambda c: c.implied_batch, _about),
     "observed_per_gpu": (lambda c: c.observed_tokens_per_s_per_gpu, lambda v: format_number(v, 3)),
-    "predicted_per_gpu": (lambda c: c.predicted.tokens_per_s_per_gpu, lambda v: format_number(v, 3)),
     "observed_per_user": (lambda c: c.observed_tokens_per_s_per_sequence, lambda v: format_number(v, 3)),
-    "predicted_per_user": (lambda c: c.predicted.tokens_per_s_per_sequence, lambda v: format_number(v, 3)),
+    "observed_time_per_token": (lambda c: c.observed_time_per_token_s, format_time),
+    "observed_tokens_per_step": (lambda c: c.observed_tokens_per_step, lambda v: format_number(v, 3)),
     "observed_step": (lambda c: c.observed_step_s, format_time),
-    "predicted_step": (lambda c: c.predicted.step.latency_s, format_time),
     "observed_cost": (lambda c: c.observed_usd_per_million_tokens, format_usd),
+    "predicted_per_gpu": (lambda c: c.predicted.tokens_per_s_per_gpu, lambda v: format_number(v, 3)),
+    "predicted_per_user": (lambda c: c.predicted.tokens_per_s_per_sequence, lambda v: format_number(v, 3)),
+    "predicted_tokens_per_step": (lambda c: c.predicted.tokens_per_step, lambda v: format_number(v, 3)),
+    "predicted_step": (lambda c: c.predicted.step_s, format_time),
     "predicted_cost": (lambda c: c.predicted.usd_per_million_tokens, format_usd),
     "throughput_ratio": (lambda c: c.throughput_ratio, lambda v: format_number(v, 2)),
-    "throughput_ratio_attention": (
-        lambda c: (c.predicted_with_attention.tokens_per_s_per_gpu or 0.0) / c.observed_tokens_per_s_per_gpu,
-        lambda v: format_number(v, 2),
-    ),
-    "capacity": (lambda c: float(c.predicted.capacity_batch), format_batch),
-    "no_crossover_context": (lambda c: c.predicted.no_crossover_context, _tokens_text),
-    "t_weights": (lambda c: c.predicted.step.t_weights_s, format_time),
-    "t_kv": (lambda c: c.predicted.step.t_kv_s, format_time),
-    "t_compute": (lambda c: c.predicted.step.t_compute_s, format_time),
-    "t_compute_attention": (lambda c: c.predicted_with_attention.step.t_compute_s, format_time),
-    "t_memory": (lambda c: c.predicted.step.t_memory_s, format_time),
-    "attention_gap": (
-        lambda c: c.predicted_with_attention.step.t_compute_s / c.predicted_with_attention.step.t_memory_s - 1,
+    "step_ratio": (lambda c: c.step_ratio, lambda v: format_number(v, 2)),
+    "capacity": (lambda c: float(c.predicted.report.capacity_batch), format_batch),
+    "weights_per_gpu": (lambda c: c.predicted.report.held_weight_bytes / c.deployment.gpus, format_bytes),
+    "t_weights": (lambda c: c.predicted.report.step.t_weights_s, format_time),
+    "t_kv": (lambda c: c.predicted.report.step.t_kv_s, format_time),
+    "t_compute": (lambda c: c.predicted.t_compute_s, format_time),
+    "t_memory": (lambda c: c.predicted.t_memory_s, format_time),
+    "t_draft": (lambda c: c.predicted.t_draft_s, format_time),
+    "compute_gap": (lambda c: c.predicted.t_compute_s / c.predicted.t_memory_s - 1, lambda v: format_percent(v, 0)),
+    "crossover": (lambda c: c.predicted.crossover_batch, _about),
+    "acceptance": (
+        lambda c: None if c.predicted.speculation is None else c.predicted.speculation.acceptance,
         lambda v: format_percent(v, 0),
     ),
-    "crossover_attention": (lambda c: c.predicted_with_attention.crossover_batch, _about),
-    "no_crossover_context_attention": (lambda c: c.predicted_with_attention.no_crossover_context, _tokens_text),
 }
 
-#: word name -> the word, from the comparison (regimes and precisions are the core's words, not typed).
+#: word name -> the word, from the comparison (regimes, layouts and precisions are the core's words, not typed).
 _COMPARISON_WORDS: dict[str, Callable[[dep.Comparison], str]] = {
-    "regime": lambda c: c.predicted.step.regime.value,
-    "regime_attention": lambda c: c.predicted_with_attention.step.regime.value,
-    "attention_precision": lambda c: dep.attention_math(c.predicted_with_attention.deployment).upper(),
+    "regime": lambda c: c.predicted.regime.value,
+    "attention_precision": lambda c: dep.attention_math(c.deployment).upper(),
+    "layout": lambda c: c.deployment.active_layout.key,
 }
 
 
-def published_word(word: str) -> str:
-    """A word the comparison with DeepSeek's figures decides (its regime with or without attention's FLOPs)."""
+def published_word(word: str, stage: str = "stated") -> str:
+    """A word the comparison with DeepSeek's figures decides at ``stage`` (its regime, layout, attention precision)."""
     if word not in _COMPARISON_WORDS:
         raise ValueError(f"word must be one of {sorted(_COMPARISON_WORDS)}, got {word!r}")
-    text = _COMPARISON_WORDS[word](dep.compare_with_published(presets.DEEPSEEK_SERVING))
-    return f'<span class="rl-word" data-macro="published_{html.escape(word)}">{html.escape(text)}</span>'
+    text = _COMPARISON_WORDS[word](_comparison(stage))
+    macro = html.escape(spelled(f"published_{word}", None if stage == "stated" else stage))
+    return f'<span class="rl-word" data-macro="{macro}">{html.escape(text)}</span>'
 
 
 def kernel_fraction(figure: str, hardware: str, precision: str = "fp8") -> str:
@@ -280,14 +316,20 @@ def weight_bits(precision: str) -> str:
     return number_span("weight_bits", value, plain_number(value))
 
 
-def published(figure: str) -> str:
-    """One figure of the comparison with DeepSeek's published serving numbers."""
+def published(figure: str, stage: str = "stated") -> str:
+    """One figure of the comparison with DeepSeek's published serving numbers, at a check stage.
+
+    ``stage`` is a key of :data:`roofline.deployment.CHECK_STAGES`: ``stated``
+    (DeepSeek's layout, attention at its stated precision, MTP), ``idealised``
+    (the article's even split, no attention, no MTP) or a step between.
+    """
     if figure not in _COMPARISON:
         raise ValueError(f"figure must be one of {sorted(_COMPARISON)}, got {figure!r}")
-    value = _COMPARISON[figure][0](dep.compare_with_published(presets.DEEPSEEK_SERVING))
+    value = _COMPARISON[figure][0](_comparison(stage))
+    macro = spelled(f"published_{figure}", None if stage == "stated" else stage)
     if value is None:
-        return number_span(f"published_{figure}", float("nan"), "none")
-    return number_span(f"published_{figure}", float(value), _COMPARISON[figure][1](float(value)))
+        return number_span(macro, float("nan"), "none")
+    return number_span(macro, float(value), _COMPARISON[figure][1](float(value)))
 
 
 def deployment_link(env, name: str, text: str = "Open this case in the simulator") -> str:  # type: ignore[no-untyped-def]
@@ -304,7 +346,54 @@ _LAYOUT_FIGURES: dict[str, tuple[Callable[[dep.Deployment], float | int | None],
     "kv_copies": (lambda d: dep.kv_copies(d.active_layout, d.model), plain_number),
     "weights_per_gpu": (lambda d: dep.held_weight_bytes(d) / d.gpus, format_bytes),
     "t_weights": (lambda d: dep.step_at(d, dep.capacity_batch(d) or 1).t_weights_s, format_time),
+    "best_batch": (lambda d: dep.best_batch(d), format_batch),
+    "per_gpu": (lambda d: _at_best(d, dep.tokens_per_s_per_gpu), lambda v: format_number(v, 3)),
+    "cost": (lambda d: _at_best(d, dep.cost_usd_per_million_tokens), format_usd),
+    "gpus": (lambda d: float(d.gpus), format_batch),
+    "context": (lambda d: d.context_tokens, _exact_tokens),
 }
+
+
+def _at_best(d: dep.Deployment, figure: Callable[[dep.Deployment, float], float]) -> float | None:
+    best = dep.best_batch(d)
+    return None if best is None else figure(d, best)
+
+
+#: The deployments whose layouts the pages compare (attention counted, as the core does by default):
+#: name -> (hardware, model, GPUs, weight and KV precision, context).
+LAYOUT_CASES: dict[str, tuple[str, str, int, str, float]] = {
+    "deepseek-h200x8-4k": ("h200", "deepseek-v3", 8, "fp8", 4096),
+    "deepseek-h200x8-32k": ("h200", "deepseek-v3", 8, "fp8", 32768),
+    "llama70b-h100x2-8k": ("h100-sxm", "llama-3.1-70b", 2, "fp8", 8192),
+    "llama70b-h100x16-8k": ("h100-sxm", "llama-3.1-70b", 16, "fp8", 8192),
+}
+
+
+def layout_deployment(name: str, layout: str) -> dep.Deployment:
+    """Layout case ``name`` under ``layout``: a :func:`~roofline.deployment.parse_layout` key, or
+    ``default`` for what the engines launch."""
+    try:
+        hardware, model, gpus, precision, context = LAYOUT_CASES[name]
+    except KeyError:
+        raise ValueError(f"unknown layout case {name!r}; choose one of: {', '.join(sorted(LAYOUT_CASES))}") from None
+    return dep.deployment(
+        hardware,
+        model,
+        gpus=gpus,
+        precision=precision,
+        kv_precision=precision,
+        context_tokens=context,
+        layout=None if layout == "default" else layout,
+    )
+
+
+def _layout_number(d: dep.Deployment, macro: str, figure: str, none: str) -> str:
+    if figure not in _LAYOUT_FIGURES:
+        raise ValueError(f"figure must be one of {sorted(_LAYOUT_FIGURES)}, got {figure!r}")
+    value = _LAYOUT_FIGURES[figure][0](d)
+    if value is None:
+        return number_span(macro, float("nan"), none)
+    return number_span(macro, float(value), _LAYOUT_FIGURES[figure][1](float(value)))
 
 
 def layout_figure(layout: str, context: float, figure: str, none: str = "none") -> str:
@@ -313,21 +402,109 @@ def layout_figure(layout: str, context: float, figure: str, none: str = "none") 
     ``layout`` is a key of :func:`roofline.deployment.parse_layout` (``ideal``,
     ``tp8``, ``tp8-ep8-dpa``); ``t_weights`` is the weight read at the wall.
     """
-    if figure not in _LAYOUT_FIGURES:
-        raise ValueError(f"figure must be one of {sorted(_LAYOUT_FIGURES)}, got {figure!r}")
     d = dep.deployment(
         "h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=context, layout=layout
     )
-    value = _LAYOUT_FIGURES[figure][0](d)
-    macro = spelled("layout_figure", layout, int(context), figure)
+    return _layout_number(d, spelled("layout_figure", layout, int(context), figure), figure, none)
+
+
+def layout_case(name: str, layout: str, figure: str, none: str = "none") -> str:
+    """A figure of layout case ``name`` (:data:`LAYOUT_CASES`) under ``layout`` (``default``: the engines')."""
+    return _layout_number(layout_deployment(name, layout), spelled("layout_case", name, layout, figure), figure, none)
+
+
+#: layout word name -> the words, from the deployment's layout (keys, descriptions and sources are the core's).
+_LAYOUT_WORDS: dict[str, Callable[[dep.Deployment], str]] = {
+    "key": lambda d: d.active_layout.key,
+    "description": lambda d: d.active_layout.describe(),
+    "source": lambda d: dep.LAYOUT_SOURCES.get(d.layout_source, "chosen, not a default"),
+}
+
+
+def layout_word(name: str, layout: str, word: str) -> str:
+    """Words about layout case ``name`` under ``layout``: its ``key``, its ``description``, or the
+    ``source`` of the engines' default (:data:`roofline.deployment.LAYOUT_SOURCES`)."""
+    if word not in _LAYOUT_WORDS:
+        raise ValueError(f"word must be one of {sorted(_LAYOUT_WORDS)}, got {word!r}")
+    text = _LAYOUT_WORDS[word](layout_deployment(name, layout))
+    macro = html.escape(spelled("layout_word", name, layout, word))
+    return f'<span class="rl-word" data-macro="{macro}">{html.escape(text)}</span>'
+
+
+#: attention figure name -> (function of a Deployment, formatter): attention on its own roofline.
+_ATTENTION_FIGURES: dict[str, tuple[Callable[[dep.Deployment], float], Callable[[float], str]]] = {
+    "ops_per_kv_byte": (lambda d: dep.attention_intensity(d).ops_per_kv_byte, plain_number),
+    "ridge": (lambda d: dep.attention_intensity(d).ridge_ops_per_byte, lambda v: format_number(v, 3)),
+    "ops_per_layer_token": (lambda d: float(d.model.attention_ops_per_layer_token), plain_number),
+    "kv_elements_per_layer_token": (lambda d: float(d.model.kv_elements_per_layer_token), plain_number),
+}
+
+
+def attention_figure(
+    model: str, hardware: str, kv_precision: str, figure: str, layout: str = "ideal", gpus: int = 1
+) -> str:
+    """Attention's multiply-adds per byte of cache read (``ops_per_kv_byte``), the chip's ``ridge`` at
+    attention's precision (both in multiply-adds per byte), or the per-layer-token counts behind them.
+
+    The weights are FP8 where the chip has an FP8 rate; attention runs at the model's cited precision
+    (:func:`roofline.deployment.attention_math`).
+    """
+    if figure not in _ATTENTION_FIGURES:
+        raise ValueError(f"figure must be one of {sorted(_ATTENTION_FIGURES)}, got {figure!r}")
+    chip = presets.hardware(hardware)
+    d = dep.deployment(
+        chip,
+        model,
+        gpus=gpus,
+        precision="fp8" if chip.supports("fp8") else "bf16",
+        kv_precision=kv_precision,
+        layout=layout,
+    )
+    value = _ATTENTION_FIGURES[figure][0](d)
+    macro = spelled("attention_figure", model, hardware, kv_precision, figure, None if layout == "ideal" else layout)
+    return number_span(macro, value, _ATTENTION_FIGURES[figure][1](value))
+
+
+def long_context_line(model: str, hardware: str, kv_precision: str, context: float, figure: str, attention: bool) -> str:
+    """The crossover (``crossover``) or the context past which the lines never cross
+    (``no_crossover_context``) of ``model`` on one chip, FP8 weights and arithmetic, split as the
+    article does (no MoE discount), with attention's arithmetic counted or not (``attention``).
+
+    With ``attention=False`` these are the article's lines, as the long-context page's tables draw them.
+    """
+    d = dep.deployment(
+        hardware,
+        model,
+        precision="fp8",
+        kv_precision=kv_precision,
+        context_tokens=context,
+        layout="ideal",
+        moe_discount=False,
+        attention_flops=attention,
+    )
+    if figure == "crossover":
+        value, text = dep.crossover_batch(d), lambda v: format_number(v, 3)
+    elif figure == "no_crossover_context":
+        value, text = dep.no_crossover_context(d), _tokens_text
+    else:
+        raise ValueError(f"figure must be 'crossover' or 'no_crossover_context', got {figure!r}")
+    macro = spelled(
+        "long_context_line", model, hardware, kv_precision, int(context), figure, "attention" if attention else "article"
+    )
     if value is None:
-        return number_span(macro, float("nan"), none)
-    return number_span(macro, float(value), _LAYOUT_FIGURES[figure][1](float(value)))
+        # A word, not a number: the explainer pages print no NaN (their audit refuses it).
+        word = "none" if figure == "crossover" else "never"
+        return f'<span class="rl-word" data-macro="{html.escape(macro)}">{word}</span>'
+    return number_span(macro, float(value), text(float(value)))
 
 
 MACROS: dict[str, Callable[..., str]] = {
     "case": case,
     "layout_figure": layout_figure,
+    "layout_case": layout_case,
+    "layout_word": layout_word,
+    "attention_figure": attention_figure,
+    "long_context_line": long_context_line,
     "expert_coverage": expert_coverage,
     "weight_share": weight_share,
     "attention_flop_per_kv_byte": attention_flop_per_kv_byte,

@@ -33,6 +33,10 @@ assumption:
 * **Two critical context lengths** (:func:`kv_equals_weights_context`,
   :func:`no_crossover_context`): where the KV read equals the weight read
   at a given batch, and past which the lines never cross.
+* **Attention's own roofline** (:func:`attention_intensity`): attention's
+  multiply-adds per byte of cache read against the chip's ridge at its
+  precision; when it is above the ridge (absorbed MLA) a crossover exists at
+  every context.
 * **Attention FLOPs** (:func:`attention_ops_per_token`): on by default (the
   article leaves them out; ``attention_flops=False`` gives its lines back):
   each token also pays for attention over its context,
@@ -54,6 +58,7 @@ Everything is in SI base units; C is in ops/s (FLOP/s ÷ 2), as in the article.
 
 from __future__ import annotations
 
+from .attention import AttentionIntensity, attention_intensity
 from .economics import (
     cost_usd_per_million_tokens,
     implied_batch,
@@ -103,7 +108,18 @@ from .memory import (
     weight_params_read,
     weights_fit,
 )
-from .report import Comparison, Report, compare_with_published, evaluate_deployment
+from .report import (
+    CHECK_STAGES,
+    CITED,
+    Comparison,
+    Prediction,
+    Report,
+    cited_speculation,
+    compare_with_published,
+    evaluate_deployment,
+    predict_deployment,
+    stated_layout,
+)
 from .spec import (
     Deployment,
     attention_compute_ops_per_s,
@@ -115,21 +131,27 @@ from .spec import (
 )
 
 __all__ = [
+    "CHECK_STAGES",
+    "CITED",
     "IDEAL",
     "LAYOUT_SOURCES",
+    "AttentionIntensity",
     "Collective",
     "Comparison",
     "Deployment",
     "Layout",
+    "Prediction",
     "Report",
     "attention_compute_ops_per_s",
     "attention_flop_per_kv_byte",
+    "attention_intensity",
     "attention_math",
     "attention_ops_per_token",
     "best_batch",
     "capacity_batch",
     "capacity_problem",
     "check_layout",
+    "cited_speculation",
     "collectives",
     "compare_with_published",
     "context_layer_tokens",
@@ -153,8 +175,10 @@ __all__ = [
     "params_at",
     "parse_layout",
     "precision_sweet_spot",
+    "predict_deployment",
     "routed_params",
     "shared_params",
+    "stated_layout",
     "step_at",
     "system_bandwidth_bytes_per_s",
     "system_compute_ops_per_s",

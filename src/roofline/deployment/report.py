@@ -1,18 +1,15 @@
-"""Everything about a deployment at once, and the comparison with a serving system's published figures."""
+"""Everything about a deployment at once, its prediction with a drafter, and the comparison with a serving system's published figures."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from ..model import (
-    Step,
-)
-from ..presets import (
-    PublishedServing,
-)
+from ..model import BALANCE_TOLERANCE, Regime, Step
+from ..presets import PublishedServing, model
+from ..speculative import ACCEPTANCE_FIGURES, Speculation, mtp_speculation
 from .economics import implied_batch, usd_per_million_tokens
-from .layout import IDEAL, collectives, kv_copies
+from .layout import IDEAL, Layout, collectives, kv_copies
 from .lines import best_batch, crossover_batch, kv_equals_weights_context, no_crossover_context, step_at
 from .memory import (
     capacity_batch,
@@ -34,7 +31,18 @@ from .spec import (
     system_memory_bytes,
 )
 
-__all__ = ["Comparison", "Report", "compare_with_published", "evaluate_deployment"]
+__all__ = [
+    "CHECK_STAGES",
+    "CITED",
+    "Comparison",
+    "Prediction",
+    "Report",
+    "cited_speculation",
+    "compare_with_published",
+    "evaluate_deployment",
+    "predict_deployment",
+    "stated_layout",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -174,12 +182,139 @@ def evaluate_deployment(d: Deployment, batch: float | None = None) -> Report:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Prediction:
+    """What the model predicts for a deployment at one batch, speculative decoding included.
+
+    With a drafter the step is ``T_draft + max(T_compute, T_memory)``, where
+    T_compute is the verifying step's (``k + 1`` tokens per sequence) and the
+    step gives each sequence ``E`` tokens (:mod:`roofline.speculative`);
+    without one, ``E = 1``, ``T_draft = 0`` and this is :attr:`report`'s step.
+    ``report`` holds the deployment's readouts for one token per step (the
+    memory wall, the reads, the collectives).
+
+    ``crossover_batch`` is the last whole batch whose (verifying) step is not
+    compute-bound (:func:`roofline.frontier.crossover_limit`), None when the
+    lines never cross.
+    """
+
+    report: Report
+    speculation: Speculation | None
+    tokens_per_step: float
+    t_compute_s: float
+    t_memory_s: float
+    t_draft_s: float
+    step_s: float
+    crossover_batch: int | None
+    tokens_per_s_per_gpu: float
+    tokens_per_s_per_sequence: float
+    usd_per_million_tokens: float
+
+    @property
+    def regime(self) -> Regime:
+        """Which ceiling sets the (verifying) step: balanced within :data:`~roofline.model.BALANCE_TOLERANCE`."""
+        ratio = self.t_compute_s / self.t_memory_s
+        if ratio < 1 - BALANCE_TOLERANCE:
+            return Regime.MEMORY_BOUND
+        if ratio > 1 + BALANCE_TOLERANCE:
+            return Regime.COMPUTE_BOUND
+        return Regime.BALANCED
+
+    @property
+    def time_per_token_s(self) -> float:
+        """Seconds between one user's tokens, ``step / E``."""
+        return self.step_s / self.tokens_per_step
+
+
+def predict_deployment(d: Deployment, batch: float, speculation: Speculation | None = None) -> Prediction:
+    """The model's step, rates and cost for ``d`` at batch B, with an optional drafter.
+
+    Tokens per second per GPU are ``B · E / (T · N)``, per sequence ``E / T``.
+
+    >>> d = deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096, layout="ideal")
+    >>> p = predict_deployment(d, 1024)
+    >>> p.tokens_per_step, p.regime.value, round(p.step_s * 1e3, 2)
+    (1.0, 'memory-bound', 21.31)
+    """
+    # Imported here: roofline.frontier builds on this package.
+    from ..frontier import crossover_limit, deployment_lines, step_time_s
+
+    lines = deployment_lines(d, speculation)
+    step = step_time_s(lines, batch)
+    tokens = lines.tokens_per_step * batch / step
+    return Prediction(
+        report=evaluate_deployment(d, batch),
+        speculation=speculation,
+        tokens_per_step=lines.tokens_per_step,
+        t_compute_s=lines.t_compute_s(batch),
+        t_memory_s=lines.t_memory_s(batch),
+        t_draft_s=lines.t_draft_s(batch),
+        step_s=step,
+        crossover_batch=crossover_limit(lines),
+        tokens_per_s_per_gpu=tokens / d.gpus,
+        tokens_per_s_per_sequence=lines.tokens_per_step / step,
+        usd_per_million_tokens=usd_per_million_tokens(d.usd_per_gpu_hour, d.gpus, tokens),
+    )
+
+
+def stated_layout(serving: PublishedServing) -> Layout:
+    """The layout a published mixture-of-experts deployment states: DP attention with EP over every GPU of the unit.
+
+    DeepSeek's inference-system overview (open-infra-index, day 6) runs its
+    decode as "Routed Expert EP144, MLA/Shared Expert DP144": whole experts
+    spread over the 144 GPUs, attention and the shared expert copied on each,
+    every GPU running attention for its own requests.
+
+    >>> from roofline.presets import DEEPSEEK_SERVING
+    >>> stated_layout(DEEPSEEK_SERVING).key
+    'tp144-ep144-dpa'
+
+    Raises:
+        ValueError: for a dense model, which has no experts to spread.
+    """
+    m = model(serving.model)
+    if not m.is_moe:
+        raise ValueError(f"{m.name} is dense: no expert-parallel layout is stated for it")
+    return Layout(tp=serving.gpus, ep=serving.gpus, dp_attention=True)
+
+
+def cited_speculation(model_key: str) -> Speculation | None:
+    """The drafter a model ships with a cited acceptance (``<model>-mtp`` in
+    :data:`~roofline.speculative.ACCEPTANCE_FIGURES`), or None.
+
+    >>> round(cited_speculation("deepseek-v3").tokens_per_step, 2), cited_speculation("llama-3.1-70b")
+    (1.85, None)
+    """
+    figure = ACCEPTANCE_FIGURES.get(f"{model_key}-mtp")
+    return None if figure is None else mtp_speculation(figure)
+
+
+#: The check made one correction at a time, from the article's idealisation to the deployment as
+#: DeepSeek states it runs: stage name -> :func:`compare_with_published` keywords.
+CHECK_STAGES: dict[str, dict[str, object]] = {
+    "idealised": {"layout": IDEAL, "attention_flops": False, "speculation": None},
+    "layout": {"attention_flops": False, "speculation": None},
+    "attention": {"speculation": None},
+    "stated": {},
+}
+
+#: ``speculation="cited"``: the model's own cited drafter (:func:`cited_speculation`).
+CITED = "cited"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Comparison:
     """Published serving figures beside what the model predicts for the same deployment.
 
     The model is evaluated at the batch the publisher's own figures imply
-    (total tokens/s over tokens/s per user), at their mean context.
-    ``*_ratio`` fields are predicted over observed.
+    (total tokens/s over tokens/s per user: each sequence in flight makes
+    the per-user rate, so speculation cancels), at their mean context.
+    The publisher's service runs the model's cited drafter (DeepSeek-V3's
+    multi-token prediction), so each of its decode steps gives a user ``E``
+    tokens (``observed_tokens_per_step``) and the published step is ``E``
+    over the per-user rate, not one over it, whatever the model is asked to
+    assume.
+    ``*_ratio`` fields are the model's over the published: how many times
+    the tokens (and the fraction of the step time) the model promises.
     """
 
     serving: PublishedServing
@@ -187,29 +322,49 @@ class Comparison:
     implied_batch: float
     observed_tokens_per_s_per_gpu: float
     observed_tokens_per_s_per_sequence: float
+    observed_time_per_token_s: float
+    observed_tokens_per_step: float
     observed_step_s: float
     observed_usd_per_million_tokens: float
-    predicted: Report
-    predicted_with_attention: Report
+    predicted: Prediction
     throughput_ratio: float
     speed_ratio: float
+    step_ratio: float
 
 
-def compare_with_published(serving: PublishedServing) -> Comparison:
+def compare_with_published(
+    serving: PublishedServing,
+    *,
+    layout: Layout | str | None = None,
+    attention_flops: bool = True,
+    speculation: Speculation | str | None = CITED,
+) -> Comparison:
     """Put a serving system's published figures beside the model's prediction.
 
     Uses the publisher's hardware (the closest preset), precision, GPU count,
     mean context and price; the per-user speed is the middle of the
-    published range. The article's even split over the GPUs (layout
-    ``ideal``), as the deployment page's check has always been made.
+    published range. By default the deployment is modelled as the publisher
+    states it runs: the stated layout (:func:`stated_layout`), attention's
+    arithmetic counted at the precision the model's makers state (DeepSeek:
+    BF16), and the model's cited drafter (DeepSeek-V3's multi-token
+    prediction, whose tokens the published rates include).
+    :data:`CHECK_STAGES` names the article's idealisation (even split, no
+    attention, no speculation) and the steps between.
 
     >>> from roofline.presets import DEEPSEEK_SERVING
     >>> c = compare_with_published(DEEPSEEK_SERVING)
-    >>> round(c.implied_batch), round(c.observed_tokens_per_s_per_gpu)
-    (12686, 1850)
-    >>> round(c.throughput_ratio, 1)
-    4.5
+    >>> round(c.implied_batch), round(c.observed_tokens_per_s_per_gpu), c.deployment.active_layout.key
+    (12686, 1850, 'tp144-ep144-dpa')
+    >>> round(c.throughput_ratio, 2), c.predicted.regime.value
+    (4.04, 'compute-bound')
+    >>> old = compare_with_published(DEEPSEEK_SERVING, **CHECK_STAGES["idealised"])
+    >>> round(old.throughput_ratio, 1), round(old.step_ratio, 1)
+    (4.5, 8.3)
     """
+    chosen = stated_layout(serving) if layout is None else layout
+    drafter = cited_speculation(serving.model) if speculation == CITED else speculation
+    if isinstance(drafter, str):
+        raise ValueError(f"speculation must be a Speculation, None or {CITED!r}, got {speculation!r}")
     d = deployment(
         serving.hardware,
         serving.model,
@@ -218,26 +373,31 @@ def compare_with_published(serving: PublishedServing) -> Comparison:
         kv_precision=serving.kv_precision,
         context_tokens=serving.mean_context_tokens,
         usd_per_gpu_hour=serving.usd_per_gpu_hour,
-        layout=IDEAL,
+        attention_flops=attention_flops,
+        layout=chosen,
     )
     per_user = (serving.tokens_per_s_per_user_low + serving.tokens_per_s_per_user_high) / 2
     nodes = serving.gpus / serving.gpus_per_node
     batch = implied_batch(serving.output_tokens_per_s_per_node * nodes, per_user)
-    predicted = evaluate_deployment(replace(d, attention_flops=False), batch)
-    with_attention = evaluate_deployment(replace(d, attention_flops=True), batch)
+    predicted = predict_deployment(d, batch, drafter)
     per_gpu = serving.output_tokens_per_s_per_node / serving.gpus_per_node
+    served = cited_speculation(serving.model)
+    observed_tokens_per_step = 1.0 if served is None else served.tokens_per_step
+    observed_step = observed_tokens_per_step / per_user
     return Comparison(
         serving=serving,
         deployment=d,
         implied_batch=batch,
         observed_tokens_per_s_per_gpu=per_gpu,
         observed_tokens_per_s_per_sequence=per_user,
-        observed_step_s=1.0 / per_user,
+        observed_time_per_token_s=1.0 / per_user,
+        observed_tokens_per_step=observed_tokens_per_step,
+        observed_step_s=observed_step,
         observed_usd_per_million_tokens=usd_per_million_tokens(
             serving.usd_per_gpu_hour, serving.gpus_per_node, serving.output_tokens_per_s_per_node
         ),
         predicted=predicted,
-        predicted_with_attention=with_attention,
-        throughput_ratio=(predicted.tokens_per_s_per_gpu or 0.0) / per_gpu,
-        speed_ratio=(predicted.tokens_per_s_per_sequence or 0.0) / per_user,
+        throughput_ratio=predicted.tokens_per_s_per_gpu / per_gpu,
+        speed_ratio=predicted.tokens_per_s_per_sequence / per_user,
+        step_ratio=observed_step / predicted.step_s,
     )
