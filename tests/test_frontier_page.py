@@ -57,16 +57,38 @@ def test_page_prints_the_cores_choices(built_site: Path) -> None:
     assert one(values, "frontier:article:crossover") == (600.0, "600")
     sentences = dict(SENTENCE.findall(page))
     limits = dict(LIMIT.findall(page))
-    assert html.unescape(sentences["deepseek-4k"]).startswith("Memory binds: at most 3,175 sequences")
+    # DeepSeek-V3 on 8 x H200, FP8 weights and cache, attention counted (issue 21, item 5).
+    # Under TP8 (the engines' default) the copied latent puts the wall at 396 at 4K, 49 at 32K, no crossover.
+    assert html.unescape(sentences["deepseek-4k"]).startswith("Memory binds: at most 396 sequences")
+    assert html.unescape(sentences["deepseek-4k"]).endswith("there is no crossover).")
+    assert html.unescape(sentences["deepseek-32k"]).startswith("Memory binds: at most 49 sequences")
+    # Under DP attention + EP8 the crossover binds at 4K (2,108 inside a wall of 2,368), memory at 32K (296, 455).
+    assert html.unescape(sentences["deepseek-dpa-4k"]).startswith("The crossover binds: past B = 2,108")
+    assert "memory would hold 2,368" in html.unescape(sentences["deepseek-dpa-4k"])
+    assert html.unescape(sentences["deepseek-dpa-32k"]) == (
+        "Memory binds: at most 296 sequences fit beside the weights (there is no target; the crossover would allow 455)."
+    )
     assert html.unescape(sentences["llama70b-fp8-fast"]).startswith("The latency target binds: B = 47 ")
-    assert html.unescape(sentences["deepseek-4k-mtp"]).startswith("The crossover binds: past B = 3,120")
+    assert html.unescape(sentences["deepseek-4k-fast"]).startswith("The latency target binds: B = 104 ")
+    assert html.unescape(sentences["deepseek-dpa-4k-mtp"]).startswith("The crossover binds: past B = 883")
     # A target no batch meets: a sentence, never a number.
     assert html.unescape(sentences["llama70b-bf16-fast"]).startswith("No batch meets the 20 ms target")
     assert limits == {
         "llama70b-fp8-service": "memory",
         "deepseek-4k-service": "memory",
-        "deepseek-4k-mtp-fast": "crossover",
+        "deepseek-dpa-4k-service": "crossover",
+        "deepseek-4k-mtp-fast": "memory",
+        "deepseek-dpa-4k-mtp-fast": "crossover",
     }
+    # The article's lines are kept, named, for where that picture stops holding: 18,865 past a wall of 3,175.
+    assert one(values, "frontier:deepseek-article-4k:crossover") == (18865.0, "18,865")
+    assert one(values, "frontier:deepseek-even-4k:crossover") == (1798.0, "1,798")
+    assert one(values, "frontier:deepseek-even-32k:crossover") == (388.0, "388")
+    # Every DeepSeek case the page names runs attention counted unless it is one of the article's lines.
+    for name, c in page_macros.CASES.items():
+        if c.deployment is not None:
+            assert c.deployment.attention_flops is ("-article-" not in name), name
+            assert (c.deployment.layout is None) is not ("-dpa-" in name or "-even-" in name or "-article-" in name)
     for name, sentence in sentences.items():
         assert html.unescape(sentence) == page_macros.report(name).sentence
 
@@ -75,26 +97,51 @@ def test_the_three_pages_agree(built_site: Path) -> None:
     mine = macro_values(page_html(built_site))
     deployment = macro_values(page_html(built_site, "deployment"))
     sweet = page_html(built_site, "sweet-spot")
-    # The same deployment on both pages: DeepSeek-V3, 8 x H200, FP8, FP8 cache, 4K.
-    four_k = real.deployment_of(deployment_macros.case_state("deepseek-h200x8-4k"))
-    assert four_k == page_macros.case("deepseek-4k").deployment
-    wall, _ = one(mine, "frontier:deepseek-4k:wall")
-    assert (wall, f"{int(wall):,}") in deployment["case_capacity"]
-    # The deployment page's crossover (a real number) and this page's last batch before it.
-    crossover, _ = one(mine, "frontier:deepseek-4k:crossover")
+    # The same deployments as the deployment page's layout table: DeepSeek-V3, 8 x H200, FP8, FP8 cache,
+    # attention counted, under the engines' default (TP8) and under DP attention + EP8, at 4K and 32K.
+    for mine_name, theirs, layout in (
+        ("deepseek-4k", "deepseek-h200x8-4k", "default"),
+        ("deepseek-32k", "deepseek-h200x8-32k", "default"),
+        ("deepseek-dpa-4k", "deepseek-h200x8-4k", "tp8-ep8-dpa"),
+        ("deepseek-dpa-32k", "deepseek-h200x8-32k", "tp8-ep8-dpa"),
+        ("deepseek-even-4k", "deepseek-h200x8-4k", "ideal"),
+        ("deepseek-even-32k", "deepseek-h200x8-32k", "ideal"),
+    ):
+        d = deployment_macros.layout_deployment(theirs, layout)
+        assert d == page_macros.case(mine_name).deployment, mine_name
+        # (this page prints these figures or the sentences made of them; the first test ties both to the report)
+        choice = page_macros.report(mine_name).choice
+        wall = choice.memory_batch
+        assert wall is not None and (wall, f"{wall:,}") in deployment[f"layout_case:{theirs}:{layout}:wall"]
+        # The deployment page's crossover (a real number) and this page's last batch before it.
+        theirs_crossover = deployment[f"layout_case:{theirs}:{layout}:crossover"]
+        if choice.crossover_batch is None:
+            assert all(math.isnan(v) for v, _ in theirs_crossover), mine_name
+        else:
+            assert any(math.floor(v) == choice.crossover_batch for v, _ in theirs_crossover), mine_name
+    # The article's lines are the simulator's default state, which the deployment page opens.
+    article = real.deployment_of(deployment_macros.case_state("deepseek-h200x8-4k"))
+    assert article == page_macros.case("deepseek-article-4k").deployment
+    assert (one(mine, "frontier:deepseek-article-4k:wall")[0], "3,175") in deployment["case_capacity"]
+    crossover, _ = one(mine, "frontier:deepseek-article-4k:crossover")
     assert any(math.floor(v) == crossover for v, _ in deployment["case_crossover"])
     sweet_spot, text = one(mine, "frontier:deepseek-4k:sweet_spot")
     assert (sweet_spot, text) in deployment["case_sweet_spot"]
-    # Its best batch is the wall, and per-GPU throughput there is the same figure on both pages.
-    assert dep.best_batch(four_k) == wall
+    # The even split with attention counted, as the simulator opens it with attn=1.
+    attn = real.deployment_of(deployment_macros.case_state("deepseek-h200x8-4k-attn"))
+    assert attn == page_macros.case("deepseek-even-4k").deployment
+    # Under TP8 the best batch is the wall, and per-GPU throughput there is the deployment page's figure.
+    tp8 = page_macros.case("deepseek-4k").deployment
+    wall, _ = one(mine, "frontier:deepseek-4k:wall")
+    assert dep.best_batch(tp8) == wall
     per_gpu, text = one(mine, "frontier:deepseek-4k:per_gpu")
-    assert (pytest.approx(per_gpu, rel=1e-12), text) in [(v, t) for v, t in deployment["case_throughput"]]
-    llama = real.deployment_of(deployment_macros.case_state("llama70b-h100x2-fp8"))
+    assert (pytest.approx(per_gpu, rel=1e-12), text) in deployment["layout_case:deepseek-h200x8-4k:default:per_gpu"]
+    llama = deployment_macros.layout_deployment("llama70b-h100x2-8k", "default")
     assert llama == page_macros.case("llama70b-fp8").deployment
     assert (one(mine, "frontier:llama70b-fp8:wall")[0], "66") in deployment["case_capacity"]
     # The sweet-spot page's closing: the crossover is the largest batch worth running, and
     # memory or the target usually stop the batch first. Every batch this page chooses is
-    # within its crossover, and for DeepSeek-V3 the KV-free sweet spot lies below the crossover.
+    # within its crossover, and for DeepSeek-V3 the KV-free sweet spot lies below the article's crossover.
     for name in page_macros.CASES:
         choice = page_macros.report(name).choice
         if choice.batch is not None and choice.crossover_batch is not None:
@@ -106,7 +153,11 @@ def test_the_three_pages_agree(built_site: Path) -> None:
     closing = sweet[sweet.index('id="the-simplification-comes-back-to-bite"') :]
     assert "largest batch worth running" in closing and "what-sets-the-batch" in closing
     # The sweet spot this page quotes is the deployment module's KV-free sweet spot.
-    assert sweet_spot == pytest.approx(dep.kv_free_sweet_spot(four_k), rel=1e-12)
+    assert sweet_spot == pytest.approx(dep.kv_free_sweet_spot(tp8), rel=1e-12)
+    # The page's simulator links open what the simulator accepts today: no layout keys.
+    for href in re.findall(r'class="rl-sim-link"[^>]*href="([^"]+)"', page_html(built_site)):
+        query = html.unescape(href).split("?", 1)[1]
+        assert not {kv.split("=")[0] for kv in query.split("&")} & {"tp", "ep", "dpa", "pp"}, href
 
 
 def test_published_figures_are_the_cited_ones(built_site: Path) -> None:

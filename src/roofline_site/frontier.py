@@ -27,7 +27,7 @@ from roofline.units import format_batch, format_number, format_percent, format_s
 
 from .macros import number_span
 
-__all__ = ["CASES", "FAST_TARGET_S", "MACROS", "SERVICE_TARGET_S", "FrontierCase", "report"]
+__all__ = ["CASES", "DPA_EP8", "FAST_TARGET_S", "MACROS", "SERVICE_TARGET_S", "FrontierCase", "report"]
 
 #: The pace DeepSeek's own service gives each user (the low end of its
 #: published 20-22 tokens/s), as a time-per-token target: 50 ms.
@@ -58,6 +58,7 @@ class FrontierCase:
 
 
 def _llama(precision: str, target_s: float | None) -> FrontierCase:
+    # The engines' default layout (TP over both GPUs) with attention counted, as the core defaults.
     d = dep.deployment(
         "h100-sxm",
         "llama-3.1-70b",
@@ -65,13 +66,26 @@ def _llama(precision: str, target_s: float | None) -> FrontierCase:
         precision=precision,
         kv_precision=precision,
         context_tokens=8192,
-        layout="ideal",
-        attention_flops=False,
     )
     return FrontierCase(label=f"Llama-3.1-70B, {d.precision.label}, 8K", deployment=d, target_s=target_s)
 
 
-def _deepseek(context: float, target_s: float | None, mtp: bool = False) -> FrontierCase:
+def _layout_label(d: dep.Deployment) -> str:
+    # The layout's own key (tp8, tp8-ep8-dpa), and the article's idealisation named as such.
+    key = d.active_layout.key
+    return "the article's even split" if key == "ideal" else key
+
+
+def _deepseek(
+    context: float,
+    target_s: float | None,
+    mtp: bool = False,
+    layout: str | None = None,
+    attention_flops: bool = True,
+) -> FrontierCase:
+    """DeepSeek-V3 on 8 × H200, FP8 weights and cache: the engines' default layout (``None``, TP8 on
+    one node) or a named one, attention counted at its cited BF16 rate unless ``attention_flops`` is off
+    (the article's lines)."""
     d = dep.deployment(
         "h200",
         "deepseek-v3",
@@ -79,16 +93,27 @@ def _deepseek(context: float, target_s: float | None, mtp: bool = False) -> Fron
         precision="fp8",
         kv_precision="fp8",
         context_tokens=context,
-        layout="ideal",
-        attention_flops=False,
+        layout=layout,
+        attention_flops=attention_flops,
     )
-    label = f"DeepSeek-V3, L = {context / 1024:.0f}K" + (", MTP" if mtp else "")
+    label = (
+        f"DeepSeek-V3, {_layout_label(d)}"
+        + ("" if attention_flops else ", attention left out")
+        + f", {context / 1024:.0f}K"
+        + (", MTP" if mtp else "")
+    )
     return FrontierCase(
         label=label, deployment=d, target_s=target_s, speculation=spec.mtp_speculation() if mtp else None
     )
 
 
-#: The page's cases, by the name its macros use.
+#: DeepSeek's own production layout on one node: DP attention, experts split over all eight (EP8).
+DPA_EP8 = "tp8-ep8-dpa"
+
+#: The page's cases, by the name its macros use. The DeepSeek-V3 cases without a layout in their name
+#: run the engines' default (TP8, what SGLang launches on one node); ``-dpa`` ones DP attention with EP8;
+#: ``-even`` ones the article's even split, with attention counted, and ``-article`` ones the article's
+#: lines (even split, attention left out), kept to show where that picture stops holding.
 CASES: dict[str, FrontierCase] = {
     "article": FrontierCase(
         label="the article's mid-range accelerator",
@@ -104,9 +129,21 @@ CASES: dict[str, FrontierCase] = {
     "deepseek-4k-fast": _deepseek(4096, FAST_TARGET_S),
     "deepseek-4k-mtp": _deepseek(4096, None, mtp=True),
     "deepseek-4k-mtp-fast": _deepseek(4096, FAST_TARGET_S, mtp=True),
+    "deepseek-32k": _deepseek(32768, None),
     "deepseek-32k-fast": _deepseek(32768, FAST_TARGET_S),
     "deepseek-128k": _deepseek(131072, None),
     "deepseek-128k-fast": _deepseek(131072, FAST_TARGET_S),
+    "deepseek-dpa-4k": _deepseek(4096, None, layout=DPA_EP8),
+    "deepseek-dpa-4k-service": _deepseek(4096, SERVICE_TARGET_S, layout=DPA_EP8),
+    "deepseek-dpa-4k-fast": _deepseek(4096, FAST_TARGET_S, layout=DPA_EP8),
+    "deepseek-dpa-4k-mtp": _deepseek(4096, None, mtp=True, layout=DPA_EP8),
+    "deepseek-dpa-4k-mtp-fast": _deepseek(4096, FAST_TARGET_S, mtp=True, layout=DPA_EP8),
+    "deepseek-dpa-32k": _deepseek(32768, None, layout=DPA_EP8),
+    "deepseek-dpa-32k-mtp": _deepseek(32768, None, mtp=True, layout=DPA_EP8),
+    "deepseek-even-4k": _deepseek(4096, None, layout="ideal"),
+    "deepseek-even-32k": _deepseek(32768, None, layout="ideal"),
+    "deepseek-article-4k": _deepseek(4096, None, layout="ideal", attention_flops=False),
+    "deepseek-article-32k": _deepseek(32768, None, layout="ideal", attention_flops=False),
 }
 
 
@@ -170,6 +207,11 @@ _FIGURES: dict[str, tuple[Callable[[str], float | None], Callable[[float], str]]
     "ceiling": (lambda n: fr.compute_ceiling_tokens_per_s_per_chip(case(n).lines()), _throughput),
     "sweet_spot": (
         lambda n: None if case(n).deployment is None else dep.kv_free_sweet_spot(case(n).deployment),
+        lambda v: format_number(v, 3),
+    ),
+    # The context past which the lines never cross, with attention counted or not as the case says.
+    "no_crossover_context": (
+        lambda n: None if case(n).deployment is None else dep.no_crossover_context(case(n).deployment),
         lambda v: format_number(v, 3),
     ),
 }
