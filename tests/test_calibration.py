@@ -105,7 +105,7 @@ def test_regime_of_known_deployments(hardware: str, model: str, gpus: int, key: 
 
 
 def test_each_published_source_has_the_regime_it_states(points) -> None:  # type: ignore[no-untyped-def]
-    regimes = {p.source.id: calibration.regime_of(p).key for p in points}
+    regimes = {p.source.id: calibration.point_regime(p).key for p in points}
     assert regimes == {
         "deepseek-v3-production-h800": "moe/multi-node",
         "nim-1.8.0-llama-3.1-8b-h100": "dense/one-gpu",

@@ -78,8 +78,8 @@ __all__ = [
     "leave_one_source_out",
     "load",
     "median_abs_error",
+    "point_regime",
     "pooled_held_out",
-    "regime_of",
     "regime_table",
     "validate",
 ]
@@ -528,7 +528,7 @@ def engine_of(engine: str) -> str:
     return engine.split(" (", 1)[0].strip()
 
 
-def regime_of(point: Point) -> bd.Regime:
+def point_regime(point: Point) -> bd.Regime:
     """The regime (:class:`roofline.band.Regime`: family and scale) of a published point's deployment."""
     s = point.source
     return bd.regime_of(s.hardware, s.model, s.gpus)
@@ -539,8 +539,8 @@ GROUPS: dict[str, Callable[[Point], str]] = {
     "source": lambda p: p.source.id,
     "engine": lambda p: engine_of(p.source.engine),
     "chip": lambda p: p.source.hardware,
-    "family": lambda p: regime_of(p).family,
-    "scale": lambda p: regime_of(p).scale,
+    "family": lambda p: point_regime(p).family,
+    "scale": lambda p: point_regime(p).scale,
 }
 #: The groups the protocols hold out, one at a time.
 PROTOCOLS: tuple[str, ...] = ("source", "engine", "chip")
@@ -754,12 +754,12 @@ def bands(rows: Sequence[GroupHeldOut]) -> tuple[bd.Band, ...]:
         raise ValueError("bands needs at least one held-out point")
     out = [_band(None, None, pairs)]
     for family in bd.FAMILIES:
-        mine = [(p, e) for p, e in pairs if regime_of(p).family == family]
+        mine = [(p, e) for p, e in pairs if point_regime(p).family == family]
         if mine:
             out.append(_band(family, None, mine))
     for family in bd.FAMILIES:
         for scale in bd.SCALES:
-            mine = [(p, e) for p, e in pairs if regime_of(p) == bd.Regime(family=family, scale=scale)]
+            mine = [(p, e) for p, e in pairs if point_regime(p) == bd.Regime(family=family, scale=scale)]
             if mine:
                 out.append(_band(family, scale, mine))
     return tuple(out)
@@ -814,13 +814,13 @@ def band_coverage(points: Sequence[Point], *, fits: Fits | None = None) -> tuple
         c = fitted(frozenset({held}))
         inside = 0
         for p in mine:
-            b = bd.tpot_band(estimate_point(p, c).tpot_s, regime_of(p), table)
+            b = bd.tpot_band(estimate_point(p, c).tpot_s, point_regime(p), table)
             inside += b.tpot_s_low <= p.tpot_s <= b.tpot_s_high
         out.append(
             Coverage(
                 source=mine[0].source,
-                regime=regime_of(mine[0]),
-                band=bd.choose(regime_of(mine[0]), table),
+                regime=point_regime(mine[0]),
+                band=bd.choose(point_regime(mine[0]), table),
                 points=len(mine),
                 inside=inside,
                 constants=c,
