@@ -1,4 +1,4 @@
-"""Published serving measurements, and the serving estimate fitted to them honestly.
+"""Published serving measurements, and the serving estimate judged on data it was not fitted to.
 
 The measurements live as JSON in ``docs/data/published/`` (one file per
 source: a ``source`` record and its ``points``); :func:`load` reads them
@@ -14,9 +14,22 @@ parallelism over them, DP attention with EP, as DeepSeek's production decode
 The constants of :mod:`roofline.serving` are fitted by :func:`fit`, which
 minimises the mean absolute log error of ``tpot_s`` with every source
 weighted equally: each of a source's ``n`` points weighs ``1 / n``, so a
-table of forty rows counts as much as a single production figure. The
-honest figure is :func:`leave_one_source_out`: fit on all sources but one,
-predict the one left out.
+table of forty rows counts as much as a single production figure (one
+source's rows share its engine, chip and assumptions, so they are one piece
+of evidence).
+
+Errors are only ever quoted on points the fit never saw. Three protocols
+hold data out (:func:`leave_one_group_out`): one source at a time
+(:func:`leave_one_source_out`), one engine at a time and one chip at a time
+(every source of that engine or chip left out together, so the fit cannot
+learn it). Their held-out errors ``estimated / measured − 1`` are tabled per
+regime (:func:`regime_table`: by model family, scale, chip and engine, with
+the signed median beside the absolute one, since a pooled absolute median
+hides sources that always err one way). :func:`bands` turns the
+leave-one-source-out errors into the estimate's band (:mod:`roofline.band`),
+and :func:`band_coverage` checks that band honestly: for each source, the
+band built without it (every error in it from fits that never saw that
+source), and the share of its points inside.
 """
 
 from __future__ import annotations
@@ -24,10 +37,11 @@ from __future__ import annotations
 import json
 import math
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import band as bd
 from . import serving
 from .checks import check_number, check_whole_number
 from .deployment import Layout
@@ -35,19 +49,38 @@ from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS
 
 __all__ = [
     "FIT_BOUNDS",
+    "GROUPS",
+    "PROTOCOLS",
+    "TABLE_KEYS",
+    "Coverage",
+    "CoverageSummary",
+    "Fits",
+    "GroupHeldOut",
     "HeldOut",
     "Point",
     "Pooled",
+    "RegimeRow",
     "Source",
     "article_errors",
+    "band_coverage",
+    "bands",
+    "coverage_summary",
     "default_directory",
+    "engine_of",
     "errors",
     "estimate_point",
     "fit",
+    "fits_without",
+    "group_label",
+    "leave_one_chip_out",
+    "leave_one_engine_out",
+    "leave_one_group_out",
     "leave_one_source_out",
     "load",
     "median_abs_error",
+    "point_regime",
     "pooled_held_out",
+    "regime_table",
     "validate",
 ]
 
@@ -445,28 +478,19 @@ class HeldOut:
     article_errors: tuple[float, ...]
 
 
-def leave_one_source_out(points: Sequence[Point]) -> tuple[HeldOut, ...]:
-    """For each source: fit on the others, predict it. Rows in source order."""
-    order: list[str] = []
-    for p in points:
-        if p.source.id not in order:
-            order.append(p.source.id)
+def leave_one_source_out(points: Sequence[Point], *, fits: Fits | None = None) -> tuple[HeldOut, ...]:
+    """For each source: fit on the others, predict it. Rows in source order (:func:`leave_one_group_out` by ``source``)."""
     rows = []
-    for held in order:
-        test = [p for p in points if p.source.id == held]
-        train = [p for p in points if p.source.id != held]
-        c = fit(train)
-        found = errors(test, c)
-        article = article_errors(test)
+    for row in leave_one_group_out(points, "source", fits=fits):
         rows.append(
             HeldOut(
-                source=test[0].source,
-                points=len(test),
-                constants=c,
-                median_abs_error=median_abs_error(found),
-                article_median_abs_error=median_abs_error(article),
-                errors=found,
-                article_errors=article,
+                source=row.points[0].source,
+                points=len(row.points),
+                constants=row.constants,
+                median_abs_error=median_abs_error(row.errors),
+                article_median_abs_error=median_abs_error(row.article_errors),
+                errors=row.errors,
+                article_errors=row.article_errors,
             )
         )
     return tuple(rows)
@@ -489,4 +513,346 @@ def pooled_held_out(rows: Sequence[HeldOut]) -> Pooled:
         points=len(estimate),
         median_abs_error=median_abs_error(estimate),
         article_median_abs_error=median_abs_error(article),
+    )
+
+
+# ---------------------------------------------------------------- regimes and groups
+
+
+def engine_of(engine: str) -> str:
+    """The engine a source's ``engine`` field names, without what it adds in parentheses.
+
+    >>> engine_of("NVIDIA NIM for LLMs (TensorRT-LLM backend)")
+    'NVIDIA NIM for LLMs'
+    """
+    return engine.split(" (", 1)[0].strip()
+
+
+def point_regime(point: Point) -> bd.Regime:
+    """The regime (:class:`roofline.band.Regime`: family and scale) of a published point's deployment."""
+    s = point.source
+    return bd.regime_of(s.hardware, s.model, s.gpus)
+
+
+#: What a point can be grouped by: each a function of its source only, so every group is a set of whole sources.
+GROUPS: dict[str, Callable[[Point], str]] = {
+    "source": lambda p: p.source.id,
+    "engine": lambda p: engine_of(p.source.engine),
+    "chip": lambda p: p.source.hardware,
+    "family": lambda p: point_regime(p).family,
+    "scale": lambda p: point_regime(p).scale,
+}
+#: The groups the protocols hold out, one at a time.
+PROTOCOLS: tuple[str, ...] = ("source", "engine", "chip")
+#: The groups the held-out errors are tabled by.
+TABLE_KEYS: tuple[str, ...] = ("family", "scale", "chip", "engine")
+
+
+def group_label(by: str, value: str) -> str:
+    """How a page names a group value: ``MoE``, ``several nodes``, the chip's name; engines and sources as they are.
+
+    >>> group_label("chip", "h800"), group_label("scale", "one-gpu")
+    ('NVIDIA H800 SXM', 'one GPU')
+    """
+    if by not in GROUPS:
+        raise ValueError(f"by must be one of {', '.join(GROUPS)}, got {by!r}")
+    if by == "family":
+        return bd.FAMILIES[value]
+    if by == "scale":
+        return bd.SCALES[value]
+    if by == "chip":
+        return HARDWARE[value].name
+    return value
+
+
+#: Constants fitted on every point whose source is not in the set given (see :func:`fits_without`).
+Fits = Callable[[frozenset[str]], serving.Constants]
+
+
+def fits_without(points: Sequence[Point]) -> Fits:
+    """:func:`fit` on ``points`` less the sources named, each set fitted once.
+
+    The protocols and :func:`band_coverage` refit on many overlapping
+    subsets; sharing one of these among them fits each subset once.
+
+    Raises (when called):
+        ValueError: when the sources named leave no point to fit on.
+    """
+    cache: dict[frozenset[str], serving.Constants] = {}
+
+    def fitted(excluded: frozenset[str]) -> serving.Constants:
+        if excluded not in cache:
+            train = [p for p in points if p.source.id not in excluded]
+            if not train:
+                raise ValueError(f"leaving out {sorted(excluded)} leaves no point to fit on")
+            cache[excluded] = fit(train)
+        return cache[excluded]
+
+    return fitted
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupHeldOut:
+    """One held-out group: its points, predicted by constants fitted on every other group only.
+
+    Args:
+        by: the :data:`GROUPS` key (``source``, ``engine``, ``chip``).
+        group: the value held out.
+        points: its points.
+        constants: fitted without them.
+        trained_on: the source ids the constants were fitted on.
+        errors: ``estimated / measured − 1`` of ``tpot_s`` per point, with those constants.
+        article_errors: the article's max alone on the same points.
+    """
+
+    by: str
+    group: str
+    points: tuple[Point, ...]
+    constants: serving.Constants
+    trained_on: tuple[str, ...]
+    errors: tuple[float, ...]
+    article_errors: tuple[float, ...]
+
+
+def _order(points: Sequence[Point], key: Callable[[Point], str]) -> list[str]:
+    """The values of ``key`` in order of first appearance."""
+    return list(dict.fromkeys(key(p) for p in points))
+
+
+def leave_one_group_out(points: Sequence[Point], by: str, *, fits: Fits | None = None) -> tuple[GroupHeldOut, ...]:
+    """For each value of ``by`` (a :data:`GROUPS` key): fit on every point outside it, predict its points.
+
+    A group is a set of whole sources, so the fit for a group is the fit
+    without those sources. Rows in order of first appearance.
+
+    Raises:
+        ValueError: for an unknown ``by``, or fewer than two groups (nothing to fit on).
+    """
+    if by not in GROUPS:
+        raise ValueError(f"by must be one of {', '.join(GROUPS)}, got {by!r}")
+    key = GROUPS[by]
+    order = _order(points, key)
+    if len(order) < 2:
+        raise ValueError(f"leaving one {by} out needs at least two, got {order!r}")
+    fitted = fits if fits is not None else fits_without(points)
+    rows = []
+    for held in order:
+        test = tuple(p for p in points if key(p) == held)
+        excluded = frozenset(p.source.id for p in test)
+        trained_on = tuple(_order([p for p in points if p.source.id not in excluded], GROUPS["source"]))
+        c = fitted(excluded)
+        rows.append(
+            GroupHeldOut(
+                by=by,
+                group=held,
+                points=test,
+                constants=c,
+                trained_on=trained_on,
+                errors=errors(test, c),
+                article_errors=article_errors(test),
+            )
+        )
+    return tuple(rows)
+
+
+def leave_one_engine_out(points: Sequence[Point], *, fits: Fits | None = None) -> tuple[GroupHeldOut, ...]:
+    """:func:`leave_one_group_out` by engine: every source of one engine held out together."""
+    return leave_one_group_out(points, "engine", fits=fits)
+
+
+def leave_one_chip_out(points: Sequence[Point], *, fits: Fits | None = None) -> tuple[GroupHeldOut, ...]:
+    """:func:`leave_one_group_out` by chip: every source on one chip held out together."""
+    return leave_one_group_out(points, "chip", fits=fits)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegimeRow:
+    """Held-out error over the points of one regime (``value`` ``all``: every point), medians over points."""
+
+    by: str
+    value: str
+    label: str
+    points: int
+    sources: int
+    single_point_sources: int
+    signed_median_error: float
+    median_abs_error: float
+
+    @property
+    def thin(self) -> bool:
+        """Fewer than :data:`roofline.band.MIN_POINTS` points or :data:`roofline.band.MIN_SOURCES` sources."""
+        return self.points < bd.MIN_POINTS or self.sources < bd.MIN_SOURCES
+
+
+def _regime_row(by: str, value: str, label: str, pairs: Sequence[tuple[Point, float]]) -> RegimeRow:
+    per_source: dict[str, int] = {}
+    for p, _ in pairs:
+        per_source[p.source.id] = per_source.get(p.source.id, 0) + 1
+    found = [e for _, e in pairs]
+    return RegimeRow(
+        by=by,
+        value=value,
+        label=label,
+        points=len(found),
+        sources=len(per_source),
+        single_point_sources=sum(1 for n in per_source.values() if n == 1),
+        signed_median_error=statistics.median(found),
+        median_abs_error=median_abs_error(found),
+    )
+
+
+def regime_table(rows: Sequence[GroupHeldOut], by: str) -> tuple[RegimeRow, ...]:
+    """The held-out errors of ``rows`` (one protocol's) split by ``by`` (a :data:`GROUPS` key), then every point.
+
+    Each row gives the points, the sources they come from (and how many of
+    those are single points), and the signed and absolute medians of
+    ``estimated / measured − 1``: negative means the estimate is too fast.
+    Values in :data:`roofline.band.FAMILIES` / :data:`~roofline.band.SCALES`
+    order, chips and engines by name.
+    """
+    if by not in GROUPS:
+        raise ValueError(f"by must be one of {', '.join(GROUPS)}, got {by!r}")
+    pairs = [(p, e) for row in rows for p, e in zip(row.points, row.errors, strict=True)]
+    if not pairs:
+        raise ValueError("regime_table needs at least one held-out point")
+    key = GROUPS[by]
+    values = _order([p for p, _ in pairs], key)
+    rank = {"family": list(bd.FAMILIES), "scale": list(bd.SCALES)}.get(by)
+    values.sort(key=(lambda v: rank.index(v)) if rank else (lambda v: group_label(by, v).lower()))
+    out = [_regime_row(by, v, group_label(by, v), [(p, e) for p, e in pairs if key(p) == v]) for v in values]
+    out.append(_regime_row(by, "all", "every held-out point", pairs))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- the band and its coverage
+
+
+def _band(family: str | None, scale: str | None, pairs: Sequence[tuple[Point, float]]) -> bd.Band:
+    """The quantiles of one group's errors, each source's points weighing ``1 / n`` (n: its points in the group)."""
+    per_source: dict[str, int] = {}
+    for p, _ in pairs:
+        per_source[p.source.id] = per_source.get(p.source.id, 0) + 1
+    values = [e for _, e in pairs]
+    weights = [1.0 / per_source[p.source.id] for p, _ in pairs]
+    low, high = (bd.weighted_quantile(values, weights, q) for q in bd.BAND_QUANTILES)
+    return bd.Band(
+        family=family, scale=scale, points=len(pairs), sources=len(per_source), low_error=low, high_error=high
+    )
+
+
+def bands(rows: Sequence[GroupHeldOut]) -> tuple[bd.Band, ...]:
+    """The band table from :func:`leave_one_group_out` rows by source: every regime's, then each family's, then each family × scale's.
+
+    Only groups with held-out points get a band; :func:`roofline.band.choose`
+    falls back from a regime with too few. :data:`roofline.band.BANDS` is
+    this on the committed data.
+    """
+    if any(row.by != "source" for row in rows):
+        raise ValueError(f"bands needs leave-one-source-out rows, got rows by {sorted({r.by for r in rows})}")
+    pairs = [(p, e) for row in rows for p, e in zip(row.points, row.errors, strict=True)]
+    if not pairs:
+        raise ValueError("bands needs at least one held-out point")
+    out = [_band(None, None, pairs)]
+    for family in bd.FAMILIES:
+        mine = [(p, e) for p, e in pairs if point_regime(p).family == family]
+        if mine:
+            out.append(_band(family, None, mine))
+    for family in bd.FAMILIES:
+        for scale in bd.SCALES:
+            mine = [(p, e) for p, e in pairs if point_regime(p) == bd.Regime(family=family, scale=scale)]
+            if mine:
+                out.append(_band(family, scale, mine))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Coverage:
+    """One source's points against the band built without it.
+
+    Args:
+        source: the source.
+        regime: its regime.
+        band: the band its estimates got (from a band table whose every
+            error came from fits that never saw this source).
+        points: its points.
+        inside: how many of them the band holds (``tpot_s_low <= measured <= tpot_s_high``).
+        constants: fitted without it, for its estimates.
+    """
+
+    source: Source
+    regime: bd.Regime
+    band: bd.Band
+    points: int
+    inside: int
+    constants: serving.Constants
+
+    @property
+    def share(self) -> float:
+        """``inside / points``."""
+        return self.inside / self.points
+
+
+def band_coverage(points: Sequence[Point], *, fits: Fits | None = None) -> tuple[Coverage, ...]:
+    """For each source: the band table built without it, and how many of its points fall inside its band.
+
+    Without source ``s`` the table comes from a leave-one-source-out run
+    on the other sources (each ``t`` predicted by constants fitted without
+    ``s`` and ``t``); ``s``'s points are estimated with constants fitted
+    without ``s`` and get the band :func:`roofline.band.choose` picks for
+    their regime in that table. A source is skipped when fewer than two
+    others remain (no held-out error can be made without it).
+    """
+    fitted = fits if fits is not None else fits_without(points)
+    out = []
+    for held in _order(points, GROUPS["source"]):
+        others = [p for p in points if p.source.id != held]
+        if len(_order(others, GROUPS["source"])) < 2:
+            continue
+        inner = leave_one_group_out(others, "source", fits=lambda excluded, s=held: fitted(excluded | {s}))
+        table = bands(inner)
+        mine = [p for p in points if p.source.id == held]
+        c = fitted(frozenset({held}))
+        inside = 0
+        for p in mine:
+            b = bd.tpot_band(estimate_point(p, c).tpot_s, point_regime(p), table)
+            inside += b.tpot_s_low <= p.tpot_s <= b.tpot_s_high
+        out.append(
+            Coverage(
+                source=mine[0].source,
+                regime=point_regime(mine[0]),
+                band=bd.choose(point_regime(mine[0]), table),
+                points=len(mine),
+                inside=inside,
+                constants=c,
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoverageSummary:
+    """:func:`band_coverage` over every source: the share of points inside, and the mean of each source's share."""
+
+    sources: int
+    points: int
+    inside: int
+    nominal: float
+    mean_source_share: float
+
+    @property
+    def share(self) -> float:
+        """``inside / points``: each point counted once."""
+        return self.inside / self.points
+
+
+def coverage_summary(rows: Sequence[Coverage]) -> CoverageSummary:
+    """Pool :func:`band_coverage`'s rows; ``nominal`` is the band's quantile span (0.8 for 10th to 90th)."""
+    if not rows:
+        raise ValueError("coverage_summary needs at least one source (band_coverage needs three sources)")
+    return CoverageSummary(
+        sources=len(rows),
+        points=sum(r.points for r in rows),
+        inside=sum(r.inside for r in rows),
+        nominal=bd.BAND_QUANTILES[1] - bd.BAND_QUANTILES[0],
+        mean_source_share=statistics.fmean(r.share for r in rows),
     )

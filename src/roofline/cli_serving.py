@@ -14,6 +14,14 @@ the article's max at the same batch and mean context, and each term of the
 estimate (see :mod:`roofline.serving`), in the parallel layout the flags give
 (by default what the engines launch for that model and count).
 
+Beside the time per output token it prints the estimate's band
+(:mod:`roofline.band`): where published servers of the same regime (model
+family and scale) landed, held out, 10th to 90th percentile, as an interval
+of time per output token, and which errors built it when the regime has too
+few; ``--json`` gives it as ``tpot_s_low``, ``tpot_s_high`` and ``regime``
+(with ``band_from``, ``band_fallback``, ``band_qualifies``, ``band_points``,
+``band_sources`` and ``band_quantiles``).
+
 ``--tpot-target-ms MS`` also chooses the batch to run: the largest up to the
 memory wall whose time per output token meets the target (``chosen_batch``,
 null when not even one sequence does), and names what binds it
@@ -35,7 +43,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from . import presets, serving
+from . import band, presets, serving
 from . import speculative as spec
 from .cli_args import (
     BAD_INPUT,
@@ -119,6 +127,19 @@ def _estimate(args: argparse.Namespace, concurrency: int, speculation: spec.Spec
     )
 
 
+def _band_text(b: band.TpotBand) -> str:
+    """``band 5.2 ms to 7.4 ms, dense, one GPU`` and, when it falls back, from what and whether that is enough."""
+    text = (
+        f"band {format_time(b.tpot_s_low)} to {format_time(b.tpot_s_high)} "
+        f"({band.percentile_span()} of held-out errors, {b.regime.label}"
+    )
+    if b.fallback:
+        text += f"; too few in this regime, so those of {b.band.label}"
+    if not b.band.qualifies:
+        text += f", itself only {b.band.points} points from {b.band.sources} sources: not to be trusted"
+    return text + ")"
+
+
 def _rows(e: serving.Estimate, chosen: int | None, limit: str, target_s: float | None) -> list[tuple[str, str]]:
     t = e.terms
     d = e.deployment
@@ -139,7 +160,7 @@ def _rows(e: serving.Estimate, chosen: int | None, limit: str, target_s: float |
         else:
             rows.append(("batch to run", f"{format_batch(chosen)} ({limit} binds)"))
     rows += [
-        ("time per output token", format_time(e.tpot_s)),
+        ("time per output token", f"{format_time(e.tpot_s)}  {_band_text(band.band_of(e))}"),
         ("time to first token", format_time(e.ttft_s)),
         ("output tokens/s (all users)", format_number(e.output_tokens_per_s, 4)),
         ("output tokens/s per user", format_number(e.tokens_per_s_per_user, 4)),
@@ -187,6 +208,7 @@ def serving_main(argv: Sequence[str]) -> int:
         return BAD_INPUT
     if args.json:
         out = e.as_dict()
+        out.update(band.band_of(e).as_dict())
         out.update(
             {
                 "tpot_target_s": target_s,

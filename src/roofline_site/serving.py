@@ -1,9 +1,12 @@
 """Macros for "Against real servers": the published measurements beside the serving estimate.
 
-Every figure comes from :mod:`roofline.calibration` (the data, the
-leave-one-source-out fits) and :mod:`roofline.serving` (the estimate); this
-module only formats. Estimates on the chart and in the tables are the
-held-out ones: each source predicted by constants fitted without it.
+Every figure comes from :mod:`roofline.calibration` (the data, the held-out
+fits, the per-regime tables, the band's coverage), :mod:`roofline.band` (the
+committed band) and :mod:`roofline.serving` (the estimate); this module only
+formats. Estimates on the charts and in the tables are held-out ones: each
+point predicted by constants fitted without its source (or, in the
+leave-one-engine-out and leave-one-chip-out tables, without its engine or
+chip).
 """
 
 from __future__ import annotations
@@ -13,25 +16,26 @@ import html
 import json
 from collections.abc import Callable
 
-from roofline import calibration, serving
-from roofline.units import format_percent, format_time
+from roofline import band, calibration, serving
+from roofline.units import format_number, format_percent, format_time
 from roofline.web.palette import PALETTE
 
 from .hardware import PLOTLY, RENDERER, log_ticks
 from .macros import number_span
 from .widget import relative_root
 
-__all__ = ["MACROS", "PAGE_MACROS", "figure"]
+__all__ = ["MACROS", "PAGE_MACROS", "bias_figure", "figure"]
+
+#: Palette roles the sources take in turn (then again with another marker).
+SOURCE_COLOURS = ("compute", "memory", "balance", "now", "target", "family3", "wall", "family0")
+#: Marker symbols, one per pass through :data:`SOURCE_COLOURS`.
+SOURCE_SYMBOLS = ("circle", "square", "triangle-up", "cross", "star", "hexagon")
 
 #: This page's trace roles (plotly ``meta``), as roles of the site's one palette.
 ROLES = {
     "ideal": "max",
-    "band": "muted",
     "article": "muted",
-    "s0": "compute",
-    "s1": "memory",
-    "s2": "balance",
-    "s3": "now",
+    **{f"s{i}": alias for i, alias in enumerate(SOURCE_COLOURS)},
     "text": "text",
     "grid": "grid",
 }
@@ -45,8 +49,35 @@ def _points() -> tuple[calibration.Point, ...]:
 
 
 @functools.cache
+def _fits() -> calibration.Fits:
+    """One memo of fits for every protocol and the coverage on this page."""
+    return calibration.fits_without(_points())
+
+
+@functools.cache
 def _loso() -> tuple[calibration.HeldOut, ...]:
-    return calibration.leave_one_source_out(_points())
+    return calibration.leave_one_source_out(_points(), fits=_fits())
+
+
+@functools.cache
+def _held_out_by(protocol: str) -> tuple[calibration.GroupHeldOut, ...]:
+    if protocol not in calibration.PROTOCOLS:
+        raise ValueError(f"protocol must be one of {', '.join(calibration.PROTOCOLS)}, got {protocol!r}")
+    return calibration.leave_one_group_out(_points(), protocol, fits=_fits())
+
+
+@functools.cache
+def _coverage() -> tuple[calibration.Coverage, ...]:
+    return calibration.band_coverage(_points(), fits=_fits())
+
+
+def _source_style(index: int, points: int) -> dict:
+    """Marker and colour role of the ``index``-th source: colours in turn, then the next symbol."""
+    symbol = SOURCE_SYMBOLS[(index // len(SOURCE_COLOURS)) % len(SOURCE_SYMBOLS)]
+    return {
+        "meta": f"s{index % len(SOURCE_COLOURS)}",
+        "marker": {"size": 8 if points > 1 else 14, "symbol": symbol if points > 1 else "diamond"},
+    }
 
 
 def _held_out(source_id: str) -> calibration.HeldOut:
@@ -61,12 +92,15 @@ def _source_points(source_id: str) -> list[calibration.Point]:
 
 
 def srv_count(what: str) -> str:
-    """``points``, ``sources`` or ``hardware``: how many the published data holds."""
+    """``points``, ``sources``, ``hardware``, ``models``, ``engines`` or ``moe_points``: how many the data holds."""
     points = _points()
     values = {
         "points": len(points),
         "sources": len({p.source.id for p in points}),
         "hardware": len({p.source.hardware for p in points}),
+        "models": len({p.source.model for p in points}),
+        "engines": len({calibration.GROUPS["engine"](p) for p in points}),
+        "moe_points": sum(1 for p in points if calibration.point_regime(p).family == "moe"),
     }
     if what not in values:
         raise ValueError(f"what must be one of {sorted(values)}, got {what!r}")
@@ -129,15 +163,183 @@ def srv_loso_table() -> str:
     lines.append(
         _row(
             [
-                "**every held-out point**",
+                "every held-out point, pooled",
                 f"{pooled.points:,}",
-                f"**{format_percent(pooled.median_abs_error)}**",
+                format_percent(pooled.median_abs_error),
                 format_percent(pooled.article_median_abs_error),
             ]
         )
     )
-    # A whole table from one macro: the block marker tells the prose scanner its numbers are computed.
-    return "\n".join(['<div data-macro-block="srv_loso_table" markdown>', "", *lines, "", "</div>"])
+    return _block("srv_loso_table", lines)
+
+
+def _block(name: str, lines: list[str]) -> str:
+    """A whole block from one macro: the marker tells the prose scanner its numbers are computed."""
+    return "\n".join([f'<div data-macro-block="{name}" markdown>', "", *lines, "", "</div>"])
+
+
+_TABLE_HEADINGS = {"family": "family", "scale": "scale", "chip": "chip", "engine": "engine"}
+
+
+def srv_regime_table(protocol: str = "source") -> str:
+    """One protocol's held-out error by family, scale, chip and engine: signed and absolute medians, points, sources."""
+    rows = _held_out_by(protocol)
+    lines = [
+        _row(["regime", "signed median error", "median abs. error", "points", "sources", ""]),
+        _row(["---", "---", "---", "---", "---", "---"]),
+    ]
+    for by in calibration.TABLE_KEYS:
+        for r in calibration.regime_table(rows, by)[:-1]:
+            note = []
+            if r.thin:
+                note.append("too few to trust")
+            if r.single_point_sources:
+                note.append(
+                    f"{r.single_point_sources:,} single-point source{'s' if r.single_point_sources > 1 else ''}"
+                )
+            lines.append(
+                _row(
+                    [
+                        f"{_TABLE_HEADINGS[by]}: **{html.escape(r.label)}**",
+                        format_percent(r.signed_median_error),
+                        format_percent(r.median_abs_error),
+                        f"{r.points:,}",
+                        f"{r.sources:,}",
+                        "; ".join(note),
+                    ]
+                )
+            )
+    every = calibration.regime_table(rows, "family")[-1]
+    lines.append(
+        _row(
+            [
+                "every held-out point, pooled",
+                format_percent(every.signed_median_error),
+                format_percent(every.median_abs_error),
+                f"{every.points:,}",
+                f"{every.sources:,}",
+                "",
+            ]
+        )
+    )
+    return _block(f"srv_regime_table_{protocol}", lines)
+
+
+def srv_protocol_error(protocol: str, stat: str = "signed") -> str:
+    """One protocol's median error over every held-out point: ``signed`` or ``abs``."""
+    every = calibration.regime_table(_held_out_by(protocol), "family")[-1]
+    values = {"signed": every.signed_median_error, "abs": every.median_abs_error}
+    if stat not in values:
+        raise ValueError(f"stat must be one of {sorted(values)}, got {stat!r}")
+    return number_span(f"srv_protocol_error_{protocol}_{stat}", values[stat], format_percent(values[stat]))
+
+
+def srv_untrusted() -> str:
+    """Where the estimate cannot be trusted: regimes with no held-out point, regimes with too few, single points."""
+    rows = _held_out_by("source")
+    present = {calibration.point_regime(p).key for r in rows for p in r.points}
+    lines = []
+    missing = [
+        band.Regime(family=f, scale=sc).label
+        for f in band.FAMILIES
+        for sc in band.SCALES
+        if band.Regime(family=f, scale=sc).key not in present
+    ]
+    if missing:
+        lines.append(
+            "- **No published point at all:** "
+            + "; ".join(html.escape(m) for m in missing)
+            + ". The estimate runs there, but nothing here says how far off it is; its band is borrowed."
+        )
+    for by in calibration.TABLE_KEYS:
+        thin = [r for r in calibration.regime_table(rows, by)[:-1] if r.thin]
+        if thin:
+            lines.append(
+                f"- **Too few held-out points by {_TABLE_HEADINGS[by]}** (fewer than {band.MIN_POINTS:,} points, "
+                f"or from fewer than {band.MIN_SOURCES:,} sources): "
+                + "; ".join(f"{html.escape(r.label)} ({r.points:,} from {r.sources:,})" for r in thin)
+                + "."
+            )
+    singles = sorted({p.source.title for r in rows for p in r.points if len(r.points) == 1})
+    if singles:
+        lines.append(
+            "- **Single-point sources:** "
+            + "; ".join(html.escape(t) for t in singles)
+            + ". One figure cannot show a trend, and a small error there can be omissions that cancel."
+        )
+    return _block("srv_untrusted", lines or ["- Every regime has enough held-out points."])
+
+
+def srv_band_table() -> str:
+    """The committed band (:data:`roofline.band.BANDS`): each group's held-out error quantiles and whether it is used."""
+    low, high = (f"{q} percentile of error" for q in band.percentile_span().removesuffix(" percentile").split(" to "))
+    lines = [
+        _row(["errors of", "points", "sources", low, high, "measured, as a multiple of the estimate", "own band"]),
+        _row(["---", "---", "---", "---", "---", "---", "---"]),
+    ]
+    for b in band.BANDS:
+        lines.append(
+            _row(
+                [
+                    html.escape(b.label),
+                    f"{b.points:,}",
+                    f"{b.sources:,}",
+                    format_percent(b.low_error),
+                    format_percent(b.high_error),
+                    f"{format_number(1 / (1 + b.high_error), 3)} to {format_number(1 / (1 + b.low_error), 3)}",
+                    "yes" if b.qualifies else ("no, but the last resort" if b.key == "all" else "no: too few"),
+                ]
+            )
+        )
+    return _block("srv_band_table", lines)
+
+
+def srv_coverage_table() -> str:
+    """The band's held-out coverage: for each source, the band built without it and the share of its points inside."""
+    rows = _coverage()
+    lines = [
+        _row(["held-out source", "regime", "band built from", "points", "inside the band"]),
+        _row(["---", "---", "---", "---", "---"]),
+    ]
+    for c in rows:
+        used = html.escape(c.band.label) + ("" if c.band.qualifies else " (too few: flagged)")
+        lines.append(
+            _row(
+                [
+                    html.escape(c.source.title),
+                    html.escape(c.regime.label),
+                    used,
+                    f"{c.points:,}",
+                    format_percent(c.share),
+                ]
+            )
+        )
+    if rows:
+        total = calibration.coverage_summary(rows)
+        lines.append(_row(["**every point**", "", "", f"{total.points:,}", f"**{format_percent(total.share)}**"]))
+        lines.append(
+            _row([f"**mean over the {total.sources:,} sources**", "", "", "", format_percent(total.mean_source_share)])
+        )
+    return _block("srv_coverage_table", lines)
+
+
+def srv_coverage(which: str) -> str:
+    """``share`` (of every point), ``mean`` (over sources) or ``nominal``: the band's held-out coverage."""
+    total = calibration.coverage_summary(_coverage())
+    values = {"share": total.share, "mean": total.mean_source_share, "nominal": total.nominal}
+    if which not in values:
+        raise ValueError(f"which must be one of {sorted(values)}, got {which!r}")
+    return number_span(f"srv_coverage_{which}", values[which], format_percent(values[which]))
+
+
+def srv_band_rule(what: str) -> str:
+    """The band's rule: ``min_points``, ``min_sources`` (what a regime needs for its own band) or ``span`` (words)."""
+    if what == "span":
+        return html.escape(band.percentile_span())
+    values = {"min_points": band.MIN_POINTS, "min_sources": band.MIN_SOURCES}
+    if what not in values:
+        raise ValueError(f"what must be one of {sorted([*values, 'span'])}, got {what!r}")
+    return number_span(f"srv_band_rule_{what}", float(values[what]), f"{values[what]:,}")
 
 
 def srv_source_tables() -> str:
@@ -179,11 +381,10 @@ def srv_source_tables() -> str:
 
 
 def figure() -> dict:
-    """Measured against held-out estimated time per output token, log-log, with y = x and the error band."""
+    """Measured against held-out estimated time per output token, log-log, with y = x."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    pooled = calibration.pooled_held_out(_loso())
     every: list[float] = []
     for index, row in enumerate(_loso()):
         points = _source_points(row.source.id)
@@ -196,8 +397,7 @@ def figure() -> dict:
                 y=ys,
                 mode="markers",
                 name=row.source.title,
-                meta=f"s{index % 4}",
-                marker={"size": 8 if len(points) > 1 else 13, "symbol": "circle" if len(points) > 1 else "diamond"},
+                **_source_style(index, len(points)),
                 hovertemplate="measured %{x:.3s}s, estimated %{y:.3s}s<extra></extra>",
             )
         )
@@ -216,24 +416,17 @@ def figure() -> dict:
         )
     )
     low, high = min(every) * 0.8, max(every) * 1.25
-    band = pooled.median_abs_error
-    for name, factor, role, dash in (
-        ("estimate = measured", 1.0, "ideal", "solid"),
-        (f"± {format_percent(band)}, the held-out median error", 1 + band, "band", "dash"),
-        ("", 1 - band, "band", "dash"),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=[low, high],
-                y=[low * factor, high * factor],
-                mode="lines",
-                name=name,
-                meta=role,
-                showlegend=bool(name),
-                line={"width": 1.5, "dash": dash},
-                hoverinfo="skip",
-            )
+    fig.add_trace(
+        go.Scatter(
+            x=[low, high],
+            y=[low, high],
+            mode="lines",
+            name="estimate = measured",
+            meta="ideal",
+            line={"width": 1.5},
+            hoverinfo="skip",
         )
+    )
     ticks = log_ticks(low, high)
     axis = {"type": "log", "tickvals": ticks, "ticktext": [format_time(t, 3) for t in ticks], "range": None}
     fig.update_xaxes(**{k: v for k, v in axis.items() if v is not None}, title_text="measured time per output token")
@@ -251,18 +444,90 @@ def figure() -> dict:
     return json.loads(fig.to_json())
 
 
-def srv_chart(env) -> str:  # type: ignore[no-untyped-def]
-    """The chart's container, its figure JSON, and the scripts that draw it (the hardware page's renderer)."""
+def bias_figure() -> dict:
+    """Signed held-out error (leave one source out) against concurrency, one colour per source, with zero marked."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    concurrencies: list[float] = []
+    for index, row in enumerate(_loso()):
+        points = _source_points(row.source.id)
+        xs = [float(p.concurrency) for p in points]
+        concurrencies += xs
+        labels = [f"{p.input_tokens:,} in / {p.output_tokens:,} out" for p in points]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=[100 * e for e in row.errors],
+                customdata=labels,
+                mode="markers",
+                name=row.source.title,
+                **_source_style(index, len(points)),
+                hovertemplate="concurrency %{x:,}, %{customdata}: %{y:+.1f}%<extra></extra>",
+            )
+        )
+    low, high = min(concurrencies) * 0.7, max(concurrencies) * 1.4
+    fig.add_trace(
+        go.Scatter(
+            x=[low, high],
+            y=[0, 0],
+            mode="lines",
+            name="no error",
+            meta="ideal",
+            line={"width": 1.5},
+            hoverinfo="skip",
+        )
+    )
+    ticks = [t for t in log_ticks(low, high) if t >= 1 and f"{t:g}".lstrip("1").strip("0") == ""]  # powers of ten
+    fig.update_xaxes(
+        type="log",
+        tickangle=0,
+        tickvals=ticks,
+        ticktext=[f"{t:,.0f}" for t in ticks],
+        title_text="concurrency (requests in flight)",
+    )
+    fig.update_yaxes(
+        ticksuffix="%",
+        zeroline=False,
+        title_text="held-out error (below 0: too fast)",
+    )
+    fig.update_layout(
+        template="none",
+        height=480,
+        margin={"l": 64, "r": 16, "t": 16, "b": 40},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"size": 12},
+        legend={"orientation": "h", "x": 0, "y": -0.16, "xanchor": "left", "yanchor": "top"},
+        hovermode="closest",
+    )
+    return json.loads(fig.to_json())
+
+
+def _chart(env, chart_id: str, fig: dict, label: str, scripts: bool) -> str:  # type: ignore[no-untyped-def]
+    """A chart's container and figure JSON, and (once per page) the scripts that draw it."""
     root = relative_root(env)
-    chart_id = "srv-chart"
-    spec = json.dumps({"figure": figure(), "themes": THEMES}, separators=(",", ":")).replace("</", "<\\/")
-    label = "Measured against estimated time per output token for every published point; the tables give the numbers"
-    return (
+    spec = json.dumps({"figure": fig, "themes": THEMES}, separators=(",", ":")).replace("</", "<\\/")
+    out = (
         f'<div class="rl-hw-chart" id="{chart_id}" data-figure="{chart_id}-spec" data-ready="false" '
         f'role="img" aria-label="{html.escape(label)}"></div>\n'
-        f'<script type="application/json" id="{chart_id}-spec">{spec}</script>\n'
-        f'<script src="{root}{PLOTLY}"></script>\n<script src="{root}{RENDERER}"></script>'
+        f'<script type="application/json" id="{chart_id}-spec">{spec}</script>'
     )
+    if scripts:
+        out += f'\n<script src="{root}{PLOTLY}"></script>\n<script src="{root}{RENDERER}"></script>'
+    return out
+
+
+def srv_bias_chart(env) -> str:  # type: ignore[no-untyped-def]
+    """The bias chart (:func:`bias_figure`); the page's first chart, so it brings the scripts."""
+    label = "Held-out signed error of the estimate against concurrency, one colour per published source"
+    return _chart(env, "srv-bias-chart", bias_figure(), label, scripts=True)
+
+
+def srv_chart(env) -> str:  # type: ignore[no-untyped-def]
+    """Measured against held-out estimated (:func:`figure`); drawn by the scripts :func:`srv_bias_chart` brought."""
+    label = "Measured against estimated time per output token for every published point; the tables give the numbers"
+    return _chart(env, "srv-chart", figure(), label, scripts=False)
 
 
 def srv_simulator_link(env, input_tokens: int, output_tokens: int, concurrency: int, text: str) -> str:  # type: ignore[no-untyped-def]
@@ -303,7 +568,18 @@ MACROS: dict[str, Callable[..., str]] = {
     "srv_share": srv_share,
     "srv_loso_table": srv_loso_table,
     "srv_source_tables": srv_source_tables,
+    "srv_regime_table": srv_regime_table,
+    "srv_protocol_error": srv_protocol_error,
+    "srv_untrusted": srv_untrusted,
+    "srv_band_table": srv_band_table,
+    "srv_coverage_table": srv_coverage_table,
+    "srv_coverage": srv_coverage,
+    "srv_band_rule": srv_band_rule,
 }
 
 #: Macros that read the page being rendered (``env.page``).
-PAGE_MACROS: dict[str, Callable[..., str]] = {"srv_chart": srv_chart, "srv_simulator_link": srv_simulator_link}
+PAGE_MACROS: dict[str, Callable[..., str]] = {
+    "srv_chart": srv_chart,
+    "srv_bias_chart": srv_bias_chart,
+    "srv_simulator_link": srv_simulator_link,
+}
