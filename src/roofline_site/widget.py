@@ -175,12 +175,18 @@ _REAL_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+#: Groups whose readouts are sentences, not numbers: across the whole row, text to the left.
+_WIDE_GROUPS = frozenset({"Parallel layout"})
+
+
 def _real_readouts_html(snap: dict) -> str:
     groups = []
     for title, items in _REAL_GROUPS:
         rows = "".join(f"<dt>{html.escape(label)}</dt><dd>{_readout(snap, name)}</dd>" for name, label in items)
+        wide = " rl-sim__group--wide" if title in _WIDE_GROUPS else ""
         groups.append(
-            f'<div class="rl-sim__group"><h2 class="rl-sim__small-heading">{html.escape(title)}</h2><dl>{rows}</dl></div>'
+            f'<div class="rl-sim__group{wide}"><h2 class="rl-sim__small-heading">{html.escape(title)}</h2>'
+            f"<dl>{rows}</dl></div>"
         )
     return f'<div class="rl-sim__real" data-mode-panel="real" hidden>{"".join(groups)}</div>'
 
