@@ -41,6 +41,13 @@ MALFORMED_URLS: tuple[tuple[str, str, bool], ...] = (
     ("mode=real&out=%3Cb%3E", "out", False),
     ("mode=real&aprec=fp4", "aprec", False),
     ("mode=real&hw=a100-sxm&wprec=w8a16&aprec=fp8", "aprec", False),
+    ("mode=real&tp=0", "tp", False),
+    ("mode=real&tp=3", "tp", False),
+    ("mode=real&ep=NaN", "ep", False),
+    ("mode=real&pp=%3Cscript%3Ex%3C%2Fscript%3E", "pp", False),
+    ("mode=real&dpa=2", "dpa", False),
+    ("mode=real&model=llama-3.1-70b&ep=8", "ep", False),
+    ("mode=real&ideal=1&pp=2", "pp", False),
 )
 
 #: The browser's rows as one query (their keys differ, so each row keeps its own notice).

@@ -257,3 +257,23 @@ def test_absurd_inputs_give_a_finite_report_or_a_value_error(
     assert _finite_everywhere(report)
     assert report.choice.batch is None or report.choice.batch >= 1
     assert limit_sentence(report.choice)
+
+
+def test_the_verify_step_of_params_at_is_the_speculative_lines() -> None:
+    """``dep.step_at(d, B, k + 1)`` is the step :func:`fr.deployment_lines` draws with speculation."""
+    from roofline import frontier as fr
+    from roofline.speculative import mtp_speculation
+
+    speculation = mtp_speculation(draft_tokens=2)
+    for layout in ("tp8", "tp8-ep8-dpa", "ideal"):
+        d = dep.deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096, layout=layout)
+        lines = fr.deployment_lines(d, speculation)
+        for batch in (1, 37, 512):
+            step = dep.step_at(d, batch, speculation.verified_tokens)
+            assert step.t_compute_s == pytest.approx(lines.t_compute_s(batch), rel=1e-12)
+            assert step.t_memory_s == pytest.approx(lines.t_memory_s(batch), rel=1e-12)
+        choice = fr.choose_batch(lines)
+        caps = [c for c in (choice.crossover_batch, choice.memory_batch) if c is not None]
+        assert choice.best_batch == min(caps)
+    with pytest.raises(ValueError, match="verified_tokens must be a whole number >= 1"):
+        dep.params_at(d, 1, 0)

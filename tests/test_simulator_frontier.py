@@ -55,10 +55,10 @@ def test_the_article_default_and_a_target_it_cannot_meet() -> None:
 
 def test_the_realistic_default_is_bound_by_memory_and_a_tight_target_by_latency() -> None:
     shown = REALISTIC.readouts(REALISTIC.default)
-    assert shown["binding_limit"].value == "memory" and shown["chosen_batch"].value == 396.0
+    assert shown["binding_limit"].value == "memory" and shown["chosen_batch"].value == 49.0
     state, _ = REALISTIC.parse("mode=real&tpot=5")
     shown = REALISTIC.readouts(state)
-    assert shown["binding_limit"].value == "latency" and shown["chosen_batch"].value < 396
+    assert shown["binding_limit"].value == "latency" and shown["chosen_batch"].value < 49
 
 
 @pytest.mark.parametrize(("query", "ms"), [("tpot=50", 50.0), ("tpot=2.5", 2.5), ("tpot=0.5", 1.0), ("tpot=20000", 10_000.0)])
@@ -123,9 +123,9 @@ def test_realistic_frontier_draws_the_memory_wall_and_what_lies_past_it() -> Non
     figure = frontier_figure(REALISTIC, REALISTIC.default)
     roles = _roles(figure)
     assert {"max", "muted", "wall", "chosen", "now"} <= set(roles) and "target" not in roles
-    assert roles["wall"]["customdata"] == ["396"]
-    assert max(int(b.replace(",", "")) for b in roles["max"]["customdata"]) == 396
-    assert min(int(b.replace(",", "")) for b in roles["muted"]["customdata"]) == 396
+    assert roles["wall"]["customdata"] == ["49"]
+    assert max(int(b.replace(",", "")) for b in roles["max"]["customdata"]) == 49
+    assert min(int(b.replace(",", "")) for b in roles["muted"]["customdata"]) == 49
 
 
 def test_a_target_off_the_chart_is_named_not_drawn() -> None:

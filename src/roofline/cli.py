@@ -442,11 +442,9 @@ def _realistic(args: argparse.Namespace) -> int:
 
 
 def _best_batch(choice: fr.Choice) -> float | None:
-    """The best batch of the lines in use: the crossover if it fits, else the wall (as dep.best_batch)."""
-    if choice.memory_batch is not None and choice.memory_batch < 1:
-        return None
-    caps = [c for c in (choice.crossover_batch, choice.memory_batch) if c is not None]
-    return float(min(caps)) if caps else None
+    """The best batch of the lines in use (:attr:`roofline.frontier.Choice.best_batch`), as a float like dep.best_batch."""
+    best = choice.best_batch
+    return None if best is None else float(best)
 
 
 def _at_batch(lines: fr.Lines, report: dep.Report) -> dict[str, float] | None:

@@ -417,6 +417,23 @@ class Choice:
     describe_wall: str | None = None
 
     @property
+    def best_batch(self) -> int | None:
+        """The largest batch worth running on these lines, target aside: the crossover if it fits, else the wall.
+
+        :func:`roofline.deployment.best_batch` for the lines in use (with
+        speculation, the verify step's crossover); None when nothing fits or
+        neither limit exists.
+
+        >>> from roofline.model import SEED_DEFAULTS
+        >>> choose_batch(article_lines(SEED_DEFAULTS)).best_batch
+        600
+        """
+        if self.memory_batch is not None and self.memory_batch < 1:
+            return None
+        caps = [c for c in (self.crossover_batch, self.memory_batch) if c is not None]
+        return min(caps) if caps else None
+
+    @property
     def meets_target(self) -> bool:
         """False when a target is set and not even one sequence meets it."""
         return self.target_s is None or self.fastest_time_per_token_s <= self.target_s

@@ -126,9 +126,16 @@ def _panel_html(mode: Mode, snap: dict) -> str:
 #: The realistic mode's own readouts, grouped, with a reader's label each.
 _REAL_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
+        "Parallel layout",
+        (
+            ("layout", "Layout in use"),
+            ("layout_source", "Why this layout"),
+        ),
+    ),
+    (
         "Memory",
         (
-            ("capacity_wall", "Largest batch that fits"),
+            ("capacity_wall", "Memory wall: the largest batch that fits"),
             ("fits", "Current B fits?"),
             ("memory", "HBM, all GPUs"),
             ("weights", "Weights stored"),
@@ -162,18 +169,24 @@ _REAL_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("serving_tpot", "Time per output token at B"),
             ("serving_ratio", "Against the article's max"),
             ("serving_workload", "Workload behind L"),
-            ("serving_wall", "Memory wall at full length"),
+            ("serving_wall", "The estimate's own wall (even split, full length)"),
         ),
     ),
 )
+
+
+#: Groups whose readouts are sentences, not numbers: across the whole row, text to the left.
+_WIDE_GROUPS = frozenset({"Parallel layout"})
 
 
 def _real_readouts_html(snap: dict) -> str:
     groups = []
     for title, items in _REAL_GROUPS:
         rows = "".join(f"<dt>{html.escape(label)}</dt><dd>{_readout(snap, name)}</dd>" for name, label in items)
+        wide = " rl-sim__group--wide" if title in _WIDE_GROUPS else ""
         groups.append(
-            f'<div class="rl-sim__group"><h2 class="rl-sim__small-heading">{html.escape(title)}</h2><dl>{rows}</dl></div>'
+            f'<div class="rl-sim__group{wide}"><h2 class="rl-sim__small-heading">{html.escape(title)}</h2>'
+            f"<dl>{rows}</dl></div>"
         )
     return f'<div class="rl-sim__real" data-mode-panel="real" hidden>{"".join(groups)}</div>'
 
@@ -248,15 +261,20 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f"{_readout(snap, 'bottleneck', 'strong')}"
         f'<span class="rl-sim__sub">Crossover B* {_readout(snap, "crossover")} · Estimated latency '
         f'<span data-mirror="latency">{html.escape(snap["readouts"]["latency"][1])}</span>'
-        # Beside the article's max, in the realistic mode only: the serving estimate's time per token.
-        '<span data-mode-panel="real" hidden> · Serving estimate '
+        # In the realistic mode only: the time per output token (speculation's, drafting included, when on)
+        # and, beside the article's max, the serving estimate's.
+        '<span data-mode-panel="real" hidden> · Time per token '
+        f'<span data-mirror="time_per_token">{html.escape(real_snap["readouts"]["time_per_token"][1])}</span>'
+        " · Serving estimate "
         f'<span data-mirror="serving_tpot">{html.escape(real_snap["readouts"]["serving_tpot"][1])}</span></span>'
         "</span>"
         # The frontier's verdict (roofline.web.frontier_view): the batch you would run and what stops it.
         f'<span class="rl-sim__sub rl-sim__verdict">Batch you would run {_readout(snap, "chosen_batch", "strong")}'
         f' · set by {_readout(snap, "binding_limit")}</span>'
         f'<span class="rl-sim__sub">{_readout(snap, "binding_sentence")}</span></div>',
-        f'<div class="rl-sim__cards">{card_html}</div>',
+        # What the cards show in the realistic mode (one decode step, or speculation's verify step), across their row.
+        f'<div class="rl-sim__cards"><p class="rl-sim__step-note" data-mode-panel="real" hidden>'
+        f'{_readout(real_snap, "step_note")}</p>{card_html}</div>',
         # Side by side where there is room; on a phone they share one sticky strip, swiped across.
         '<div class="rl-sim__charts" tabindex="0" role="region" aria-label="Charts: step time and the throughput–interactivity frontier (scroll sideways on a narrow screen)">'
         '<div id="sim-chart" class="rl-sim__chart" role="img" '

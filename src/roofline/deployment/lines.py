@@ -65,7 +65,7 @@ def _context_for_layer_tokens(m: Model, layer_tokens: float) -> float | None:
     return (layer_tokens - m.sliding_layers * window) / m.full_layers
 
 
-def params_at(d: Deployment, batch: float) -> Params:
+def params_at(d: Deployment, batch: float, verified_tokens: int = 1) -> Params:
     """The article's inputs for this deployment at batch B (>= 1), summed over its chips.
 
     ``total_params`` is the *bytes* of weights read at B over all the chips,
@@ -78,25 +78,41 @@ def params_at(d: Deployment, batch: float) -> Params:
     ``m / pp`` of them in a pipeline's bubble. With the ideal layout, one byte
     per weight, one KV element per token, no MoE discount and no attention
     FLOPs these are exactly the article's inputs.
+
+    ``verified_tokens`` is ``k + 1`` for speculative decoding's verify step
+    (:mod:`roofline.speculative`): each of the B sequences checks ``k + 1``
+    tokens, so the step does ``k + 1`` times the arithmetic per sequence
+    (``active_params`` scaled by it) and routes ``(k + 1) · B`` tokens
+    through the experts (``total_params`` is the weight read at that many
+    tokens), while each sequence's KV is read once. These are the lines
+    :func:`roofline.frontier.deployment_lines` draws with speculation.
+
+    >>> d = deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096)
+    >>> plain, verify = params_at(d, 64), params_at(d, 64, verified_tokens=2)
+    >>> verify.active_params / plain.active_params, verify.total_params == weight_bytes_read(d, 128)
+    (2.0, True)
     """
     b = check_number("batch", batch, "sequences", minimum=1.0, inclusive=True)
+    if isinstance(verified_tokens, bool) or not isinstance(verified_tokens, int) or verified_tokens < 1:
+        raise ValueError(f"verified_tokens must be a whole number >= 1 tokens per sequence, got {verified_tokens!r}")
     busy = busy_fraction(d.active_layout, b)
     compute = system_compute_ops_per_s(d)
     kv_per_token = kv_bytes_per_token(d.model, d.context_tokens, d.kv_bytes_per_element)
+    per_token = d.model.active_params + attention_ops_per_token(d) * (compute / attention_compute_ops_per_s(d))
     return Params(
         batch=b,
-        active_params=d.model.active_params + attention_ops_per_token(d) * (compute / attention_compute_ops_per_s(d)),
+        active_params=verified_tokens * per_token,
         compute_ops_per_s=compute * busy,
-        total_params=weight_bytes_read(d, b),
+        total_params=weight_bytes_read(d, verified_tokens * b),
         bandwidth_bytes_per_s=system_bandwidth_bytes_per_s(d) * busy,
         context_tokens=d.context_tokens,
         kv_bytes_per_element=kv_per_token * kv_copies(d.active_layout, d.model),
     )
 
 
-def step_at(d: Deployment, batch: float) -> Step:
-    """The article's readouts (:func:`roofline.model.evaluate`) at batch B."""
-    return evaluate(params_at(d, batch))
+def step_at(d: Deployment, batch: float, verified_tokens: int = 1) -> Step:
+    """The article's readouts (:func:`roofline.model.evaluate`) at batch B (the verify step's with ``verified_tokens``)."""
+    return evaluate(params_at(d, batch, verified_tokens))
 
 
 def _coverage_varies(d: Deployment) -> bool:

@@ -156,6 +156,11 @@ class Widget:
             self.changed(schedule)
 
     def changed(self, schedule):
+        # A fix that depends on several inputs (a layout the new GPU count cannot run) is made here, with its notice.
+        name = self.mode.name
+        if name in self.states:
+            self.states[name], more = self.mode.corrected(self.states[name])
+            self.notices = [*self.notices, *more]
         if schedule:
             self.schedule()
 

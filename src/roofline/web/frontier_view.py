@@ -44,6 +44,7 @@ __all__ = [
     "TARGET_KEY",
     "check_target_text",
     "frontier_figure",
+    "frontier_lines_at",
     "frontier_readouts",
     "frontier_report",
     "target_control",
@@ -141,6 +142,11 @@ def _frontier_at(mode: Any, state: Any) -> tuple[frontier.Lines | None, frontier
             _REPORTS.pop(next(iter(_REPORTS)))
         _REPORTS[key] = cached
     return cached
+
+
+def frontier_lines_at(mode: Any, state: Any) -> frontier.Lines | None:
+    """The lines the frontier is drawn from at ``state`` (speculation included), remembered; None if they cannot be made."""
+    return _frontier_at(mode, state)[0]
 
 
 def frontier_report(mode: Any, state: Any) -> tuple[frontier.FrontierReport | None, str]:

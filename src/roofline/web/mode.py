@@ -262,6 +262,27 @@ class Mode(ABC, Generic[S]):
         """Notices about what applying one number from the URL changed beyond it."""
         return []
 
+    def read_pick(self, state: S, picker: Picker, raw: str, shown: str) -> tuple[S, list[str]]:
+        """``state`` with picker ``picker`` set from the URL text ``raw`` (``shown`` as quoted), and notices.
+
+        By default the value must be one of the picker's options; a mode whose
+        picker takes numbers (the realistic mode's layout sizes) reads them itself.
+        """
+        if raw.lower() not in {option.value for option in picker.options}:
+            kind = {"hw": "hardware preset", "model": "model preset"}.get(picker.key, "precision")
+            default = getattr(self.default, picker.field)
+            return state, [f"{picker.key}={shown!r} is not a {kind}; using the default {default}."]
+        return replace(state, **{picker.field: raw.lower()}), []  # type: ignore[type-var]
+
+    def corrected(self, state: S) -> tuple[S, list[str]]:
+        """``state`` with what cannot run undone, and a notice for each fix (nothing by default).
+
+        Called after the URL is read and after every input in the page, since
+        a fix can depend on several inputs at once (the realistic mode's
+        layout against the GPU count and the model).
+        """
+        return state, []
+
     def fallback(self, c: Control) -> str:
         """What a bad URL value of ``c`` is replaced with, in words."""
         if c.off_text is not None:
@@ -355,13 +376,8 @@ class Mode(ABC, Generic[S]):
             if key == MODE_KEY:
                 notices.extend(self.apply_mode(raw))
             elif key in pickers:
-                picker = pickers[key]
-                if raw.lower() not in {option.value for option in picker.options}:
-                    kind = {"hw": "hardware preset", "model": "model preset"}.get(key, "precision")
-                    default = getattr(self.default, picker.field)
-                    notices.append(f"{key}={shown!r} is not a {kind}; using the default {default}.")
-                else:
-                    state = replace(state, **{picker.field: raw.lower()})
+                state, more = self.read_pick(state, pickers[key], raw, shown)
+                notices.extend(more)
             elif key in toggles:
                 toggle = toggles[key]
                 if raw.lower() not in FLAG_WORDS:
@@ -386,7 +402,8 @@ class Mode(ABC, Generic[S]):
         if not numbers_started:
             state, more = self.before_numbers(state)
             notices.extend(more)
-        return state, notices
+        state, more = self.corrected(state)
+        return state, notices + more
 
     def encode(self, state: S) -> str:
         """The URL query that :meth:`parse` reads back as exactly ``state``."""

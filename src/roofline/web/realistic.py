@@ -30,7 +30,12 @@ HBM        override: memory bytes per GPU       ``HBM=141G``
 N_total    override: total parameters           ``N_total=671G``
 N_active   override: active parameters          ``N_active=37G``
 moe        MoE expert-coverage discount, 1/0    ``moe=0``
-attn       attention FLOPs in T_compute, 1/0    ``attn=1``
+attn       attention FLOPs in T_compute, 1/0    ``attn=0``
+tp         tensor-parallel chips per stage      ``tp=8``
+ep         expert-parallel chips (MoE only)     ``ep=8``
+dpa        data-parallel attention, 1/0         ``dpa=1``
+pp         pipeline stages                      ``pp=2``
+ideal      the article's even split, 1/0        ``ideal=1``
 tpot       latency target, ms per output token  ``tpot=50``
 spec       speculative decoding (MTP), 1/0      ``spec=1``
 draft      tokens drafted per step, k           ``draft=2``
@@ -43,15 +48,35 @@ out        output share of tokens, percent      ``out=25``
 ``serve`` and ``out`` are :mod:`roofline.web.serving`: L is read as the
 mean context, and ``out`` percent of a sequence's tokens are output.
 
+The layout keys ``tp``, ``ep``, ``dpa`` and ``pp`` mean what the engines'
+flags mean (:mod:`roofline.deployment.layout`). With none of them the
+layout is what the engines launch for that model on that many GPUs
+(:func:`roofline.deployment.default_layout`, its source shown); once one
+is given the rest take plain values, as the CLI's flags do: ``ep`` 1,
+``dpa`` off, ``tp`` the GPUs over ``pp`` and ``pp`` the GPUs over ``tp``.
+``ideal=1`` is the article's even split and takes no sizes. A layout the
+deployment cannot run (:func:`roofline.deployment.check_layout`) falls
+back to the engines' default with a notice that names it.
+
+Attention's arithmetic counts by default (``attn=0`` leaves it out, as the
+article does). With ``spec=1`` every readout that speaks of a step or of
+tokens is the speculative one: the cards and the step-time chart show the
+verify step, and the crossover, best batch, throughput and cost follow the
+lines :func:`roofline.frontier.deployment_lines` gives, as the CLI's ``--mtp`` does.
+
 >>> state, notices = REALISTIC.parse("mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32K")
 >>> notices
 []
 >>> REALISTIC.readouts(state)["capacity_wall"].text
+'50 sequences'
+>>> REALISTIC.readouts(REALISTIC.parse("mode=real&L=32K&ideal=1")[0])["capacity_wall"].text
 '406 sequences'
 >>> REALISTIC.parse(REALISTIC.encode(state))[0] == state
 True
 >>> REALISTIC.encode(DEFAULT_REAL_STATE)
-'mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32768&B=256&B_max=1024&price=2'
+'mode=real&hw=h200&model=deepseek-v3&gpus=8&wprec=fp8&kvprec=fp8&L=32768&B=32&B_max=128&price=2'
+>>> print(REALISTIC.parse("mode=real&tp=3")[1][0])
+tp=3 does not divide the 8 GPUs (the stages need equal chips); using the engine default tp8.
 >>> print(REALISTIC.parse("mode=real&hw=h300&gpus=-2&L=abc")[1][0])
 hw='h300' is not a hardware preset; using the default h200.
 """
@@ -64,20 +89,32 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .. import deployment as dep
-from .. import frontier
+from .. import frontier, serving
+from ..deployment.layout import Layout
 from ..model import Step, latency_s, t_compute_s, t_memory_s
 from ..presets import HARDWARE, KV_PRECISIONS, MATH_PRECISIONS, MODELS, WEIGHT_PRECISIONS, Hardware, Model
 from ..sentences import READOUT_NAMES, crossover_text
 from ..speculative import DEFAULT_ACCEPTANCE, MAX_DRAFT_TOKENS, Speculation, mtp_speculation
-from ..units import format_bytes, format_percent, format_si, format_usd
+from ..units import (
+    format_batch,
+    format_bytes,
+    format_number,
+    format_percent,
+    format_si,
+    format_time,
+    format_tokens,
+    format_usd,
+    parse_si,
+)
 from . import serving as serve
 from .controls import Control, Option, Picker, Toggle, context_control, exact_text
-from .frontier_view import FRONTIER_READOUT_NAMES, target_control
-from .mode import Lines, Mode, Readout, active_total_notices
+from .frontier_view import FRONTIER_READOUT_NAMES, frontier_lines_at, frontier_report, target_control
+from .mode import FLAG_WORDS, Lines, Mode, Readout, active_total_notices
 
 __all__ = [
     "CONTROLS",
     "DEFAULT_REAL_STATE",
+    "LAYOUT_KEYS",
     "OVERRIDE_KEYS",
     "PICKERS",
     "REALISTIC",
@@ -88,6 +125,7 @@ __all__ = [
     "at_best_batch",
     "control_value",
     "deployment_of",
+    "layout_of",
     "speculation_of",
     "with_pick",
 ]
@@ -100,6 +138,13 @@ class RealState:
 
     The five override fields are ``None`` while the picked preset's figure
     applies; a number replaces it (per GPU for the hardware figures).
+
+    The field defaults are the article's picture, the even split with
+    attention's arithmetic left out, because the site's pages build their
+    deployments on them (``roofline_site.deployment``'s cases) and their
+    simulator links then say so (``ideal=1&attn=0``). The simulator opens on
+    :data:`DEFAULT_REAL_STATE` instead, and a URL is read against it: the
+    engines' default layout with attention counted.
     """
 
     hardware: str = "h200"
@@ -118,6 +163,12 @@ class RealState:
     active_params: float | None = None
     moe_discount: bool = True
     attention_flops: bool = False
+    # The parallel layout, as the pickers hold it: "auto" (not given) or a whole number; dpa "auto", "1" or "0".
+    tp: str = "auto"
+    ep: str = "auto"
+    pp: str = "auto"
+    dp_attention: str = "auto"
+    ideal_layout: bool = True
     # The frontier: a latency target (ms per output token, None for none) and speculative decoding.
     tpot_target_ms: float | None = None
     speculation: bool = False
@@ -128,8 +179,26 @@ class RealState:
     output_percent: float = serve.DEFAULT_OUTPUT_PERCENT
 
 
-#: The page's opening view: DeepSeek-V3 in FP8 on 8 × H200 at 32K context.
-DEFAULT_REAL_STATE = RealState()
+#: The page's opening view: DeepSeek-V3 in FP8 on 8 × H200 at 32K context, in
+#: the layout SGLang launches on one node (TP8, so every GPU holds the whole MLA
+#: cache: a wall of 49 sequences), with attention counted; B = 32 sits inside
+#: the wall and max B = 128 shows the wall and the shade past it.
+DEFAULT_REAL_STATE = RealState(batch=32.0, max_batch=128.0, attention_flops=True, ideal_layout=False)
+
+#: The layout pickers' URL keys.
+LAYOUT_KEYS: tuple[str, ...] = ("tp", "ep", "pp", "dpa")
+
+#: Sizes the layout pickers offer (any whole number is read from a URL).
+_SIZES: tuple[int, ...] = tuple(sorted({*range(1, 17), *(2**k for k in range(5, 11))}))
+
+_AUTO = Option(value="auto", label="auto: the engines' default")
+
+
+def _size_picker(key: str, label: str, help_text: str) -> Picker:
+    return Picker(
+        key=key, field=key, label=label, help=help_text,
+        options=(_AUTO, *(Option(value=str(n), label=str(n)) for n in _SIZES)),
+    )
 
 
 PICKERS: tuple[Picker, ...] = (
@@ -176,7 +245,28 @@ PICKERS: tuple[Picker, ...] = (
             *(Option(value=key, label=key.upper()) for key in MATH_PRECISIONS),
         ),
     ),
+    # The parallel layout (roofline.deployment.layout): each help line says what that size copies.
+    _size_picker(
+        "tp", "TP (tensor parallel)",
+        "Chips per stage that split each layer by heads; MLA's latent cache is copied on every TP chip, "
+        "GQA's KV heads once TP passes their count",
+    ),
+    _size_picker(
+        "ep", "EP (expert parallel)",
+        "MoE only, divides TP: whole routed experts per chip instead of slices of each; copies nothing",
+    ),
+    Picker(
+        key="dpa", field="dp_attention", label="DP attention",
+        help="Attention and shared-expert (every non-expert) weights copied on every GPU; the KV cache split by request",
+        options=(_AUTO, Option(value="1", label="on"), Option(value="0", label="off")),
+    ),
+    _size_picker(
+        "pp", "PP (pipeline stages)",
+        "GPUs = TP × PP: layers cut into stages; copies nothing, but a batch smaller than PP leaves stages idle",
+    ),
 )
+
+_LAYOUT_PICKERS: tuple[Picker, ...] = tuple(p for p in PICKERS if p.key in LAYOUT_KEYS)
 
 TOGGLES: tuple[Toggle, ...] = (
     Toggle(
@@ -190,7 +280,17 @@ TOGGLES: tuple[Toggle, ...] = (
         key="attn",
         field="attention_flops",
         label="Count attention FLOPs",
-        help="Add attention's multiply-adds over the context to T_compute (the article leaves them out)",
+        help=(
+            "Attention's multiply-adds over the context count in T_compute, at the model's cited precision "
+            "(off: the article's two lines, which leave them out)"
+        ),
+        default=True,
+    ),
+    Toggle(
+        key="ideal",
+        field="ideal_layout",
+        label="Ideal split (the article's)",
+        help="Weights, KV and arithmetic divided evenly over the GPUs, nothing copied: an idealisation no engine runs",
         default=False,
     ),
     Toggle(
@@ -225,7 +325,7 @@ _D = DEFAULT_REAL_STATE
 CONTROLS: tuple[Control, ...] = (
     Control(
         key="gpus", field="gpus", label="GPUs", unit="", minimum=1, maximum=1024, default=8, log=True, integer=True,
-        help="N chips; compute, bandwidth and memory scale by N (ideal: no communication)",
+        help="N chips; compute, bandwidth and memory scale by N, less what the layout copies (communication left out)",
     ),
     context_control(default=32768),
     Control(
@@ -235,11 +335,11 @@ CONTROLS: tuple[Control, ...] = (
         "context, input + output / 2 = L",
     ),
     Control(
-        key="B", field="batch", label="Current B", unit="", minimum=1, maximum=131072, default=256, log=True, integer=True,
+        key="B", field="batch", label="Current B", unit="", minimum=1, maximum=131072, default=32, log=True, integer=True,
         help="Batch size now: the vertical line on the charts",
     ),
     Control(
-        key="B_max", field="max_batch", label="Max B", unit="", minimum=16, maximum=131072, default=1024, log=True, integer=True,
+        key="B_max", field="max_batch", label="Max B", unit="", minimum=16, maximum=131072, default=128, log=True, integer=True,
         help="Right end of the batch axis",
     ),
     target_control(),
@@ -314,8 +414,63 @@ def _model_of(state: RealState) -> Model:
     return replace(served, **changes) if changes else served
 
 
+def _layout_given(state: RealState) -> bool:
+    return state.ideal_layout or any(
+        value != "auto" for value in (state.tp, state.ep, state.pp, state.dp_attention)
+    )
+
+
+def layout_of(state: RealState) -> Layout | None:
+    """The layout the pickers ask for, checked against the state's model and GPUs; None for the engines' default.
+
+    Sizes left at ``auto`` take plain values once any is given (module
+    docstring). The checks are :func:`roofline.deployment.check_layout`'s.
+
+    >>> layout_of(replace(DEFAULT_REAL_STATE, pp="2")).key, layout_of(DEFAULT_REAL_STATE) is None
+    ('tp4-pp2', True)
+
+    Raises:
+        ValueError: naming the size, for a layout that cannot run the state's model on its GPUs.
+    """
+    if not _layout_given(state):
+        return None
+    if state.ideal_layout:
+        return dep.IDEAL
+    gpus = state.gpus
+    tp = None if state.tp == "auto" else int(state.tp)
+    pp = None if state.pp == "auto" else int(state.pp)
+    if tp is None and pp is None:
+        tp, pp = gpus, 1
+    elif tp is None:
+        if gpus % pp:
+            raise ValueError(f"pp={pp} does not divide the {gpus:,} GPUs (the stages need equal chips)")
+        tp = gpus // pp
+    elif pp is None:
+        if gpus % tp:
+            raise ValueError(f"tp={tp} does not divide the {gpus:,} GPUs (the stages need equal chips)")
+        pp = gpus // tp
+    layout = Layout(tp=tp, pp=pp, ep=1 if state.ep == "auto" else int(state.ep), dp_attention=state.dp_attention == "1")
+    return dep.check_layout(layout, _model_of(state), gpus)
+
+
+def _plain_layout(state: RealState) -> RealState:
+    """``state`` with every layout picker back at the engines' default."""
+    return replace(state, tp="auto", ep="auto", pp="auto", dp_attention="auto", ideal_layout=False)
+
+
+@lru_cache(maxsize=16)
 def deployment_of(state: RealState) -> dep.Deployment:
-    """The :class:`~roofline.deployment.Deployment` a state describes (overrides applied)."""
+    """The :class:`~roofline.deployment.Deployment` a state describes (overrides and layout applied).
+
+    A layout the deployment cannot run gives the engines' default here; the
+    URL and the page's inputs correct the state with a notice first
+    (:meth:`RealisticMode.corrected`). Remembered: one render asks for it
+    from every readout and chart.
+    """
+    try:
+        layout = layout_of(state)
+    except ValueError:
+        layout = None
     return dep.Deployment(
         hardware=_hardware_of(state),
         model=_model_of(state),
@@ -327,9 +482,66 @@ def deployment_of(state: RealState) -> dep.Deployment:
         moe_discount=state.moe_discount,
         attention_flops=state.attention_flops,
         attention_precision=None if state.attention_precision == "auto" else state.attention_precision,
-        # The simulator still draws the article's even split; its layout pickers are yet to come.
-        layout=dep.IDEAL,
+        layout=layout,
     )
+
+
+def _serving_deployment(state: RealState) -> dep.Deployment:
+    """The deployment the serving estimate is asked about: its terms still assume the even split
+    (:func:`roofline.serving.estimate` pins it too), so the layout pickers do not reach it yet."""
+    return replace(deployment_of(state), layout=dep.IDEAL)
+
+
+def _layout_words(state: RealState) -> str:
+    """The layout keys a state gives, as a reader typed them (``tp=3, pp=2``)."""
+    given = [(key, getattr(state, field)) for key, field in (("tp", "tp"), ("ep", "ep"), ("pp", "pp"), ("dpa", "dp_attention"))]
+    return ", ".join(f"{key}={value}" for key, value in given if value != "auto")
+
+
+def _corrected(state: RealState) -> tuple[RealState, list[str]]:
+    """``state`` with a layout that cannot run replaced by the engines' default, and a notice naming it."""
+    if not _layout_given(state):
+        return state, []
+    if state.ideal_layout and _layout_words(state):
+        words = _layout_words(state)
+        return replace(_plain_layout(state), ideal_layout=True), [
+            f"ideal=1 is the article's even split and takes no sizes; dropping {words}."
+        ]
+    try:
+        layout_of(state)
+    except ValueError as error:
+        plain = _plain_layout(state)
+        default = dep.default_layout(_model_of(plain), plain.gpus, _hardware_of(plain))[0]
+        reason = str(error)
+        # check_layout's messages name the layout by its key; the size checks above name the URL key already.
+        named = reason if reason.startswith(("tp=", "pp=")) else f"{_layout_words(state)}: {reason}"
+        return plain, [f"{named}; using the engine default {default.key}."]
+    return state, []
+
+
+def _read_size(state: RealState, picker: Picker, raw: str, shown: str) -> tuple[RealState, list[str]]:
+    """A layout size from the URL: ``auto`` or a whole number from 1 to the most GPUs; else a notice."""
+    text = raw.strip().lower()
+    if picker.key == "dpa":
+        if text == "auto":
+            return replace(state, dp_attention="auto"), []
+        if text not in FLAG_WORDS:
+            return state, [f"dpa={shown!r} is not 1 or 0; using the engine default."]
+        return replace(state, dp_attention="1" if FLAG_WORDS[text] else "0"), []
+    if text == "auto":
+        return replace(state, **{picker.field: "auto"}), []
+    most = int(_CONTROLS["gpus"].maximum)
+    try:
+        value = parse_si(raw)
+    except ValueError:
+        return state, [f"{picker.key}={shown!r} is not a whole number of chips; using the engine default."]
+    if value < 1:
+        return state, [f"{picker.key}={shown} is not allowed ({picker.key} must be a whole number >= 1); using the engine default."]
+    if value != int(value):
+        return state, [f"{picker.key}={shown} is not a whole number of chips; using the engine default."]
+    if value > most:
+        return state, [f"{picker.key}={shown} is more than the {most:,} GPUs the simulator allows; using the engine default."]
+    return replace(state, **{picker.field: str(int(value))}), []
 
 
 def speculation_of(state: RealState) -> Speculation | None:
@@ -406,6 +618,9 @@ def with_pick(state: RealState, key: str, value: str) -> tuple[RealState, list[s
     ('w8a16', 'wprec=fp8 needs FP8 t')
     """
     new, _ = Mode.with_pick(REALISTIC, state, key, value)
+    if key in LAYOUT_KEYS:
+        # A size picked is a layout of one's own: the even split no longer applies.
+        new = replace(new, ideal_layout=False)
     if key == "hw":
         new = replace(new, **dict.fromkeys(_HARDWARE_OVERRIDES))
     elif key == "model":
@@ -434,7 +649,7 @@ def at_best_batch(state: RealState) -> RealState:
 
     >>> s = at_best_batch(DEFAULT_REAL_STATE)
     >>> s.batch, s.max_batch
-    (396.0, 512.0)
+    (49.0, 64.0)
     """
     d = deployment_of(state)
     best = dep.best_batch(d)
@@ -472,6 +687,10 @@ REAL_READOUT_NAMES: tuple[str, ...] = (
     "context_kv_equals_weights",
     "context_no_crossover",
     "min_gpus",
+    "layout",
+    "layout_source",
+    "time_per_token",
+    "step_note",
     *serve.READOUT_NAMES,
 )
 
@@ -482,29 +701,139 @@ def _batch_text(batch: float) -> str:
     return f"{batch:,.0f}" if batch < 1e5 else format_si(batch)
 
 
+def _verified_tokens(state: RealState) -> int:
+    """Tokens per sequence the step runs: ``k + 1`` with speculation, else 1."""
+    speculation = speculation_of(state)
+    return 1 if speculation is None else speculation.verified_tokens
+
+
+def _speculative(state: RealState) -> tuple[frontier.Lines, frontier.Choice] | None:
+    """The speculative lines and the frontier's choice on them, when speculation is on and they can be made.
+
+    Both come from :mod:`roofline.web.frontier_view`'s cache (the frontier
+    chart asks for the same), so speculation adds no search per input.
+    """
+    if not state.speculation:
+        return None
+    lines = frontier_lines_at(REALISTIC, state)
+    report, _ = frontier_report(REALISTIC, state)
+    if lines is None or report is None:
+        return None
+    return lines, report.choice
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Rates:
+    """What the readouts say of tokens at the state's B: with speculation, its step's (as the CLI's ``--mtp``)."""
+
+    crossover: float | None
+    best: float | None
+    tokens_per_s: float | None
+    tokens_per_s_per_sequence: float | None
+    usd_per_million_tokens: float | None
+    time_per_token_s: float
+    tokens_per_step: float
+
+
+def _rates(state: RealState) -> _Rates:
+    """The crossover, best batch, throughput, cost and time per token at B, from the step actually run.
+
+    Without speculation these are the deployment report's; with it, the
+    frontier's lines (:func:`roofline.frontier.deployment_lines`): the
+    crossover and best batch of the verify step, and ``B · E / T(B)`` tokens/s
+    with drafting in ``T(B)``, exactly as ``roofline --mtp`` computes them.
+    """
+    report = _report(state)
+    spec = _speculative(state)
+    if spec is None:
+        return _Rates(
+            crossover=report.crossover_batch,
+            best=report.best_batch,
+            tokens_per_s=report.tokens_per_s,
+            tokens_per_s_per_sequence=report.tokens_per_s_per_sequence,
+            usd_per_million_tokens=report.usd_per_million_tokens,
+            time_per_token_s=report.step.latency_s,
+            tokens_per_step=1.0,
+        )
+    lines, choice = spec
+    d = deployment_of(state)
+    fits = report.capacity_batch >= 1
+    tokens = frontier.tokens_per_s_per_chip(lines, report.batch) * d.gpus if fits else None
+    best = choice.best_batch
+    return _Rates(
+        crossover=None if choice.crossover_batch is None else float(choice.crossover_batch),
+        best=None if best is None else float(best),
+        tokens_per_s=tokens,
+        tokens_per_s_per_sequence=frontier.tokens_per_s_per_user(lines, report.batch) if fits else None,
+        usd_per_million_tokens=None if tokens is None else dep.usd_per_million_tokens(d.usd_per_gpu_hour, d.gpus, tokens),
+        time_per_token_s=frontier.time_per_token_s(lines, report.batch),
+        tokens_per_step=lines.tokens_per_step,
+    )
+
+
+def _step_note(state: RealState) -> str:
+    """What the cards and the step-time chart show: one decode step, or speculation's verify step.
+
+    >>> _step_note(replace(DEFAULT_REAL_STATE, speculation=True))[:80]
+    'Speculation on: the cards and the step-time chart show the verify step, each seq'
+    """
+    spec = _speculative(state)
+    if spec is None:
+        return "One token per sequence per step (speculation off)."
+    lines, _ = spec
+    batch = _report(state).batch
+    return (
+        f"Speculation on: the cards and the step-time chart show the verify step, each sequence checking "
+        f"k + 1 = {_verified_tokens(state)} tokens; drafting adds {format_time(lines.t_draft_s(batch))} a step, "
+        f"and a step yields {format_number(lines.tokens_per_step, 3)} tokens per sequence."
+    )
+
+
+def _layout_readouts(state: RealState) -> dict[str, Readout]:
+    """The layout in use and why: chosen, the idealisation, or what the engines launch, with the source."""
+    d = deployment_of(state)
+    layout = d.active_layout
+    if layout.ideal:
+        why = "Chosen: the article's even split, an idealisation no engine runs."
+    elif d.layout is not None:
+        why = "Chosen with the layout pickers."
+    else:
+        why = f"The engines' default: {dep.LAYOUT_SOURCES[d.layout_source]}."
+    return {
+        "layout": Readout(value=layout.key, text=f"{layout.key}: {layout.describe()}"),
+        "layout_source": Readout(value=d.layout_source, text=why),
+    }
+
+
 def _deployment_readouts(state: RealState) -> dict[str, Readout]:
     """The realistic mode's own readouts at ``state`` (after the article's ten in :data:`REAL_READOUT_NAMES`).
 
     ``capacity_wall`` is the largest batch that fits as a float (a whole
     number), or ``None`` (empty ``data-value``) when not one sequence fits;
     ``throughput`` is tokens/s per GPU and ``cost`` dollars per million output
-    tokens, both ``None`` when nothing fits. ``fits`` is the word ``yes`` or
-    ``no`` for the current B.
+    tokens, both ``None`` when nothing fits (with speculation, of the
+    speculative step: :func:`_rates`). ``fits`` is the word ``yes`` or
+    ``no`` for the current B, with the one meaning "fits" has on the page:
+    B is within the memory wall, ``capacity_wall``, the most sequences of L
+    tokens whose KV fits beside the weights under the layout.
 
     >>> shown = REALISTIC.readouts(DEFAULT_REAL_STATE)
     >>> shown["crossover"].text, shown["throughput"].text, shown["cost"].text
-    ('none: memory-bound at every batch', '1.27K tok/s', '$0.437')
+    ('none: memory-bound at every batch', '211 tok/s', '$2.64')
+    >>> shown["fits"].text
+    'Yes: B = 32 is within the memory wall of 49'
     """
     report = _report(state)
+    rates = _rates(state)
     wall = report.capacity_batch
     any_fits = wall >= 1
     if any_fits:
         wall_readout = Readout(value=float(wall), text=f"{wall:,} sequence{'s' if wall != 1 else ''}")
         verdict = "yes" if report.fits else "no"
         fits_text = (
-            f"Yes: B = {_batch_text(report.batch)} fits"
+            f"Yes: B = {_batch_text(report.batch)} is within the memory wall of {wall:,}"
             if report.fits
-            else f"No: B = {_batch_text(report.batch)} is past the wall"
+            else f"No: B = {_batch_text(report.batch)} is past the memory wall of {wall:,}"
         )
     else:
         short = "the weights alone do not fit" if not report.weights_fit else "not one sequence fits"
@@ -514,11 +843,16 @@ def _deployment_readouts(state: RealState) -> dict[str, Readout]:
     def maybe(value: float | None, text: str) -> Readout:
         return Readout(value=value, text=text if value is not None else _NOTHING_FITS)
 
-    tokens_gpu = report.tokens_per_s_per_gpu
-    tokens_all = report.tokens_per_s
-    per_user = report.tokens_per_s_per_sequence
-    cost = report.usd_per_million_tokens
-    best = report.best_batch
+    tokens_all = rates.tokens_per_s
+    tokens_gpu = None if tokens_all is None else tokens_all / report.deployment.gpus
+    per_user = rates.tokens_per_s_per_sequence
+    cost = rates.usd_per_million_tokens
+    best = rates.best
+    per_token = format_time(rates.time_per_token_s) + (
+        " (one token a step)"
+        if rates.tokens_per_step == 1.0
+        else f" ({format_number(rates.tokens_per_step, 3)} tokens a step, drafting included)"
+    )
     kv_context = report.kv_equals_weights_context
     no_cross = report.no_crossover_context
     return {
@@ -544,30 +878,53 @@ def _deployment_readouts(state: RealState) -> dict[str, Readout]:
             text=f"{format_si(no_cross)} tokens" if no_cross is not None else "none: a crossover exists at every L",
         ),
         "min_gpus": Readout(value=float(report.min_gpus), text=f"{report.min_gpus:,}"),
+        **_layout_readouts(state),
+        "time_per_token": Readout(value=rates.time_per_token_s, text=per_token),
+        "step_note": Readout(value=None, text=_step_note(state)),
     }
 
 
 def _serving_readouts(state: RealState) -> dict[str, Readout]:
     """The serving estimate at the state's B (:mod:`roofline.web.serving`), beside the article's max.
 
+    The estimate assumes the even split (:func:`_serving_deployment`), so its
+    memory wall is its own figure: shown without a verdict on B, which only
+    ``fits`` gives (against the layout's wall).
+
     >>> shown = REALISTIC.readouts(replace(DEFAULT_REAL_STATE, serving_estimate=True))
     >>> shown["serving_workload"].text
     '21,845 in + 21,845 out tokens'
+    >>> shown["serving_wall"].text
+    "224 sequences of 43,691 tokens (the estimate's even split, 90% of HBM)"
     """
-    return serve.readouts(deployment_of(state), state.batch, state.output_percent, _report(state).step.latency_s)
+    d = _serving_deployment(state)
+    shown = serve.readouts(d, state.batch, state.output_percent, _report(state).step.latency_s)
+    wall = shown["serving_wall"].value
+    full = round(sum(serve.workload(d, state.output_percent)))
+    usable = format_percent(serving.FITTED.memory_fraction)
+    text = (
+        f"{format_batch(wall)} sequence{'s' if wall != 1 else ''} of {format_tokens(full)} tokens "
+        f"(the estimate's even split, {usable} of HBM)"
+        if wall is not None and wall >= 1
+        else f"none: not one sequence of {format_tokens(full)} tokens fits (the estimate's even split)"
+    )
+    return {**shown, "serving_wall": Readout(value=wall, text=text)}
 
 
 def _params_line(state: RealState) -> str:
     """The deployment in one line, with the figures the model uses.
 
-    >>> REALISTIC.params_line(DEFAULT_REAL_STATE)
-    '8 × NVIDIA H200 SXM, DeepSeek-V3 (671G total, 37G active), FP8 weights, FP8 math, KV FP8 (1 byte), L=32.8K, $2.00/GPU-hour.'
+    >>> print(REALISTIC.params_line(DEFAULT_REAL_STATE))
+    8 × NVIDIA H200 SXM in layout tp8 (the engines' default), DeepSeek-V3 (671G total, 37G active), FP8 weights, FP8 math, KV FP8 (1 byte), L=32.8K, $2.00/GPU-hour. Attention FLOPs counted, in BF16 math (the model's cited precision).
     """
     d = deployment_of(state)
     kv = KV_PRECISIONS[state.kv_precision]
     size = format_si(kv.bytes_per_element)
+    layout = d.active_layout
+    chosen = "the engines' default" if d.layout is None else ("the article's idealisation" if layout.ideal else "chosen")
     return (
-        f"{d.gpus} × {d.hardware.name}, {d.model.name} ({format_si(d.model.total_params)} total, "
+        f"{d.gpus} × {d.hardware.name} in layout {layout.key} ({chosen}), {d.model.name} "
+        f"({format_si(d.model.total_params)} total, "
         f"{format_si(d.model.active_params)} active), {d.precision.label}, KV {kv.key.upper()} "
         f"({size} byte{'s' if kv.bytes_per_element != 1 else ''}), L={format_si(d.context_tokens)}, "
         f"{format_usd(d.usd_per_gpu_hour)}/GPU-hour."
@@ -577,9 +934,9 @@ def _params_line(state: RealState) -> str:
 def _attention_words(state: RealState, d: dep.Deployment) -> str:
     """What the attention-precision picker does at ``state``: the math attention's FLOPs run in, or why it is unused.
 
-    >>> _attention_words(replace(DEFAULT_REAL_STATE, attention_flops=True), deployment_of(DEFAULT_REAL_STATE))
+    >>> _attention_words(DEFAULT_REAL_STATE, deployment_of(DEFAULT_REAL_STATE))
     " Attention FLOPs counted, in BF16 math (the model's cited precision)."
-    >>> picked = replace(DEFAULT_REAL_STATE, attention_precision="fp8")
+    >>> picked = replace(DEFAULT_REAL_STATE, attention_precision="fp8", attention_flops=False)
     >>> _attention_words(picked, deployment_of(picked))
     " Attention math FP8 is unused: attention FLOPs are not counted (switch on 'Count attention FLOPs')."
     """
@@ -605,11 +962,20 @@ def _explanation(state: RealState) -> str:
         return report.problem + " Add GPUs, pick fewer bytes per weight, or shorten the context."
     wall = f"{report.capacity_batch:,}"
     memory = format_bytes(report.memory_bytes)
-    head = (
-        f"The weights take {format_bytes(report.weight_bytes)} of {memory}; the rest holds the KV of "
-        f"{wall} sequences of {format_si(d.context_tokens)} tokens, so batches right of {wall} do not fit."
+    layout = d.active_layout
+    copies = dep.kv_copies(layout, d.model)
+    held = (
+        f" ({format_bytes(report.held_weight_bytes)} with the copies layout {layout.key} keeps)"
+        if report.held_weight_bytes > report.weight_bytes
+        else ""
     )
-    crossover = report.crossover_batch
+    copied = f", each held {format_number(copies, 3)}× by layout {layout.key}" if copies > 1 else ""
+    head = (
+        f"The weights take {format_bytes(report.weight_bytes)}{held} of {memory}; the rest holds the KV of "
+        f"{wall} sequences of {format_si(d.context_tokens)} tokens{copied}, so batches right of {wall} do not fit."
+    )
+    rates = _rates(state)
+    crossover = rates.crossover
     if crossover is None:
         limit = report.no_crossover_context
         body = (
@@ -628,12 +994,19 @@ def _explanation(state: RealState) -> str:
             f" The lines cross at B* {crossover_text(crossover)}, inside the wall: the sweet spot is reachable, "
             "and past it more sequences only add latency."
         )
-    cost = report.usd_per_million_tokens
+    if rates.tokens_per_step != 1.0:
+        body = (
+            f" With speculation each step verifies {_verified_tokens(state)} tokens per sequence and yields "
+            f"{format_number(rates.tokens_per_step, 3)}, so the compute line is steeper and the figures below are "
+            "the speculative step's." + body
+        )
+    cost = rates.usd_per_million_tokens
+    per_gpu = (rates.tokens_per_s or 0) / d.gpus
     tail = (
-        f" At B = {_batch_text(report.batch)} each GPU makes {format_si(report.tokens_per_s_per_gpu or 0)} tokens/s, "
+        f" At B = {_batch_text(report.batch)} each GPU makes {format_si(per_gpu)} tokens/s, "
         f"about {format_usd(cost or 0)} per million output tokens at {format_usd(d.usd_per_gpu_hour)} per GPU-hour."
     )
-    serving = serve.sentence(d, report.batch, state.output_percent) if state.serving_estimate else ""
+    serving = serve.sentence(_serving_deployment(state), report.batch, state.output_percent) if state.serving_estimate else ""
     if serving and state.speculation:
         serving += " The estimate makes one token a step: it leaves speculative decoding out."
     return head + body + tail + serving
@@ -645,11 +1018,12 @@ def _grid(low: float, high: float, count: int) -> list[float]:
     return [low * ratio**i for i in range(count)]
 
 
-def _batches(d: dep.Deployment, state: RealState, curved: bool) -> list[float]:
-    """Batches to evaluate: ends, crossover, wall and B, plus a grid where lines bend."""
+def _batches(d: dep.Deployment, state: RealState, curved: bool, crossover: float | str | None = "plain") -> list[float]:
+    """Batches to evaluate: ends, crossover (the plain lines' unless given), wall and B, plus a grid where lines bend."""
     top = state.max_batch
     marks = {top, min(state.batch, top)}
-    crossover = _crossover(d)
+    if crossover == "plain":
+        crossover = _crossover(d)
     wall = dep.capacity_batch(d)
     if crossover is not None and 0 < crossover < top:
         marks.add(crossover)
@@ -746,7 +1120,8 @@ def _report(state: RealState) -> dep.Report:
 _REPORTS: dict[RealState, dep.Report] = {}
 # Pickers first (they decide the defaults the overrides replace), then max B
 # (it bounds B), then everything else.
-_ORDER = ["mode", "hw", "model", "wprec", "kvprec", "aprec", "B_max", "gpus", "L", "B", "price", *OVERRIDE_KEYS, "moe", "attn"]
+_ORDER = ["mode", "hw", "model", "wprec", "kvprec", "aprec", *LAYOUT_KEYS, "ideal"]
+_ORDER += ["B_max", "gpus", "L", "B", "price", *OVERRIDE_KEYS, "moe", "attn"]
 _ORDER += ["tpot", "spec", "draft", "accept"]
 _ORDER += ["out", "serve"]
 
@@ -771,6 +1146,10 @@ class RealisticMode(Mode[RealState]):
             ("B_max", exact_text(state.max_batch)),
             ("price", exact_text(state.usd_per_gpu_hour)),
         ]
+        # The layout sizes only when given (absent: the engines' default).
+        for picker in _LAYOUT_PICKERS:
+            if getattr(state, picker.field) != "auto":
+                pairs.append((picker.key, getattr(state, picker.field)))
         for key in OVERRIDE_KEYS:
             value = getattr(state, _CONTROLS[key].field)
             if value is not None:
@@ -792,26 +1171,32 @@ class RealisticMode(Mode[RealState]):
         return pairs
 
     def step(self, state: RealState) -> Step:
-        return _report(state).step
+        # With speculation the cards show the verify step (k + 1 tokens per sequence), drafting aside (step_note).
+        verified = _verified_tokens(state)
+        if verified == 1 or _speculative(state) is None:
+            return _report(state).step
+        return dep.step_at(deployment_of(state), state.batch, verified)
 
     def crossover(self, state: RealState) -> float | None:
-        return _report(state).crossover_batch
+        return _rates(state).crossover
 
     def lines(self, state: RealState) -> Lines:
         # T_memory curves when the MoE discount applies: small batches read fewer experts.
         d = deployment_of(state)
-        batches = _batches(d, state, curved=d.moe_discount and d.model.is_moe)
+        verified = _verified_tokens(state) if _speculative(state) is not None else 1
+        crossover = self.crossover(state)
+        batches = _batches(d, state, curved=d.moe_discount and d.model.is_moe, crossover=crossover)
         compute, memory, top_line = [], [], []
         for b in batches:
-            # The article's equations at B (B = 0 only for straight lines, whose weight read is fixed).
-            p = dep.params_at(d, max(b, 1.0))
+            # The article's equations at B (B = 0 only for straight lines, whose weight read is fixed);
+            # with speculation, the verify step's, as the cards show it.
+            p = dep.params_at(d, max(b, 1.0), verified)
             compute.append(t_compute_s(p, b))
             memory.append(t_memory_s(p, b))
             top_line.append(latency_s(p, b))
-        crossover = _crossover(d)
         at = None
         if crossover is not None and 0 < crossover < state.max_batch:
-            at = (crossover, dep.step_at(d, max(crossover, 1.0)).latency_s)
+            at = (crossover, dep.step_at(d, max(crossover, 1.0), verified).latency_s)
         shown = tuple(batches)
         return Lines(
             batches=shown,
@@ -831,9 +1216,16 @@ class RealisticMode(Mode[RealState]):
     def economics(self, state: RealState) -> tuple[list[float], list[float], list[float]]:
         """Batches from 1 to max B, tokens/s per GPU and dollars per million output tokens at each."""
         d = deployment_of(state)
-        batches = [b for b in _batches(d, state, curved=True) if b >= 1]
-        per_gpu = [dep.tokens_per_s_per_gpu(d, b) for b in batches]
-        cost = [dep.cost_usd_per_million_tokens(d, b) for b in batches]
+        batches = [b for b in _batches(d, state, curved=True, crossover=self.crossover(state)) if b >= 1]
+        spec = _speculative(state)
+        if spec is None:
+            per_gpu = [dep.tokens_per_s_per_gpu(d, b) for b in batches]
+            cost = [dep.cost_usd_per_million_tokens(d, b) for b in batches]
+            return batches, per_gpu, cost
+        # With speculation, the speculative step's rates (as the readouts give them at B).
+        lines = spec[0]
+        per_gpu = [frontier.tokens_per_s_per_chip(lines, b) for b in batches]
+        cost = [dep.usd_per_million_tokens(d.usd_per_gpu_hour, d.gpus, rate * d.gpus) for rate in per_gpu]
         return batches, per_gpu, cost
 
     def marks(self, state: RealState, colors: dict[str, str]) -> tuple[list[dict], list[dict]]:
@@ -843,8 +1235,8 @@ class RealisticMode(Mode[RealState]):
         # The serving estimate's terms, when switched on; none where it cannot be made (the readouts say why).
         if not state.serving_estimate:
             return ()
-        d = deployment_of(state)
-        batches = [b for b in _batches(d, state, curved=True) if b >= 1]
+        d = _serving_deployment(state)
+        batches = [b for b in _batches(deployment_of(state), state, curved=True) if b >= 1]
         try:
             return serve.terms_at(d, state.output_percent, batches)
         except ValueError:
@@ -861,6 +1253,19 @@ class RealisticMode(Mode[RealState]):
 
     def with_pick(self, state: RealState, key: str, value: str) -> tuple[RealState, list[str]]:
         return with_pick(state, key, value)
+
+    def read_pick(self, state: RealState, picker: Picker, raw: str, shown: str) -> tuple[RealState, list[str]]:
+        if picker.key in LAYOUT_KEYS:
+            return _read_size(state, picker, raw, shown)
+        return super().read_pick(state, picker, raw, shown)
+
+    def with_flag(self, state: RealState, key: str, on: bool) -> RealState:
+        new = super().with_flag(state, key, on)
+        # The even split takes no sizes: ticking it puts the layout pickers back to auto.
+        return replace(_plain_layout(new), ideal_layout=True) if key == "ideal" and on else new
+
+    def corrected(self, state: RealState) -> tuple[RealState, list[str]]:
+        return _corrected(state)
 
     def stored(self, c: Control, value: float) -> float | int:
         number = float(round(value)) if c.integer else float(value)
