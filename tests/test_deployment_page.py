@@ -118,7 +118,8 @@ def test_attention_counted_turns_the_deepseek_verdicts_over(built_site: Path) ->
     assert dep.crossover_batch(long) < dep.crossover_batch(four)
     assert (dep.crossover_batch(four), "1,800") in values["case_crossover"]
     # Each of these cases opens the simulator with attention on.
-    assert "attn=1" in REALISTIC.encode(page_macros.case_state("deepseek-h200x8-4k-attn"))
+    opened, notices = REALISTIC.parse(REALISTIC.encode(page_macros.case_state("deepseek-h200x8-4k-attn")))
+    assert notices == [] and opened.attention_flops and opened.ideal_layout
 
 
 LAYOUTS = ("ideal", "default", "tp8-ep8-dpa")

@@ -222,13 +222,19 @@ def test_fits_is_b_within_the_memory_wall_and_says_which() -> None:
         assert readouts["chosen_batch"].value == wall
 
 
-def test_the_serving_estimates_wall_gives_no_verdict_of_its_own() -> None:
-    state, _ = REALISTIC.parse(BASE + "&B=64&serve=1")
+def test_with_the_estimate_on_fits_means_the_same_thing_at_the_estimates_full_length() -> None:
+    # L is the mean context with the estimate on, so "fits" asks of the estimate's wall at full length.
+    state, _ = REALISTIC.parse(BASE + "&B=40&serve=1")
     readouts = REALISTIC.readouts(state)
-    assert readouts["fits"].value == "no" and "past the memory wall of 49" in readouts["fits"].text
+    wall = readouts["serving_wall"].value
+    # 40 sequences fit at L (the wall of 49), not at the estimate's full length of 2L.
+    assert wall < 40 <= readouts["capacity_wall"].value
+    assert readouts["fits"].value == "no"
+    assert f"past the memory wall at full length (the serving estimate's) of {wall:,.0f}" in readouts["fits"].text
+    inside, _ = REALISTIC.parse(BASE + f"&B={wall:.0f}&serve=1")
+    assert REALISTIC.readouts(inside)["fits"].value == "yes"
     text = readouts["serving_wall"].text
-    assert "past" not in text and "fits" not in text and "even split" in text
-
+    assert "past" not in text and "fits" not in text and "(tp8, " in text
 
 def test_the_default_batch_sits_inside_the_wall() -> None:
     readouts = REALISTIC.readouts(real.DEFAULT_REAL_STATE)

@@ -135,6 +135,21 @@ def test_serving_url_parameters(query: str, fragment: str, serving_on: bool, per
     assert REALISTIC.parse(REALISTIC.encode(state)) == (state, [])
 
 
+def test_where_the_estimate_cannot_be_made_the_readout_says_why_and_nothing_is_stacked() -> None:
+    # 16 MI300X span two 8-chip domains (the engines' default: TP8 per node, PP2 across),
+    # and no network figure is known for the hand-off between them.
+    state, notices = REALISTIC.parse("mode=real&hw=mi300x&model=llama-3.1-70b&gpus=16&wprec=fp8&kvprec=fp8&serve=1")
+    assert notices == []
+    shown = REALISTIC.readouts(state)
+    assert shown["serving_tpot"].value is None and shown["serving_tpot"].raw == ""
+    assert shown["serving_tpot"].text.startswith("none: ") and "network" in shown["serving_tpot"].text
+    assert areas(time_figure(REALISTIC, state)) == []
+    assert "cannot be made here" in REALISTIC.explanation(state)
+
+
+    # Every token readout falls back to the floor, and says which it is.
+    assert "serving estimate" not in shown["time_per_token"].text
+
 def test_the_terms_follow_the_mode_into_every_snapshot_scheme() -> None:
     state = replace(real.DEFAULT_REAL_STATE, serving_estimate=True)
     snap = REALISTIC.snapshot(state)
@@ -168,7 +183,7 @@ def test_attention_precision_moves_t_compute_only_when_attention_flops_are_count
             t_compute[attn, aprec] = REALISTIC.readouts(state)["t_compute"].value
     # Off: the picker changes nothing, and the parameters line says it is unused.
     assert t_compute["0", "auto"] == t_compute["0", "bf16"] == t_compute["0", "fp8"]
-    state, _ = REALISTIC.parse(f"{base}&aprec=fp8")
+    state, _ = REALISTIC.parse(f"{base}&attn=0&aprec=fp8")
     assert "Attention math FP8 is unused" in REALISTIC.params_line(state)
     # On: DeepSeek-V3's cited BF16 is the default, and BF16 (half FP8's rate on an H200) costs more time.
     assert t_compute["1", "auto"] == t_compute["1", "bf16"] > t_compute["1", "fp8"] > t_compute["0", "auto"]
@@ -219,8 +234,15 @@ def test_picking_a_chip_without_fp8_moves_fp8_attention_to_bf16() -> None:
         REALISTIC.with_pick(state, "aprec", "int4")
 
 
-def test_with_speculative_decoding_the_explanation_says_the_estimate_leaves_it_out() -> None:
+def test_with_speculative_decoding_the_estimate_drafts_and_yields_more_tokens_a_step() -> None:
     state, notices = REALISTIC.parse("mode=real&spec=1&serve=1")
     assert notices == []
-    assert "it leaves speculative decoding out" in REALISTIC.explanation(state)
-    assert "speculative" not in REALISTIC.explanation(replace(state, speculation=False)).split("serving estimate")[1]
+    plain = replace(state, speculation=False)
+    with_spec, without = REALISTIC.readouts(state), REALISTIC.readouts(plain)
+    mtp = real.speculation_of(state)
+    t = serve.estimate_at(real.deployment_of(state), state.batch, state.output_percent, mtp)
+    # Per token: the verify step and the draft over the tokens a step yields.
+    assert with_spec["serving_tpot"].value == pytest.approx((t.step_s + t.prefill_s) / mtp.tokens_per_step, rel=1e-12)
+    assert t.draft_s > 0 and with_spec["serving_tpot"].value < without["serving_tpot"].value
+    assert "drafting" in [s.name for s in REALISTIC.stacks(state)]
+    assert "leaves speculative decoding out" not in REALISTIC.explanation(state)

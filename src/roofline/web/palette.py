@@ -49,6 +49,7 @@ PALETTE: dict[str, dict[str, str]] = {
         "term_overhead": "rgba(134, 142, 150, 0.55)",
         "term_communication": "rgba(111, 66, 193, 0.50)",
         "term_prefill": "rgba(43, 138, 62, 0.50)",
+        "term_draft": "rgba(194, 37, 92, 0.45)",
     },
     "slate": {
         "compute": "#74a7ff",
@@ -80,6 +81,7 @@ PALETTE: dict[str, dict[str, str]] = {
         "term_overhead": "rgba(173, 181, 189, 0.45)",
         "term_communication": "rgba(200, 162, 255, 0.50)",
         "term_prefill": "rgba(140, 233, 154, 0.45)",
+        "term_draft": "rgba(247, 131, 172, 0.45)",
     },
 }
 

@@ -487,9 +487,18 @@ def deployment_of(state: RealState) -> dep.Deployment:
 
 
 def _serving_deployment(state: RealState) -> dep.Deployment:
-    """The deployment the serving estimate is asked about: its terms still assume the even split
-    (:func:`roofline.serving.estimate` pins it too), so the layout pickers do not reach it yet."""
-    return replace(deployment_of(state), layout=dep.IDEAL)
+    """The deployment the serving estimate is asked about: the state's, layout and all."""
+    return deployment_of(state)
+
+
+def _serving(state: RealState) -> serving.Estimate | None:
+    """The serving estimate at B when it is switched on and can be made, else None (the readouts say why)."""
+    if not state.serving_estimate:
+        return None
+    try:
+        return serve.estimate_of(_serving_deployment(state), state.batch, state.output_percent, speculation_of(state))
+    except ValueError:
+        return None
 
 
 def _layout_words(state: RealState) -> str:
@@ -715,8 +724,10 @@ def _speculative(state: RealState) -> tuple[frontier.Lines, frontier.Choice] | N
     """
     if not state.speculation:
         return None
-    lines = frontier_lines_at(REALISTIC, state)
-    report, _ = frontier_report(REALISTIC, state)
+    # The floor's lines: with the serving estimate on, the frontier chart draws the estimate's instead.
+    floor = replace(state, serving_estimate=False)
+    lines = frontier_lines_at(REALISTIC, floor)
+    report, _ = frontier_report(REALISTIC, floor)
     if lines is None or report is None:
         return None
     return lines, report.choice
@@ -733,10 +744,41 @@ class _Rates:
     usd_per_million_tokens: float | None
     time_per_token_s: float
     tokens_per_step: float
+    usd_per_million_input_tokens: float | None = None
+    serving: bool = False
 
 
 def _rates(state: RealState) -> _Rates:
-    """The crossover, best batch, throughput, cost and time per token at B, from the step actually run.
+    """What every token readout says: the serving estimate's when it is on and can be made, else the floor's.
+
+    With the estimate on (``serve=1``) the best batch is the frontier's on
+    :func:`roofline.serving.serving_lines` (the wall: the estimate has no
+    crossover limit), and throughput, time per token and the cost in and
+    out are :func:`roofline.serving.estimate_deployment`'s at B, exactly as
+    ``roofline serving --concurrency B`` prints them. The crossover stays the
+    floor's: it is where the article's two lines meet.
+    """
+    floor = _floor_rates(state)
+    e = _serving(state)
+    if e is None:
+        return floor
+    lines = serve.lines(e.deployment, state.output_percent, e.speculation)
+    best = frontier.choose_batch(lines).best_batch
+    return _Rates(
+        crossover=floor.crossover,
+        best=None if best is None else float(best),
+        tokens_per_s=e.output_tokens_per_s,
+        tokens_per_s_per_sequence=e.tokens_per_s_per_user,
+        usd_per_million_tokens=e.usd_per_million_output_tokens,
+        time_per_token_s=e.tpot_s,
+        tokens_per_step=e.terms.tokens_per_step,
+        usd_per_million_input_tokens=e.usd_per_million_input_tokens,
+        serving=True,
+    )
+
+
+def _floor_rates(state: RealState) -> _Rates:
+    """The crossover, best batch, throughput, cost and time per token at B, from the article's max (the floor).
 
     Without speculation these are the deployment report's; with it, the
     frontier's lines (:func:`roofline.frontier.deployment_lines`): the
@@ -829,11 +871,16 @@ def _deployment_readouts(state: RealState) -> dict[str, Readout]:
     any_fits = wall >= 1
     if any_fits:
         wall_readout = Readout(value=float(wall), text=f"{wall:,} sequence{'s' if wall != 1 else ''}")
-        verdict = "yes" if report.fits else "no"
+        # "Fits" means one thing: B sequences at their full length fit beside the weights. With the
+        # estimate on, L is the mean context, so the wall at full length is the estimate's.
+        e = _serving(state)
+        limit, where = (wall, "") if e is None else (e.capacity_batch, " at full length (the serving estimate's)")
+        inside = report.batch <= limit
+        verdict = "yes" if inside else "no"
         fits_text = (
-            f"Yes: B = {_batch_text(report.batch)} is within the memory wall of {wall:,}"
-            if report.fits
-            else f"No: B = {_batch_text(report.batch)} is past the memory wall of {wall:,}"
+            f"Yes: B = {_batch_text(report.batch)} is within the memory wall{where} of {limit:,}"
+            if inside
+            else f"No: B = {_batch_text(report.batch)} is past the memory wall{where} of {limit:,}"
         )
     else:
         short = "the weights alone do not fit" if not report.weights_fit else "not one sequence fits"
@@ -853,6 +900,15 @@ def _deployment_readouts(state: RealState) -> dict[str, Readout]:
         if rates.tokens_per_step == 1.0
         else f" ({format_number(rates.tokens_per_step, 3)} tokens a step, drafting included)"
     )
+    cost_text = "" if cost is None else format_usd(cost)
+    if rates.serving:
+        # One time per token: the estimate's; the article's max stays beside it as the floor.
+        per_token = (
+            f"{format_time(rates.time_per_token_s)} by the serving estimate (floor, the article's max: "
+            f"{format_time(_floor_rates(state).time_per_token_s)})"
+        )
+        if cost is not None and rates.usd_per_million_input_tokens is not None:
+            cost_text = f"{format_usd(cost)} out, {format_usd(rates.usd_per_million_input_tokens)} in"
     kv_context = report.kv_equals_weights_context
     no_cross = report.no_crossover_context
     return {
@@ -862,7 +918,7 @@ def _deployment_readouts(state: RealState) -> dict[str, Readout]:
         "throughput": maybe(tokens_gpu, f"{format_si(tokens_gpu)} tok/s" if tokens_gpu is not None else ""),
         "throughput_total": maybe(tokens_all, f"{format_si(tokens_all)} tok/s" if tokens_all is not None else ""),
         "per_user": maybe(per_user, f"{format_si(per_user)} tok/s" if per_user is not None else ""),
-        "cost": maybe(cost, format_usd(cost) if cost is not None else ""),
+        "cost": maybe(cost, cost_text),
         "coverage": Readout(value=report.expert_coverage, text=format_percent(report.expert_coverage)),
         "weights": Readout(value=report.weight_bytes, text=format_bytes(report.weight_bytes)),
         "weights_read": Readout(value=report.weight_bytes_read, text=format_bytes(report.weight_bytes_read)),
@@ -887,26 +943,29 @@ def _deployment_readouts(state: RealState) -> dict[str, Readout]:
 def _serving_readouts(state: RealState) -> dict[str, Readout]:
     """The serving estimate at the state's B (:mod:`roofline.web.serving`), beside the article's max.
 
-    The estimate assumes the even split (:func:`_serving_deployment`), so its
-    memory wall is its own figure: shown without a verdict on B, which only
-    ``fits`` gives (against the layout's wall).
+    The estimate runs the state's layout and speculation. Its memory wall is
+    its own figure (sequences at full length, in the usable share of HBM),
+    shown without a verdict on B, which only ``fits`` gives (against the
+    layout's wall at L). The ratio compares time per output token with the
+    floor's, the article's max for the same step.
 
     >>> shown = REALISTIC.readouts(replace(DEFAULT_REAL_STATE, serving_estimate=True))
     >>> shown["serving_workload"].text
     '21,845 in + 21,845 out tokens'
     >>> shown["serving_wall"].text
-    "224 sequences of 43,691 tokens (the estimate's even split, 90% of HBM)"
+    '28 sequences of 43,691 tokens (tp8, 90% of HBM)'
     """
     d = _serving_deployment(state)
-    shown = serve.readouts(d, state.batch, state.output_percent, _report(state).step.latency_s)
+    floor_s = _floor_rates(state).time_per_token_s
+    shown = serve.readouts(d, state.batch, state.output_percent, floor_s, speculation_of(state))
     wall = shown["serving_wall"].value
     full = round(sum(serve.workload(d, state.output_percent)))
     usable = format_percent(serving.FITTED.memory_fraction)
+    key = d.active_layout.key
     text = (
-        f"{format_batch(wall)} sequence{'s' if wall != 1 else ''} of {format_tokens(full)} tokens "
-        f"(the estimate's even split, {usable} of HBM)"
+        f"{format_batch(wall)} sequence{'s' if wall != 1 else ''} of {format_tokens(full)} tokens ({key}, {usable} of HBM)"
         if wall is not None and wall >= 1
-        else f"none: not one sequence of {format_tokens(full)} tokens fits (the estimate's even split)"
+        else f"none: not one sequence of {format_tokens(full)} tokens fits ({key})"
     )
     return {**shown, "serving_wall": Readout(value=wall, text=text)}
 
@@ -1004,11 +1063,23 @@ def _explanation(state: RealState) -> str:
     per_gpu = (rates.tokens_per_s or 0) / d.gpus
     tail = (
         f" At B = {_batch_text(report.batch)} each GPU makes {format_si(per_gpu)} tokens/s, "
-        f"about {format_usd(cost or 0)} per million output tokens at {format_usd(d.usd_per_gpu_hour)} per GPU-hour."
+        f"about {format_usd(cost or 0)} per million output tokens at {format_usd(d.usd_per_gpu_hour)} per GPU-hour"
     )
-    serving = serve.sentence(_serving_deployment(state), report.batch, state.output_percent) if state.serving_estimate else ""
-    if serving and state.speculation:
-        serving += " The estimate makes one token a step: it leaves speculative decoding out."
+    if rates.serving:
+        floor = _floor_rates(state)
+        tail += (
+            f" by the serving estimate, which sets the batch you would run, the target test, throughput and cost; "
+            f"the article's max is the floor: {format_time(floor.time_per_token_s)} per token against the "
+            f"estimate's {format_time(rates.time_per_token_s)}."
+        )
+    else:
+        tail += "."
+    speculation = speculation_of(state)
+    serving = (
+        serve.sentence(_serving_deployment(state), report.batch, state.output_percent, speculation)
+        if state.serving_estimate
+        else ""
+    )
     return head + body + tail + serving
 
 
@@ -1208,10 +1279,17 @@ class RealisticMode(Mode[RealState]):
         )
 
     def frontier_lines(self, state: RealState) -> frontier.Lines:
+        # One time per token: with the serving estimate on, the frontier and the batch you would run are its.
+        if state.serving_estimate:
+            return serve.lines(_serving_deployment(state), state.output_percent, speculation_of(state))
         return frontier.deployment_lines(deployment_of(state), speculation_of(state))
 
     def plain_frontier_lines(self, state: RealState) -> frontier.Lines | None:
-        return frontier.deployment_lines(deployment_of(state)) if state.speculation else None
+        if not state.speculation:
+            return None
+        if state.serving_estimate:
+            return serve.lines(_serving_deployment(state), state.output_percent)
+        return frontier.deployment_lines(deployment_of(state))
 
     def economics(self, state: RealState) -> tuple[list[float], list[float], list[float]]:
         """Batches from 1 to max B, tokens/s per GPU and dollars per million output tokens at each."""
@@ -1238,7 +1316,7 @@ class RealisticMode(Mode[RealState]):
         d = _serving_deployment(state)
         batches = [b for b in _batches(deployment_of(state), state, curved=True) if b >= 1]
         try:
-            return serve.terms_at(d, state.output_percent, batches)
+            return serve.terms_at(d, state.output_percent, batches, speculation_of(state))
         except ValueError:
             return ()
 

@@ -23,11 +23,13 @@ launch unless one is chosen), and prefill shares the chips (not disaggregated).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .. import band, frontier, serving
 from .. import deployment as dep
-from .. import serving
+from ..speculative import Speculation
 from ..units import format_batch, format_number, format_time, format_tokens
 from .mode import Readout
 
@@ -37,7 +39,10 @@ __all__ = [
     "TERMS",
     "WORDS",
     "Stack",
+    "band_text",
     "estimate_at",
+    "estimate_of",
+    "lines",
     "readouts",
     "sentence",
     "terms_at",
@@ -60,6 +65,7 @@ TERMS: tuple[tuple[str, str, str], ...] = (
     ("overhead_s", "overhead", "term_overhead"),
     ("communication_s", "comms", "term_communication"),
     ("prefill_s", "prefill", "term_prefill"),
+    ("draft_s", "drafting", "term_draft"),
 )
 
 
@@ -71,6 +77,7 @@ WORDS: dict[str, str] = {
     "overhead_s": "per-step overhead",
     "communication_s": "communication",
     "prefill_s": "prefill's share",
+    "draft_s": "drafting",
 }
 
 
@@ -89,20 +96,55 @@ def workload(d: dep.Deployment, output_percent: float) -> tuple[float, float]:
     return serving.workload_for_mean_context(d.context_tokens, output_percent / 100)
 
 
-def estimate_at(d: dep.Deployment, batch: float, output_percent: float) -> serving.Terms:
+def estimate_at(
+    d: dep.Deployment, batch: float, output_percent: float, speculation: Speculation | None = None
+) -> serving.Terms:
     """:func:`roofline.serving.step_terms` at batch B for the workload behind L (ValueError when it cannot)."""
     prompt, generated = workload(d, output_percent)
-    return serving.step_terms(d, batch, input_tokens=prompt, output_tokens=generated)
+    return serving.step_terms(d, batch, input_tokens=prompt, output_tokens=generated, speculation=speculation)
 
 
-def terms_at(d: dep.Deployment, output_percent: float, batches: Sequence[float]) -> tuple[Stack, ...]:
-    """Each term of :data:`TERMS` at each batch; stacked, they add up to the estimate's time per output token.
+def estimate_of(
+    d: dep.Deployment, batch: float, output_percent: float, speculation: Speculation | None = None
+) -> serving.Estimate:
+    """:func:`roofline.serving.estimate_deployment` with B requests in flight for the workload behind L.
+
+    What ``roofline serving --concurrency B`` prints for the same deployment:
+    the running batch is B capped by the estimate's memory wall.
+
+    Raises:
+        ValueError: where the estimate cannot be made (as :class:`roofline.serving.DoesNotFit`
+            when not one sequence fits).
+    """
+    prompt, generated = workload(d, output_percent)
+    return serving.estimate_deployment(
+        d,
+        input_tokens=prompt,
+        output_tokens=generated,
+        concurrency=max(1, math.floor(batch)),
+        speculation=speculation,
+    )
+
+
+def lines(d: dep.Deployment, output_percent: float, speculation: Speculation | None = None) -> frontier.Lines:
+    """:func:`roofline.serving.serving_lines` for the workload behind L: the frontier the estimate draws."""
+    prompt, generated = workload(d, output_percent)
+    return serving.serving_lines(d, input_tokens=prompt, output_tokens=generated, speculation=speculation)
+
+
+def terms_at(
+    d: dep.Deployment, output_percent: float, batches: Sequence[float], speculation: Speculation | None = None
+) -> tuple[Stack, ...]:
+    """Each term of :data:`TERMS` at each batch; stacked, they add up to one step and its prefill share.
+
+    That is the estimate's time per output token times the tokens a step
+    yields (1 without speculation), as the step-time chart they sit on.
 
     The part of the shorter of memory and compute that overlaps the longer
     (``hidden_s``: the fitted overlap's share of the shorter) comes off the compute term,
     so the top of the stack is always :attr:`roofline.serving.Terms.tpot_s`.
     """
-    rows = [estimate_at(d, b, output_percent) for b in batches]
+    rows = [estimate_at(d, b, output_percent, speculation) for b in batches]
     stacks = []
     for field, name, role in TERMS:
         values = [getattr(t, field) - (t.hidden_s if field == "compute_s" else 0.0) for t in rows]
@@ -111,7 +153,13 @@ def terms_at(d: dep.Deployment, output_percent: float, batches: Sequence[float])
     return tuple(stacks)
 
 
-def readouts(d: dep.Deployment, batch: float, output_percent: float, article_s: float) -> dict[str, Readout]:
+def readouts(
+    d: dep.Deployment,
+    batch: float,
+    output_percent: float,
+    article_s: float,
+    speculation: Speculation | None = None,
+) -> dict[str, Readout]:
     """The estimate at batch B beside the article's max ``article_s`` (seconds per step), by name.
 
     ``serving_tpot`` is the time per output token in seconds, ``serving_ratio``
@@ -139,19 +187,31 @@ def readouts(d: dep.Deployment, batch: float, output_percent: float, article_s: 
         ),
     }
     try:
-        terms = estimate_at(d, batch, output_percent)
+        terms = estimate_at(d, batch, output_percent, speculation)
     except ValueError as error:
         reason = f"none: {error}"
         return {"serving_tpot": Readout(value=None, text=reason), "serving_ratio": Readout(value=None, text=reason), **shown}
     ratio = terms.tpot_s / article_s
     return {
-        "serving_tpot": Readout(value=terms.tpot_s, text=f"{format_time(terms.tpot_s)} per token"),
+        "serving_tpot": Readout(value=terms.tpot_s, text=f"{format_time(terms.tpot_s)} per token; {band_text(d, terms.tpot_s)}"),
         "serving_ratio": Readout(value=ratio, text=f"{format_number(ratio, 3)}× the article's max ({format_time(article_s)})"),
         **shown,
     }
 
 
-def sentence(d: dep.Deployment, batch: float, output_percent: float) -> str:
+def band_text(d: dep.Deployment, tpot_s: float) -> str:
+    """The estimate's band in words: the interval, the regime, and where the band comes from when wider.
+
+    >>> d = dep.deployment("h100-sxm", "llama-3.1-8b", precision="fp8", kv_precision="fp8")
+    >>> band_text(d, 0.005).startswith("measured likely ")
+    True
+    """
+    b = band.tpot_band(tpot_s, band.regime_of(d.hardware, d.model, d.gpus))
+    where = b.regime.label + ("" if not b.fallback else f"; too few held-out points, so the band of {b.band.label}")
+    return f"measured likely {format_time(b.tpot_s_low)} to {format_time(b.tpot_s_high)} ({where})"
+
+
+def sentence(d: dep.Deployment, batch: float, output_percent: float, speculation: Speculation | None = None) -> str:
     """A sentence for the chart's explanation: the workload behind L and the estimate at B, its largest term named."""
     prompt, generated = workload(d, output_percent)
     head = (
@@ -159,12 +219,19 @@ def sentence(d: dep.Deployment, batch: float, output_percent: float) -> str:
         f"{format_tokens(round(prompt))} tokens in and {format_tokens(round(generated))} out"
     )
     try:
-        terms = estimate_at(d, batch, output_percent)
+        terms = estimate_at(d, batch, output_percent, speculation)
     except ValueError as error:
         return f"{head}; it cannot be made here: {error}."
     values = {WORDS[field]: getattr(terms, field) for field, _, _ in TERMS}
     largest = max(values, key=values.__getitem__)
+    if terms.tokens_per_step == 1.0:
+        timing = f"a token takes {format_time(terms.tpot_s)}"
+    else:
+        timing = (
+            f"a step and its prefill share take {format_time(terms.step_s + terms.prefill_s)} and yield "
+            f"{format_number(terms.tokens_per_step, 3)} tokens per sequence, so a token takes {format_time(terms.tpot_s)}"
+        )
     return (
-        f"{head}: at B = {format_batch(batch)} a token takes {format_time(terms.tpot_s)}, "
-        f"the largest term being {largest} ({format_time(values[largest])})."
+        f"{head}: at B = {format_batch(batch)} {timing}, "
+        f"the largest term of the step being {largest} ({format_time(values[largest])})."
     )
