@@ -331,6 +331,18 @@ def _realistic(args: argparse.Namespace) -> int:
                 "best_batch_without_speculation": report.best_batch,
                 "best_batch": _best_batch(chosen.choice),
             }
+            if report.capacity_batch >= 1:
+                # The step's parts are the verify step's (k + 1 tokens per sequence), as the simulator's cards;
+                # latency_s below adds the drafting.
+                verify = dep.step_at(d, report.batch, speculation.verified_tokens)
+                out |= {
+                    "t_compute_s": verify.t_compute_s,
+                    "t_memory_s": verify.t_memory_s,
+                    "t_weights_s": verify.t_weights_s,
+                    "t_kv_s": verify.t_kv_s,
+                    "regime": verify.regime.value,
+                    "verify_latency_s": verify.latency_s,
+                }
         if at is not None:
             out |= {
                 "latency_s": at["step_s"],
@@ -362,7 +374,8 @@ def _realistic(args: argparse.Namespace) -> int:
         print()
         print(report.problem)
         return status
-    step = report.step
+    # With speculation the step's parts are the verify step's (k + 1 tokens per sequence), drafting aside.
+    step = report.step if speculation is None else dep.step_at(d, report.batch, speculation.verified_tokens)
     wall = report.capacity_batch
     copies = dep.kv_copies(layout, d.model)
     copied = f", held {format_number(copies, 3)}× by the layout" if copies > 1 else ""
