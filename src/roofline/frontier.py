@@ -56,6 +56,7 @@ from dataclasses import dataclass
 
 from . import deployment as dep
 from .checks import check_number
+from .deployment.layout import busy_fraction
 from .model import Params, t_compute_s, t_memory_s
 from .speculative import Speculation
 from .units import format_batch, format_time
@@ -203,11 +204,19 @@ def deployment_lines(d: dep.Deployment, speculation: Speculation | None = None) 
     compute_slope_s = k1 * base.active_params / base.compute_ops_per_s
     kv_slope_s = base.context_tokens * base.kv_bytes_per_element / base.bandwidth_bytes_per_s
 
+    layout = d.active_layout
+
+    # A pipeline's bubble idles chips while fewer micro-batches than stages are in flight,
+    # so the rates at B are the busy share of all the chips (as params_at takes them).
+    def busy(batch: float) -> float:
+        return busy_fraction(layout, max(batch, 1.0)) / busy_fraction(layout, 1.0)
+
     def compute(batch: float) -> float:
-        return batch * compute_slope_s
+        return batch * compute_slope_s / busy(batch)
 
     def memory(batch: float) -> float:
-        return dep.weight_bytes_read(d, k1 * batch) / base.bandwidth_bytes_per_s + batch * kv_slope_s
+        read_s = dep.weight_bytes_read(d, k1 * batch) / base.bandwidth_bytes_per_s + batch * kv_slope_s
+        return read_s / busy(batch)
 
     if speculation is None:
         draft, tokens = _no_draft, 1.0
