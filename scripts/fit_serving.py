@@ -4,11 +4,12 @@ Usage:
     .venv/bin/python scripts/fit_serving.py [--data docs/data/published]
 
 Fits :data:`roofline.serving.FITTED`'s free constants on every published
-source (each source weighted equally: a source's n points weigh 1/n each)
-and prints them beside the committed ones. Then, for each protocol (leave
+source (each publisher weighted equally, and within a publisher each
+source; points with speculative decoding are predicted, never fitted on:
+:func:`roofline.calibration.fit`) and prints them beside the committed ones. Then, for each protocol (leave
 one source, one engine, one chip out: every source of the group held out
 together), the held-out error ``estimated / measured − 1`` of ``tpot_s``
-tabled by family, scale, chip and engine: points, sources, the signed
+tabled by family, scale, chip, engine and speculation: points, sources, the signed
 median (negative: the estimate is too fast) and the absolute median, with
 ``few`` where a row has fewer points or sources than a band needs. Then the
 band table (:func:`roofline.calibration.bands` on the leave-one-source-out
@@ -66,10 +67,12 @@ def main() -> int:
     fits = calibration.fits_without(points)
     fitted = fits(frozenset())
     sources = sorted({p.source.id for p in points})
-    print("fitted on all sources (each weighted equally):")
+    print("fitted on every source (each publisher weighted equally; speculative points not fitted on):")
     for name in calibration.FIT_BOUNDS:
         print(f"  {name} = {getattr(fitted, name)!r}  (committed {getattr(serving.FITTED, name)!r})")
+    publishers = sorted({p.source.publisher for p in points if p.source.speculative is None})
     print(f"  sources: {', '.join(sources)}")
+    print(f"  publishers fitted on: {'; '.join(publishers)}")
     print()
     print("leave one source out, per source:")
     print(f"  {'held-out source':<34} {'layout':<16} {'points':>6} {'estimate':>9} {'article':>9}")

@@ -51,15 +51,44 @@ def test_a_group_out_fit_never_sees_its_held_out_group(points, by: str, monkeypa
         assert row.errors == calibration.errors(row.points, row.constants)
 
 
+@pytest.fixture(scope="module")
+def few(points) -> list[calibration.Point]:  # type: ignore[no-untyped-def]
+    """Eight sources of the committed data: every publisher, dense and MoE, one GPU to several nodes,
+    with and without speculation. The properties that refit once per group per group run on these
+    (on all the data they take minutes; they test the code path, which is the same)."""
+    keep = {
+        "deepseek-v3-production-h800",
+        "rtp-llm-deepseek-v3-h800",
+        "nim-1.8.0-llama-3.1-8b-h100",
+        "nim-1.8.0-llama-3.3-70b-2xh100",
+        "vllm-pr23151-qwen3-30b-a3b-h100",
+        "inferencex-dsr1-fp8-h200-sglang-0.5.9",
+        "inferencex-dsr1-fp8-mi300x-sglang-0.5.9",
+        "inferencex-dsr1-fp8-b200-trtllm-1.1.0rc2.post2-mtp",
+    }
+    chosen = [p for p in points if p.source.id in keep]
+    assert {p.source.id for p in chosen} == keep
+    return chosen
+
+
 @pytest.mark.parametrize("by", calibration.PROTOCOLS)
-def test_what_a_held_out_group_measured_cannot_move_its_own_constants(points, by: str) -> None:  # type: ignore[no-untyped-def]
-    rows = calibration.leave_one_group_out(points, by)
+def test_what_a_held_out_group_measured_cannot_move_its_own_constants(few, by: str) -> None:  # type: ignore[no-untyped-def]
+    rows = calibration.leave_one_group_out(few, by)
     for row in rows:
         held = {p.source.id for p in row.points}
-        moved = calibration.leave_one_group_out(_scaled(points, held, 2.0), by)
+        moved = calibration.leave_one_group_out(_scaled(few, held, 2.0), by)
         again = next(r for r in moved if r.group == row.group)
         assert again.constants == row.constants
         assert again.errors == pytest.approx([(1 + e) / 2 - 1 for e in row.errors], rel=1e-12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("by", calibration.PROTOCOLS)
+def test_what_a_held_out_group_measured_cannot_move_its_own_constants_on_all_the_data(points, by: str) -> None:  # type: ignore[no-untyped-def]
+    for row in calibration.leave_one_group_out(points, by):
+        held = {p.source.id for p in row.points}
+        again = calibration.fits_without(_scaled(points, held, 2.0))(frozenset(held))
+        assert again == row.constants
 
 
 def test_leave_one_source_out_is_the_generic_protocol_by_source(points, fits) -> None:  # type: ignore[no-untyped-def]
@@ -82,6 +111,25 @@ def test_engines_are_named_without_their_parenthesis(points) -> None:  # type: i
     engines = {calibration.GROUPS["engine"](p) for p in points}
     assert "NVIDIA NIM for LLMs" in engines  # both NIM tables, one engine
     assert all("(" not in e for e in engines)
+    by_source = {p.source.id: calibration.GROUPS["engine"](p) for p in points}
+    assert {e for s, e in by_source.items() if s.startswith("nim-")} == {"NVIDIA NIM for LLMs"}
+    # InferenceX's engines: the decoding engine, with Dynamo named where it schedules the workers
+    assert by_source["inferencex-dsr1-fp8-b200-trtllm-1.2.0rc6.post2"] == "TensorRT-LLM"
+    assert by_source["inferencex-dsr1-fp8-h200-sglang-0.5.9"] == "SGLang"
+    assert by_source["inferencex-pr1053-gptoss120b-mi300x-vllm-0.17.0"] == "vLLM"
+    assert by_source["inferencex-dsr1-fp8-h100x16-dynamo-sglang-0.5.8-tp16-mtp"] == "Dynamo+SGLang"
+    assert by_source["inferencex-dsr1-fp8-h100x16-dynamo-trtllm-dep16"] == "Dynamo+TensorRT-LLM"
+    assert calibration.engine_of("ATOM (AMD ROCm inference engine)") == "ATOM"
+    assert engines == {
+        "DeepSeek's in-house inference system",
+        "Dynamo+SGLang",
+        "Dynamo+TensorRT-LLM",
+        "NVIDIA NIM for LLMs",
+        "RTP-LLM",
+        "SGLang",
+        "TensorRT-LLM",
+        "vLLM",
+    }
 
 
 # ---------------------------------------------------------------- regimes
@@ -106,12 +154,22 @@ def test_regime_of_known_deployments(hardware: str, model: str, gpus: int, key: 
 
 def test_each_published_source_has_the_regime_it_states(points) -> None:  # type: ignore[no-untyped-def]
     regimes = {p.source.id: calibration.point_regime(p).key for p in points}
-    assert regimes == {
+    named = {
         "deepseek-v3-production-h800": "moe/multi-node",
         "nim-1.8.0-llama-3.1-8b-h100": "dense/one-gpu",
         "nim-1.8.0-llama-3.3-70b-2xh100": "dense/one-node",
         "rtp-llm-deepseek-v3-h800": "moe/multi-node",
+        "vllm-pr23151-qwen3-30b-a3b-h100": "moe/one-gpu",
+        "inferencex-pr1053-gptoss120b-mi300x-vllm-0.17.0": "moe/one-gpu",
     }
+    for source, key in regimes.items():
+        if source in named:
+            assert key == named[source], source
+        elif "h100x16" in source:  # one decode worker of 16 GPUs over two 8-GPU nodes
+            assert key == "moe/multi-node", source
+        else:  # InferenceX's DeepSeek-R1 on one 8-GPU node
+            assert source.startswith("inferencex-dsr1-fp8-") or source.startswith("inferencex-issue870-"), source
+            assert key == "moe/one-node", source
 
 
 @pytest.mark.parametrize(
@@ -150,7 +208,9 @@ def test_the_family_table_on_leave_one_source_out_is_the_medians_by_hand(points,
     dense = [e for r in rows for p, e in zip(r.points, r.errors, strict=True) if not MODELS[p.source.model].is_moe]
     assert table["dense"].points == len(dense)
     assert table["dense"].signed_median_error == statistics.median(dense)
-    assert table["moe"].single_point_sources == 2
+    # DeepSeek's production figure, RTP-LLM's replay and the vLLM pull request are one point each
+    assert table["moe"].single_point_sources == 3
+    assert table["dense"].single_point_sources == 0
 
 
 # ---------------------------------------------------------------- the band
@@ -202,9 +262,12 @@ def test_a_regime_with_too_few_points_falls_back_to_its_family_then_to_every_reg
 def test_the_committed_bands_flag_what_the_data_cannot_support() -> None:
     by_key = {b.key: b for b in band.BANDS}
     assert not by_key["dense/one-gpu"].qualifies  # one source only
-    assert not by_key["moe"].qualifies  # two single points
+    assert not by_key["dense/one-node"].qualifies  # one source only
+    assert not by_key["moe/one-gpu"].qualifies  # five points
+    assert by_key["moe"].qualifies and by_key["moe/multi-node"].qualifies and by_key["moe/one-node"].qualifies
     assert band.choose(band.Regime(family="dense", scale="one-gpu")).key == "dense"
-    assert band.choose(band.Regime(family="moe", scale="multi-node")).key == "all"
+    assert band.choose(band.Regime(family="moe", scale="one-gpu")).key == "moe"
+    assert band.choose(band.Regime(family="moe", scale="multi-node")).key == "moe/multi-node"
     assert band.choose(band.Regime(family="dense", scale="multi-node")).key == "dense"  # no data at all: the family
 
 
@@ -245,16 +308,18 @@ def test_bands_refuse_nonsense() -> None:
 # ---------------------------------------------------------------- coverage
 
 
-def test_coverage_uses_a_band_built_without_the_source(points, fits) -> None:  # type: ignore[no-untyped-def]
+def test_coverage_uses_a_band_built_without_the_source(points, fits, few) -> None:  # type: ignore[no-untyped-def]
     rows = calibration.band_coverage(points, fits=fits)
     assert {r.source.id for r in rows} == {p.source.id for p in points}
     for row in rows:
+        assert row.constants == fits(frozenset({row.source.id}))
+        assert 0 <= row.inside <= row.points
+    for row in calibration.band_coverage(few):
         # what the source measured moves neither its band nor its constants
-        moved = calibration.band_coverage(_scaled(points, {row.source.id}, 3.0))
+        moved = calibration.band_coverage(_scaled(few, {row.source.id}, 3.0))
         again = next(r for r in moved if r.source.id == row.source.id)
         assert again.band == row.band and again.constants == row.constants
-        assert row.constants == calibration.fit([p for p in points if p.source.id != row.source.id])
-        assert 0 <= row.inside <= row.points
+        assert row.constants == calibration.fit([p for p in few if p.source.id != row.source.id])
 
 
 def test_coverage_counts_the_points_inside_by_hand(points, fits) -> None:  # type: ignore[no-untyped-def]
@@ -318,11 +383,12 @@ def test_cli_text_prints_the_band_beside_the_time_per_token(capsys) -> None:  # 
     assert "band" in line and "dense, one GPU" in line and "percentile of held-out errors" in line
 
 
-def test_cli_text_flags_a_band_from_every_regime(capsys) -> None:  # type: ignore[no-untyped-def]
-    args = ["serving", "--hardware", "h800", "--model", "deepseek-v3", "--gpus", "16", "--kv-precision", "fp8"]
-    assert cli.main([*args, "--input-tokens", "1000", "--output-tokens", "1000", "--concurrency", "50"]) == 0
+def test_cli_text_flags_a_band_from_a_wider_group(capsys) -> None:  # type: ignore[no-untyped-def]
+    # MoE on one GPU has five held-out points (two sources): too few, so the band is MoE's
+    args = ["serving", "--hardware", "h100-sxm", "--model", "qwen3-30b-a3b", "--gpus", "1", "--precision", "bf16"]
+    assert cli.main([*args, "--input-tokens", "1000", "--output-tokens", "1000", "--concurrency", "10"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("time per output token"))
-    assert "MoE, several nodes" in line and "those of every regime" in line
+    assert "MoE, one GPU" in line and "those of MoE" in line
 
 
 def _with(flag: str, value: str) -> list[str]:
@@ -347,3 +413,190 @@ def test_cli_bad_input_still_exits_2_with_one_line(capsys, flag: str, value: str
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and needle in captured.err
+
+
+# ---------------------------------------------------------------- what the files state beyond the old fields
+
+
+def _body(stem: str) -> dict:
+    return json.loads((calibration.default_directory() / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def test_stated_dp_attention_sets_the_layout_and_contradictions_are_refused() -> None:
+    body = _body("inferencex-dsr1-fp8-h100x16-dynamo-trtllm-dep16")
+    assert body["source"]["parallelism"]["dp_attention"] is True
+    assert calibration.validate(body, "f.json")[0].source.layout.key == "tp16-ep16-dpa"
+    # DP attention stated over tensor 16 (the chips): still DP attention, as stated
+    body["source"]["parallelism"]["tensor"] = 16
+    assert calibration.validate(body, "f.json")[0].source.layout.key == "tp16-ep16-dpa"
+    body["source"]["parallelism"]["expert"] = 1
+    with pytest.raises(ValueError, match=r"f\.json: parallelism: .*DP attention needs expert > 1"):
+        calibration.validate(body, "f.json")
+    body = _body("inferencex-dsr1-fp8-h100x16-dynamo-trtllm-dep16")
+    body["source"]["parallelism"]["dp_attention"] = False  # tensor 1 on 16 GPUs without DP attention: replicas
+    with pytest.raises(ValueError, match=r"f\.json: parallelism: .*without DP attention"):
+        calibration.validate(body, "f.json")
+    body["source"]["parallelism"]["dp_attention"] = "yes"
+    with pytest.raises(ValueError, match=r"f\.json: parallelism\.dp_attention must be true, false or null, got 'yes'"):
+        calibration.validate(body, "f.json")
+
+
+def test_files_without_dp_attention_still_infer_it_from_the_sizes() -> None:
+    body = _body("deepseek-v3-production-h800")
+    assert "dp_attention" not in body["source"]["parallelism"]
+    assert calibration.validate(body, "f.json")[0].source.layout.key == "tp144-ep144-dpa"
+
+
+def test_stated_speculation_is_modelled_with_the_stated_draft_and_the_cited_acceptance() -> None:
+    from roofline.speculative import DEFAULT_ACCEPTANCE
+
+    body = _body("inferencex-dsr1-fp8-b200-trtllm-1.1.0rc2.post2-mtp")
+    point = calibration.validate(body, "f.json")[0]
+    spec = point.source.speculation
+    assert spec is not None and spec.draft_tokens == 3 and spec.acceptance == DEFAULT_ACCEPTANCE.acceptance
+    assert calibration.estimate_point(point).terms.tokens_per_step == pytest.approx(spec.tokens_per_step)
+    body["source"]["speculative"]["acceptance"] = 0.5  # a stated acceptance wins over the cited one
+    assert calibration.validate(body, "f.json")[0].source.speculation.acceptance == 0.5
+    body["source"]["speculative"]["draft_tokens"] = None  # unstated: one, DeepSeek-V3's one MTP module
+    assert calibration.validate(body, "f.json")[0].source.speculation.draft_tokens == 1
+    no_spec = calibration.validate(_body("inferencex-dsr1-fp8-b200-trtllm-1.2.0rc6.post2"), "g.json")[0]
+    assert no_spec.source.speculation is None and calibration.estimate_point(no_spec).terms.tokens_per_step == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [
+        ("MTP", r"speculative must be null or an object, got 'MTP'"),
+        ({"method": "MTP", "draft_tokens": 3}, r"missing field 'acceptance'"),
+        ({"method": "", "draft_tokens": 3, "acceptance": None}, r"speculative\.method must be a non-empty string"),
+        ({"method": "MTP", "draft_tokens": 2.5, "acceptance": None}, r"speculative\.draft_tokens"),
+        ({"method": "MTP", "draft_tokens": 0, "acceptance": None}, r"speculative\.draft_tokens"),
+        ({"method": "MTP", "draft_tokens": 3, "acceptance": 1.5}, r"speculative\.acceptance must be from 0 to 1"),
+        ({"method": "MTP", "draft_tokens": 3, "acceptance": "high"}, r"speculative\.acceptance"),
+    ],
+)
+def test_malformed_speculation_is_refused_naming_the_field(value: object, needle: str) -> None:
+    body = _body("inferencex-dsr1-fp8-b200-trtllm-1.1.0rc2.post2-mtp")
+    body["source"]["speculative"] = value
+    with pytest.raises(ValueError, match=r"f\.json: " + needle):
+        calibration.validate(body, "f.json")
+
+
+def test_uniform_lengths_are_estimated_at_their_mean() -> None:
+    body = _body("inferencex-dsr1-fp8-h200-sglang-0.5.9")
+    point = calibration.validate(body, "f.json")[0]
+    assert point.source.lengths.kind == "uniform" and point.source.lengths.mean_ratio == pytest.approx(0.9)
+    assert point.estimated_lengths == pytest.approx((0.9 * point.input_tokens, 0.9 * point.output_tokens))
+    nominal = replace(point, source=replace(point.source, lengths=calibration.StatedLengths()))
+    assert nominal.estimated_lengths == (point.input_tokens, point.output_tokens)
+    assert calibration.estimate_point(point).deployment.context_tokens == pytest.approx(
+        0.9 * calibration.estimate_point(nominal).deployment.context_tokens
+    )
+
+
+def test_stated_mean_lengths_are_used_as_they_are() -> None:
+    point = calibration.validate(_body("vllm-pr23151-qwen3-30b-a3b-h100"), "f.json")[0]
+    assert point.source.lengths.kind == "mean"
+    assert point.estimated_lengths == (2041.69, 1015.76)  # 204,169 and 101,576 tokens over 100 requests
+    nim = calibration.validate(_body("nim-1.8.0-llama-3.1-8b-h100"), "g.json")[0]
+    assert nim.source.lengths.kind == "fixed" and nim.estimated_lengths == (nim.input_tokens, nim.output_tokens)
+
+
+@pytest.mark.parametrize(
+    ("lengths", "needle"),
+    [
+        ("uniform 0.8", r"lengths must be an object with 'kind'"),
+        ({"kind": "poisson"}, r"lengths\.kind must be one of fixed, uniform, mean, got 'poisson'"),
+        ({"kind": "uniform"}, r"lengths of kind 'uniform' need low_ratio"),
+        ({"kind": "uniform", "low_ratio": 0}, r"lengths\.low_ratio must be a number in \(0, 1\], got 0"),
+        ({"kind": "uniform", "low_ratio": 1.2}, r"lengths\.low_ratio must be a number in \(0, 1\], got 1\.2"),
+        ({"kind": "fixed", "low_ratio": 0.8}, r"lengths\.low_ratio is for kind 'uniform' only"),
+        ({"kind": "fixed", "mean": 900}, r"lengths has unknown fields \['mean'\]"),
+    ],
+)
+def test_malformed_lengths_are_refused_naming_the_field(lengths: object, needle: str) -> None:
+    body = _body("inferencex-dsr1-fp8-h200-sglang-0.5.9")
+    body["source"]["lengths"] = lengths
+    with pytest.raises(ValueError, match=r"f\.json: " + needle):
+        calibration.validate(body, "f.json")
+
+
+def test_actual_lengths_and_measured_concurrency_are_checked() -> None:
+    body = _body("vllm-pr23151-qwen3-30b-a3b-h100")
+    body["points"][0]["actual_output_tokens"] = 0.5
+    with pytest.raises(ValueError, match=r"f\.json, point 0: actual_output_tokens must be >= 1 tokens"):
+        calibration.validate(body, "f.json")
+    body = _body("vllm-pr23151-qwen3-30b-a3b-h100")
+    body["source"]["lengths"] = {"kind": "fixed"}
+    with pytest.raises(ValueError, match=r"f\.json: points with actual_\* lengths need lengths\.kind 'mean'"):
+        calibration.validate(body, "f.json")
+    body = _body("inferencex-dsr1-fp8-h200-sglang-0.5.9")
+    body["points"][0]["measured_concurrency"] = 3.5
+    with pytest.raises(ValueError, match=r"f\.json, point 0: measured_concurrency"):
+        calibration.validate(body, "f.json")
+    body["points"][0]["measured_concurrency"] = 3
+    assert calibration.validate(body, "f.json")[0].measured_concurrency == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "ok"),
+    [
+        ("chunked_prefill", True, True),
+        ("chunked_prefill", None, True),
+        ("chunked_prefill", "on: --chunked-prefill-size 32768", True),
+        ("chunked_prefill", "", False),
+        ("chunked_prefill", 32768, False),
+        ("cuda_graphs", False, True),
+        ("cuda_graphs", "yes", False),
+    ],
+)
+def test_chunked_prefill_and_cuda_graphs_are_recorded_as_stated(name: str, value: object, ok: bool) -> None:
+    body = _body("inferencex-dsr1-fp8-h200-sglang-0.5.9")
+    body["source"][name] = value
+    if ok:
+        assert getattr(calibration.validate(body, "f.json")[0].source, name) == value
+    else:
+        with pytest.raises(ValueError, match=rf"f\.json: {name} must be"):
+            calibration.validate(body, "f.json")
+
+
+def test_every_committed_file_states_what_issue_22_asks() -> None:
+    for path in sorted(calibration.default_directory().glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))["source"]
+        assert record.get("publisher"), path.name
+        assert isinstance(record.get("lengths"), dict), path.name
+        assert "speculative" in record, path.name
+        if record["publisher"] == "SemiAnalysis InferenceX":
+            for name in ("chunked_prefill", "cuda_graphs", "nodes", "parallelism_stated"):
+                assert name in record, (path.name, name)
+            assert "dp_attention" in record["parallelism"], path.name
+
+
+def test_the_fit_weighs_publishers_equally_and_never_fits_speculative_points(points) -> None:  # type: ignore[no-untyped-def]
+    import math
+
+    train = [p for p in points if p.source.speculative is None]
+    assert calibration.fit(points) == calibration.fit(train)  # speculative points change nothing
+    with pytest.raises(ValueError, match="without speculation"):
+        calibration.fit([p for p in points if p.source.speculative is not None])
+    parts = calibration._parts(train, serving.FITTED)
+    per_source: dict[str, list[float]] = {}
+    for part, p in zip(parts, train, strict=True):
+        per_source.setdefault(p.source.id, []).append(abs(math.log(part.tpot_s(serving.FITTED) / part.measured_s)))
+    publisher = {p.source.id: p.source.publisher for p in train}
+    per_publisher: dict[str, list[float]] = {}
+    for source, values in per_source.items():
+        per_publisher.setdefault(publisher[source], []).append(sum(values) / len(values))
+    expected = sum(sum(v) / len(v) for v in per_publisher.values()) / len(per_publisher)
+    assert calibration._loss(parts, serving.FITTED) == pytest.approx(expected)
+    # every publisher weighs 1 in all, however many tables it has: a copied table only splits its share
+    copy = next(p.source for p in train if p.source.id == "inferencex-dsr1-fp8-h200-sglang-0.5.9")
+    twin = replace(copy, id="twin")
+    more = [*train, *(replace(p, source=twin) for p in train if p.source.id == copy.id)]
+    for pool in (train, more):
+        weights = calibration._weights(pool)
+        totals: dict[str, float] = {}
+        for p in pool:
+            totals[p.source.publisher] = totals.get(p.source.publisher, 0.0) + weights[p.source.id]
+        assert totals == pytest.approx(dict.fromkeys(totals, 1.0))
+    assert calibration._weights(more)["twin"] == calibration._weights(more)[copy.id]

@@ -10,8 +10,8 @@ The band is the spread of *held-out* errors ``e = estimated / measured − 1``
 of ``tpot_s`` in that regime: each published point estimated with constants
 fitted without its source (:func:`roofline.calibration.leave_one_source_out`).
 Its :data:`BAND_QUANTILES` (10th and 90th percentile), each source weighing
-as much as any other (a source's ``n`` points weigh ``1 / n`` each, as in
-the fit), turn into an interval of time per output token through
+as much as any other (a source's ``n`` points weigh ``1 / n`` each; the fit
+goes one level further and weighs publishers), turn into an interval of time per output token through
 ``measured = estimated / (1 + e)``::
 
     tpot_s_low  = tpot_s / (1 + e_90)        tpot_s_high = tpot_s / (1 + e_10)
@@ -323,42 +323,80 @@ def band_of(estimate: serving.Estimate, bands: Sequence[Band] | None = None) -> 
 #: The published sources (ids) :data:`BANDS` was computed from.
 BANDS_ON: tuple[str, ...] = (
     "deepseek-v3-production-h800",
+    "inferencex-dsr1-fp8-b200-sglang-0.5.6",
+    "inferencex-dsr1-fp8-b200-trtllm-1.1.0rc2.post2-mtp",
+    "inferencex-dsr1-fp8-b200-trtllm-1.2.0rc6.post2",
+    "inferencex-dsr1-fp8-b200-trtllm-1.2.0rc6.post3-mtp",
+    "inferencex-dsr1-fp8-h100x16-dynamo-sglang-0.5.8-dep16-mtp",
+    "inferencex-dsr1-fp8-h100x16-dynamo-sglang-0.5.8-tp16-mtp",
+    "inferencex-dsr1-fp8-h100x16-dynamo-trtllm-dep16",
+    "inferencex-dsr1-fp8-h200-sglang-0.5.12",
+    "inferencex-dsr1-fp8-h200-sglang-0.5.12-mtp",
+    "inferencex-dsr1-fp8-h200-sglang-0.5.9",
+    "inferencex-dsr1-fp8-h200-trtllm-1.1.0rc2.post2-mtp",
+    "inferencex-dsr1-fp8-h200-trtllm-1.3.0rc14",
+    "inferencex-dsr1-fp8-mi300x-sglang-0.5.12",
+    "inferencex-dsr1-fp8-mi300x-sglang-0.5.9",
+    "inferencex-dsr1-fp8-mi325x-sglang-0.5.12",
+    "inferencex-dsr1-fp8-mi325x-sglang-0.5.12-mtp",
+    "inferencex-dsr1-fp8-mi325x-sglang-0.5.9",
+    "inferencex-issue870-dsr1-fp8-h200-sglang-0.5.7",
+    "inferencex-pr1053-gptoss120b-mi300x-vllm-0.17.0",
     "nim-1.8.0-llama-3.1-8b-h100",
     "nim-1.8.0-llama-3.3-70b-2xh100",
     "rtp-llm-deepseek-v3-h800",
+    "vllm-pr23151-qwen3-30b-a3b-h100",
 )
 
 #: The committed bands, as :func:`roofline.calibration.bands` computes them (``scripts/fit_serving.py``).
 BANDS: tuple[Band, ...] = (
-    Band(family=None, scale=None, points=81, sources=4, low_error=-0.14712023500645208, high_error=0.2510653694231143),
     Band(
-        family="dense", scale=None, points=79, sources=2, low_error=-0.1807417358643369, high_error=0.46993906163848703
+        family=None, scale=None, points=215, sources=24, low_error=-0.6291267407717356, high_error=-0.022550534939292138
     ),
     Band(
-        family="moe", scale=None, points=2, sources=2, low_error=-0.010230031730618871, high_error=0.010098380911433225
+        family="dense", scale=None, points=79, sources=2, low_error=-0.19880691358532027, high_error=0.6255234886298932
+    ),
+    Band(
+        family="moe", scale=None, points=136, sources=22, low_error=-0.6379903356455289, high_error=-0.0319250054323751
     ),
     Band(
         family="dense",
         scale="one-gpu",
         points=40,
         sources=1,
-        low_error=0.05963985648557424,
-        high_error=0.5510300733750827,
+        low_error=0.08024106777240614,
+        high_error=0.7383031249126562,
     ),
     Band(
         family="dense",
         scale="one-node",
         points=39,
         sources=1,
-        low_error=-0.21882702363026277,
-        high_error=-0.038910796088542796,
+        low_error=-0.23859329008952834,
+        high_error=-0.03372149669718655,
+    ),
+    Band(
+        family="moe",
+        scale="one-gpu",
+        points=5,
+        sources=2,
+        low_error=-0.5428148136740466,
+        high_error=0.26875779240502373,
+    ),
+    Band(
+        family="moe",
+        scale="one-node",
+        points=118,
+        sources=15,
+        low_error=-0.6543241369171574,
+        high_error=-0.17092252364260574,
     ),
     Band(
         family="moe",
         scale="multi-node",
-        points=2,
-        sources=2,
-        low_error=-0.010230031730618871,
-        high_error=0.010098380911433225,
+        points=13,
+        sources=5,
+        low_error=-0.6426458969383669,
+        high_error=-0.028116822061534763,
     ),
 )

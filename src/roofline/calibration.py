@@ -7,16 +7,24 @@ the file and the field. A *source* is one published table: one engine
 release, one deployment, one campaign.
 
 Each source's parallel layout (:attr:`Source.layout`) is what it states:
-TP over its chips, or, where it spreads the experts (EP) with no tensor
-parallelism over them, DP attention with EP, as DeepSeek's production decode
-("Routed Expert EP144, MLA/Shared Expert DP144") and RTP-LLM's replay of it run.
+TP over its chips, or DP attention with EP where it says so
+(``parallelism.dp_attention``) or, in files that do not say, where it spreads
+the experts (EP) with no tensor parallelism over them, as DeepSeek's
+production decode ("Routed Expert EP144, MLA/Shared Expert DP144") and
+RTP-LLM's replay of it run.
 
 The constants of :mod:`roofline.serving` are fitted by :func:`fit`, which
-minimises the mean absolute log error of ``tpot_s`` with every source
-weighted equally: each of a source's ``n`` points weighs ``1 / n``, so a
-table of forty rows counts as much as a single production figure (one
-source's rows share its engine, chip and assumptions, so they are one piece
-of evidence).
+minimises the mean absolute log error of ``tpot_s`` with every *publisher*
+weighted equally, and within a publisher every source: one source's rows
+share its engine, chip and assumptions, and one publisher's sources share its
+harness, so neither many rows nor many tables of one campaign outvote the
+rest (:func:`fit` gives the reasons). Points with speculative decoding are
+predicted but never fitted on: their acceptance is assumed, not stated.
+
+Each point is estimated at the lengths its requests really had (a harness
+that draws lengths uniformly in [0.8, 1] × nominal runs at 0.9 × nominal on
+average: :class:`StatedLengths`) and with the speculation its source states
+(:class:`StatedSpeculation`).
 
 Errors are only ever quoted on points the fit never saw. Three protocols
 hold data out (:func:`leave_one_group_out`): one source at a time
@@ -46,10 +54,12 @@ from . import serving
 from .checks import check_number, check_whole_number
 from .deployment import Layout
 from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS
+from .speculative import DEFAULT_ACCEPTANCE, Speculation, mtp_speculation
 
 __all__ = [
     "FIT_BOUNDS",
     "GROUPS",
+    "LENGTH_KINDS",
     "PROTOCOLS",
     "TABLE_KEYS",
     "Coverage",
@@ -61,6 +71,8 @@ __all__ = [
     "Pooled",
     "RegimeRow",
     "Source",
+    "StatedLengths",
+    "StatedSpeculation",
     "article_errors",
     "band_coverage",
     "bands",
@@ -80,12 +92,17 @@ __all__ = [
     "median_abs_error",
     "point_regime",
     "pooled_held_out",
+    "publisher_of",
     "regime_table",
     "validate",
 ]
 
 #: Fields every point carries.
 _POINT_FIELDS = ("input_tokens", "output_tokens", "concurrency", "tpot_s", "ttft_s", "output_tokens_per_s", "derived")
+#: Fields a point may carry: the mean lengths actually run, where stated, and the concurrency measured.
+_OPTIONAL_POINT_FIELDS = ("actual_input_tokens", "actual_output_tokens", "measured_concurrency")
+#: How a source's request lengths relate to the lengths its points name (:class:`StatedLengths`).
+LENGTH_KINDS: tuple[str, ...] = ("fixed", "uniform", "mean")
 #: Fields every source record carries.
 _SOURCE_FIELDS = (
     "id",
@@ -110,8 +127,70 @@ _SOURCE_FIELDS = (
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StatedLengths:
+    """How long a source's requests really were, against the lengths its points name.
+
+    Args:
+        kind: ``fixed`` (every request at the point's lengths), ``uniform``
+            (each length drawn uniformly in ``[low_ratio, 1]`` × the point's,
+            as InferenceX's harness draws them with ``--random-range-ratio``)
+            or ``mean`` (the point's lengths, or its ``actual_*`` fields, are
+            already the means).
+        low_ratio: the lower end of the uniform draw (``uniform`` only).
+        stated: what the source says, in words.
+
+    >>> StatedLengths(kind="uniform", low_ratio=0.8).mean_ratio
+    0.9
+    """
+
+    kind: str = "fixed"
+    low_ratio: float = 1.0
+    stated: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in LENGTH_KINDS:
+            raise ValueError(f"lengths.kind must be one of {', '.join(LENGTH_KINDS)}, got {self.kind!r}")
+        value = self.low_ratio
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+            raise ValueError(f"lengths.low_ratio must be a number in (0, 1], got {value!r}")
+        if self.kind != "uniform" and value != 1:
+            raise ValueError(f"lengths.low_ratio is for kind 'uniform' only, got {value!r} with kind {self.kind!r}")
+
+    @property
+    def mean_ratio(self) -> float:
+        """Mean actual length over the named one: ``(1 + low_ratio) / 2`` for ``uniform``, else 1."""
+        return (1.0 + self.low_ratio) / 2.0 if self.kind == "uniform" else 1.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatedSpeculation:
+    """Speculative decoding as a source states it: ``draft_tokens`` (k) and ``acceptance``, each None when unstated."""
+
+    method: str
+    draft_tokens: int | None = None
+    acceptance: float | None = None
+
+    def speculation(self) -> Speculation:
+        """What the estimate models: DeepSeek-V3's MTP drafter with the stated k (else 1, its one MTP module)
+        and the stated acceptance (else :data:`roofline.speculative.DEFAULT_ACCEPTANCE`'s, an assumption)."""
+        return mtp_speculation(
+            DEFAULT_ACCEPTANCE,
+            draft_tokens=self.draft_tokens,
+            acceptance=self.acceptance,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Source:
-    """One published table: where it is, what ran, and what we assumed."""
+    """One published table: where it is, what ran, and what we assumed.
+
+    ``publisher`` is who ran and published it (one harness, one campaign):
+    the fit weighs publishers equally (:func:`fit`). ``dp_attention`` is the
+    source's statement, or None where it states none (then
+    :attr:`layout` infers it from the sizes). ``chunked_prefill`` and
+    ``cuda_graphs`` are recorded as stated (True, False, the flags in words,
+    or None when unstated); the estimate does not use them.
+    """
 
     id: str
     title: str
@@ -129,6 +208,12 @@ class Source:
     disaggregated: bool
     assumptions: tuple[str, ...]
     pipeline_parallel: int = 1
+    dp_attention: bool | None = None
+    publisher: str = ""
+    speculative: StatedSpeculation | None = None
+    lengths: StatedLengths = StatedLengths()
+    chunked_prefill: bool | str | None = None
+    cuda_graphs: bool | None = None
 
     @property
     def parallelism(self) -> str:
@@ -139,25 +224,43 @@ class Source:
     def layout(self) -> Layout:
         """The layout the source states, in :class:`roofline.deployment.Layout`'s terms.
 
-        EP over chips that run no tensor parallelism among them (``tensor`` ×
-        ``pipeline`` short of the chips) is DP attention with EP: attention
-        and the shared experts data-parallel over a stage's chips, the routed
-        experts spread over ``ep`` of them. Otherwise TP ``tensor`` (with EP
-        ``expert`` inside it) over ``pipeline`` stages.
+        With ``dp_attention`` stated True: DP attention with EP, attention
+        and the shared experts data-parallel over a stage's chips (``tensor``
+        is then the attention's TP size, 1), the routed experts spread over
+        ``ep`` of them. Stated False: TP ``tensor`` (with EP ``expert``
+        inside it) over ``pipeline`` stages, which must span the chips.
+        Unstated (None), as in the older files: EP over chips that run no
+        tensor parallelism among them (``tensor`` × ``pipeline`` short of the
+        chips) is DP attention with EP, as DeepSeek's production decode
+        ("Routed Expert EP144, MLA/Shared Expert DP144") states it; otherwise TP.
 
         Raises:
             ValueError: for sizes no layout can express (data-parallel
-                replicas without EP).
+                replicas without EP, DP attention without EP or over chips
+                the stages do not divide).
         """
         tp, ep, pp, gpus = self.tensor_parallel, self.expert_parallel, self.pipeline_parallel, self.gpus
+        dpa = self.dp_attention
+        if dpa is None:
+            dpa = tp * pp != gpus and ep > 1
+        if dpa:
+            if ep > 1 and gpus % pp == 0 and tp * pp <= gpus:
+                return Layout(tp=gpus // pp, ep=ep, pp=pp, dp_attention=True)
+            raise ValueError(
+                f"{self.id}: DP attention needs expert > 1 over {gpus} GPUs that pipeline {pp} divides, "
+                f"with tensor {tp} × pipeline {pp} at most the GPUs"
+            )
         if tp * pp == gpus:
             return Layout(tp=tp, ep=ep, pp=pp)
-        if ep > 1 and gpus % pp == 0:
-            return Layout(tp=gpus // pp, ep=ep, pp=pp, dp_attention=True)
         raise ValueError(
-            f"{self.id}: tensor {tp} × pipeline {pp} is not the {gpus} GPUs, and with expert {ep} "
+            f"{self.id}: tensor {tp} × pipeline {pp} is not the {gpus} GPUs, and without DP attention "
             "no layout expresses the rest (data-parallel replicas are not modelled)"
         )
+
+    @property
+    def speculation(self) -> Speculation | None:
+        """What the estimate models for the stated speculation (:meth:`StatedSpeculation.speculation`), or None."""
+        return None if self.speculative is None else self.speculative.speculation()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,11 +275,24 @@ class Point:
     ttft_s: float | None
     output_tokens_per_s: float | None
     derived: tuple[str, ...]
+    actual_input_tokens: float | None = None
+    actual_output_tokens: float | None = None
+    measured_concurrency: int | None = None
 
     @property
     def label(self) -> str:
         """``source id: input/output @ concurrency``."""
         return f"{self.source.id}: {self.input_tokens}/{self.output_tokens} @ {self.concurrency}"
+
+    @property
+    def estimated_lengths(self) -> tuple[float, float]:
+        """The (input, output) lengths the estimate runs at: the stated means where the point has them,
+        else the named lengths × the source's :attr:`StatedLengths.mean_ratio`."""
+        ratio = self.source.lengths.mean_ratio
+        return (
+            self.input_tokens * ratio if self.actual_input_tokens is None else self.actual_input_tokens,
+            self.output_tokens * ratio if self.actual_output_tokens is None else self.actual_output_tokens,
+        )
 
 
 def default_directory() -> Path:
@@ -205,6 +321,68 @@ def _field_number(
         raise ValueError(f"{where}: {error}") from None
 
 
+def _publisher(where: str, record: dict) -> str:
+    """``publisher`` as stated; a file without one is its own publisher (its id)."""
+    value = record.get("publisher", record["id"])
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{where}: publisher must be a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _speculative(where: str, value: object) -> StatedSpeculation | None:
+    """The ``speculative`` record: null, or ``{method, draft_tokens, acceptance}`` (numbers or null)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: speculative must be null or an object, got {value!r}")
+    _need(where, value, ("method", "draft_tokens", "acceptance"))
+    if not isinstance(value["method"], str) or not value["method"].strip():
+        raise ValueError(f"{where}: speculative.method must be a non-empty string, got {value['method']!r}")
+    _field_number(where, "speculative.draft_tokens", value["draft_tokens"], whole=True, optional=True)
+    _field_number(where, "speculative.acceptance", value["acceptance"], unit="(a probability)", optional=True)
+    acceptance = value["acceptance"]
+    if acceptance is not None and not 0 <= acceptance <= 1:
+        raise ValueError(f"{where}: speculative.acceptance must be from 0 to 1, got {acceptance!r}")
+    stated = StatedSpeculation(
+        method=value["method"].strip(),
+        draft_tokens=None if value["draft_tokens"] is None else int(value["draft_tokens"]),
+        acceptance=None if acceptance is None else float(acceptance),
+    )
+    try:
+        stated.speculation()
+    except ValueError as error:
+        raise ValueError(f"{where}: speculative: {error}") from None
+    return stated
+
+
+def _lengths(where: str, value: object) -> StatedLengths:
+    """The ``lengths`` record: absent (``fixed``), or ``{kind, low_ratio (uniform only), stated}``."""
+    if value is None:
+        return StatedLengths()
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: lengths must be an object with 'kind', got {value!r}")
+    _need(where, value, ("kind",))
+    extra = set(value) - {"kind", "low_ratio", "stated"}
+    if extra:
+        raise ValueError(f"{where}: lengths has unknown fields {sorted(extra)!r}")
+    if value["kind"] == "uniform" and "low_ratio" not in value:
+        raise ValueError(f"{where}: lengths of kind 'uniform' need low_ratio")
+    try:
+        return StatedLengths(
+            kind=value["kind"], low_ratio=value.get("low_ratio", 1.0), stated=str(value.get("stated", ""))
+        )
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
+
+
+def _stated_flag(where: str, name: str, value: object, *, words: bool) -> bool | str | None:
+    """True, False or null (unstated); with ``words``, also the flags as a non-empty string."""
+    if value is None or isinstance(value, bool) or (words and isinstance(value, str) and value.strip()):
+        return value
+    allowed = "true, false, null or the flags in words" if words else "true, false or null"
+    raise ValueError(f"{where}: {name} must be {allowed}, got {value!r}")
+
+
 def validate(body: object, where: str) -> tuple[Point, ...]:
     """The points of one parsed file, or ValueError naming ``where`` and the bad field."""
     if not isinstance(body, dict):
@@ -229,6 +407,9 @@ def validate(body: object, where: str) -> tuple[Point, ...]:
     _need(where, parallel, ("tensor", "expert", "pipeline"))
     for name in ("tensor", "expert", "pipeline"):
         _field_number(where, f"parallelism.{name}", parallel[name], whole=True)
+    dpa = parallel.get("dp_attention")
+    if dpa is not None and not isinstance(dpa, bool):
+        raise ValueError(f"{where}: parallelism.dp_attention must be true, false or null, got {dpa!r}")
     source = Source(
         id=str(record["id"]),
         title=str(record["title"]),
@@ -246,6 +427,12 @@ def validate(body: object, where: str) -> tuple[Point, ...]:
         disaggregated=str(record["prefill"]).startswith("separate"),
         assumptions=tuple(str(a) for a in record["assumptions"]),
         pipeline_parallel=int(parallel["pipeline"]),
+        dp_attention=dpa,
+        publisher=_publisher(where, record),
+        speculative=_speculative(where, record.get("speculative")),
+        lengths=_lengths(where, record.get("lengths")),
+        chunked_prefill=_stated_flag(where, "chunked_prefill", record.get("chunked_prefill"), words=True),
+        cuda_graphs=_stated_flag(where, "cuda_graphs", record.get("cuda_graphs"), words=False),
     )
     try:
         _ = source.layout  # refuse sizes no layout expresses here, with the file named
@@ -265,8 +452,14 @@ def validate(body: object, where: str) -> tuple[Point, ...]:
         _field_number(at, "tpot_s", row["tpot_s"], unit="s")
         _field_number(at, "ttft_s", row["ttft_s"], unit="s", optional=True)
         _field_number(at, "output_tokens_per_s", row["output_tokens_per_s"], unit="tokens/s", optional=True)
+        for name in ("actual_input_tokens", "actual_output_tokens"):
+            _field_number(at, name, row.get(name), unit="tokens", optional=True)
+            if row.get(name) is not None and row[name] < 1:
+                raise ValueError(f"{at}: {name} must be >= 1 tokens, got {row[name]!r}")
+        _field_number(at, "measured_concurrency", row.get("measured_concurrency"), whole=True, optional=True)
         derived = row["derived"]
-        if not isinstance(derived, list) or any(name not in _POINT_FIELDS for name in derived):
+        allowed = _POINT_FIELDS + _OPTIONAL_POINT_FIELDS
+        if not isinstance(derived, list) or any(name not in allowed for name in derived):
             raise ValueError(f"{at}: derived must list point fields, got {derived!r}")
         if derived and "derivation" not in row:
             raise ValueError(f"{at}: derived figures need a 'derivation' saying how")
@@ -280,8 +473,21 @@ def validate(body: object, where: str) -> tuple[Point, ...]:
                 ttft_s=None if row["ttft_s"] is None else float(row["ttft_s"]),
                 output_tokens_per_s=None if row["output_tokens_per_s"] is None else float(row["output_tokens_per_s"]),
                 derived=tuple(derived),
+                actual_input_tokens=None
+                if row.get("actual_input_tokens") is None
+                else float(row["actual_input_tokens"]),
+                actual_output_tokens=(
+                    None if row.get("actual_output_tokens") is None else float(row["actual_output_tokens"])
+                ),
+                measured_concurrency=(
+                    None if row.get("measured_concurrency") is None else int(row["measured_concurrency"])
+                ),
             )
         )
+    if source.lengths.kind != "mean" and any(
+        p.actual_input_tokens is not None or p.actual_output_tokens is not None for p in points
+    ):
+        raise ValueError(f"{where}: points with actual_* lengths need lengths.kind 'mean', got {source.lengths.kind!r}")
     return tuple(points)
 
 
@@ -313,19 +519,26 @@ def load(directory: str | Path | None = None) -> tuple[Point, ...]:
 
 
 def estimate_point(point: Point, c: serving.Constants = serving.FITTED) -> serving.Estimate:
-    """The serving estimate for a published point's deployment and workload."""
+    """The serving estimate for a published point's deployment and workload.
+
+    It runs at the lengths the requests really had (:attr:`Point.estimated_lengths`:
+    0.9 × nominal for InferenceX's uniform draw in [0.8, 1] × nominal) and
+    models the speculation the source states (:attr:`Source.speculation`).
+    """
     s = point.source
+    input_tokens, output_tokens = point.estimated_lengths
     return serving.estimate(
         s.hardware,
         s.model,
         gpus=s.gpus,
         precision=s.precision,
         kv_precision=s.kv_precision,
-        input_tokens=point.input_tokens,
-        output_tokens=point.output_tokens,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
         concurrency=point.concurrency,
         layout=s.layout,
         disaggregated=s.disaggregated,
+        speculation=s.speculation,
         c=c,
     )
 
@@ -369,7 +582,7 @@ class _Parts:
     fixed_s: float  # communication + drafting + prefill share
     layers: float
     sequences: float  # running sequences per engine rank
-    weight: float = 1.0  # 1 / the points of its source
+    weight: float = 1.0  # 1 / (its publisher's sources × its source's points): see _weights
     tokens_per_step: float = 1.0
 
     def tpot_s(self, c: serving.Constants) -> float:
@@ -382,9 +595,7 @@ class _Parts:
 def _parts(points: Sequence[Point], base: serving.Constants) -> list[_Parts]:
     """Each point's parts at ``base``'s sourced constants: the fitted ones enter linearly, so a fit
     evaluates thousands of candidates without re-running the estimate."""
-    per_source: dict[str, int] = {}
-    for p in points:
-        per_source[p.source.id] = per_source.get(p.source.id, 0) + 1
+    weights = _weights(points)
     out = []
     for p in points:
         e = estimate_point(p, base)
@@ -400,18 +611,36 @@ def _parts(points: Sequence[Point], base: serving.Constants) -> list[_Parts]:
                 fixed_s=t.communication_s + t.draft_s + t.prefill_s,
                 layers=serving.overhead_time_s(e.deployment, e.running_batch, per_layer, replicas),
                 sequences=serving.overhead_time_s(e.deployment, e.running_batch, per_sequence, replicas),
-                weight=1.0 / per_source[p.source.id],
+                weight=weights[p.source.id],
                 tokens_per_step=t.tokens_per_step,
             )
         )
     return out
 
 
-def _loss(parts: Sequence[_Parts], c: serving.Constants) -> float:
-    """Mean absolute log ratio of tpot_s, each source weighted equally (robust, like the median it is judged by).
+def _weights(points: Sequence[Point]) -> dict[str, float]:
+    """Each source's weight per point: ``1 / (sources of its publisher × points of the source)``.
 
-    Each point weighs ``1 / (its source's points)``, so the loss is the mean
-    over sources of each source's mean ``|log(estimated / measured)|``.
+    Every publisher then weighs the same in total, and within a publisher
+    every source the same (:func:`fit` says why).
+    """
+    per_source: dict[str, int] = {}
+    publisher: dict[str, str] = {}
+    for p in points:
+        per_source[p.source.id] = per_source.get(p.source.id, 0) + 1
+        publisher[p.source.id] = p.source.publisher
+    sources_of: dict[str, int] = {}
+    for name in publisher.values():
+        sources_of[name] = sources_of.get(name, 0) + 1
+    return {s: 1.0 / (sources_of[publisher[s]] * n) for s, n in per_source.items()}
+
+
+def _loss(parts: Sequence[_Parts], c: serving.Constants) -> float:
+    """Mean absolute log ratio of tpot_s, each publisher weighted equally (robust, like the median it is judged by).
+
+    Each point weighs :func:`_weights`'s share, so the loss is the mean over
+    publishers of the mean over their sources of each source's mean
+    ``|log(estimated / measured)|``.
     """
     total = sum(q.weight for q in parts)
     return sum(q.weight * abs(math.log(q.tpot_s(c) / q.measured_s)) for q in parts) / total
@@ -443,11 +672,34 @@ def fit(points: Sequence[Point], base: serving.Constants = serving.FITTED, round
     Each round tries 9 values per constant around the best so far and
     narrows the step fourfold. Deterministic and bounded, so a refit
     reproduces the committed constants exactly.
+
+    Two choices about what the fit sees:
+
+    * **Speculative points are left out.** No source among them states its
+      acceptance; their estimates assume DeepSeek-V3's published one
+      (:meth:`StatedSpeculation.speculation`). Fitting on them would fold
+      that guess into the overheads, so they are only ever predicted, and
+      their errors are tabled apart (``speculation`` in :data:`GROUPS`).
+    * **Each publisher weighs the same**, and within a publisher each
+      source (:func:`_weights`). Sources of one publisher share its harness,
+      its client, its definition of the figure and its length distribution:
+      nineteen InferenceX tables are one campaign's evidence, not nineteen
+      independent pieces, and weighted per source they would set the
+      constants alone. Weighted per publisher, NVIDIA's NIM tables, DeepSeek,
+      RTP-LLM and a one-point vLLM report keep a say; the price is that a
+      publisher with one point weighs as much as one with many (the band's
+      ``MIN_SOURCES`` and the per-regime tables show where that is thin).
+
+    Raises:
+        ValueError: for no points, or none without speculation.
     """
     if not points:
         raise ValueError("fit needs at least one point")
+    train = [p for p in points if p.source.speculative is None]
+    if not train:
+        raise ValueError("fit needs at least one point without speculation (speculative points are not fitted on)")
     names = list(FIT_BOUNDS)
-    parts = _parts(points, base)
+    parts = _parts(train, base)
     centre = [0.5] * len(names)
     half = 0.5
     best = (math.inf, centre)
@@ -522,10 +774,24 @@ def pooled_held_out(rows: Sequence[HeldOut]) -> Pooled:
 def engine_of(engine: str) -> str:
     """The engine a source's ``engine`` field names, without what it adds in parentheses.
 
+    NVIDIA Dynamo serving another engine's workers is ``Dynamo+`` that
+    engine: Dynamo schedules and disaggregates, the workers decode.
+
     >>> engine_of("NVIDIA NIM for LLMs (TensorRT-LLM backend)")
     'NVIDIA NIM for LLMs'
+    >>> engine_of("TensorRT-LLM (trtllm-serve, PyTorch backend)"), engine_of("NVIDIA Dynamo with SGLang workers")
+    ('TensorRT-LLM', 'Dynamo+SGLang')
     """
-    return engine.split(" (", 1)[0].strip()
+    name = engine.split(" (", 1)[0].strip()
+    prefix, suffix = "NVIDIA Dynamo with ", " workers"
+    if name.startswith(prefix) and name.endswith(suffix):
+        return "Dynamo+" + name[len(prefix) : -len(suffix)].strip()
+    return name
+
+
+def publisher_of(point: Point) -> str:
+    """Who published a point's source (:attr:`Source.publisher`): the unit :func:`fit` weighs equally."""
+    return point.source.publisher
 
 
 def point_regime(point: Point) -> bd.Regime:
@@ -541,11 +807,15 @@ GROUPS: dict[str, Callable[[Point], str]] = {
     "chip": lambda p: p.source.hardware,
     "family": lambda p: point_regime(p).family,
     "scale": lambda p: point_regime(p).scale,
+    "speculation": lambda p: "speculative" if p.source.speculative is not None else "one-token",
+    "publisher": publisher_of,
 }
+#: How a page names the ``speculation`` group's values.
+_SPECULATION_LABELS = {"one-token": "no speculation", "speculative": "speculative (acceptance assumed)"}
 #: The groups the protocols hold out, one at a time.
 PROTOCOLS: tuple[str, ...] = ("source", "engine", "chip")
 #: The groups the held-out errors are tabled by.
-TABLE_KEYS: tuple[str, ...] = ("family", "scale", "chip", "engine")
+TABLE_KEYS: tuple[str, ...] = ("family", "scale", "chip", "engine", "speculation")
 
 
 def group_label(by: str, value: str) -> str:
@@ -562,6 +832,8 @@ def group_label(by: str, value: str) -> str:
         return bd.SCALES[value]
     if by == "chip":
         return HARDWARE[value].name
+    if by == "speculation":
+        return _SPECULATION_LABELS[value]
     return value
 
 

@@ -92,11 +92,19 @@ def _source_points(source_id: str) -> list[calibration.Point]:
 
 
 def srv_count(what: str) -> str:
-    """``points``, ``sources``, ``hardware``, ``models``, ``engines`` or ``moe_points``: how many the data holds."""
+    """``points``, ``sources``, ``publishers``, ``hardware``, ``models``, ``engines``, ``moe_points``,
+    ``speculative_points``, ``speculative_sources`` or ``top_publisher_sources``: how many the data holds."""
     points = _points()
+    per_publisher: dict[str, set[str]] = {}
+    for p in points:
+        per_publisher.setdefault(p.source.publisher, set()).add(p.source.id)
     values = {
         "points": len(points),
         "sources": len({p.source.id for p in points}),
+        "publishers": len(per_publisher),
+        "top_publisher_sources": max(len(v) for v in per_publisher.values()),
+        "speculative_points": sum(1 for p in points if p.source.speculative is not None),
+        "speculative_sources": len({p.source.id for p in points if p.source.speculative is not None}),
         "hardware": len({p.source.hardware for p in points}),
         "models": len({p.source.model for p in points}),
         "engines": len({calibration.GROUPS["engine"](p) for p in points}),
@@ -178,7 +186,13 @@ def _block(name: str, lines: list[str]) -> str:
     return "\n".join([f'<div data-macro-block="{name}" markdown>', "", *lines, "", "</div>"])
 
 
-_TABLE_HEADINGS = {"family": "family", "scale": "scale", "chip": "chip", "engine": "engine"}
+_TABLE_HEADINGS = {
+    "family": "family",
+    "scale": "scale",
+    "chip": "chip",
+    "engine": "engine",
+    "speculation": "speculation",
+}
 
 
 def srv_regime_table(protocol: str = "source") -> str:
@@ -351,7 +365,23 @@ def srv_source_tables() -> str:
             f"### {html.escape(s.title)}",
             "",
             f"*{html.escape(s.document)}*; {html.escape(s.table)}. Engine: {html.escape(s.engine)}, "
-            f"{html.escape(s.engine_version)}.",
+            f"{html.escape(s.engine_version)}. Published by {html.escape(s.publisher)}; layout "
+            f"{html.escape(s.layout.key)}; speculation: "
+            + (
+                "none stated"
+                if s.speculative is None
+                else f"{html.escape(s.speculative.method)}, modelled with {s.speculation.draft_tokens:,} drafted "
+                f"token{'s' if s.speculation.draft_tokens > 1 else ''} at acceptance "
+                f"{format_percent(s.speculation.acceptance)}"
+                + (" (stated)" if s.speculative.acceptance is not None else " (assumed: not stated)")
+            )
+            + f"; lengths: {html.escape(s.lengths.kind)}"
+            + (
+                f", estimated at {format_percent(s.lengths.mean_ratio)} of the nominal lengths"
+                if s.lengths.kind == "uniform"
+                else ""
+            )
+            + ".",
             "",
         ]
         parts += [f"- {html.escape(a)}" for a in s.assumptions]
