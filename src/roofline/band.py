@@ -320,33 +320,8 @@ def band_of(estimate: serving.Estimate, bands: Sequence[Band] | None = None) -> 
     return tpot_band(estimate.tpot_s, regime_of(d.hardware, d.model, d.gpus), bands)
 
 
-#: The published sources (ids) :data:`BANDS` was computed from.
-BANDS_ON: tuple[str, ...] = (
-    "deepseek-v3-production-h800",
-    "inferencex-dsr1-fp8-b200-sglang-0.5.6",
-    "inferencex-dsr1-fp8-b200-trtllm-1.1.0rc2.post2-mtp",
-    "inferencex-dsr1-fp8-b200-trtllm-1.2.0rc6.post2",
-    "inferencex-dsr1-fp8-b200-trtllm-1.2.0rc6.post3-mtp",
-    "inferencex-dsr1-fp8-h100x16-dynamo-sglang-0.5.8-dep16-mtp",
-    "inferencex-dsr1-fp8-h100x16-dynamo-sglang-0.5.8-tp16-mtp",
-    "inferencex-dsr1-fp8-h100x16-dynamo-trtllm-dep16",
-    "inferencex-dsr1-fp8-h200-sglang-0.5.12",
-    "inferencex-dsr1-fp8-h200-sglang-0.5.12-mtp",
-    "inferencex-dsr1-fp8-h200-sglang-0.5.9",
-    "inferencex-dsr1-fp8-h200-trtllm-1.1.0rc2.post2-mtp",
-    "inferencex-dsr1-fp8-h200-trtllm-1.3.0rc14",
-    "inferencex-dsr1-fp8-mi300x-sglang-0.5.12",
-    "inferencex-dsr1-fp8-mi300x-sglang-0.5.9",
-    "inferencex-dsr1-fp8-mi325x-sglang-0.5.12",
-    "inferencex-dsr1-fp8-mi325x-sglang-0.5.12-mtp",
-    "inferencex-dsr1-fp8-mi325x-sglang-0.5.9",
-    "inferencex-issue870-dsr1-fp8-h200-sglang-0.5.7",
-    "inferencex-pr1053-gptoss120b-mi300x-vllm-0.17.0",
-    "nim-1.8.0-llama-3.1-8b-h100",
-    "nim-1.8.0-llama-3.3-70b-2xh100",
-    "rtp-llm-deepseek-v3-h800",
-    "vllm-pr23151-qwen3-30b-a3b-h100",
-)
+#: The published sources (ids) :data:`BANDS` was computed from: the ones the constants were fitted on.
+BANDS_ON: tuple[str, ...] = serving.FITTED_ON
 
 #: The committed bands, as :func:`roofline.calibration.bands` computes them (``scripts/fit_serving.py``).
 BANDS: tuple[Band, ...] = (

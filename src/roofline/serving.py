@@ -926,13 +926,4 @@ def batch_for_target(e: Estimate, target_s: float) -> tuple[int | None, str]:
 
 def _tpot(e: Estimate, batch: int) -> float:
     """``tpot_s`` of ``e``'s deployment and workload at running batch ``batch``."""
-    terms = step_terms(
-        e.deployment,
-        batch,
-        input_tokens=e.input_tokens,
-        output_tokens=e.output_tokens,
-        disaggregated=e.disaggregated,
-        speculation=e.speculation,
-        c=e.constants,
-    )
-    return terms.tpot_s
+    return fr.time_per_token_s(lines_of(e), batch)
