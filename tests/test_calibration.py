@@ -447,20 +447,25 @@ def test_files_without_dp_attention_still_infer_it_from_the_sizes() -> None:
     assert calibration.validate(body, "f.json")[0].source.layout.key == "tp144-ep144-dpa"
 
 
-def test_stated_speculation_is_modelled_with_the_stated_draft_and_the_cited_acceptance() -> None:
+def test_stated_speculation_is_modelled_with_the_stated_draft_and_the_fitted_or_cited_acceptance() -> None:
     from roofline.speculative import DEFAULT_ACCEPTANCE
 
     body = _body("inferencex-dsr1-fp8-b200-trtllm-1.1.0rc2.post2-mtp")
     point = calibration.validate(body, "f.json")[0]
-    spec = point.source.speculation
-    assert spec is not None and spec.draft_tokens == 3 and spec.acceptance == DEFAULT_ACCEPTANCE.acceptance
-    assert calibration.estimate_point(point).terms.tokens_per_step == pytest.approx(spec.tokens_per_step)
-    body["source"]["speculative"]["acceptance"] = 0.5  # a stated acceptance wins over the cited one
-    assert calibration.validate(body, "f.json")[0].source.speculation.acceptance == 0.5
+    cited = point.source.speculation()  # no acceptance fitted: DeepSeek-V3's cited one
+    assert cited is not None and cited.draft_tokens == 3 and cited.acceptance == DEFAULT_ACCEPTANCE.acceptance
+    fitted = point.source.speculation(serving.FITTED.unstated_acceptance)
+    assert fitted is not None and fitted.acceptance == serving.FITTED.unstated_acceptance
+    # the estimate uses the fitted acceptance of runs that state none
+    assert calibration.estimate_point(point).terms.tokens_per_step == pytest.approx(fitted.tokens_per_step)
+    body["source"]["speculative"]["acceptance"] = 0.6  # a stated acceptance wins over the fitted one
+    stated = calibration.validate(body, "f.json")[0]
+    assert stated.source.speculation(serving.FITTED.unstated_acceptance).acceptance == 0.6
+    assert calibration.estimate_point(stated).speculation.acceptance == 0.6
     body["source"]["speculative"]["draft_tokens"] = None  # unstated: one, DeepSeek-V3's one MTP module
-    assert calibration.validate(body, "f.json")[0].source.speculation.draft_tokens == 1
+    assert calibration.validate(body, "f.json")[0].source.speculation().draft_tokens == 1
     no_spec = calibration.validate(_body("inferencex-dsr1-fp8-b200-trtllm-1.2.0rc6.post2"), "g.json")[0]
-    assert no_spec.source.speculation is None and calibration.estimate_point(no_spec).terms.tokens_per_step == 1
+    assert no_spec.source.speculation() is None and calibration.estimate_point(no_spec).terms.tokens_per_step == 1
 
 
 @pytest.mark.parametrize(
@@ -572,31 +577,62 @@ def test_every_committed_file_states_what_issue_22_asks() -> None:
             assert "dp_attention" in record["parallelism"], path.name
 
 
-def test_the_fit_weighs_publishers_equally_and_never_fits_speculative_points(points) -> None:  # type: ignore[no-untyped-def]
+def test_the_fit_weighs_sources_equally_and_speculative_points_fit_only_the_acceptance(points) -> None:  # type: ignore[no-untyped-def]
     import math
 
     train = [p for p in points if p.source.speculative is None]
-    assert calibration.fit(points) == calibration.fit(train)  # speculative points change nothing
+    with_spec, without = calibration.fit(points), calibration.fit(train)
+    # speculative points move nothing but the acceptance of runs that state none
+    assert replace(with_spec, unstated_acceptance=None) == without
+    assert without.unstated_acceptance is None and with_spec.unstated_acceptance in calibration.ACCEPTANCE_GRID
     with pytest.raises(ValueError, match="without speculation"):
         calibration.fit([p for p in points if p.source.speculative is not None])
     parts = calibration._parts(train, serving.FITTED)
     per_source: dict[str, list[float]] = {}
     for part, p in zip(parts, train, strict=True):
         per_source.setdefault(p.source.id, []).append(abs(math.log(part.tpot_s(serving.FITTED) / part.measured_s)))
-    publisher = {p.source.id: p.source.publisher for p in train}
-    per_publisher: dict[str, list[float]] = {}
-    for source, values in per_source.items():
-        per_publisher.setdefault(publisher[source], []).append(sum(values) / len(values))
-    expected = sum(sum(v) / len(v) for v in per_publisher.values()) / len(per_publisher)
+    expected = sum(sum(v) / len(v) for v in per_source.values()) / len(per_source)
     assert calibration._loss(parts, serving.FITTED) == pytest.approx(expected)
-    # every publisher weighs 1 in all, however many tables it has: a copied table only splits its share
-    copy = next(p.source for p in train if p.source.id == "inferencex-dsr1-fp8-h200-sglang-0.5.9")
-    twin = replace(copy, id="twin")
-    more = [*train, *(replace(p, source=twin) for p in train if p.source.id == copy.id)]
-    for pool in (train, more):
-        weights = calibration._weights(pool)
-        totals: dict[str, float] = {}
-        for p in pool:
-            totals[p.source.publisher] = totals.get(p.source.publisher, 0.0) + weights[p.source.id]
-        assert totals == pytest.approx(dict.fromkeys(totals, 1.0))
-    assert calibration._weights(more)["twin"] == calibration._weights(more)[copy.id]
+    # every source weighs 1 in all, however many rows it has
+    weights = calibration._weights(train)
+    totals: dict[str, float] = {}
+    for p in train:
+        totals[p.source.id] = totals.get(p.source.id, 0.0) + weights[p.source.id]
+    assert totals == pytest.approx(dict.fromkeys(totals, 1.0))
+
+
+def test_the_parts_rebuild_the_estimate_exactly_under_any_fitted_constants(points) -> None:  # type: ignore[no-untyped-def]
+    c = replace(serving.FITTED, expert_bandwidth_fraction=0.5, rocm_step_factor=2.5, overlap=0.4, overhead_per_layer_s=3e-5)
+    train = [p for p in points if p.source.speculative is None]
+    for part, p in zip(calibration._parts(train, serving.FITTED), train, strict=True):
+        assert part.tpot_s(c) == pytest.approx(calibration.estimate_point(p, c).tpot_s, rel=1e-12)
+
+
+def test_the_acceptance_fit_recovers_the_acceptance_that_made_the_runs(points) -> None:  # type: ignore[no-untyped-def]
+    spec = [p for p in points if p.source.speculative is not None and p.source.speculative.acceptance is None]
+    truth = replace(serving.FITTED, unstated_acceptance=0.62)
+    synthetic = [replace(p, tpot_s=calibration.estimate_point(p, truth).tpot_s) for p in spec]
+    assert calibration._fit_acceptance(synthetic, serving.FITTED) == 0.62
+    assert calibration._fit_acceptance([p for p in points if p.source.speculative is None], serving.FITTED) is None
+
+
+def test_each_added_term_lowers_the_held_out_error_and_the_last_row_is_the_committed_estimate(points) -> None:  # type: ignore[no-untyped-def]
+    rows = calibration.term_ablation(points)
+    assert [r.terms for r in rows] == [(), ("experts",), ("experts", "rocm"), ("experts", "rocm", "acceptance")]
+    pooled = [r.median_abs_error for r in rows]
+    assert pooled == sorted(pooled, reverse=True)  # the page says each row lowers the pooled error
+    last = calibration.regime_table(calibration.leave_one_group_out(points, "source"), "family")[-1]
+    assert rows[-1].median_abs_error == pytest.approx(last.median_abs_error)
+    with pytest.raises(ValueError, match="terms must be among experts, rocm, acceptance, got 'magic'"):
+        calibration.fit(points, terms=("magic",))
+    plain = calibration.fit(points, terms=())
+    assert plain.expert_bandwidth_fraction is None and plain.rocm_step_factor == 1.0
+    assert plain.unstated_acceptance is None
+
+
+def test_term_shares_name_what_each_term_takes_by_family(points) -> None:  # type: ignore[no-untyped-def]
+    shares = {t.family: t for t in calibration.term_shares(points)}
+    assert set(shares) == {"dense", "moe"}
+    assert shares["dense"].experts_extra == 0.0 and shares["dense"].rocm_extra == 0.0  # no routed expert, no AMD
+    assert shares["moe"].experts_extra > 0 and shares["moe"].rocm_extra > 0
+    assert shares["dense"].shares["communication_s"] < shares["moe"].shares["communication_s"]

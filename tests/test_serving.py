@@ -400,8 +400,13 @@ def _deepseek_8x_h200(layout: str | None = None) -> dep.Deployment:
 def test_deepseek_on_eight_h200s_under_tp8_from_first_principles() -> None:
     d = _deepseek_8x_h200()
     assert d.active_layout.key == "tp8"  # what SGLang launches on one node
-    # Full coverage: every expert read, 671e9 weights at one byte each over 8 × 4.8 TB/s at 0.9.
-    assert serving.weights_time_s(d, 1e6) == pytest.approx(671e9 / (8 * H200_BW * 0.9))
+    # Full coverage: every expert read, 671e9 weights at one byte each over 8 × 4.8 TB/s: the routed
+    # experts' at the experts' fitted share, the rest at 0.9.
+    routed = dep.routed_params(d.model)
+    expert_share = serving.FITTED.expert_bandwidth_fraction
+    assert serving.weights_time_s(d, 1e6) == pytest.approx(
+        (671e9 - routed) / (8 * H200_BW * 0.9) + routed / (8 * H200_BW * expert_share)
+    )
     # MLA under TP: every chip holds and reads every sequence's whole latent (61 layers × 576 elements × 1 byte),
     # so 8 copies.
     kv = 61 * 576 * 1 * 4096
@@ -421,7 +426,11 @@ def test_deepseek_on_eight_h200s_under_tp8_from_first_principles() -> None:
 def test_dp_attention_copies_the_shared_weights_and_splits_the_kv() -> None:
     tp8, dpa = _deepseek_8x_h200(), _deepseek_8x_h200("tp8-ep8-dpa")
     shared = dep.shared_params(dpa.model)
-    assert serving.weights_time_s(dpa, 1e6) == pytest.approx((671e9 + 7 * shared) / (8 * H200_BW * 0.9))
+    routed = dep.routed_params(dpa.model)
+    expert_share = serving.FITTED.expert_bandwidth_fraction
+    assert serving.weights_time_s(dpa, 1e6) == pytest.approx(
+        (671e9 - routed + 7 * shared) / (8 * H200_BW * 0.9) + routed / (8 * H200_BW * expert_share)
+    )
     assert serving.kv_time_s(dpa, 100) == pytest.approx(serving.kv_time_s(tp8, 100) / 8)
     assert serving.compute_time_s(dpa, 100) == serving.compute_time_s(tp8, 100)  # attention is never copied
     assert serving.overhead_replicas(dpa) == 8
@@ -687,3 +696,66 @@ def test_an_edited_deployment_is_estimated_as_edited() -> None:
     assert fast.terms.kv_s == pytest.approx(slow.terms.kv_s / 2, rel=1e-12)
     with pytest.raises(ValueError, match="Deployment"):
         serving.estimate_deployment("h100-sxm", input_tokens=1, output_tokens=1, concurrency=1)  # type: ignore[arg-type]
+
+
+def test_routed_experts_stream_at_their_own_share_and_a_dense_model_has_none() -> None:
+    d = _deepseek_8x_h200()
+    same = replace(serving.FITTED, expert_bandwidth_fraction=None)  # None: the experts at bandwidth_fraction
+    assert serving.weights_time_s(d, 32, same) == pytest.approx(dep.weight_bytes_read(d, 32) / (8 * H200_BW * 0.9))
+    slower = replace(serving.FITTED, expert_bandwidth_fraction=0.45)
+    extra = serving.weights_time_s(d, 32, slower) - serving.weights_time_s(d, 32, same)
+    assert extra == pytest.approx(serving.routed_weights_time_s(d, 32, same))  # half the share, twice the time
+    llama = dep.deployment("h100-sxm", "llama-3.1-8b", precision="fp8")
+    assert serving.routed_weights_time_s(llama, 32) == 0.0
+    assert serving.weights_time_s(llama, 32, slower) == serving.weights_time_s(llama, 32, same)
+
+
+def test_the_rocm_factor_scales_the_step_on_amd_chips_only() -> None:
+    kwargs = dict(input_tokens=1000, output_tokens=1000)
+    amd = dep.deployment("mi300x", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=1500)
+    plain = replace(serving.FITTED, rocm_step_factor=1.0)
+    a, b = serving.step_terms(amd, 16, **kwargs, c=plain), serving.step_terms(amd, 16, **kwargs)
+    f = serving.FITTED.rocm_step_factor
+    assert f > 1
+    for name in ("weights_s", "kv_s", "compute_s", "overhead_s", "draft_s"):
+        assert getattr(b, name) == pytest.approx(f * getattr(a, name))
+    assert (b.communication_s, b.prefill_s) == (a.communication_s, a.prefill_s)
+    nvidia = _deepseek_8x_h200()
+    assert serving.step_terms(nvidia, 16, **kwargs) == serving.step_terms(
+        nvidia, 16, **kwargs, c=replace(serving.FITTED, rocm_step_factor=3.0)
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "needle"),
+    [
+        ("expert_bandwidth_fraction", 0.0, "expert_bandwidth_fraction must be a number in \\(0, 1\\]"),
+        ("expert_bandwidth_fraction", float("nan"), "expert_bandwidth_fraction"),
+        ("rocm_step_factor", 0.5, "rocm_step_factor must be a number from 1 to 10"),
+        ("rocm_step_factor", True, "rocm_step_factor"),
+        ("unstated_acceptance", 1.5, "unstated_acceptance must be None or a number from 0 to 1"),
+        ("unstated_acceptance", "high", "unstated_acceptance"),
+    ],
+)
+def test_new_constants_refuse_bad_values_naming_the_field(field: str, value: object, needle: str) -> None:
+    with pytest.raises(ValueError, match=needle):
+        replace(serving.FITTED, **{field: value})
+
+
+def test_a_chip_names_its_software_stack_and_refuses_an_unknown_one() -> None:
+    from roofline.presets import HARDWARE
+
+    assert {HARDWARE[k].software_stack for k in ("mi300x", "mi325x")} == {"rocm"}
+    assert HARDWARE["h200"].software_stack == "cuda" and HARDWARE["tpu-v5e"].software_stack == "xla"
+    with pytest.raises(ValueError, match="software_stack must be one of cuda, rocm, xla, got 'metal'"):
+        replace(HARDWARE["h200"], software_stack="metal")
+
+
+def test_the_serving_cli_names_the_stack_factor(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["serving", "--hardware", "mi300x", "--model", "deepseek-v3", "--gpus", "8", "--precision", "fp8"]
+    argv += ["--input-tokens", "1000", "--output-tokens", "1000", "--concurrency", "16"]
+    assert cli.main([*argv, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["software_stack"] == "rocm" and out["stack_factor"] == serving.FITTED.rocm_step_factor
+    assert cli.main(argv) == 0
+    assert "software stack" in capsys.readouterr().out

@@ -10,8 +10,8 @@ The band is the spread of *held-out* errors ``e = estimated / measured − 1``
 of ``tpot_s`` in that regime: each published point estimated with constants
 fitted without its source (:func:`roofline.calibration.leave_one_source_out`).
 Its :data:`BAND_QUANTILES` (10th and 90th percentile), each source weighing
-as much as any other (a source's ``n`` points weigh ``1 / n`` each; the fit
-goes one level further and weighs publishers), turn into an interval of time per output token through
+as much as any other (a source's ``n`` points weigh ``1 / n`` each, as in
+the fit), turn into an interval of time per output token through
 ``measured = estimated / (1 + e)``::
 
     tpot_s_low  = tpot_s / (1 + e_90)        tpot_s_high = tpot_s / (1 + e_10)
@@ -325,53 +325,12 @@ BANDS_ON: tuple[str, ...] = serving.FITTED_ON
 
 #: The committed bands, as :func:`roofline.calibration.bands` computes them (``scripts/fit_serving.py``).
 BANDS: tuple[Band, ...] = (
-    Band(
-        family=None, scale=None, points=215, sources=24, low_error=-0.6291267407717356, high_error=-0.022550534939292138
-    ),
-    Band(
-        family="dense", scale=None, points=79, sources=2, low_error=-0.19880691358532027, high_error=0.6255234886298932
-    ),
-    Band(
-        family="moe", scale=None, points=136, sources=22, low_error=-0.6379903356455289, high_error=-0.0319250054323751
-    ),
-    Band(
-        family="dense",
-        scale="one-gpu",
-        points=40,
-        sources=1,
-        low_error=0.08024106777240614,
-        high_error=0.7383031249126562,
-    ),
-    Band(
-        family="dense",
-        scale="one-node",
-        points=39,
-        sources=1,
-        low_error=-0.23859329008952834,
-        high_error=-0.03372149669718655,
-    ),
-    Band(
-        family="moe",
-        scale="one-gpu",
-        points=5,
-        sources=2,
-        low_error=-0.5428148136740466,
-        high_error=0.26875779240502373,
-    ),
-    Band(
-        family="moe",
-        scale="one-node",
-        points=118,
-        sources=15,
-        low_error=-0.6543241369171574,
-        high_error=-0.17092252364260574,
-    ),
-    Band(
-        family="moe",
-        scale="multi-node",
-        points=13,
-        sources=5,
-        low_error=-0.6426458969383669,
-        high_error=-0.028116822061534763,
-    ),
+    Band(family=None, scale=None, points=215, sources=24, low_error=-0.40575730574217556, high_error=0.35923882854572675),
+    Band(family="dense", scale=None, points=79, sources=2, low_error=-0.10857125165285242, high_error=0.3497826887680112),
+    Band(family="moe", scale=None, points=136, sources=22, low_error=-0.41924211227539687, high_error=0.36017478575782425),
+    Band(family="dense", scale="one-gpu", points=40, sources=1, low_error=0.06654893109643323, high_error=0.38102232337682646),
+    Band(family="dense", scale="one-node", points=39, sources=1, low_error=-0.16113782976726804, high_error=0.12715500278894445),
+    Band(family="moe", scale="one-gpu", points=5, sources=2, low_error=-0.026611944075834254, high_error=0.45470670221867837),
+    Band(family="moe", scale="one-node", points=118, sources=15, low_error=-0.25932096029631524, high_error=0.32897915189791715),
+    Band(family="moe", scale="multi-node", points=13, sources=5, low_error=-0.5089393203195589, high_error=0.26239544292327377),
 )

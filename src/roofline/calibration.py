@@ -14,12 +14,12 @@ production decode ("Routed Expert EP144, MLA/Shared Expert DP144") and
 RTP-LLM's replay of it run.
 
 The constants of :mod:`roofline.serving` are fitted by :func:`fit`, which
-minimises the mean absolute log error of ``tpot_s`` with every *publisher*
-weighted equally, and within a publisher every source: one source's rows
-share its engine, chip and assumptions, and one publisher's sources share its
-harness, so neither many rows nor many tables of one campaign outvote the
-rest (:func:`fit` gives the reasons). Points with speculative decoding are
-predicted but never fitted on: their acceptance is assumed, not stated.
+minimises the mean absolute log error of ``tpot_s`` with every *source*
+weighted equally: one source's rows share its engine release, chip and
+assumptions, so many rows of one table do not outvote the rest (:func:`fit`
+gives the reasons, and why not per publisher). Points with speculative
+decoding fit one thing only: the acceptance of runs whose source states none
+(:func:`_fit_acceptance`), after every other constant is fixed without them.
 
 Each point is estimated at the lengths its requests really had (a harness
 that draws lengths uniformly in [0.8, 1] × nominal runs at 0.9 × nominal on
@@ -54,14 +54,17 @@ from . import serving
 from .checks import check_number, check_whole_number
 from .deployment import Layout
 from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS
-from .speculative import DEFAULT_ACCEPTANCE, Speculation, mtp_speculation
+from .speculative import DEFAULT_ACCEPTANCE, Speculation, expected_tokens_per_step, mtp_speculation
 
 __all__ = [
+    "ACCEPTANCE_GRID",
     "FIT_BOUNDS",
     "GROUPS",
     "LENGTH_KINDS",
     "PROTOCOLS",
     "TABLE_KEYS",
+    "TERMS",
+    "AblationRow",
     "Coverage",
     "CoverageSummary",
     "Fits",
@@ -73,6 +76,7 @@ __all__ = [
     "Source",
     "StatedLengths",
     "StatedSpeculation",
+    "TermShare",
     "article_errors",
     "band_coverage",
     "bands",
@@ -94,6 +98,8 @@ __all__ = [
     "pooled_held_out",
     "publisher_of",
     "regime_table",
+    "term_ablation",
+    "term_shares",
     "validate",
 ]
 
@@ -170,13 +176,15 @@ class StatedSpeculation:
     draft_tokens: int | None = None
     acceptance: float | None = None
 
-    def speculation(self) -> Speculation:
+    def speculation(self, unstated_acceptance: float | None = None) -> Speculation:
         """What the estimate models: DeepSeek-V3's MTP drafter with the stated k (else 1, its one MTP module)
-        and the stated acceptance (else :data:`roofline.speculative.DEFAULT_ACCEPTANCE`'s, an assumption)."""
+        and the stated acceptance, else ``unstated_acceptance`` (fitted:
+        :attr:`roofline.serving.Constants.unstated_acceptance`), else
+        :data:`roofline.speculative.DEFAULT_ACCEPTANCE`'s (an assumption)."""
         return mtp_speculation(
             DEFAULT_ACCEPTANCE,
             draft_tokens=self.draft_tokens,
-            acceptance=self.acceptance,
+            acceptance=self.acceptance if self.acceptance is not None else unstated_acceptance,
         )
 
 
@@ -184,8 +192,8 @@ class StatedSpeculation:
 class Source:
     """One published table: where it is, what ran, and what we assumed.
 
-    ``publisher`` is who ran and published it (one harness, one campaign):
-    the fit weighs publishers equally (:func:`fit`). ``dp_attention`` is the
+    ``publisher`` is who ran and published it (one harness, one campaign),
+    a :data:`GROUPS` key the tables can split by. ``dp_attention`` is the
     source's statement, or None where it states none (then
     :attr:`layout` infers it from the sizes). ``chunked_prefill`` and
     ``cuda_graphs`` are recorded as stated (True, False, the flags in words,
@@ -257,10 +265,9 @@ class Source:
             "no layout expresses the rest (data-parallel replicas are not modelled)"
         )
 
-    @property
-    def speculation(self) -> Speculation | None:
+    def speculation(self, unstated_acceptance: float | None = None) -> Speculation | None:
         """What the estimate models for the stated speculation (:meth:`StatedSpeculation.speculation`), or None."""
-        return None if self.speculative is None else self.speculative.speculation()
+        return None if self.speculative is None else self.speculative.speculation(unstated_acceptance)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -538,7 +545,7 @@ def estimate_point(point: Point, c: serving.Constants = serving.FITTED) -> servi
         concurrency=point.concurrency,
         layout=s.layout,
         disaggregated=s.disaggregated,
-        speculation=s.speculation,
+        speculation=s.speculation(c.unstated_acceptance),
         c=c,
     )
 
@@ -569,6 +576,8 @@ FIT_BOUNDS: dict[str, tuple[float, float]] = {
     "overhead_per_layer_s": (0.0, 200e-6),
     "overhead_per_sequence_s": (0.0, 200e-6),
     "overlap": (0.0, 1.0),
+    "expert_bandwidth_fraction": (0.2, 0.9),
+    "rocm_step_factor": (1.0, 4.0),
 }
 
 
@@ -577,40 +586,53 @@ class _Parts:
     """One point's estimate split into what the fitted constants scale and what they do not."""
 
     measured_s: float
-    memory_s: float
+    shared_memory_s: float  # KV and every weight but the routed experts', at the sourced bandwidth fraction
+    experts_at_full_s: float  # routed experts' weights at the datasheet bandwidth (fraction 1)
     compute_s: float
-    fixed_s: float  # communication + drafting + prefill share
+    draft_s: float
+    fixed_s: float  # communication + prefill share: no fitted constant scales them
     layers: float
     sequences: float  # running sequences per engine rank
-    weight: float = 1.0  # 1 / (its publisher's sources × its source's points): see _weights
+    rocm: bool = False
+    weight: float = 1.0  # 1 / its source's points: see _weights
     tokens_per_step: float = 1.0
 
     def tpot_s(self, c: serving.Constants) -> float:
         """:attr:`roofline.serving.Terms.tpot_s` rebuilt from the parts (equal to :func:`estimate_point`'s)."""
-        roofline = self.memory_s + self.compute_s - c.overlap * min(self.memory_s, self.compute_s)
+        memory = self.shared_memory_s + self.experts_at_full_s / c.experts_bandwidth_fraction
+        roofline = memory + self.compute_s - c.overlap * min(memory, self.compute_s)
         overhead = self.layers * c.overhead_per_layer_s + self.sequences * c.overhead_per_sequence_s
-        return (roofline + overhead + self.fixed_s) / self.tokens_per_step
+        stack = c.rocm_step_factor if self.rocm else 1.0
+        return (stack * (roofline + overhead + self.draft_s) + self.fixed_s) / self.tokens_per_step
 
 
 def _parts(points: Sequence[Point], base: serving.Constants) -> list[_Parts]:
-    """Each point's parts at ``base``'s sourced constants: the fitted ones enter linearly, so a fit
+    """Each point's parts at ``base``'s sourced constants: the fitted ones enter in closed form, so a fit
     evaluates thousands of candidates without re-running the estimate."""
     weights = _weights(points)
+    plain = replace(base, rocm_step_factor=1.0)
     out = []
     for p in points:
-        e = estimate_point(p, base)
+        e = estimate_point(p, plain)
         t = e.terms
-        per_layer = replace(base, overhead_per_layer_s=1.0, overhead_per_sequence_s=0.0)
-        per_sequence = replace(base, overhead_per_layer_s=0.0, overhead_per_sequence_s=1.0)
-        replicas = serving.overhead_replicas(e.deployment)
+        d = e.deployment
+        verified = 1 if p.source.speculative is None else p.source.speculation().verified_tokens
+        at_full = replace(plain, expert_bandwidth_fraction=1.0)
+        experts_at_full = serving.routed_weights_time_s(d, verified * e.running_batch, at_full)
+        per_layer = replace(plain, overhead_per_layer_s=1.0, overhead_per_sequence_s=0.0)
+        per_sequence = replace(plain, overhead_per_layer_s=0.0, overhead_per_sequence_s=1.0)
+        replicas = serving.overhead_replicas(d)
         out.append(
             _Parts(
                 measured_s=p.tpot_s,
-                memory_s=t.memory_s,
+                shared_memory_s=t.memory_s - experts_at_full / plain.experts_bandwidth_fraction,
+                experts_at_full_s=experts_at_full,
                 compute_s=t.compute_s,
-                fixed_s=t.communication_s + t.draft_s + t.prefill_s,
-                layers=serving.overhead_time_s(e.deployment, e.running_batch, per_layer, replicas),
-                sequences=serving.overhead_time_s(e.deployment, e.running_batch, per_sequence, replicas),
+                draft_s=t.draft_s,
+                fixed_s=t.communication_s + t.prefill_s,
+                layers=serving.overhead_time_s(d, e.running_batch, per_layer, replicas),
+                sequences=serving.overhead_time_s(d, e.running_batch, per_sequence, replicas),
+                rocm=d.hardware.software_stack == "rocm",
                 weight=weights[p.source.id],
                 tokens_per_step=t.tokens_per_step,
             )
@@ -619,102 +641,150 @@ def _parts(points: Sequence[Point], base: serving.Constants) -> list[_Parts]:
 
 
 def _weights(points: Sequence[Point]) -> dict[str, float]:
-    """Each source's weight per point: ``1 / (sources of its publisher × points of the source)``.
+    """Each source's weight per point: ``1 / points of the source``, so every source weighs the same in total.
 
-    Every publisher then weighs the same in total, and within a publisher
-    every source the same (:func:`fit` says why).
+    :func:`fit` says why per source.
     """
     per_source: dict[str, int] = {}
-    publisher: dict[str, str] = {}
     for p in points:
         per_source[p.source.id] = per_source.get(p.source.id, 0) + 1
-        publisher[p.source.id] = p.source.publisher
-    sources_of: dict[str, int] = {}
-    for name in publisher.values():
-        sources_of[name] = sources_of.get(name, 0) + 1
-    return {s: 1.0 / (sources_of[publisher[s]] * n) for s, n in per_source.items()}
+    return {s: 1.0 / n for s, n in per_source.items()}
 
 
 def _loss(parts: Sequence[_Parts], c: serving.Constants) -> float:
-    """Mean absolute log ratio of tpot_s, each publisher weighted equally (robust, like the median it is judged by).
+    """Mean absolute log ratio of tpot_s, each source weighted equally (robust, like the median it is judged by).
 
     Each point weighs :func:`_weights`'s share, so the loss is the mean over
-    publishers of the mean over their sources of each source's mean
-    ``|log(estimated / measured)|``.
+    sources of each source's mean ``|log(estimated / measured)|``.
     """
     total = sum(q.weight for q in parts)
     return sum(q.weight * abs(math.log(q.tpot_s(c) / q.measured_s)) for q in parts) / total
 
 
-def _constants(unit: Sequence[float], base: serving.Constants) -> serving.Constants:
-    """Constants from a point of the unit cube (clamped) over :data:`FIT_BOUNDS`."""
-    values = {
-        "bandwidth_fraction": base.bandwidth_fraction,
-        "compute_fraction": base.compute_fraction,
-        "collective_latency_s": base.collective_latency_s,
-    }
-    for u, (name, (low, high)) in zip(unit, FIT_BOUNDS.items(), strict=True):
-        values[name] = low + min(max(u, 0.0), 1.0) * (high - low)
-    return serving.Constants(
-        bandwidth_fraction=values["bandwidth_fraction"],
-        compute_fraction=values["compute_fraction"],
-        overhead_per_layer_s=values["overhead_per_layer_s"],
-        overhead_per_sequence_s=values["overhead_per_sequence_s"],
-        collective_latency_s=values["collective_latency_s"],
-        overlap=values["overlap"],
-        memory_fraction=base.memory_fraction,
-    )
+def _constants(values: dict[str, float], base: serving.Constants) -> serving.Constants:
+    """``base`` with the constants in ``values`` set (each clamped to its :data:`FIT_BOUNDS`)."""
+    fitted = {name: min(max(value, FIT_BOUNDS[name][0]), FIT_BOUNDS[name][1]) for name, value in values.items()}
+    return replace(base, **fitted)
 
 
-def fit(points: Sequence[Point], base: serving.Constants = serving.FITTED, rounds: int = 4) -> serving.Constants:
-    """The constants minimising :func:`_loss` on ``points``, by a grid search over :data:`FIT_BOUNDS` refined ``rounds`` times.
+#: The terms added to the estimate beyond the overheads and the overlap, each one a fitted constant
+#: :func:`fit` can leave out (``terms``), so :func:`term_ablation` can say what each buys held out.
+TERMS: dict[str, str] = {
+    "experts": "routed experts' weights read at their own share of the bandwidth",
+    "rocm": "a step factor on AMD's ROCm stack",
+    "acceptance": "the acceptance of speculative runs that state none, fitted",
+}
 
-    Each round tries 9 values per constant around the best so far and
-    narrows the step fourfold. Deterministic and bounded, so a refit
-    reproduces the committed constants exactly.
+#: What each term's constant is fixed at when :func:`fit` leaves the term out.
+_WITHOUT: dict[str, dict[str, float | None]] = {
+    "experts": {"expert_bandwidth_fraction": None},
+    "rocm": {"rocm_step_factor": 1.0},
+    "acceptance": {"unstated_acceptance": None},
+}
+_TERM_OF = {"expert_bandwidth_fraction": "experts", "rocm_step_factor": "rocm"}
+
+
+def fit(
+    points: Sequence[Point],
+    base: serving.Constants = serving.FITTED,
+    rounds: int = 14,
+    terms: Iterable[str] = tuple(TERMS),
+) -> serving.Constants:
+    """The constants minimising :func:`_loss` on ``points``, by a coordinate search over :data:`FIT_BOUNDS`.
+
+    It starts at the middle of every range with a step of a quarter of the
+    range; each round tries, for one constant at a time, 9 values from two
+    steps below to two above the best so far, then halves every step.
+    Deterministic and bounded, so a refit reproduces the committed constants
+    exactly. A constant that no point can move (``rocm_step_factor`` with no
+    ROCm point) stays where the loss first stopped changing, and moves
+    nothing.
 
     Two choices about what the fit sees:
 
-    * **Speculative points are left out.** No source among them states its
-      acceptance; their estimates assume DeepSeek-V3's published one
-      (:meth:`StatedSpeculation.speculation`). Fitting on them would fold
-      that guess into the overheads, so they are only ever predicted, and
-      their errors are tabled apart (``speculation`` in :data:`GROUPS`).
-    * **Each publisher weighs the same**, and within a publisher each
-      source (:func:`_weights`). Sources of one publisher share its harness,
-      its client, its definition of the figure and its length distribution:
-      nineteen InferenceX tables are one campaign's evidence, not nineteen
-      independent pieces, and weighted per source they would set the
-      constants alone. Weighted per publisher, NVIDIA's NIM tables, DeepSeek,
-      RTP-LLM and a one-point vLLM report keep a say; the price is that a
-      publisher with one point weighs as much as one with many (the band's
-      ``MIN_SOURCES`` and the per-regime tables show where that is thin).
+    * **Speculative points fit only the acceptance.** Few of their sources
+      state an acceptance; fitted with the rest they would fold that unknown
+      into the overheads. So the five step constants are fitted without
+      them, and then ``unstated_acceptance`` on those whose source states
+      none (:func:`_fit_acceptance`); their errors are tabled apart
+      (``speculation`` in :data:`GROUPS`).
+    * **Each source weighs the same** (:func:`_weights`), whatever its
+      number of rows: one source's rows share its engine release, chip,
+      harness and assumptions, so a 40-row table is one piece of evidence,
+      not forty. Weighted per point, NVIDIA's two dense NIM tables (79 rows)
+      would set the constants alone. Weighted per *publisher* (as before),
+      the one-point sources (DeepSeek's production, RTP-LLM's replay, a
+      vLLM pull request) each outweighed nineteen InferenceX tables
+      together, and held out the estimate missed MoE by a median 46%; per
+      source it misses by less (the page's tables give the figures).
+
+    ``terms`` names the :data:`TERMS` to fit; one left out keeps its
+    constant at its neutral value (``_WITHOUT``), as if the term were not
+    in the estimate.
 
     Raises:
-        ValueError: for no points, or none without speculation.
+        ValueError: for no points, none without speculation, or an unknown term.
     """
+    terms = frozenset(terms)
+    unknown = sorted(terms - set(TERMS))
+    if unknown:
+        raise ValueError(f"terms must be among {', '.join(TERMS)}, got {', '.join(map(repr, unknown))}")
     if not points:
         raise ValueError("fit needs at least one point")
     train = [p for p in points if p.source.speculative is None]
     if not train:
         raise ValueError("fit needs at least one point without speculation (speculative points are not fitted on)")
-    names = list(FIT_BOUNDS)
+    for term in set(TERMS) - terms:
+        base = replace(base, **_WITHOUT[term])
+    free = {name: bounds for name, bounds in FIT_BOUNDS.items() if _TERM_OF.get(name, "") in terms or name not in _TERM_OF}
     parts = _parts(train, base)
-    centre = [0.5] * len(names)
-    half = 0.5
-    best = (math.inf, centre)
+    best = {name: (low + high) / 2 for name, (low, high) in free.items()}
+    step = {name: (high - low) / 4 for name, (low, high) in free.items()}
+    best_loss = _loss(parts, _constants(best, base))
     for _ in range(rounds):
-        axes = [[min(max(m + half * k / 4, 0.0), 1.0) for k in range(-4, 5)] for m in centre]
-        grid: list[list[float]] = [[]]
-        for axis in axes:
-            grid = [[*g, v] for g in grid for v in dict.fromkeys(axis)]
-        for unit in grid:
-            score = _loss(parts, _constants(unit, base))
-            if score < best[0] - 1e-15:
-                best = (score, unit)
-        centre = best[1]
-        half /= 4
-    return _constants(best[1], base)
+        for name, (low, high) in free.items():
+            for k in range(-4, 5):
+                trial = {**best, name: min(max(best[name] + step[name] * k / 2, low), high)}
+                score = _loss(parts, _constants(trial, base))
+                if score < best_loss - 1e-15:
+                    best_loss, best = score, trial
+        step = {name: value / 2 for name, value in step.items()}
+    fitted = _constants(best, base)
+    if "acceptance" not in terms:
+        return fitted
+    return replace(fitted, unstated_acceptance=_fit_acceptance(points, fitted))
+
+
+#: The acceptances :func:`_fit_acceptance` tries: 0.20 to 0.95 by 0.01.
+ACCEPTANCE_GRID: tuple[float, ...] = tuple(round(0.20 + 0.01 * i, 2) for i in range(76))
+
+
+def _fit_acceptance(points: Sequence[Point], c: serving.Constants) -> float | None:
+    """The acceptance per drafted token that best fits the speculative points whose source states none.
+
+    With every other constant fixed at ``c`` (fitted without them), a step's
+    time does not depend on the acceptance, only the tokens it yields,
+    ``E = 1 + a + … + a^k``, and prefill's share per token does not either:
+    ``tpot(a) = step / E(a) + prefill share per token``. The acceptance
+    minimising :func:`_loss`'s per-source mean absolute log error over
+    :data:`ACCEPTANCE_GRID`; None when no such point is given (the cited
+    default then stands).
+    """
+    unstated = [p for p in points if p.source.speculative is not None and p.source.speculative.acceptance is None]
+    if not unstated:
+        return None
+    weights = _weights(unstated)
+    rows = []
+    for p in unstated:
+        t = estimate_point(p, replace(c, unstated_acceptance=None)).terms
+        k = p.source.speculation().draft_tokens
+        rows.append((p.tpot_s, weights[p.source.id], t.step_s, t.prefill_s / t.tokens_per_step, k))
+    total = sum(w for _, w, *_ in rows)
+
+    def loss(a: float) -> float:
+        return sum(w * abs(math.log((step / expected_tokens_per_step(k, a) + pre) / m)) for m, w, step, pre, k in rows) / total
+
+    return min(ACCEPTANCE_GRID, key=loss)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -790,7 +860,7 @@ def engine_of(engine: str) -> str:
 
 
 def publisher_of(point: Point) -> str:
-    """Who published a point's source (:attr:`Source.publisher`): the unit :func:`fit` weighs equally."""
+    """Who published a point's source (:attr:`Source.publisher`)."""
     return point.source.publisher
 
 
@@ -841,8 +911,8 @@ def group_label(by: str, value: str) -> str:
 Fits = Callable[[frozenset[str]], serving.Constants]
 
 
-def fits_without(points: Sequence[Point]) -> Fits:
-    """:func:`fit` on ``points`` less the sources named, each set fitted once.
+def fits_without(points: Sequence[Point], terms: Iterable[str] = tuple(TERMS)) -> Fits:
+    """:func:`fit` (with ``terms``) on ``points`` less the sources named, each set fitted once.
 
     The protocols and :func:`band_coverage` refit on many overlapping
     subsets; sharing one of these among them fits each subset once.
@@ -857,8 +927,10 @@ def fits_without(points: Sequence[Point]) -> Fits:
             train = [p for p in points if p.source.id not in excluded]
             if not train:
                 raise ValueError(f"leaving out {sorted(excluded)} leaves no point to fit on")
-            cache[excluded] = fit(train)
+            cache[excluded] = fit(train, terms=chosen)
         return cache[excluded]
+
+    chosen = tuple(terms)
 
     return fitted
 
@@ -1128,3 +1200,106 @@ def coverage_summary(rows: Sequence[Coverage]) -> CoverageSummary:
         nominal=bd.BAND_QUANTILES[1] - bd.BAND_QUANTILES[0],
         mean_source_share=statistics.fmean(r.share for r in rows),
     )
+
+
+# ---------------------------------------------------------------- what each term buys, and what it costs
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AblationRow:
+    """The leave-one-source-out error with the :data:`TERMS` in ``terms`` fitted and the rest left out."""
+
+    terms: tuple[str, ...]
+    median_abs_error: float
+    signed_median_error: float
+    dense_median_abs_error: float
+    moe_median_abs_error: float
+    speculative_median_abs_error: float
+
+
+def term_ablation(points: Sequence[Point]) -> tuple[AblationRow, ...]:
+    """The terms added one at a time, in :data:`TERMS` order, each row held out by source.
+
+    The first row fits only the overheads and the overlap; the last is the
+    committed estimate. Every error is on points whose source the fit never saw.
+    """
+    rows = []
+    names = list(TERMS)
+    for n in range(len(names) + 1):
+        terms = tuple(names[:n])
+        held = leave_one_group_out(points, "source", fits=fits_without(points, terms))
+        pairs = [(p, e) for r in held for p, e in zip(r.points, r.errors, strict=True)]
+
+        dense = [e for p, e in pairs if point_regime(p).family == "dense"]
+        moe = [e for p, e in pairs if point_regime(p).family == "moe"]
+        speculative = [e for p, e in pairs if p.source.speculative is not None]
+        every = [e for _, e in pairs]
+        rows.append(
+            AblationRow(
+                terms=terms,
+                median_abs_error=median_abs_error(every),
+                signed_median_error=statistics.median(every),
+                dense_median_abs_error=median_abs_error(dense),
+                moe_median_abs_error=median_abs_error(moe),
+                speculative_median_abs_error=median_abs_error(speculative),
+            )
+        )
+    return tuple(rows)
+
+
+#: The terms :func:`term_shares` reports, as :meth:`roofline.serving.Terms.as_dict` names them.
+SHARE_TERMS: tuple[str, ...] = (
+    "weights_s",
+    "kv_s",
+    "compute_s",
+    "overhead_s",
+    "communication_s",
+    "prefill_s",
+    "draft_s",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TermShare:
+    """Median share of the estimated time per output token, per term, over one family's published points.
+
+    ``experts_extra`` is what reading routed experts at their own share
+    (rather than ``bandwidth_fraction``) adds; ``rocm_extra`` what the ROCm
+    factor adds, over that family's ROCm points only (0 with none).
+    """
+
+    family: str
+    points: int
+    shares: dict[str, float]
+    experts_extra: float
+    rocm_extra: float
+
+
+def term_shares(points: Sequence[Point], c: serving.Constants = serving.FITTED) -> tuple[TermShare, ...]:
+    """Each term's median share of ``tpot_s`` by family (:data:`roofline.band.FAMILIES` order), at ``c``."""
+    out = []
+    same_share = replace(c, expert_bandwidth_fraction=None)
+    for family in bd.FAMILIES:
+        mine = [p for p in points if point_regime(p).family == family]
+        if not mine:
+            continue
+        shares: dict[str, list[float]] = {name: [] for name in SHARE_TERMS}
+        experts, rocm = [], []
+        for p in mine:
+            e = estimate_point(p, c)
+            terms = e.terms.as_dict()
+            for name in SHARE_TERMS:
+                shares[name].append(terms[name] / e.tpot_s)
+            experts.append(1.0 - estimate_point(p, same_share).tpot_s / e.tpot_s)
+            if e.deployment.hardware.software_stack == "rocm":
+                rocm.append(1.0 - estimate_point(p, replace(c, rocm_step_factor=1.0)).tpot_s / e.tpot_s)
+        out.append(
+            TermShare(
+                family=family,
+                points=len(mine),
+                shares={name: statistics.median(v) for name, v in shares.items()},
+                experts_extra=statistics.median(experts),
+                rocm_extra=statistics.median(rocm) if rocm else 0.0,
+            )
+        )
+    return tuple(out)

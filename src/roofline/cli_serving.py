@@ -145,6 +145,15 @@ def _rows(e: serving.Estimate, chosen: int | None, limit: str, target_s: float |
     d = e.deployment
     source = "chosen" if d.layout is not None else "the engines' default"
     rows = [("layout", f"{e.layout.describe()} ({e.layout.key}, {source})")]
+    factor = serving.stack_factor(d)
+    if factor != 1.0:
+        rows.append(
+            (
+                "software stack",
+                f"{presets.SOFTWARE_STACKS[d.hardware.software_stack]}: memory, compute, overhead and drafting × "
+                f"{format_number(factor, 3)} (fitted on the published runs on that stack)",
+            )
+        )
     if e.speculation is not None:
         rows.append(
             (
@@ -211,6 +220,8 @@ def serving_main(argv: Sequence[str]) -> int:
         out.update(band.band_of(e).as_dict())
         out.update(
             {
+                "software_stack": e.deployment.hardware.software_stack,
+                "stack_factor": serving.stack_factor(e.deployment),
                 "tpot_target_s": target_s,
                 "chosen_batch": chosen,
                 "binding_limit": limit,

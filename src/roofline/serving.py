@@ -37,7 +37,7 @@ where:
 The step is ``memory + compute − overlap · min(memory, compute) + overhead +
 communication + drafting``, where ``overlap`` says how much of the shorter
 job hides under the longer: 1 is the article's ``max``, 0 a plain sum. It is
-fitted, and on the published sources (each publisher weighted equally) it
+fitted, and on the published sources (each source weighted equally) it
 comes out at 0: in a whole serving step the shorter job hides under the
 longer not at all, far from the way one pipelined kernel overlaps. The time per
 output token a user sees (``tpot_s``) adds the prefill share and divides by
@@ -47,8 +47,13 @@ in the share of memory the engine gives to weights and KV. Memory, weights,
 KV bytes, the layout and MoE expert coverage all come from
 :mod:`roofline.deployment`.
 
+On AMD's ROCm stack the memory, compute, overhead and drafting terms carry
+a fitted factor (:func:`stack_factor`), and routed experts' weights stream
+at their own fitted share of the bandwidth (:func:`routed_weights_time_s`).
+
 The constants are :data:`FITTED`: the attainable fractions and the
-collective latency sourced, the overheads and the overlap fitted by
+collective latency sourced, the overheads, the overlap, the experts' share,
+the ROCm factor and the acceptance of runs that state none fitted by
 :func:`roofline.calibration.fit` on the sources named in :data:`FITTED_ON`;
 ``scripts/fit_serving.py`` refits them and prints the leave-one-source-out
 table.
@@ -99,8 +104,10 @@ __all__ = [
     "overhead_time_s",
     "prefill_share_time_s",
     "prefill_time_s",
+    "routed_weights_time_s",
     "send_time_s",
     "serving_lines",
+    "stack_factor",
     "step_terms",
     "weights_time_s",
     "workload_for_mean_context",
@@ -126,6 +133,20 @@ class Constants:
             longer: 1 is the article's ``max``, 0 the plain sum.
         memory_fraction: share of the chips' memory the engine gives to
             weights and KV cache (the rest: activations, CUDA graphs, slack).
+        expert_bandwidth_fraction: attainable share of the datasheet
+            bandwidth while reading routed experts' weights (a grouped GEMM
+            over many thin expert slices, a few tokens each, streams worse
+            than one large matrix); ``None``: ``bandwidth_fraction``.
+        unstated_acceptance: the acceptance per drafted token assumed for a
+            published run whose source states none (fitted on such runs by
+            :func:`roofline.calibration.fit`); ``None``: DeepSeek-V3's cited
+            one (:data:`roofline.speculative.DEFAULT_ACCEPTANCE`). Only the
+            check against published runs reads it: a reader's ``--mtp``
+            uses the cited figure or ``--acceptance``.
+        rocm_step_factor: how many times as long the same decode step
+            (memory, compute, overhead, drafting) takes on a chip whose
+            engines run on AMD's ROCm stack (:attr:`roofline.presets.Hardware.software_stack`);
+            1 elsewhere.
     """
 
     bandwidth_fraction: float
@@ -135,12 +156,28 @@ class Constants:
     collective_latency_s: float
     overlap: float = 1.0
     memory_fraction: float = 0.9
+    expert_bandwidth_fraction: float | None = None
+    rocm_step_factor: float = 1.0
+    unstated_acceptance: float | None = None
+
+    @property
+    def experts_bandwidth_fraction(self) -> float:
+        """The share routed experts' weights are read at: :attr:`expert_bandwidth_fraction`, else :attr:`bandwidth_fraction`."""
+        return self.bandwidth_fraction if self.expert_bandwidth_fraction is None else self.expert_bandwidth_fraction
 
     def __post_init__(self) -> None:
-        for name in ("bandwidth_fraction", "compute_fraction", "memory_fraction"):
+        for name in ("bandwidth_fraction", "compute_fraction", "memory_fraction", "expert_bandwidth_fraction"):
             value = getattr(self, name)
+            if name == "expert_bandwidth_fraction" and value is None:
+                continue
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
                 raise ValueError(f"{name} must be a number in (0, 1], got {value!r}")
+        value = self.unstated_acceptance
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1):
+            raise ValueError(f"unstated_acceptance must be None or a number from 0 to 1, got {value!r}")
+        value = self.rocm_step_factor
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= 10:
+            raise ValueError(f"rocm_step_factor must be a number from 1 to 10, got {value!r}")
         value = self.overlap
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
             raise ValueError(f"overlap must be a number in [0, 1], got {value!r}")
@@ -150,12 +187,24 @@ class Constants:
                 raise ValueError(f"{name} must be a finite number >= 0 seconds, got {value!r}")
 
 
-#: The constants. Three are fitted by :func:`roofline.calibration.fit` on the
-#: sources in :data:`FITTED_ON` (``scripts/fit_serving.py`` refits them):
-#: ``overhead_per_layer_s``, ``overhead_per_sequence_s`` and ``overlap``
-#: (which lands at 0: the plain sum of memory and compute, not the article's
-#: max), each publisher weighted equally and speculative points left out
-#: (their acceptance is assumed). The rest are sourced, not fitted:
+#: The constants. Six are fitted by :func:`roofline.calibration.fit` on the
+#: sources in :data:`FITTED_ON` (``scripts/fit_serving.py`` refits them),
+#: each source weighted equally:
+#:
+#: * on the runs without speculation, ``overhead_per_layer_s``,
+#:   ``overhead_per_sequence_s``, ``overlap`` (which lands at 0: the plain sum
+#:   of memory and compute, not the article's max),
+#:   ``expert_bandwidth_fraction`` (0.73 against 0.9 for everything else: the
+#:   grouped GEMMs over thin expert slices stream worse) and
+#:   ``rocm_step_factor`` (1.83: the same step takes that much longer on the
+#:   MI300X and MI325X runs, all SGLang on ROCm, than the chips' datasheets
+#:   predict; a software stack's maturity, not a law);
+#: * then, with those fixed, on the speculative runs whose source states no
+#:   acceptance (all InferenceX's, random-token prompts), ``unstated_acceptance``
+#:   0.44 per drafted token, far below the 0.85 DeepSeek reports for its own
+#:   service.
+#:
+#: The rest are sourced, not fitted:
 #:
 #: * ``bandwidth_fraction`` 0.9: a copy on an H100 80GB reaches about 3.0 of
 #:   3.35 TB/s, and FlashMLA's decode kernel about 3,000 GB/s on an H800
@@ -172,11 +221,14 @@ class Constants:
 FITTED = Constants(
     bandwidth_fraction=0.9,
     compute_fraction=0.8,
-    overhead_per_layer_s=6.4453125e-05,
-    overhead_per_sequence_s=1.25e-05,
+    overhead_per_layer_s=8.86932373046875e-05,
+    overhead_per_sequence_s=8.80126953125e-06,
     collective_latency_s=10e-6,
     overlap=0.0,
     memory_fraction=0.9,
+    expert_bandwidth_fraction=0.7277023315429687,
+    rocm_step_factor=1.8257598876953125,
+    unstated_acceptance=0.44,
 )
 
 #: The published sources (ids in ``docs/data/published/``) :data:`FITTED` was fitted on: all of them
@@ -287,11 +339,13 @@ def _bandwidth(d: dep.Deployment, batch: float, c: Constants) -> float:
 
 
 def weights_time_s(d: dep.Deployment, batch: float, c: Constants = FITTED) -> float:
-    """Weight read per step: ``weight bytes read(B) / (N · BW · bandwidth_fraction)`` seconds.
+    """Weight read per step: ``shared bytes / (N · BW · bandwidth_fraction) + routed bytes / (N · BW · expert fraction)`` seconds.
 
     The bytes are :func:`roofline.deployment.weight_bytes_read`: over all the
     chips, the layout's copies included (each chip reads what it holds), a
-    mixture of experts reading only the experts a batch of B touches. A
+    mixture of experts reading only the experts a batch of B touches; of
+    them the routed experts' (:func:`roofline.deployment.routed_weight_bytes_read`)
+    stream at :attr:`Constants.experts_bandwidth_fraction`. A
     pipeline's micro-batches each read their stage again, over the chips at
     work (``m / pp`` of them in the bubble, as :func:`roofline.deployment.params_at`).
 
@@ -299,7 +353,32 @@ def weights_time_s(d: dep.Deployment, batch: float, c: Constants = FITTED) -> fl
     >>> round(weights_time_s(d, 1, replace(FITTED, bandwidth_fraction=1.0)) * 1e3, 3)
     2.397
     """
-    return dep.weight_bytes_read(d, batch) / _bandwidth(d, batch, c)
+    shared = dep.weight_bytes_read(d, batch) - dep.routed_weight_bytes_read(d, batch)
+    return shared / _bandwidth(d, batch, c) + routed_weights_time_s(d, batch, c)
+
+
+def routed_weights_time_s(d: dep.Deployment, batch: float, c: Constants = FITTED) -> float:
+    """The routed experts' part of :func:`weights_time_s`: ``routed bytes(B) / (N · BW · expert fraction)`` seconds.
+
+    0 for a dense model.
+
+    >>> d = dep.deployment("h200", "deepseek-v3", gpus=8, precision="fp8")
+    >>> round(routed_weights_time_s(d, 1, replace(FITTED, expert_bandwidth_fraction=1.0)) * 1e3, 3)
+    0.533
+    """
+    at_work = dep.system_bandwidth_bytes_per_s(d) * busy_fraction(d.active_layout, batch)
+    return dep.routed_weight_bytes_read(d, batch) / (at_work * c.experts_bandwidth_fraction)
+
+
+def stack_factor(d: dep.Deployment, c: Constants = FITTED) -> float:
+    """The software stack's factor on a decode step: ``rocm_step_factor`` on ROCm chips, else 1.
+
+    >>> stack_factor(dep.deployment("mi300x", "deepseek-v3", gpus=8)) == FITTED.rocm_step_factor
+    True
+    >>> stack_factor(dep.deployment("h200", "deepseek-v3", gpus=8))
+    1.0
+    """
+    return c.rocm_step_factor if d.hardware.software_stack == "rocm" else 1.0
 
 
 def kv_time_s(d: dep.Deployment, batch: float, c: Constants = FITTED) -> float:
@@ -607,21 +686,24 @@ def step_terms(
     The layout is the deployment's (:attr:`roofline.deployment.Deployment.active_layout`).
     With ``speculation`` the verify step runs ``k + 1`` tokens per sequence:
     ``k + 1`` times the arithmetic, the experts and collectives of ``(k + 1)
-    · B`` routed tokens, each sequence's KV once, plus the drafting. The
-    simulator's "serving estimate" stacks these terms on its step-time chart.
+    · B`` routed tokens, each sequence's KV once, plus the drafting. On a
+    ROCm chip the memory, compute, overhead and drafting terms carry the
+    stack's factor (:func:`stack_factor`); communication and prefill do not.
+    The simulator's "serving estimate" stacks these terms on its step-time chart.
     """
     verified = 1 if speculation is None else speculation.verified_tokens
     tokens = 1.0 if speculation is None else speculation.tokens_per_step
     routed = verified * batch
+    stack = stack_factor(d, c)
     return Terms(
-        weights_s=weights_time_s(d, routed, c),
-        kv_s=kv_time_s(d, batch, c),
-        compute_s=verified * compute_time_s(d, batch, c),
-        overhead_s=overhead_time_s(d, batch, c, replicas=overhead_replicas(d)),
+        weights_s=stack * weights_time_s(d, routed, c),
+        kv_s=stack * kv_time_s(d, batch, c),
+        compute_s=stack * verified * compute_time_s(d, batch, c),
+        overhead_s=stack * overhead_time_s(d, batch, c, replicas=overhead_replicas(d)),
         communication_s=communication_time_s(d, routed, c),
         prefill_s=0.0 if disaggregated else prefill_share_time_s(d, tokens * batch, input_tokens, output_tokens, c),
         overlap=c.overlap,
-        draft_s=draft_time_s(d, batch, speculation, c),
+        draft_s=stack * draft_time_s(d, batch, speculation, c),
         tokens_per_step=tokens,
     )
 

@@ -24,6 +24,7 @@ __all__ = [
     "kv_bytes_per_sequence",
     "kv_bytes_per_token",
     "min_gpus",
+    "routed_weight_bytes_read",
     "weight_bytes",
     "weight_bytes_read",
     "weight_params_read",
@@ -111,6 +112,26 @@ def weight_bytes_read(d: Deployment, batch: float) -> float:
     m = micro_batches(layout, batch)
     read = weight_params_read(d.model, batch / m, d.moe_discount) + copied_params(layout, d.model)
     return m * read * d.precision.bytes_per_weight
+
+
+def routed_weight_bytes_read(d: Deployment, batch: float) -> float:
+    """The part of :func:`weight_bytes_read` that is routed experts' weights, bytes.
+
+    ``m · R · coverage(B / m) · bytes per weight`` (``R`` the routed
+    parameters, every one of them without the MoE discount), ``m`` the
+    pipeline's micro-batches. Layouts copy no routed expert, so none of the
+    copies is here. 0 for a dense model.
+
+    >>> from roofline.deployment import deployment
+    >>> d = deployment("h200", "deepseek-v3", gpus=8, precision="fp8")
+    >>> round(routed_weight_bytes_read(d, 1) / 1e9, 1), round(weight_bytes_read(d, 1) / 1e9, 1)
+    (20.5, 37.0)
+    """
+    if not d.model.is_moe:
+        return 0.0
+    m = micro_batches(d.active_layout, batch)
+    coverage = expert_coverage(d.model, batch / m) if d.moe_discount else 1.0
+    return m * routed_params(d.model) * coverage * d.precision.bytes_per_weight
 
 
 def context_layer_tokens(m: Model, context_tokens: float) -> float:

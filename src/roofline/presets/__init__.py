@@ -24,7 +24,7 @@ from .figures import CITED_FIGURES, P100, CitedChip, CitedFigure, cited
 from .models import MODELS
 from .precisions import KV_PRECISIONS, MATH_PRECISIONS, WEIGHT_PRECISIONS, KvPrecision, WeightPrecision
 from .published import DEEPSEEK_SERVING, PublishedServing
-from .schema import Hardware, Model
+from .schema import SOFTWARE_STACKS, Hardware, Model
 
 __all__ = [
     "ARTICLE_H100",
@@ -35,6 +35,7 @@ __all__ = [
     "MATH_PRECISIONS",
     "MODELS",
     "P100",
+    "SOFTWARE_STACKS",
     "WEIGHT_PRECISIONS",
     "CitedChip",
     "CitedFigure",

@@ -204,6 +204,7 @@ HARDWARE: dict[str, Hardware] = {
             link_bandwidth_bytes_per_s=448000000000.0,
             scale_up_chips=8,
             source="AMD ROCm documentation, docs/conceptual/gpu-arch/mi300.md (dense; AMD lists sparse separately)",
+            software_stack="rocm",
             citations=(
                 ("network_bandwidth_bytes_per_s", "none: no reference system states a network bandwidth per chip"),
                 (
@@ -226,6 +227,7 @@ HARDWARE: dict[str, Hardware] = {
             link_bandwidth_bytes_per_s=448000000000.0,
             scale_up_chips=8,
             source="AMD Instinct MI325X datasheet",
+            software_stack="rocm",
             citations=(
                 ("network_bandwidth_bytes_per_s", "none: no reference system states a network bandwidth per chip"),
                 (
@@ -253,6 +255,7 @@ HARDWARE: dict[str, Hardware] = {
             link_bandwidth_bytes_per_s=100000000000.0,
             scale_up_chips=256,
             source="Google Cloud TPU v5e documentation (TPUs have no 2:4 sparsity: all figures dense)",
+            software_stack="xla",
             citations=(
                 (
                     "network_bandwidth_bytes_per_s",
@@ -278,6 +281,7 @@ HARDWARE: dict[str, Hardware] = {
             link_bandwidth_bytes_per_s=300000000000.0,
             scale_up_chips=8960,
             source="Google Cloud TPU v5p documentation; jax-ml/scaling-book tpus.md (dense)",
+            software_stack="xla",
             citations=(
                 (
                     "network_bandwidth_bytes_per_s",
@@ -303,6 +307,7 @@ HARDWARE: dict[str, Hardware] = {
             link_bandwidth_bytes_per_s=224000000000.0,
             scale_up_chips=256,
             source="Google Cloud TPU v6e documentation (dense)",
+            software_stack="xla",
             citations=(
                 (
                     "network_bandwidth_bytes_per_s",

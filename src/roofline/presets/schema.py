@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..checks import check_number, check_whole_number
 from .precisions import MATH_PRECISIONS, WEIGHT_PRECISIONS, math_precision_of
 
-__all__ = ["Hardware", "Model"]
+__all__ = ["SOFTWARE_STACKS", "Hardware", "Model"]
 
 
 def _cited(preset: object, numeric: tuple[str, ...]) -> None:
@@ -16,6 +16,10 @@ def _cited(preset: object, numeric: tuple[str, ...]) -> None:
     for name in numeric:
         if getattr(preset, name) not in (None, 0) and name not in cited:
             raise ValueError(f"preset {preset.key!r} has no citation for {name}")  # type: ignore[attr-defined]
+
+
+#: The software stacks a chip's serving engines run on (:attr:`Hardware.software_stack`), key to name.
+SOFTWARE_STACKS: dict[str, str] = {"cuda": "CUDA", "rocm": "ROCm", "xla": "XLA"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,6 +50,10 @@ class Hardware:
         citations: ``(field, where the number is and whether it is dense)``
             for every figure above.
         note: which figure we chose where sources disagree, and why.
+        software_stack: the vendor's stack the serving engines run on
+            (:data:`SOFTWARE_STACKS`): "cuda" for NVIDIA, "rocm" for AMD,
+            "xla" for Google's TPUs. The serving estimate charges the ROCm
+            stack its fitted step factor (:mod:`roofline.serving`).
     """
 
     key: str
@@ -60,6 +68,7 @@ class Hardware:
     network_bandwidth_bytes_per_s: float | None = None
     citations: tuple[tuple[str, str], ...] = ()
     note: str = ""
+    software_stack: str = "cuda"
 
     #: The figures every preset must cite.
     FIGURES = (
@@ -81,6 +90,8 @@ class Hardware:
             if getattr(self, name) is not None:
                 check_number(name, getattr(self, name), "bytes/s")
         check_whole_number("scale_up_chips", self.scale_up_chips)
+        if self.software_stack not in SOFTWARE_STACKS:
+            raise ValueError(f"software_stack must be one of {', '.join(SOFTWARE_STACKS)}, got {self.software_stack!r}")
         if self.citations:
             _cited(self, self.FIGURES)
 
