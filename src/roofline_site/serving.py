@@ -129,7 +129,12 @@ def srv_constant(name: str) -> str:
     value = getattr(serving.FITTED, name, None)
     if value is None or name.startswith("_"):
         raise ValueError(f"unknown constant {name!r}")
-    text = format_time(value) if name.endswith("_s") else format_percent(value)
+    if name.endswith("_s"):
+        text = format_time(value)
+    elif name.endswith("_factor"):
+        text = f"{format_number(value, 3)}×"
+    else:
+        text = format_percent(value)
     return number_span(f"srv_constant_{name}", float(value), text)
 
 
@@ -144,6 +149,62 @@ def srv_share(source_id: str, input_tokens: int, output_tokens: int, concurrency
             share = terms[term] / e.tpot_s
             return number_span(f"srv_share_{term}", share, format_percent(share))
     raise ValueError(f"{source_id} has no point {input_tokens}/{output_tokens} @ {concurrency}")
+
+
+@functools.cache
+def _ablation() -> tuple[calibration.AblationRow, ...]:
+    return calibration.term_ablation(_points())
+
+
+def srv_ablation_table() -> str:
+    """What each added term buys: the leave-one-source-out median errors as the terms are added one at a time."""
+    lines = [
+        _row(["fitted", "every point", "signed", "dense", "MoE", "speculative"]),
+        _row(["---", "---", "---", "---", "---", "---"]),
+    ]
+    for r in _ablation():
+        added = r.terms[-1] if r.terms else None
+        label = "overheads and overlap only" if added is None else f"+ {calibration.TERMS[added]}"
+        lines.append(
+            _row(
+                [
+                    label,
+                    format_percent(r.median_abs_error),
+                    format_percent(r.signed_median_error),
+                    format_percent(r.dense_median_abs_error),
+                    format_percent(r.moe_median_abs_error),
+                    format_percent(r.speculative_median_abs_error),
+                ]
+            )
+        )
+    return _block("srv_ablation_table", lines)
+
+
+_SHARE_LABELS = {
+    "weights_s": "weights",
+    "kv_s": "KV cache",
+    "compute_s": "compute",
+    "overhead_s": "overhead",
+    "communication_s": "communication",
+    "prefill_s": "prefill share",
+    "draft_s": "drafting",
+}
+
+
+def srv_term_shares_table() -> str:
+    """Each term's median share of the estimated time per output token, by family, at the committed constants."""
+    shares = calibration.term_shares(_points())
+    lines = [
+        _row(["term", *(f"{band.FAMILIES[t.family]} ({t.points:,} points)" for t in shares)]),
+        _row(["---", *("---" for _ in shares)]),
+    ]
+    for name in calibration.SHARE_TERMS:
+        lines.append(_row([_SHARE_LABELS[name], *(format_percent(t.shares[name]) for t in shares)]))
+    lines.append(
+        _row(["of which: experts below the usual bandwidth share", *(format_percent(t.experts_extra) for t in shares)])
+    )
+    lines.append(_row(["of which: the ROCm factor (its chips only)", *(format_percent(t.rocm_extra) for t in shares)]))
+    return _block("srv_term_shares_table", lines)
 
 
 def _row(cells: list[str]) -> str:
@@ -361,6 +422,7 @@ def srv_source_tables() -> str:
     parts: list[str] = []
     for row in _loso():
         s = row.source
+        modelled = s.speculation(row.constants.unstated_acceptance)
         parts += [
             f"### {html.escape(s.title)}",
             "",
@@ -370,10 +432,14 @@ def srv_source_tables() -> str:
             + (
                 "none stated"
                 if s.speculative is None
-                else f"{html.escape(s.speculative.method)}, modelled with {s.speculation.draft_tokens:,} drafted "
-                f"token{'s' if s.speculation.draft_tokens > 1 else ''} at acceptance "
-                f"{format_percent(s.speculation.acceptance)}"
-                + (" (stated)" if s.speculative.acceptance is not None else " (assumed: not stated)")
+                else f"{html.escape(s.speculative.method)}, modelled with {modelled.draft_tokens:,} drafted "
+                f"token{'s' if modelled.draft_tokens > 1 else ''} at acceptance "
+                f"{format_percent(modelled.acceptance)}"
+                + (
+                    " (stated)"
+                    if s.speculative.acceptance is not None
+                    else " (not stated: fitted on the other sources' speculative runs)"
+                )
             )
             + f"; lengths: {html.escape(s.lengths.kind)}"
             + (
@@ -605,6 +671,8 @@ MACROS: dict[str, Callable[..., str]] = {
     "srv_coverage_table": srv_coverage_table,
     "srv_coverage": srv_coverage,
     "srv_band_rule": srv_band_rule,
+    "srv_ablation_table": srv_ablation_table,
+    "srv_term_shares_table": srv_term_shares_table,
 }
 
 #: Macros that read the page being rendered (``env.page``).
