@@ -14,7 +14,8 @@ import { loadPyodide as plainLoadPyodide, version } from "../vendor/pyodide/pyod
 
 export { version };
 
-const MAGIC = "RLSNAP03"; // src/roofline_site/snapshot.py: MAGIC
+// src/roofline_site/snapshot.py: MAGIC; tests/test_snapshot.py hands this module a frame Python wrote.
+const MAGIC = "RLSNAP03";
 const here = new URL(import.meta.url);
 const INDEX_URL = new URL("../vendor/pyodide/", here).href;
 const SNAPSHOT_URL = new URL(here.searchParams.get("snapshot") || "../snapshot/roofline.snapshot", here).href;
