@@ -27,7 +27,7 @@ export default [
     languageOptions: { sourceType: "module", globals: { ...globals.browser } },
   },
   {
-    files: ["scripts/*.mjs", "tests/js/**/*.mjs", "eslint.config.mjs"],
+    files: ["scripts/*.mjs", "tests/**/*.mjs", "eslint.config.mjs"],
     languageOptions: { sourceType: "module", globals: { ...globals.node } },
   },
 ];
