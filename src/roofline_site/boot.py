@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import pycache
 from .assets import NODE_MODULES, VENDOR, wheel_path
 from .pycache import PYCACHE_FILE
 from .snapshot import SNAPSHOT_FILE, STDLIB_FILE, wheel_sha256
@@ -60,7 +61,9 @@ def interpreter_url(root: str = "") -> str:
     plain boot, the fallback, fetches and unpacks it, so PyScript's ``files``
     does not name it.
     """
-    return f"{root}{BOOT_MODULE}?wheel_url=../wheels/{wheel_path().name}&wheel={wheel_sha256()}"
+    url = f"{root}{BOOT_MODULE}?wheel_url=../wheels/{wheel_path().name}&wheel={wheel_sha256()}"
+    # Without PyScript's bytecode (pycache.skipped), the module is told not to ask for it.
+    return url + ("&pycache=none" if pycache.skipped() is not None else "")
 
 
 #: PyScript's plugins, which its core imports one by one once it runs (even
@@ -84,8 +87,10 @@ def runtime_files() -> list[tuple[str, str, str]]:
     ``pyodide-lock.json`` and the roofline wheel are not among them: a
     snapshot boot takes the little of the lock file that Pyodide needs from
     the snapshot's metadata and has every module of the wheel it needs
-    already imported; only a plain boot (the fallback) fetches them.
+    already imported; only a plain boot (the fallback) fetches them. Nor is
+    PyScript's bytecode when the build could not make it (:func:`.pycache.skipped`).
     """
+    bytecode = [(PYCACHE_FILE, "preload", "fetch")] if pycache.skipped() is None else []
     return [
         *((f"{VENDOR}/pyscript/{name}", "modulepreload", "") for name in pyscript_modules()),
         (interpreter_url(), "modulepreload", ""),
@@ -94,7 +99,7 @@ def runtime_files() -> list[tuple[str, str, str]]:
         (f"{VENDOR}/pyodide/pyodide.asm.wasm", "preload", "fetch"),
         (STDLIB_FILE, "preload", "fetch"),
         (SNAPSHOT_FILE, "preload", "fetch"),
-        (PYCACHE_FILE, "preload", "fetch"),
+        *bytecode,
         (MAIN_PY, "preload", "fetch"),
     ]
 

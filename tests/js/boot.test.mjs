@@ -36,10 +36,10 @@ const GOOD = {
   lock: { info: {}, packages: {} },
 };
 
-async function bootWith(snapshot, status) {
+async function bootWith(snapshot, status, params = {}) {
   const files = { [WHEEL_URL]: new Uint8Array([80, 75, 5, 6]), [STDLIB_URL]: new Uint8Array(8) };
   files[SNAPSHOT_URL] = snapshot ?? status;
-  return boot({ files, wheel: WHEEL });
+  return boot({ files, wheel: WHEEL, params });
 }
 
 function assertPlain(result, reason) {
@@ -98,4 +98,16 @@ test("a frame the module accepts is handed to Pyodide, and Pyodide's own refusal
   assert.equal(first.stdLibURL, STDLIB_URL);
   assert.deepEqual(first.lockFileContents, GOOD.lock);
   assertPlain(result, /Pyodide refused it: Snapshot is not valid$/);
+});
+
+test("PyScript's bytecode: a missing file is a warning; with pycache=none (the build skipped it) it is not asked for", async () => {
+  const missing = await bootWith(undefined, 404);
+  assert.ok(missing.fetched.some((url) => url.endsWith("/pyscript.pycache.json")));
+  assert.ok(missing.warnings.some((w) => w.includes("PyScript's package will be compiled in the page: HTTP 404")));
+  assert.equal(missing.pycache, undefined);
+
+  const none = await bootWith(undefined, 404, { pycache: "none" });
+  assert.ok(!none.fetched.some((url) => url.includes("pycache")), none.fetched.join("\n"));
+  assert.ok(!none.warnings.some((w) => w.includes("PyScript's package")), none.warnings.join("\n"));
+  assert.equal(none.boot, "plain");
 });

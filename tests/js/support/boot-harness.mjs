@@ -19,11 +19,14 @@ export const WHEEL_URL = `${ORIGIN}/assets/wheels/roofline-0.1.0-py3-none-any.wh
 let instances = 0;
 
 // `files`: URL -> bytes (Uint8Array) or an HTTP status; anything else answers 404.
-export async function boot({ files = {}, wheel = "a".repeat(64) } = {}) {
+// `params`: more of the module's URL query (pycache=none).
+export async function boot({ files = {}, wheel = "a".repeat(64), params = {} } = {}) {
   const warnings = [];
   const dataset = {};
   globalThis.document = { documentElement: { dataset } };
+  const fetched = [];
   globalThis.fetch = async (url) => {
+    fetched.push(String(url));
     const body = files[String(url)];
     if (body === undefined || typeof body === "number") return new Response(null, { status: body ?? 404 });
     return new Response(body, { status: 200 });
@@ -32,7 +35,7 @@ export async function boot({ files = {}, wheel = "a".repeat(64) } = {}) {
   console.warn = (message) => warnings.push(String(message));
   try {
     // A fresh instance of the module each time: it reads its URL's query once.
-    const query = new URLSearchParams({ snapshot: SNAPSHOT_URL, wheel_url: WHEEL_URL, wheel, instance: ++instances });
+    const query = new URLSearchParams({ snapshot: SNAPSHOT_URL, wheel_url: WHEEL_URL, wheel, ...params, instance: ++instances });
     const module = await import(`${BOOT.href}?${query}`);
     const fake = await import("./fake-pyodide.mjs");
     const before = fake.calls.length;
@@ -43,6 +46,8 @@ export async function boot({ files = {}, wheel = "a".repeat(64) } = {}) {
       warnings,
       calls: fake.calls.slice(before),
       unpacked: pyodide.unpacked,
+      fetched,
+      pycache: dataset.pycache,
     };
   } finally {
     console.warn = warn;
