@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
-from conftest import READY_TIMEOUT_MS, cut_prefetch
+from conftest import READY_TIMEOUT_MS, Departures, cut_prefetch
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -262,9 +262,16 @@ class Crawl:
         context.add_init_script(_CSP_RECORDER)
         context.on("request", self._on_request)
         context.on("response", self._on_response)
+        # A request the page cancelled by leaving (the next goto or click aborted it) is not a failure.
+        departures = Departures()
+        departures.watch(context)
         context.on(
             "requestfailed",
-            lambda r: None if cut_prefetch(r) else t.failed_requests.append(f"{r.url} ({r.failure})"),
+            lambda r: (
+                None
+                if departures.cancelled_by_leaving(r) or cut_prefetch(r)
+                else t.failed_requests.append(f"{r.url} ({r.failure})")
+            ),
         )
         context.on("console", lambda m: t.console_errors.append(m.text) if m.type == "error" else None)
         context.on("weberror", lambda e: t.page_errors.append(str(e.error)))
