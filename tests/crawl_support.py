@@ -113,6 +113,31 @@ _SETTLED = """
 }
 """
 
+# Whether a click on the element would land on it: scrolled into view, its box
+# the same for two animation frames running (stable), and the element at its
+# centre is it or inside it (not covered). Counted in frames, not seconds, so a
+# busy machine gives the same answer, only later; a box still moving after 600
+# frames counts as not clickable.
+_CLICKABLE = """
+async (el) => {
+  el.scrollIntoView({ block: "center", inline: "nearest", behavior: "instant" });
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const box = () => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join(); };
+  let before = box();
+  let stable = false;
+  for (let i = 0; i < 600 && !stable; i++) {
+    await frame();
+    const now = box();
+    stable = now === before;
+    before = now;
+  }
+  const r = el.getBoundingClientRect();
+  if (!stable || !r.width || !r.height) return false;
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !!hit && el.contains(hit);
+}
+"""
+
 # The target's address and title are in place and its whole body is parsed
 # (a full load: DOMContentLoaded; instant navigation swaps the body at once).
 _ARRIVED = """
@@ -405,9 +430,10 @@ class Crawl:
             candidate = candidates.nth(i)
             if not candidate.is_visible():
                 continue
-            try:  # visible, stable and not covered (a trial click clicks nothing)
-                candidate.click(trial=True, timeout=1_500)
-            except Exception:  # try the next copy of the link
+            # Visible, stable and not covered, else the next copy of the link. Was a
+            # trial click with a 1.5 s timeout: on a busy machine a clickable
+            # link could miss it and be followed by keyboard instead.
+            if not candidate.evaluate(_CLICKABLE):
                 continue
             candidate.click()
             self.tally.clicks += 1
