@@ -12,6 +12,10 @@
 // compiles the source as before otherwise. So a PyScript that writes other
 // sources costs time, never correctness. OUT is JSON:
 // {"pyodide": version, "cwd": dir, "files": {path under cwd: base64 .pyc}}.
+//
+// Exit status 3, with the reason on stderr, when the bundle's package sources
+// cannot be found in it (PyScript changed how it bundles them): the build then
+// warns and goes on without the bytecode (src/roofline_site/pycache.py).
 import { readFileSync, writeFileSync } from "node:fs";
 import { loadPyodide } from "pyodide";
 
@@ -21,11 +25,15 @@ if (!coreJs || !out) {
   process.exit(2);
 }
 
+// Status 3: the sources are not where this script looks for them.
+const NOT_FOUND = 3;
+class NotFound extends Error {}
+
 // The bundle builds its package from one object literal, {pyscript: {"__init__.py": "...", ...}},
 // handed to the function that writes it out: find it and read it as the bundle would.
 function pyscriptSources(bundle) {
   const found = /\(\s*"\.",\s*\{\s*pyscript\s*:\s*\{/.exec(bundle);
-  if (!found) throw new Error(`${coreJs}: PyScript's package sources not found (has PyScript changed?)`);
+  if (!found) throw new NotFound(`${coreJs}: PyScript's package sources not found (has PyScript changed?)`);
   const start = bundle.indexOf("{", found.index);
   let depth = 0;
   let quote = null;
@@ -42,7 +50,7 @@ function pyscriptSources(bundle) {
       return new Function(`return ${bundle.slice(start, i + 1)}`)();
     }
   }
-  throw new Error(`${coreJs}: PyScript's package sources do not end`);
+  throw new NotFound(`${coreJs}: PyScript's package sources do not end`);
 }
 
 function* files(tree, prefix = "") {
@@ -52,9 +60,27 @@ function* files(tree, prefix = "") {
   }
 }
 
-const sources = [...files(pyscriptSources(readFileSync(coreJs, "utf8")))];
-if (!sources.some(([path]) => path === "pyscript/__init__.py")) {
-  throw new Error(`${coreJs}: no pyscript/__init__.py among PyScript's sources`);
+function readSources() {
+  let found;
+  try {
+    found = [...files(pyscriptSources(readFileSync(coreJs, "utf8")))];
+  } catch (error) {
+    // What the literal evaluates to may be something else than a tree of strings.
+    throw error instanceof NotFound ? error : new NotFound(`${coreJs}: PyScript's package sources unreadable: ${error.message}`);
+  }
+  if (!found.some(([path]) => path === "pyscript/__init__.py")) {
+    throw new NotFound(`${coreJs}: no pyscript/__init__.py among PyScript's sources`);
+  }
+  return found;
+}
+
+let sources;
+try {
+  sources = readSources();
+} catch (error) {
+  if (!(error instanceof NotFound)) throw error;
+  console.error(error.message);
+  process.exit(NOT_FOUND);
 }
 const pyodide = await loadPyodide();
 pyodide.globals.set("SOURCES", pyodide.toPy(Object.fromEntries(sources)));

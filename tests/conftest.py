@@ -111,6 +111,46 @@ def cut_prefetch(request: object) -> bool:
     return request.headers.get("sec-purpose", "").startswith("prefetch") or request.url.endswith("/favicon.png")
 
 
+class Departures:
+    """Which failed requests a page cancelled by leaving: the browser's doing, not a failure.
+
+    A navigation (``goto``, a click, a reload) or closing the page aborts what
+    the old document still had in flight, such as ``prefetch-runtime.js``'s
+    idle-time fetches; Chromium reports those as ``net::ERR_ABORTED``. A
+    request counts as cancelled by leaving when it failed so and its page has
+    started another main-frame navigation since the request was made, or has
+    closed. Any other failure, aborted or not, is still a failure.
+    """
+
+    def __init__(self) -> None:
+        self._leaves: dict[object, int] = {}  # page -> main-frame navigations started
+        self._made: dict[object, tuple[object, int]] = {}  # request -> (page, navigations when it was made)
+
+    def on_request(self, request: object) -> None:
+        try:
+            page = request.frame.page
+        except Exception:  # a worker's request has no frame; it is judged by its failure alone
+            return
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            self._leaves[page] = self._leaves.get(page, 0) + 1
+        self._made[request] = (page, self._leaves.get(page, 0))
+
+    def on_finished(self, request: object) -> None:
+        self._made.pop(request, None)
+
+    def watch(self, target: object) -> None:
+        """Follow the requests of ``target``, a page or a browser context."""
+        target.on("request", self.on_request)
+        target.on("requestfinished", self.on_finished)
+
+    def cancelled_by_leaving(self, request: object) -> bool:
+        made = self._made.pop(request, None)
+        if request.failure != "net::ERR_ABORTED" or made is None:
+            return False
+        page, leaves = made
+        return page.is_closed() or self._leaves.get(page, 0) > leaves
+
+
 def _attach(page: object, log: PageLog) -> None:
     page.on(
         "console",
@@ -120,9 +160,15 @@ def _attach(page: object, log: PageLog) -> None:
     )
     page.on("pageerror", lambda error: log.errors.append(f"pageerror: {error}"))
     page.on("request", lambda request: log.requests.append(request.url))
+    departures = Departures()
+    departures.watch(page)
     page.on(
         "requestfailed",
-        lambda request: None if cut_prefetch(request) else log.errors.append(f"request failed: {request.url}"),
+        lambda request: (
+            None
+            if departures.cancelled_by_leaving(request) or cut_prefetch(request)
+            else log.errors.append(f"request failed: {request.url}")
+        ),
     )
 
 

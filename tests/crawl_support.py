@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
-from conftest import READY_TIMEOUT_MS, cut_prefetch
+from conftest import READY_TIMEOUT_MS, Departures, cut_prefetch
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -110,6 +110,31 @@ _SETTLED = """
   if ([...document.querySelectorAll('.js-plotly-plot')].some((el) => !el.querySelector('.trace'))) return false;
   const search = document.querySelector('.md-search-result__meta');
   return !search || !/Initializing/i.test(search.textContent);
+}
+"""
+
+# Whether a click on the element would land on it: scrolled into view, its box
+# the same for two animation frames running (stable), and the element at its
+# centre is it or inside it (not covered). Counted in frames, not seconds, so a
+# busy machine gives the same answer, only later; a box still moving after 600
+# frames counts as not clickable.
+_CLICKABLE = """
+async (el) => {
+  el.scrollIntoView({ block: "center", inline: "nearest", behavior: "instant" });
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const box = () => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join(); };
+  let before = box();
+  let stable = false;
+  for (let i = 0; i < 600 && !stable; i++) {
+    await frame();
+    const now = box();
+    stable = now === before;
+    before = now;
+  }
+  const r = el.getBoundingClientRect();
+  if (!stable || !r.width || !r.height) return false;
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !!hit && el.contains(hit);
 }
 """
 
@@ -262,9 +287,16 @@ class Crawl:
         context.add_init_script(_CSP_RECORDER)
         context.on("request", self._on_request)
         context.on("response", self._on_response)
+        # A request the page cancelled by leaving (the next goto or click aborted it) is not a failure.
+        departures = Departures()
+        departures.watch(context)
         context.on(
             "requestfailed",
-            lambda r: None if cut_prefetch(r) else t.failed_requests.append(f"{r.url} ({r.failure})"),
+            lambda r: (
+                None
+                if departures.cancelled_by_leaving(r) or cut_prefetch(r)
+                else t.failed_requests.append(f"{r.url} ({r.failure})")
+            ),
         )
         context.on("console", lambda m: t.console_errors.append(m.text) if m.type == "error" else None)
         context.on("weberror", lambda e: t.page_errors.append(str(e.error)))
@@ -398,9 +430,10 @@ class Crawl:
             candidate = candidates.nth(i)
             if not candidate.is_visible():
                 continue
-            try:  # visible, stable and not covered (a trial click clicks nothing)
-                candidate.click(trial=True, timeout=1_500)
-            except Exception:  # try the next copy of the link
+            # Visible, stable and not covered, else the next copy of the link. Was a
+            # trial click with a 1.5 s timeout: on a busy machine a clickable
+            # link could miss it and be followed by keyboard instead.
+            if not candidate.evaluate(_CLICKABLE):
                 continue
             candidate.click()
             self.tally.clicks += 1

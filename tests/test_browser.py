@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import READY_TIMEOUT_MS
+from holding import hold
 from malformed_urls import BROWSER_QUERY, MALFORMED_URLS
 
 from roofline.web import article as sim
@@ -128,17 +129,7 @@ def loose_page(browser, page_log):
 
 
 def test_chart_and_readouts_are_painted_before_python_runs(loose_page, page_log, site_url: str) -> None:
-    held: list = []
-    released = []
-
-    def hold(route) -> None:  # type: ignore[no-untyped-def]
-        # The preload and Pyodide's own fetch may be two requests: hold both until released.
-        if released:
-            route.continue_()
-        else:
-            held.append(route)
-
-    loose_page.route("**/pyodide.asm.wasm", hold)
+    release = hold(loose_page, "**/pyodide.asm.wasm")
     loose_page.goto(f"{site_url}simulator/")
     loose_page.wait_for_selector('#simulator[data-prerendered="true"]', state="attached")
     assert loose_page.get_attribute("#simulator", "data-ready") == "false"
@@ -147,9 +138,7 @@ def test_chart_and_readouts_are_painted_before_python_runs(loose_page, page_log,
     assert shown_readouts(loose_page) == expected_readouts(sim.DEFAULT_STATE)
     # An input made now is kept for Python.
     loose_page.locator("#sim-B").fill("900")
-    released.append(True)
-    for route in held:
-        route.continue_()
+    release()
     loose_page.wait_for_selector('#simulator[data-ready="true"]', state="attached", timeout=READY_TIMEOUT_MS)
     state = ARTICLE.with_value(sim.DEFAULT_STATE, "B", controls.value_at(ARTICLE.control("B"), 900, sim.DEFAULT_STATE))
     assert shown_readouts(loose_page) == expected_readouts(state)
@@ -275,24 +264,13 @@ def test_malformed_urls_load_with_notices_and_no_markup(page, site_url: str) -> 
 
 def test_the_last_mode_in_the_url_shows_before_and_after_python_starts(loose_page, site_url: str) -> None:
     """``mode`` given twice: the page and Python both take the last value (one rule, from Python)."""
-    held: list = []
-    released: list = []
-
-    def hold(route) -> None:  # type: ignore[no-untyped-def]
-        if released:
-            route.continue_()
-        else:
-            held.append(route)
-
-    loose_page.route("**/pyodide.asm.wasm", hold)
+    release = hold(loose_page, "**/pyodide.asm.wasm")
     loose_page.goto(f"{site_url}simulator/?mode=real&mode=article")
     loose_page.wait_for_selector("#simulator.rl-sim--stale", state="attached")
     visible = "[data-mode-panel]:not([hidden])"
     before = loose_page.eval_on_selector_all(visible, "els => els.map(e => e.dataset.modePanel)")
     assert loose_page.get_attribute("#simulator", "data-mode") == "article" and set(before) == {"article"}
-    released.append(True)
-    for route in held:
-        route.continue_()
+    release()
     loose_page.wait_for_selector('#simulator[data-ready="true"]', state="attached", timeout=READY_TIMEOUT_MS)
     after = loose_page.eval_on_selector_all(visible, "els => els.map(e => e.dataset.modePanel)")
     assert loose_page.get_attribute("#simulator", "data-mode") == "article" and after == before
@@ -310,16 +288,7 @@ def frontier_roles(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_the_frontier_and_its_readouts_are_in_the_pre_rendered_paint(loose_page, page_log, site_url: str) -> None:
-    held: list = []
-    released: list = []
-
-    def hold(route) -> None:  # type: ignore[no-untyped-def]
-        if released:
-            route.continue_()
-        else:
-            held.append(route)
-
-    loose_page.route("**/pyodide.asm.wasm", hold)
+    release = hold(loose_page, "**/pyodide.asm.wasm")
     loose_page.goto(f"{site_url}simulator/")
     loose_page.wait_for_selector('#simulator[data-prerendered="true"]', state="attached")
     assert loose_page.get_attribute("#simulator", "data-ready") == "false"
@@ -329,9 +298,7 @@ def test_the_frontier_and_its_readouts_are_in_the_pre_rendered_paint(loose_page,
     expected = {name: expected_readouts(sim.DEFAULT_STATE)[name] for name in FRONTIER_NAMES}
     assert shown_readouts(loose_page, FRONTIER_NAMES) == expected
     assert expected["chosen_batch"] == ["600.0", "600"] and expected["binding_limit"][0] == "crossover"
-    released.append(True)
-    for route in held:
-        route.continue_()
+    release()
     loose_page.wait_for_selector('#simulator[data-ready="true"]', state="attached", timeout=READY_TIMEOUT_MS)
     assert shown_readouts(loose_page, FRONTIER_NAMES) == expected
     assert page_log.errors == []

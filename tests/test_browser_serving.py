@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 from conftest import READY_TIMEOUT_MS
+from holding import hold
 
 from roofline.web import realistic as real
 from roofline.web import serving as serve
@@ -30,23 +31,7 @@ def expected(state: real.RealState, name: str) -> list[str]:
 
 def held_page(loose_page):  # type: ignore[no-untyped-def]
     """Hold Pyodide's WebAssembly until the returned function releases it."""
-    held: list = []
-    released: list = []
-
-    def hold(route) -> None:  # type: ignore[no-untyped-def]
-        if released:
-            route.continue_()
-        else:
-            held.append(route)
-
-    loose_page.route("**/pyodide.asm.wasm", hold)
-
-    def release() -> None:
-        released.append(True)
-        for route in held:
-            route.continue_()
-
-    return release
+    return hold(loose_page, "**/pyodide.asm.wasm")
 
 
 @pytest.fixture

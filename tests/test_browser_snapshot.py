@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import READY_TIMEOUT_MS, _static_server
+from holding import hold
 
 from roofline_site import snapshot
 
@@ -111,24 +112,13 @@ def test_every_module_of_the_runtime_is_preloaded(page, site_url: str) -> None:
 
 def test_the_wasm_is_instantiated_while_the_heap_is_still_being_made(page, site_url: str) -> None:
     """Only the copy of the heap waits for the whole snapshot (here: its standard library, held back)."""
-    held: list = []
-    released = False
-
-    def hold(route) -> None:
-        if released:
-            route.continue_()
-        else:
-            held.append(route)
-
-    page.route(f"**/{snapshot.STDLIB_FILE}", hold)
+    release = hold(page, f"**/{snapshot.STDLIB_FILE}")
     page.goto(f"{site_url}simulator/")
     page.wait_for_function(
         "performance.getEntriesByName('roofline:wasm-instantiated').length > 0", timeout=READY_TIMEOUT_MS
     )
     assert page.evaluate(BOOT) is None  # not booted: the heap is not whole
-    released = True
-    for route in held:
-        route.continue_()
+    release()
     page.wait_for_selector('#simulator[data-ready="true"]', timeout=READY_TIMEOUT_MS, state="attached")
     assert page.evaluate(BOOT) == "snapshot"
     _slider_still_drives_python(page)

@@ -95,6 +95,43 @@ def test_frame_round_trip_and_refusals() -> None:
         snapshot.read_metadata(b"\0" * len(framed))
 
 
+def _boot_module_reads(framed: bytes, wheel: str, tmp_path: Path) -> dict:
+    """How ``pyodide-boot.mjs`` boots from ``framed`` (under Node, with a stand-in Pyodide: tests/js/support)."""
+    node = shutil.which("node")
+    assert node, "Node.js is required (scripts/setup.sh installs it)"
+    path = tmp_path / "framed.snapshot"
+    path.write_bytes(framed)
+    harness = ROOT / "tests" / "js" / "support" / "boot-harness.mjs"
+    result = subprocess.run([node, str(harness), str(path), wheel], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_boot_module_reads_the_frame_python_writes(tmp_path: Path) -> None:
+    """One frame format in two languages: MAGIC, the metadata's length, the padding and the extents agree.
+
+    A frame made by :func:`snapshot.frame` passes every check of the boot
+    module's and reaches Pyodide (here a stand-in, which refuses the heap);
+    with another magic the boot module refuses it as not a snapshot.
+    """
+    wheel = "d" * 64
+    heap = bytes(snapshot.MIN_ZERO_RUN) + b"abcd" + bytes(snapshot.MIN_ZERO_RUN) + b"efgh"
+    meta = {
+        "wheel_sha256": wheel,
+        "pyodide": PINNED_PYODIDE,
+        "lock": {"info": {}, "packages": {}},
+        "stdlib": {"file": Path(snapshot.STDLIB_FILE).name, "sha256": "0" * 64},
+        # What frame() writes when given the wasm (not needed for the boot module's checks).
+        "xor": {"image_bytes": 4, "image_start_bytes": 0, "heap_offset_bytes": 0, "image_sha256": "0" * 64},
+    }
+    framed = snapshot.frame(heap, meta)
+    assert snapshot.read_metadata(framed)["extents"] == [[snapshot.MIN_ZERO_RUN, 4], [2 * snapshot.MIN_ZERO_RUN + 4, 4]]
+    seen = _boot_module_reads(framed, wheel, tmp_path)
+    assert seen["boot"] == "plain" and seen["reason"].startswith("Pyodide refused it:"), seen
+    other = b"RLSNAP00" + framed[len(snapshot.MAGIC) :]
+    assert _boot_module_reads(other, wheel, tmp_path)["reason"] == "it is not a roofline snapshot"
+
+
 def test_the_cached_snapshot_is_keyed_to_this_wheel_and_runtime() -> None:
     path = snapshot.cached_snapshot()
     meta = snapshot.read_metadata(path.read_bytes())
@@ -123,6 +160,7 @@ def test_a_snapshot_for_another_wheel_is_refused_at_build_time(tmp_path: Path) -
         snapshot.write_snapshot(tmp_path)
 
 
+@pytest.mark.slow
 def test_pyodide_restores_the_snapshot_under_node(tmp_path: Path) -> None:
     node = shutil.which("node")
     assert node, "Node.js is required (scripts/setup.sh installs it)"

@@ -26,15 +26,18 @@ after the build from :func:`runtime_files`, the one list both use.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
+from . import pycache
 from .assets import NODE_MODULES, VENDOR, wheel_path
 from .pycache import PYCACHE_FILE
 from .snapshot import SNAPSHOT_FILE, STDLIB_FILE, wheel_sha256
 
 __all__ = [
     "BOOT_MODULE",
+    "BOOT_ORDER_JS",
     "PREFETCH_FILE",
     "PYSCRIPT_PLUGINS",
     "boot_script",
@@ -60,7 +63,9 @@ def interpreter_url(root: str = "") -> str:
     plain boot, the fallback, fetches and unpacks it, so PyScript's ``files``
     does not name it.
     """
-    return f"{root}{BOOT_MODULE}?wheel_url=../wheels/{wheel_path().name}&wheel={wheel_sha256()}"
+    url = f"{root}{BOOT_MODULE}?wheel_url=../wheels/{wheel_path().name}&wheel={wheel_sha256()}"
+    # Without PyScript's bytecode (pycache.skipped), the module is told not to ask for it.
+    return url + ("&pycache=none" if pycache.skipped() is not None else "")
 
 
 #: PyScript's plugins, which its core imports one by one once it runs (even
@@ -84,8 +89,10 @@ def runtime_files() -> list[tuple[str, str, str]]:
     ``pyodide-lock.json`` and the roofline wheel are not among them: a
     snapshot boot takes the little of the lock file that Pyodide needs from
     the snapshot's metadata and has every module of the wheel it needs
-    already imported; only a plain boot (the fallback) fetches them.
+    already imported; only a plain boot (the fallback) fetches them. Nor is
+    PyScript's bytecode when the build could not make it (:func:`.pycache.skipped`).
     """
+    bytecode = [(PYCACHE_FILE, "preload", "fetch")] if pycache.skipped() is None else []
     return [
         *((f"{VENDOR}/pyscript/{name}", "modulepreload", "") for name in pyscript_modules()),
         (interpreter_url(), "modulepreload", ""),
@@ -94,48 +101,32 @@ def runtime_files() -> list[tuple[str, str, str]]:
         (f"{VENDOR}/pyodide/pyodide.asm.wasm", "preload", "fetch"),
         (STDLIB_FILE, "preload", "fetch"),
         (SNAPSHOT_FILE, "preload", "fetch"),
-        (PYCACHE_FILE, "preload", "fetch"),
+        *bytecode,
         (MAIN_PY, "preload", "fetch"),
     ]
+
+
+#: The boot order's JavaScript, inlined by :func:`boot_script`.
+BOOT_ORDER_JS = Path(__file__).with_name("boot-order.js")
 
 
 def boot_script(root: str) -> str:
     """An inline script that starts the runtime: its data once plotly.js's bytes are in, its code once the chart is painted.
 
-    Plotly.js's arrival is its resource-timing entry (``#sim-plotly``), which
-    the browser adds when the download ends, before the script runs. The
-    chart's painting is the ``roofline:painted`` mark ``simulator.js`` sets.
-    Each phase also starts if plotly.js fails, and the code at the window's
-    ``load`` at the latest, so a painter that never paints cannot keep the
-    sliders from coming alive. Added by a script, not as ``<link>`` tags:
-    with JavaScript off, the runtime could not run, so it is not downloaded.
+    The code is ``boot-order.js`` beside this module (which says how, and
+    why), less its comment lines; the URLs it adds, with ``root`` in front,
+    are its element's ``data-runtime``. Inline, so it runs where the parser
+    meets it; the same text on every page, so one CSP hash allows it.
     """
     entries = [(f"{root}{url}", rel, kind) for url, rel, kind in runtime_files() if not url.endswith("core.js")]
-    data = json.dumps([[href, rel, kind] for href, rel, kind in entries if rel == "preload"])
-    code = json.dumps([[href, rel, kind] for href, rel, kind in entries if rel != "preload"])
-    core = json.dumps(f"{root}{VENDOR}/pyscript/core.js")
-    return (
-        "<script>(() => {"
-        "const fetchAll = (files) => { for (const [href, rel, as] of files) {"
-        'const link = Object.assign(document.createElement("link"), { rel, href, fetchPriority: "low" });'
-        'if (as) { link.as = as; link.crossOrigin = "anonymous"; } document.head.append(link); } };'
-        "const once = (run) => { let done = false; return () => { if (!done) { done = true; run(); } }; };"
-        f"const startData = once(() => fetchAll({data}));"
-        f"const startCode = once(() => {{ startData(); fetchAll({code});"
-        f'document.head.append(Object.assign(document.createElement("script"), {{ type: "module", src: {core} }})); }});'
-        'const plotly = document.getElementById("sim-plotly");'
-        'const painted = () => performance.getEntriesByName("roofline:painted").length > 0;'
-        "if (!plotly || window.Plotly || performance.getEntriesByName(plotly.src).length > 0) startData();"
-        "if (!plotly || painted()) startCode();"
-        'if (plotly) { plotly.addEventListener("load", startData); plotly.addEventListener("error", startCode); }'
-        'addEventListener("load", startCode);'
-        "new PerformanceObserver((list, observer) => {"
-        "for (const entry of list.getEntries()) {"
-        "if (plotly && entry.name === plotly.src) startData();"
-        'if (entry.name === "roofline:painted") { observer.disconnect(); startCode(); } }'
-        '}).observe({ entryTypes: ["resource", "mark"] });'
-        "})();</script>"
-    )
+    runtime = {
+        "data": [[href, rel, kind] for href, rel, kind in entries if rel == "preload"],
+        "code": [[href, rel, kind] for href, rel, kind in entries if rel != "preload"],
+        "core": f"{root}{VENDOR}/pyscript/core.js",
+    }
+    lines = BOOT_ORDER_JS.read_text(encoding="utf-8").splitlines()
+    code = "\n".join(line for line in lines if not line.lstrip().startswith("//"))
+    return f"<script data-runtime='{html.escape(json.dumps(runtime), quote=True)}'>\n{code}\n</script>"
 
 
 def write_prefetch_list(site_dir: str | Path) -> Path:

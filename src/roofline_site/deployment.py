@@ -206,7 +206,7 @@ def attention_flop_per_kv_byte(model: str, kv_precision: str = "bf16") -> str:
 def weight_share(model: str, batch: float) -> str:
     """Share of the parameters read in a step of ``batch`` (MoE discount on)."""
     m = presets.model(model)
-    value = dep.weight_params_read(m, batch) / m.total_params
+    value = dep.weight_share_read(m, batch)
     return number_span("weight_share", value, format_percent(value, 0))
 
 
@@ -219,7 +219,7 @@ def _comparison(stage: str) -> dep.Comparison:
 
 _COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[[float], str]]] = {
     "gpus": (lambda c: float(c.serving.gpus), format_batch),
-    "nodes": (lambda c: c.serving.gpus / c.serving.gpus_per_node, format_batch),
+    "nodes": (lambda c: c.serving.nodes, format_batch),
     "per_node": (lambda c: c.serving.output_tokens_per_s_per_node, format_batch),
     "per_user_low": (lambda c: c.serving.tokens_per_s_per_user_low, format_batch),
     "per_user_high": (lambda c: c.serving.tokens_per_s_per_user_high, format_batch),
@@ -240,13 +240,13 @@ _COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[
     "throughput_ratio": (lambda c: c.throughput_ratio, lambda v: format_number(v, 2)),
     "step_ratio": (lambda c: c.step_ratio, lambda v: format_number(v, 2)),
     "capacity": (lambda c: float(c.predicted.report.capacity_batch), format_batch),
-    "weights_per_gpu": (lambda c: c.predicted.report.held_weight_bytes / c.deployment.gpus, format_bytes),
+    "weights_per_gpu": (lambda c: c.predicted.report.weight_bytes_per_gpu, format_bytes),
     "t_weights": (lambda c: c.predicted.report.step.t_weights_s, format_time),
     "t_kv": (lambda c: c.predicted.report.step.t_kv_s, format_time),
     "t_compute": (lambda c: c.predicted.t_compute_s, format_time),
     "t_memory": (lambda c: c.predicted.t_memory_s, format_time),
     "t_draft": (lambda c: c.predicted.t_draft_s, format_time),
-    "compute_gap": (lambda c: c.predicted.t_compute_s / c.predicted.t_memory_s - 1, lambda v: format_percent(v, 0)),
+    "compute_gap": (lambda c: c.predicted.compute_gap, lambda v: format_percent(v, 0)),
     "crossover": (lambda c: c.predicted.crossover_batch, _about),
     "acceptance": (
         lambda c: None if c.predicted.speculation is None else c.predicted.speculation.acceptance,
@@ -312,7 +312,7 @@ def kv_element_bytes(kv_precision: str) -> str:
 
 def weight_bits(precision: str) -> str:
     """Bits per stored weight of a weight precision preset (block scales included)."""
-    value = presets.weight_precision(precision).bytes_per_weight * 8
+    value = presets.weight_precision(precision).bits_per_weight
     return number_span("weight_bits", value, plain_number(value))
 
 
@@ -344,7 +344,7 @@ _LAYOUT_FIGURES: dict[str, tuple[Callable[[dep.Deployment], float | int | None],
     "crossover": (lambda d: dep.crossover_batch(d), lambda v: format_number(v, 3)),
     "no_crossover_context": (lambda d: dep.no_crossover_context(d), _tokens_text),
     "kv_copies": (lambda d: dep.kv_copies(d.active_layout, d.model), plain_number),
-    "weights_per_gpu": (lambda d: dep.held_weight_bytes(d) / d.gpus, format_bytes),
+    "weights_per_gpu": (lambda d: dep.held_weight_bytes_per_gpu(d), format_bytes),
     "t_weights": (lambda d: dep.step_at(d, dep.capacity_batch(d) or 1).t_weights_s, format_time),
     "best_batch": (lambda d: dep.best_batch(d), format_batch),
     "per_gpu": (lambda d: _at_best(d, dep.tokens_per_s_per_gpu), lambda v: format_number(v, 3)),

@@ -14,7 +14,8 @@ import { loadPyodide as plainLoadPyodide, version } from "../vendor/pyodide/pyod
 
 export { version };
 
-const MAGIC = "RLSNAP03"; // src/roofline_site/snapshot.py: MAGIC
+// src/roofline_site/snapshot.py: MAGIC; tests/test_snapshot.py hands this module a frame Python wrote.
+const MAGIC = "RLSNAP03";
 const here = new URL(import.meta.url);
 const INDEX_URL = new URL("../vendor/pyodide/", here).href;
 const SNAPSHOT_URL = new URL(here.searchParams.get("snapshot") || "../snapshot/roofline.snapshot", here).href;
@@ -23,10 +24,14 @@ const WHEEL_URL = new URL(here.searchParams.get("wheel_url") || "", here).href;
 // The trimmed standard library the snapshot was made with (src/roofline_site/snapshot.py: STDLIB_FILE).
 const STDLIB_URL = new URL("python_stdlib.zip", SNAPSHOT_URL).href;
 // PyScript's own package compiled at build time (src/roofline_site/pycache.py);
-// asked for now, so it arrives with the snapshot.
-const PYCACHE = fetch(new URL("../snapshot/pyscript.pycache.json", here))
-  .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
-  .catch((error) => ({ error }));
+// asked for now, so it arrives with the snapshot. With pycache=none the build
+// could not make it (and has said so): nothing to ask for.
+const PYCACHE =
+  here.searchParams.get("pycache") === "none"
+    ? Promise.resolve({ none: true })
+    : fetch(new URL("../snapshot/pyscript.pycache.json", here))
+        .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
+        .catch((error) => ({ error }));
 
 // How Python booted, for the benchmark and the tests: "snapshot" or "plain".
 function record(boot, reason) {
@@ -267,6 +272,7 @@ function heldFactory(xor) {
 // logged and skipped.
 async function writePycache(pyodide) {
   const pycache = await PYCACHE;
+  if (pycache.none) return pyodide;
   try {
     if (pycache.error) throw pycache.error;
     if (pycache.pyodide !== version) throw new Error(`it was made for Pyodide ${pycache.pyodide}`);

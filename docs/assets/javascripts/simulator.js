@@ -293,7 +293,7 @@
         .then((table) => prerendered(table[query]))
         .catch(() => prerendered(null));
     }
-  } catch (error) {
+  } catch {
     prerendered(null);
   }
 })();

@@ -100,6 +100,7 @@ from .memory import (
     expert_coverage,
     held_kv_bytes_per_sequence,
     held_weight_bytes,
+    held_weight_bytes_per_gpu,
     kv_bytes_per_sequence,
     kv_bytes_per_token,
     min_gpus,
@@ -107,6 +108,7 @@ from .memory import (
     weight_bytes,
     weight_bytes_read,
     weight_params_read,
+    weight_share_read,
     weights_fit,
 )
 from .report import (
@@ -165,6 +167,7 @@ __all__ = [
     "expert_coverage",
     "held_kv_bytes_per_sequence",
     "held_weight_bytes",
+    "held_weight_bytes_per_gpu",
     "implied_batch",
     "kv_bytes_per_sequence",
     "kv_bytes_per_token",
@@ -192,5 +195,6 @@ __all__ = [
     "weight_bytes",
     "weight_bytes_read",
     "weight_params_read",
+    "weight_share_read",
     "weights_fit",
 ]

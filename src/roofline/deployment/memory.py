@@ -83,6 +83,26 @@ def weight_params_read(m: Model, batch: float, moe_discount: bool = True) -> flo
     return m.total_params - routed_params(m) * (1.0 - expert_coverage(m, batch))
 
 
+def weight_share_read(m: Model, batch: float) -> float:
+    """Share of the parameters read in a step of B (MoE discount on): ``weight_params_read / N_total``.
+
+    >>> from roofline.presets import model
+    >>> round(weight_share_read(model("deepseek-v3"), 1), 3)
+    0.055
+    """
+    return weight_params_read(m, batch) / m.total_params
+
+
+def held_weight_bytes_per_gpu(d: Deployment) -> float:
+    """Weight bytes each chip holds, the layout's copies included: ``held_weight_bytes / gpus``.
+
+    >>> from roofline.deployment import deployment
+    >>> round(held_weight_bytes_per_gpu(deployment("h200", "deepseek-v3", gpus=8, layout="tp8-ep8-dpa")) / 1e9, 1)
+    98.4
+    """
+    return held_weight_bytes(d) / d.gpus
+
+
 def held_weight_bytes(d: Deployment) -> float:
     """Weight bytes held over all the chips: ``(N_total + copied) · bytes per weight``.
 

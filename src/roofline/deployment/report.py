@@ -80,6 +80,11 @@ class Report:
     no_crossover_context: float | None
     problem: str | None
 
+    @property
+    def weight_bytes_per_gpu(self) -> float:
+        """Weight bytes each chip holds, copies included: ``held_weight_bytes / gpus``."""
+        return self.held_weight_bytes / self.deployment.gpus
+
     def as_dict(self) -> dict[str, object]:
         """JSON-ready values: the article's step readouts, then the deployment's."""
         d = self.deployment
@@ -108,7 +113,7 @@ class Report:
                 "dp_attention": layout.dp_attention,
                 "kv_copies": kv_copies(layout, d.model),
                 "held_weight_bytes": self.held_weight_bytes,
-                "weight_bytes_per_gpu": self.held_weight_bytes / d.gpus,
+                "weight_bytes_per_gpu": self.weight_bytes_per_gpu,
                 "held_kv_bytes_per_sequence": self.held_kv_bytes_per_sequence,
                 "collectives": [c.as_dict() for c in collectives(layout, d.model, self.batch)]
                 if d.model.hidden_size is not None
@@ -208,6 +213,14 @@ class Prediction:
     tokens_per_s_per_gpu: float
     tokens_per_s_per_sequence: float
     usd_per_million_tokens: float
+
+    @property
+    def compute_gap(self) -> float:
+        """How far the (verifying) step's compute time is past its memory time: ``T_compute / T_memory − 1``.
+
+        Negative while memory-bound; 0.25 means compute takes a quarter longer.
+        """
+        return self.t_compute_s / self.t_memory_s - 1
 
     @property
     def regime(self) -> Regime:
@@ -377,7 +390,7 @@ def compare_with_published(
         layout=chosen,
     )
     per_user = (serving.tokens_per_s_per_user_low + serving.tokens_per_s_per_user_high) / 2
-    nodes = serving.gpus / serving.gpus_per_node
+    nodes = serving.nodes
     batch = implied_batch(serving.output_tokens_per_s_per_node * nodes, per_user)
     predicted = predict_deployment(d, batch, drafter)
     per_gpu = serving.output_tokens_per_s_per_node / serving.gpus_per_node

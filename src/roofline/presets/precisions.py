@@ -37,6 +37,15 @@ class WeightPrecision:
     math: str
     note: str
 
+    @property
+    def bits_per_weight(self) -> float:
+        """Bits per stored weight, block scales included: ``8 · bytes_per_weight``.
+
+        >>> WEIGHT_PRECISIONS["w4a16"].bits_per_weight
+        4.25
+        """
+        return self.bytes_per_weight * 8
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KvPrecision:

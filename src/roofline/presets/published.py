@@ -42,6 +42,15 @@ class PublishedServing:
     source: str
     note: str
 
+    @property
+    def nodes(self) -> float:
+        """Nodes in one decode deployment unit: ``gpus / gpus_per_node``.
+
+        >>> DEEPSEEK_SERVING.nodes
+        18.0
+        """
+        return self.gpus / self.gpus_per_node
+
 
 #: DeepSeek's own figures for serving V3/R1 (decode side), February 2025.
 DEEPSEEK_SERVING = PublishedServing(
