@@ -44,7 +44,7 @@ from .. import frontier, serving, sizing
 from ..presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS
 from ..speculative import DEFAULT_ACCEPTANCE
 from ..units import format_batch, format_number, format_si, format_time, format_tokens, format_usd
-from .controls import Control, check_text, exact_text, shorten
+from .controls import Control, check_text, describe, exact_text, shorten
 from .frontier_view import LIMIT_TEXT, check_target_text, target_control
 from .palette import SCHEMES
 from .palette import colors as palette_colors
@@ -317,10 +317,10 @@ class Compare:
             else:
                 value, problem = check_target_text(TARGET, raw, TARGET.minimum, TARGET.maximum)
                 if value is None:
-                    notices.append(f"{problem}; using the default {format_number(TARGET.default)} ms.")
+                    notices.append(f"{problem}; using the default {describe(TARGET, TARGET.default)}.")
                 else:
                     if problem:
-                        notices.append(f"{problem}; using {format_number(value)} ms.")
+                        notices.append(f"{problem}; using {describe(TARGET, value)}.")
                     state = replace(state, tpot_target_ms=value)
         if not numbered:
             return replace(state, deployments=DEFAULT_DEPLOYMENTS), notices
@@ -439,7 +439,7 @@ class Compare:
         x_low, x_high, y_low, y_high = min(xs), max(xs), min(ys), max(ys)
         if state.tpot_target_ms is not None:
             rate = frontier.rate_for_target(state.tpot_target_ms / 1e3)
-            text = f"target {format_number(state.tpot_target_ms)} ms per token"
+            text = f"target {describe(TARGET, state.tpot_target_ms)} per token"
             x_low, x_high = min(x_low, rate), max(x_high, rate)
             data.append({
                 "type": "scatter", "mode": "lines", "name": text, "meta": "target",
@@ -504,7 +504,7 @@ class Compare:
 
     def snapshot(self, state: CompareState, notices: list[str], schemes: tuple[str, ...] | None = None) -> dict:
         """Everything the page shows, JSON-ready: ``query``, ``notices``, ``html`` (the cards), ``count``,
-        ``figures`` (scheme -> figure) and ``exports`` (:meth:`exports`)."""
+        ``figures`` (scheme -> figure), ``swatches`` (scheme -> each card's colour) and ``exports`` (:meth:`exports`)."""
         schemes = SCHEMES if schemes is None else schemes
         return {
             "query": self.encode(state),
@@ -513,6 +513,11 @@ class Compare:
             "html": self.cards_html(state),
             "workload": self.workload_html(state),
             "figures": {scheme: self.figure(state, scheme) for scheme in schemes},
+            # Each card's swatch, the colour of its line on the chart (set by the painter: no inline styles).
+            "swatches": {
+                scheme: [palette_colors(scheme)[ROLES[i % len(ROLES)]] for i in range(len(state.deployments))]
+                for scheme in schemes
+            },
             "exports": self.exports(state, notices),
         }
 
