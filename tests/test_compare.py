@@ -187,3 +187,45 @@ def test_the_snapshot_is_json_and_names_every_deployment() -> None:
     for number in range(1, 5):
         assert f'id="cmp-{number}"' in snap["html"]
         assert f'data-cmp-key="hw{number}"' in snap["html"]
+
+
+# ---------------------------------------------------------------- the simulator's exports (roofline.web.export)
+
+
+@pytest.mark.parametrize(
+    ("mode_name", "query"),
+    [
+        ("article", ""),
+        ("article", "B=512&N_active=10G&tpot=80"),
+        ("real", "mode=real"),
+        ("real", "mode=real&hw=mi300x&model=llama-3.1-70b&gpus=4&wprec=fp8&L=8K&B=64&tpot=30&attn=0&moe=0"),
+        ("real", "mode=real&tp=8&ep=8&dpa=1&spec=1&draft=2&accept=0.7&C=900T&N_active=30G&aprec=bf16"),
+    ],
+)
+def test_the_simulators_json_is_what_the_cli_prints_in_another_process(mode_name: str, query: str) -> None:
+    import subprocess
+    import sys
+
+    from roofline.web.export import exports
+    from roofline.web.page import mode_named
+
+    mode = mode_named(mode_name)
+    state, notices = mode.parse(query)
+    assert notices == []
+    exported = json.loads(exports(mode, state)["json"])
+    assert exported["query"] == mode.encode(state) and exported["note"] is None
+    argv = exported["command"].split()[1:]
+    printed = subprocess.run([sys.executable, "-m", "roofline", *argv], capture_output=True, text=True, timeout=60)
+    assert printed.returncode == 0, printed.stderr
+    assert exported["cli"] == json.loads(printed.stdout)
+    readouts = {row["name"]: row for row in csv.DictReader(io.StringIO(exports(mode, state)["readouts_csv"]))}
+    assert readouts["latency"]["text"] == mode.readouts(state)["latency"].text
+
+
+def test_a_simulator_state_the_cli_cannot_spell_says_so() -> None:
+    from roofline.web.export import exports
+    from roofline.web.realistic import REALISTIC
+
+    state, _ = REALISTIC.parse("mode=real&HBM=80G")
+    exported = json.loads(exports(REALISTIC, state)["json"])
+    assert exported["command"] is None and exported["cli"] is None and "HBM" in exported["note"]

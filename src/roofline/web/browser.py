@@ -58,6 +58,9 @@ class Widget:
         self.renders = 0
         self._on_frame = create_proxy(self.on_frame)
         self._write_url = create_proxy(self.write_url)
+        # Exports and reset (simulator.js's buttons): the export's text, or the mode back at its default.
+        self.painter.onExport = create_proxy(self.export)
+        self.painter.onReset = create_proxy(self.reset)
         # The painter asks for a re-render when the reader switches light/dark.
         self.painter.onScheme = create_proxy(lambda *_: self.schedule())
         # Ids, attributes and selectors as the build wrote them (roofline.web.page), so the
@@ -93,6 +96,18 @@ class Widget:
         else:
             self.write_url()
             self.painter.goLive()
+
+    def export(self, kind):
+        """The text of one export (``json``, ``readouts_csv``, ``frontier_csv``) of the state on screen."""
+        from .export import exports
+
+        return exports(self.mode, self.state_of(self.mode.name))[str(kind)]
+
+    def reset(self, *_):
+        """The current mode back at its default state."""
+        self.states[self.mode.name] = self.mode.default
+        self.notices = []
+        self.changed(True)
 
     def state_of(self, name):
         """The state of mode ``name`` (its default until the reader changes it)."""
