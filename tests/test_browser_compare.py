@@ -123,3 +123,62 @@ def test_the_chart_follows_dark_mode(make_page, site_url: str) -> None:
     state, _ = COMPARE.parse("")
     figure = COMPARE.figure(state, "slate")
     assert drawn == next(t for t in figure["data"] if t["meta"] == "compute")["line"]["color"]
+
+
+# ---------------------------------------------------------------- the simulator's exports and its N_active check
+
+
+def test_the_simulator_exports_what_the_cli_prints_and_refuses_n_active_above_n_total(
+    make_page, site_url: str, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from roofline.web.realistic import REALISTIC
+
+    page = make_page(accept_downloads=True, permissions=["clipboard-read", "clipboard-write"])
+    page.goto(f"{site_url}simulator/")
+    page.wait_for_selector("#simulator[data-ready='true']", timeout=READY_TIMEOUT_MS)
+    before = query_of(page)
+    renders = int(page.get_attribute("#simulator", "data-renders") or 0)
+    page.fill("#sim-N_active-entry", "20G")
+    page.press("#sim-N_active-entry", "Enter")
+    page.wait_for_function(f"Number(document.getElementById('simulator').dataset.renders) > {renders}")
+    assert "N_active=20G is above N_total (12G params)" in page.inner_text("#sim-notices")
+    assert page.get_attribute("#sim-N_active-entry", "aria-invalid") == "true"
+    page.wait_for_function(f"location.search.slice(1) === {json.dumps(before)}")
+
+    page.check("input[name='sim-mode'][value='real']")
+    page.wait_for_selector("#simulator[data-mode='real']")
+    renders = int(page.get_attribute("#simulator", "data-renders") or 0)
+    page.fill("#simr-N_active-entry", "900G")
+    page.press("#simr-N_active-entry", "Enter")
+    page.wait_for_function(f"Number(document.getElementById('simulator').dataset.renders) > {renders}")
+    assert "N_active=900G is above N_total (671G params)" in page.inner_text("#sim-notices")
+    page.wait_for_function(f"location.search.slice(1) === {json.dumps(REALISTIC.encode(REALISTIC.default))}")
+
+    got: dict[str, bytes] = {}
+    for button in ("#sim-json", "#sim-readouts-csv", "#sim-frontier-csv", "#sim-png-frontier"):
+        with page.expect_download() as info:
+            page.click(button)
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        got[button] = path.read_bytes()
+    exported = json.loads(got["#sim-json"])
+    assert exported["mode"] == "real" and exported["query"] == REALISTIC.encode(REALISTIC.default)
+    printed = subprocess.run(
+        [sys.executable, "-m", "roofline", *exported["command"].split()[1:]], capture_output=True, text=True, timeout=60
+    )
+    assert exported["cli"] == json.loads(printed.stdout)
+    assert got["#sim-readouts-csv"].decode().startswith("name,value,text\n")
+    assert got["#sim-frontier-csv"].decode().startswith("batch,ms_per_token,")
+    assert got["#sim-png-frontier"][:8] == b"\x89PNG\r\n\x1a\n"
+
+    page.fill("#simr-B-entry", "64")
+    page.press("#simr-B-entry", "Enter")
+    page.wait_for_function("location.search.includes('B=64')")
+    page.click("#sim-reset")
+    page.wait_for_function(f"location.search.slice(1) === {json.dumps(REALISTIC.encode(REALISTIC.default))}")
+    page.click("#sim-link")
+    page.wait_for_function("document.getElementById('sim-said').textContent === 'Link copied.'")
+    assert page.evaluate("navigator.clipboard.readText()") == page.url

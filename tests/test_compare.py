@@ -229,3 +229,12 @@ def test_a_simulator_state_the_cli_cannot_spell_says_so() -> None:
     state, _ = REALISTIC.parse("mode=real&HBM=80G")
     exported = json.loads(exports(REALISTIC, state)["json"])
     assert exported["command"] is None and exported["cli"] is None and "HBM" in exported["note"]
+
+
+def test_the_memory_snapshot_holds_the_compare_pages_modules() -> None:
+    """One Python heap boots both pages: what the compare page imports is in it, compiled."""
+    from roofline_site import snapshot
+
+    modules = set(snapshot.snapshot_modules())
+    assert {"roofline.web.compare", "roofline.web.compare_browser", "roofline.sizing", "csv"} <= modules
+    assert {"roofline.web.browser", "roofline.web.export", "roofline.cli"} <= modules

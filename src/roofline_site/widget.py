@@ -151,7 +151,7 @@ _REAL_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("throughput", "Tokens/s per GPU"),
             ("throughput_total", "Tokens/s, all GPUs"),
             ("per_user", "Tokens/s per sequence"),
-            ("cost", "$ per 1M output tokens"),
+            ("cost", "$ per 1M output tokens (and input, with the serving estimate)"),
         ),
     ),
     (

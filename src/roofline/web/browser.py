@@ -130,9 +130,13 @@ class Widget:
             mode, state = _mode(name), self.state_of(name)
             key = event.target.getAttribute(attribute)
             value, problem = mode.check(state, key, event.target.value)
+            refused = None if value is None else mode.refusal(state, key, value)
             if value is None:
                 event.target.setAttribute("aria-invalid", "true")
                 self.notices = [f"{problem}; keeping the current value."]
+            elif refused is not None:
+                event.target.setAttribute("aria-invalid", "true")
+                self.notices = [refused]
             else:
                 self.notices = [f"{problem}; using the nearest allowed value."] if problem else []
                 self.states[name] = mode.with_value(state, key, value)
