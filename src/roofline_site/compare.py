@@ -42,7 +42,7 @@ def compare_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<script type="py" src="main.py" config=\'{html.escape(json.dumps(config), quote=True)}\'></script>',
         boot.boot_script(root),
         f'<script type="application/json" id="cmp-prerender">{_json_in_html(snap)}</script>',
-        f'<div id="compare" class="rl-cmp" data-ready="false" data-max="{MAX_DEPLOYMENTS}">',
+        f'<div id="compare" class="rl-cmp" data-macro-block="compare_widget" data-ready="false" data-max="{MAX_DEPLOYMENTS}">',
         '<div id="cmp-status" class="rl-sim__status" role="status">'
         '<progress class="rl-sim__progress" aria-label="Loading the Python runtime"></progress>'
         '<span id="cmp-status-text">Loading Python in your browser: the comparison below is exact for its '
