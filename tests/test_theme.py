@@ -112,7 +112,7 @@ def test_everything_else_is_the_site_itself(built_site: Path) -> None:
     policy = directives(parse((built_site / "index.html").read_text()).policies[0])
     for name in ("default-src", "font-src", "connect-src", "worker-src", "base-uri", "form-action"):
         assert policy[name] == ["'self'"], name
-    assert policy["img-src"] == ["'self'", "data:"]
+    assert policy["img-src"] == ["'self'", "data:", "blob:"]
     assert policy["object-src"] == policy["frame-src"] == ["'none'"]
     assert policy["style-src"] == ["'self'", *csp.STYLE_HASHES.values()]
     assert not any("http" in source or source == "*" for sources in policy.values() for source in sources)

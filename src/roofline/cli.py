@@ -80,7 +80,7 @@ from .units import (
     format_usd,
 )
 
-__all__ = ["main"]
+__all__ = ["json_output", "main"]
 
 # (flag, simulator key, what it is)
 _OPTIONS: tuple[tuple[str, str, str], ...] = (
@@ -589,6 +589,25 @@ def _presets_json() -> dict[str, object]:
             for key, p in presets.KV_PRECISIONS.items()
         },
     }
+
+
+def json_output(argv: Sequence[str]) -> tuple[int, dict | None, str]:
+    """What ``roofline <argv> --json`` prints, parsed: ``(status, object or None, stderr)``.
+
+    It runs :func:`main` itself, so a caller (the simulator's JSON export,
+    :mod:`roofline.web.export`) gets exactly the CLI's object for those flags.
+    """
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main([*argv, "--json"])
+        except SystemExit as exit_:  # argparse refuses a flag
+            status = int(exit_.code or 0)
+    text = out.getvalue().strip()
+    return status, (json.loads(text) if text else None), err.getvalue().strip()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -43,8 +43,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from . import band, presets, serving
-from . import speculative as spec
+from . import band, presets, serving, sizing
 from .cli_args import (
     BAD_INPUT,
     DOES_NOT_FIT,
@@ -108,23 +107,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--disaggregated", action="store_true", help="prefill runs on other chips")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
-
-
-def _estimate(args: argparse.Namespace, concurrency: int, speculation: spec.Speculation | None) -> serving.Estimate:
-    return serving.estimate(
-        args.hardware,
-        args.model,
-        gpus=args.gpus,
-        precision=args.precision,
-        kv_precision=args.kv_precision,
-        input_tokens=args.input_tokens,
-        output_tokens=args.output_tokens,
-        concurrency=concurrency,
-        usd_per_gpu_hour=args.usd_per_gpu_hour,
-        layout=layout_from_flags(args, args.gpus),
-        disaggregated=args.disaggregated,
-        speculation=speculation,
-    )
 
 
 def _band_text(b: band.TpotBand) -> str:
@@ -200,14 +182,21 @@ def serving_main(argv: Sequence[str]) -> int:
         if args.concurrency is None and target_s is None:
             raise ValueError("--concurrency is required unless --tpot-target-ms chooses the batch")
         speculation = speculation_from_flags(args)
-        e = _estimate(args, args.concurrency or 1, speculation)
-        if target_s is None:
-            chosen: int | None = e.running_batch
-            limit = "memory" if e.concurrency > e.capacity_batch else "concurrency"
-        else:
-            chosen, limit = serving.batch_for_target(e, target_s)
-            if args.concurrency is None:
-                e = _estimate(args, chosen or 1, speculation)
+        sized = sizing.size(
+            args.hardware,
+            args.model,
+            gpus=args.gpus,
+            precision=args.precision,
+            kv_precision=args.kv_precision,
+            input_tokens=args.input_tokens,
+            output_tokens=args.output_tokens,
+            concurrency=args.concurrency,
+            target_s=target_s,
+            usd_per_gpu_hour=args.usd_per_gpu_hour,
+            layout=layout_from_flags(args, args.gpus),
+            disaggregated=args.disaggregated,
+            speculation=speculation,
+        )
     except serving.DoesNotFit as exc:
         # As the main command does: a deployment that does not fit is an answer (status 1), not bad input.
         print(f"roofline serving: {exc}", file=sys.stderr)
@@ -215,29 +204,11 @@ def serving_main(argv: Sequence[str]) -> int:
     except ValueError as exc:
         print(f"roofline serving: error: {exc}", file=sys.stderr)
         return BAD_INPUT
+    # The same object the compare page exports for a deployment (roofline.sizing).
     if args.json:
-        out = e.as_dict()
-        out.update(band.band_of(e).as_dict())
-        out.update(
-            {
-                "software_stack": e.deployment.hardware.software_stack,
-                "stack_factor": serving.stack_factor(e.deployment),
-                "tpot_target_s": target_s,
-                "chosen_batch": chosen,
-                "binding_limit": limit,
-                "speculation": None
-                if speculation is None
-                else {
-                    "draft_tokens": speculation.draft_tokens,
-                    "acceptance": speculation.acceptance,
-                    "draft_params": speculation.draft_params,
-                    "draft_active_params": speculation.draft_active_params,
-                    "tokens_per_step": speculation.tokens_per_step,
-                },
-            }
-        )
-        print(json.dumps(out, indent=2))
+        print(json.dumps(sized.as_dict(), indent=2))
         return 0
+    e, chosen, limit = sized.estimate, sized.chosen_batch, sized.binding_limit
     print(e.deployment.describe().rsplit(", L =", 1)[0])
     rows = _rows(e, chosen, limit, target_s)
     width = max(len(name) for name, _ in rows)

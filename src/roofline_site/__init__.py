@@ -8,14 +8,14 @@ not part of the wheel the browser loads.
 
 from __future__ import annotations
 
-from . import boot, deployment, explainer, figures, frontier, hardware, macros, serving, speed, widget
+from . import boot, compare, deployment, explainer, figures, frontier, hardware, macros, serving, speed, widget
 from .assets import copy_runtime
 from .pycache import write_pycache
 from .snapshot import write_snapshot
 
 #: Modules whose ``MACROS`` (and optional ``PAGE_MACROS``, which receive ``env``
 #: first) are registered; one module per topic keeps each page's macros together.
-MACRO_MODULES = (macros, figures, speed, widget, explainer, deployment, hardware, frontier, serving)
+MACRO_MODULES = (macros, figures, speed, widget, compare, explainer, deployment, hardware, frontier, serving)
 
 
 def define_env(env) -> None:  # type: ignore[no-untyped-def]

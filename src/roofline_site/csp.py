@@ -57,8 +57,9 @@ POLICY: dict[str, tuple[str, ...]] = {
     # (see STYLE_HASHES); no 'unsafe-inline'. Scripts that set element.style
     # through the CSSOM (KaTeX, plotly, Material) are not affected.
     "style-src": ("'self'",),
-    # Material's CSS draws its icons as data: SVG masks.
-    "img-src": ("'self'", "data:"),
+    # Material's CSS draws its icons as data: SVG masks; plotly.js's PNG export
+    # (the compare page's "Chart as PNG") renders the chart's SVG through a blob: image.
+    "img-src": ("'self'", "data:", "blob:"),
     # KaTeX's fonts, served from assets/vendor/katex/fonts.
     "font-src": ("'self'",),
     # fetch(): the search index, Pyodide's stdlib and lock file, the wheel, main.py.

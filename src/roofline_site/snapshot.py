@@ -101,6 +101,8 @@ MIN_ZERO_RUN = 4096
 PYSCRIPT_STDLIB = ("encodings.cp437", "html", "html.entities", "sysconfig")
 #: The page whose imports the snapshot makes in advance.
 MAIN_PY = ROOT / "docs" / "simulator" / "main.py"
+#: The compare page's, whose imports the same snapshot holds too (one runtime for both pages).
+COMPARE_PY = ROOT / "docs" / "compare" / "main.py"
 MAKER = ROOT / "scripts" / "make_snapshot.mjs"
 CACHE = ROOT / "build" / "snapshot"
 # The maker and the modules that trim and frame: a change to any changes what a snapshot holds.
@@ -163,10 +165,11 @@ def _imports(tree: ast.AST, package: str, in_wheel: set[str]) -> set[str]:
     return found
 
 
-def snapshot_modules(main_py: Path = MAIN_PY, wheel: Path | None = None) -> list[str]:
+def snapshot_modules(main_py: Path | tuple[Path, ...] = (MAIN_PY, COMPARE_PY), wheel: Path | None = None) -> list[str]:
     """Every module the page can import that the snapshot can hold, sorted.
 
-    The closure of ``main_py``'s imports through the wheel: each module the
+    The closure of ``main_py``'s imports (by default both pages', the
+    simulator's and the compare page's) through the wheel: each module the
     page imports, then each module those import, at the top or inside a
     function, until nothing new turns up; with the standard-library modules
     met on the way. So a snapshot boot never needs the wheel's files: every
@@ -184,7 +187,9 @@ def snapshot_modules(main_py: Path = MAIN_PY, wheel: Path | None = None) -> list
         }
     in_wheel = set(sources)
     tops = {name.split(".")[0] for name in in_wheel}
-    pending = _imports(ast.parse(main_py.read_text(), str(main_py)), "", in_wheel)
+    pending: set[str] = set()
+    for page in (main_py,) if isinstance(main_py, Path) else main_py:
+        pending |= _imports(ast.parse(page.read_text(), str(page)), "", in_wheel)
     seen: set[str] = set()
     while pending:
         name = pending.pop()

@@ -151,7 +151,7 @@ _REAL_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("throughput", "Tokens/s per GPU"),
             ("throughput_total", "Tokens/s, all GPUs"),
             ("per_user", "Tokens/s per sequence"),
-            ("cost", "$ per 1M output tokens"),
+            ("cost", "$ per 1M output tokens (and input, with the serving estimate)"),
         ),
     ),
     (
@@ -194,6 +194,18 @@ def _real_readouts_html(snap: dict) -> str:
 def _readout(snap: dict, name: str, tag: str = "span") -> str:
     raw, text = snap["readouts"][name]
     return f'<{tag} data-readout="{name}" data-value="{html.escape(raw)}">{html.escape(text)}</{tag}>'
+
+
+#: The share-and-export buttons: their action (simulator.js) and label.
+_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("link", "Copy link"),
+    ("reset", "Reset"),
+    ("png_step", "Step-time chart as PNG"),
+    ("png_frontier", "Frontier as PNG"),
+    ("readouts_csv", "Readouts as CSV"),
+    ("frontier_csv", "Frontier as CSV"),
+    ("json", "JSON (as the CLI prints it)"),
+)
 
 
 def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
@@ -289,6 +301,14 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         'aria-label="Chart of tokens per second per GPU and dollars per million tokens against batch size B">'
         "</div>",
         "</div>",
+        # Share and export (simulator.js): PNGs from plotly.js, CSV and JSON from Python (roofline.web.export).
+        '<div class="rl-cmp__actions rl-sim__actions" role="group" aria-label="Share and export">'
+        + "".join(
+            f'<button type="button" class="md-button rl-cmp__button" id="sim-{action.replace("_", "-")}" '
+            f'data-sim-action="{action}">{text}</button>'
+            for action, text in _ACTIONS
+        )
+        + '<span id="sim-said" class="rl-cmp__said" role="status"></span></div>',
         '<div class="rl-sim__reading"><h2 class="rl-sim__small-heading">Reading the chart</h2>'
         f'<p id="sim-explanation">{html.escape(snap["explanation"])}</p></div>',
         '<p class="rl-sim__params"><strong>Current parameters:</strong> '

@@ -239,6 +239,43 @@
     if (drawnScheme !== null && name !== drawnScheme) drawChart();
   });
 
+  // Share and export: PNGs from plotly.js, CSV and JSON from Python (roofline.web.export), all offline.
+  const said = byId("sim-said");
+  function download(name, type, text) {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const link = Object.assign(document.createElement("a"), { href: url, download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  }
+  const FILES = { json: ["json", "application/json"], readouts_csv: ["readouts.csv", "text/csv"], frontier_csv: ["frontier.csv", "text/csv"] };
+  root.addEventListener("click", (event) => {
+    const action = event.target.closest("[data-sim-action]")?.dataset.simAction;
+    if (!action || !said) return;
+    if (action === "png_step" || action === "png_frontier") {
+      const chart = byId(action === "png_step" ? "sim-chart" : "sim-frontier");
+      const filename = `roofline-${action === "png_step" ? "step-time" : "frontier"}`;
+      window.Plotly?.downloadImage(chart, { format: "png", filename, width: 1200, height: 700 });
+      said.textContent = `Chart saved as ${filename}.png.`;
+    } else if (action === "link") {
+      const address = location.href;
+      const copied = navigator.clipboard?.writeText(address);
+      if (copied) copied.then(() => (said.textContent = "Link copied."), () => (said.textContent = `Copy this link: ${address}`));
+      else said.textContent = `Copy this link: ${address}`;
+    } else if (!live) {
+      said.textContent = "Python is still loading; try again in a moment.";
+    } else if (action === "reset") {
+      api.onReset?.();
+      said.textContent = "Back to this mode's defaults.";
+    } else if (FILES[action]) {
+      const [suffix, type] = FILES[action];
+      const name = `roofline-simulator-${root.dataset.mode}-${suffix}`.replace("-json", ".json");
+      download(name, type, String(api.onExport(action)));
+      said.textContent = `Saved ${name}.`;
+    }
+  });
+
   const api = {
     scheme,
     paint,
@@ -247,6 +284,8 @@
       paint(JSON.parse(text));
     },
     onScheme: null,
+    onExport: null,
+    onReset: null,
     showNotices,
     fail,
     goLive() {

@@ -58,6 +58,9 @@ class Widget:
         self.renders = 0
         self._on_frame = create_proxy(self.on_frame)
         self._write_url = create_proxy(self.write_url)
+        # Exports and reset (simulator.js's buttons): the export's text, or the mode back at its default.
+        self.painter.onExport = create_proxy(self.export)
+        self.painter.onReset = create_proxy(self.reset)
         # The painter asks for a re-render when the reader switches light/dark.
         self.painter.onScheme = create_proxy(lambda *_: self.schedule())
         # Ids, attributes and selectors as the build wrote them (roofline.web.page), so the
@@ -94,6 +97,18 @@ class Widget:
             self.write_url()
             self.painter.goLive()
 
+    def export(self, kind):
+        """The text of one export (``json``, ``readouts_csv``, ``frontier_csv``) of the state on screen."""
+        from .export import exports
+
+        return exports(self.mode, self.state_of(self.mode.name))[str(kind)]
+
+    def reset(self, *_):
+        """The current mode back at its default state."""
+        self.states[self.mode.name] = self.mode.default
+        self.notices = []
+        self.changed(True)
+
     def state_of(self, name):
         """The state of mode ``name`` (its default until the reader changes it)."""
         mode = _mode(name)
@@ -115,9 +130,13 @@ class Widget:
             mode, state = _mode(name), self.state_of(name)
             key = event.target.getAttribute(attribute)
             value, problem = mode.check(state, key, event.target.value)
+            refused = None if value is None else mode.refusal(state, key, value)
             if value is None:
                 event.target.setAttribute("aria-invalid", "true")
                 self.notices = [f"{problem}; keeping the current value."]
+            elif refused is not None:
+                event.target.setAttribute("aria-invalid", "true")
+                self.notices = [refused]
             else:
                 self.notices = [f"{problem}; using the nearest allowed value."] if problem else []
                 self.states[name] = mode.with_value(state, key, value)

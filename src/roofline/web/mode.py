@@ -316,6 +316,25 @@ class Mode(ABC, Generic[S]):
             return check_target_text(c, raw, *bounds(c, state))
         return check_text(c, raw, *bounds(c, state))
 
+    def refusal(self, state: S, key: str, value: float) -> str | None:
+        """Why a value typed for slider ``key`` is refused outright (the state kept), or None.
+
+        N_active above N_total is refused in both modes: a token cannot
+        multiply through more parameters than the model holds, so no nearer
+        value would be what the reader meant. (A link with it is read with
+        N_active lowered to N_total and a notice, :func:`active_total_notices`.)
+
+        >>> from roofline.web.article import ARTICLE
+        >>> print(ARTICLE.refusal(ARTICLE.default, "N_active", 20e9))
+        N_active=20G is above N_total (12G params): a token cannot use more parameters than the model has; keeping the current value.
+        """
+        if key == "N_active" and value > self.value(state, "N_total"):
+            return (
+                f"N_active={format_si(value)} is above N_total ({format_si(self.value(state, 'N_total'))} params): "
+                "a token cannot use more parameters than the model has; keeping the current value."
+            )
+        return None
+
     def with_pick(self, state: S, key: str, value: str) -> tuple[S, list[str]]:
         """``state`` with one picker set, and notices for anything adjusted (ValueError for an unknown choice)."""
         picker = next(p for p in self.pickers if p.key == key)
