@@ -881,7 +881,7 @@ GROUPS: dict[str, Callable[[Point], str]] = {
     "publisher": publisher_of,
 }
 #: How a page names the ``speculation`` group's values.
-_SPECULATION_LABELS = {"one-token": "no speculation", "speculative": "speculative (acceptance assumed)"}
+_SPECULATION_LABELS = {"one-token": "no speculation", "speculative": "speculative (unstated acceptance fitted)"}
 #: The groups the protocols hold out, one at a time.
 PROTOCOLS: tuple[str, ...] = ("source", "engine", "chip")
 #: The groups the held-out errors are tabled by.
