@@ -49,4 +49,4 @@ if ! cmp -s package-lock.json node_modules/.roofline-lock 2>/dev/null; then
 fi
 
 # The same wheel the build copies into the site; rebuilt only if src/ changed.
-PYTHONPATH=src .venv/bin/python -c "from roofline_site.assets import wheel_path; print('setup: wheel', wheel_path().name)"
+PYTHONPATH=src .venv/bin/python -c "from roofline_site.runtime.assets import wheel_path; print('setup: wheel', wheel_path().name)"

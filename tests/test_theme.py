@@ -15,7 +15,7 @@ import material
 import pytest
 from mkdocs.exceptions import PluginError
 
-from roofline_site import csp
+from roofline_site.serve import csp
 
 ROOT = Path(__file__).resolve().parents[1]
 PLOTLY = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"

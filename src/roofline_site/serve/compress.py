@@ -34,7 +34,7 @@ so a local rebuild recompresses only what changed: the snapshot, when the
 wheel changed (about half a minute).
 
 A ``.zip`` is compressible when its entries are stored rather than
-deflated (the trimmed standard library, :mod:`.stdlib`); a zip of deflated
+deflated (the trimmed standard library, :mod:`roofline_site.runtime.stdlib`); a zip of deflated
 entries (Pyodide's own, the wheel) is not compressed again.
 
 This file is a MkDocs hook (``hooks:`` in mkdocs.yml, after ``csp.py``): it
@@ -54,7 +54,7 @@ from pathlib import Path
 
 __all__ = ["BROTLI_QUALITY", "COMPRESSED_SUFFIXES", "MIN_BYTES", "compressible", "on_post_build", "precompress"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 #: What gzip shrinks; fonts and images are compressed already, and so are
 #: zips unless their entries are stored (:func:`compressible`).
