@@ -23,3 +23,25 @@ Each derived file is cached under ``build/`` (``build/snapshot/``,
 ``build/pycache/``; the wheel in ``build/wheel/``) and remade only when one of
 its inputs changes.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .assets import copy_runtime
+from .boot import write_prefetch_list
+from .pycache import write_pycache
+from .snapshot import write_snapshot
+
+__all__ = ["STEPS", "package"]
+
+#: The runtime's steps, in order: the files first (the snapshot is made for
+#: the wheel the site serves), then what is derived from them; the prefetch
+#: list last, since it names the bytecode only when that step made it.
+STEPS = (copy_runtime, write_snapshot, write_pycache, write_prefetch_list)
+
+
+def package(site_dir: str | Path) -> None:
+    """Put the browser runtime into the built site at ``site_dir``: each of :data:`STEPS`, in order."""
+    for step in STEPS:
+        step(site_dir)
