@@ -10,7 +10,7 @@ export default [
   { ignores: ["node_modules/", "site/", "build/", ".venv/"] },
   js.configs.recommended,
   {
-    files: ["docs/assets/javascripts/*.js", "src/roofline_site/*.js"],
+    files: ["docs/assets/javascripts/*.js", "src/roofline_site/**/*.js"],
     languageOptions: {
       sourceType: "script",
       globals: {

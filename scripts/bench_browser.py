@@ -333,7 +333,7 @@ def bare_config(site: Path) -> str:
 
 def floor_page(site: Path) -> str:
     """:data:`FLOOR_PAGE` for ``site``: its boot module (named as the simulator's config names it) and its preloads."""
-    from roofline_site import boot
+    from roofline_site.runtime import boot
 
     links = [
         f'<link rel="{rel}" href="/{url}"' + (f' as="{kind}" crossorigin="anonymous">' if kind else ">")

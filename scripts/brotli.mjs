@@ -1,6 +1,6 @@
 // Brotli-compresses one file with Node's own zlib (no new dependency).
 // Usage: node scripts/brotli.mjs IN OUT QUALITY
-// The quality, and why, is src/roofline_site/compress.py's BROTLI_QUALITY.
+// The quality, and why, is src/roofline_site/serve/compress.py's BROTLI_QUALITY.
 import { readFileSync, writeFileSync } from "node:fs";
 import { brotliCompressSync, constants } from "node:zlib";
 

@@ -15,7 +15,7 @@
 //
 // Exit status 3, with the reason on stderr, when the bundle's package sources
 // cannot be found in it (PyScript changed how it bundles them): the build then
-// warns and goes on without the bytecode (src/roofline_site/pycache.py).
+// warns and goes on without the bytecode (src/roofline_site/runtime/pycache.py).
 import { readFileSync, writeFileSync } from "node:fs";
 import { loadPyodide } from "pyodide";
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything the site build needs, from the package registries only:
-#   .venv/          Python tools pinned by requirements.lock, plus roofline (editable)
+#   .venv/          Python tools pinned by requirements.lock, plus roofline (editable; it registers the MkDocs plugin)
 #   node_modules/   Pyodide, PyScript, plotly.js and KaTeX pinned by package-lock.json
 #   build/wheel/    the roofline wheel the browser loads, built from src/ with pypa build
 # Safe to run again: each step is skipped when it is already up to date.
@@ -38,8 +38,21 @@ if [[ ! -x .venv/bin/python ]] || ! cmp -s requirements.lock "$stamp"; then
   python3 -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -r requirements.lock
-  .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
   cp requirements.lock "$stamp"
+  rm -f .venv/.pyproject.toml
+fi
+
+# roofline itself, editable, with its entry points (the roofline command and
+# the site's MkDocs plugin); redone when pyproject.toml changes. Offline: no
+# dependencies, and setuptools from the lock instead of an isolated build.
+# A src/roofline.egg-info left by an older wheel build would hide the new
+# entry points wherever src/ comes first on the path (pytest), so it goes;
+# the next wheel build writes it again.
+if ! cmp -s pyproject.toml .venv/.pyproject.toml; then
+  echo "setup: installing roofline into .venv (editable)"
+  rm -rf src/roofline.egg-info
+  .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+  cp pyproject.toml .venv/.pyproject.toml
 fi
 
 if ! cmp -s package-lock.json node_modules/.roofline-lock 2>/dev/null; then
@@ -49,4 +62,4 @@ if ! cmp -s package-lock.json node_modules/.roofline-lock 2>/dev/null; then
 fi
 
 # The same wheel the build copies into the site; rebuilt only if src/ changed.
-PYTHONPATH=src .venv/bin/python -c "from roofline_site.assets import wheel_path; print('setup: wheel', wheel_path().name)"
+PYTHONPATH=src .venv/bin/python -c "from roofline_site.runtime.assets import wheel_path; print('setup: wheel', wheel_path().name)"

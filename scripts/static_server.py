@@ -5,7 +5,7 @@ Usage: python scripts/static_server.py [--directory site] [--port 8000]
 Python's own ``http.server`` maps ``.mjs`` and ``.wasm`` only on newer
 versions; browsers refuse module scripts and streaming WebAssembly served as
 anything else. When the client accepts brotli or gzip and the build wrote
-``FILE.br`` or ``FILE.gz`` beside ``FILE`` (``src/roofline_site/compress.py``),
+``FILE.br`` or ``FILE.gz`` beside ``FILE`` (``src/roofline_site/serve/compress.py``),
 the compressed copy is sent with ``Content-Encoding``, as real hosts do
 (brotli first). Every response says
 ``Cache-Control: max-age=600``, as GitHub Pages does.

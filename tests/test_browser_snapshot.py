@@ -19,7 +19,7 @@ import pytest
 from conftest import READY_TIMEOUT_MS, _static_server
 from holding import hold
 
-from roofline_site import snapshot
+from roofline_site.runtime import snapshot
 
 pytestmark = pytest.mark.browser
 

@@ -233,7 +233,7 @@ def test_a_simulator_state_the_cli_cannot_spell_says_so() -> None:
 
 def test_the_memory_snapshot_holds_the_compare_pages_modules() -> None:
     """One Python heap boots both pages: what the compare page imports is in it, compiled."""
-    from roofline_site import snapshot
+    from roofline_site.runtime import snapshot
 
     modules = set(snapshot.snapshot_modules())
     assert {"roofline.web.compare", "roofline.web.compare_browser", "roofline.sizing", "csv"} <= modules

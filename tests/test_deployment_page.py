@@ -22,7 +22,7 @@ from roofline import deployment as dep
 from roofline import presets
 from roofline.web import realistic as real
 from roofline.web.realistic import REALISTIC
-from roofline_site import deployment as page_macros
+from roofline_site.pages import deployment as page_macros
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "deployment.json"
 SPAN = re.compile(r'<span class="rl-num" data-macro="([^"]+)" data-value="([^"]*)">([^<]*)</span>')

@@ -36,8 +36,8 @@ from roofline.model import SEED_DEFAULTS, Params
 from roofline.sweep import sweep
 from roofline.units import time_unit
 from roofline.web.article import ARTICLE, State
-from roofline_site import charts
-from roofline_site import explainer as site_macros
+from roofline_site.charts import catalog as charts
+from roofline_site.pages import explainer as site_macros
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "explainer.json"

@@ -16,9 +16,9 @@ from roofline import deployment as dep
 from roofline import frontier as fr
 from roofline import presets
 from roofline.web import realistic as real
-from roofline_site import charts
-from roofline_site import deployment as deployment_macros
-from roofline_site import frontier as page_macros
+from roofline_site.charts import catalog as charts
+from roofline_site.pages import deployment as deployment_macros
+from roofline_site.pages import frontier as page_macros
 
 SENTENCE = re.compile(r'<span class="rl-sentence" data-macro="frontier:([^:"]+):sentence">([^<]*)</span>')
 LIMIT = re.compile(r'<span class="rl-limit" data-macro="frontier:([^:"]+):limit">([^<]*)</span>')

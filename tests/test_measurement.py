@@ -23,7 +23,7 @@ from test_site import macro_values
 from roofline import measurement as meas
 from roofline import model as core
 from roofline.units import format_percent, format_si, format_time
-from roofline_site import hardware
+from roofline_site.pages import hardware
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "measure_hardware.py"
@@ -573,7 +573,7 @@ def test_a_current_run_states_its_method_and_an_old_one_is_flagged(
 
 
 def test_the_core_never_needs_numpy() -> None:
-    code = "import sys; sys.modules['numpy'] = None; import roofline.measurement, roofline_site.hardware"
+    code = "import sys; sys.modules['numpy'] = None; import roofline.measurement, roofline_site.pages.hardware"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode == 0, result.stderr
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from roofline_site import boot, pycache
+from roofline_site.runtime import boot, pycache
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from roofline_site import assets
+from roofline_site.runtime import assets
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = ROOT / "tests" / "pyodide" / "checks.py"

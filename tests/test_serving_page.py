@@ -10,7 +10,7 @@ import pytest
 
 from roofline import band, calibration, serving
 from roofline.units import format_percent
-from roofline_site import serving as page_macros
+from roofline_site.pages import serving as page_macros
 
 SPAN = re.compile(r'<span class="rl-num" data-macro="([^"]+)" data-value="([^"]*)">([^<]*)</span>')
 

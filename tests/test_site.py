@@ -11,7 +11,7 @@ import pytest
 
 from roofline import model as core
 from roofline import presets
-from roofline_site import assets
+from roofline_site.runtime import assets
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from roofline.web.article import ARTICLE
-from roofline_site import boot, compress, snapshot, stdlib
-from roofline_site import wasm as wasm_module
+from roofline_site.runtime import boot, snapshot, stdlib
+from roofline_site.runtime import wasm as wasm_module
+from roofline_site.serve import compress
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The snapshot API is underscored (experimental): bumping Pyodide must be a deliberate act.
@@ -50,7 +51,7 @@ def test_the_snapshot_holds_every_roofline_module_the_page_can_reach() -> None:
     import ast
     import zipfile
 
-    from roofline_site.assets import wheel_path
+    from roofline_site.runtime.assets import wheel_path
 
     modules = set(snapshot.snapshot_modules())
     with zipfile.ZipFile(wheel_path()) as archive:

@@ -15,7 +15,8 @@ import material
 import pytest
 from mkdocs.exceptions import PluginError
 
-from roofline_site import csp
+from roofline_site.plugin import RooflinePlugin
+from roofline_site.serve import csp
 
 ROOT = Path(__file__).resolve().parents[1]
 PLOTLY = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
@@ -67,7 +68,7 @@ def directives(policy: str) -> dict[str, list[str]]:
     return {d.split()[0]: d.split()[1:] for d in policy.split("; ")}
 
 
-def test_the_csp_hooks_doctests_pass() -> None:
+def test_the_csp_modules_doctests_pass() -> None:
     assert doctest.testmod(csp).failed == 0
 
 
@@ -141,9 +142,12 @@ def test_a_page_without_the_placeholder_fails_the_build() -> None:
         class file:
             src_uri = "broken.md"
 
+    plugin = RooflinePlugin()
     with pytest.raises(PluginError, match=r"broken\.md"):
-        csp.on_post_page("<html><head></head></html>", Page, {})
-    assert csp.on_post_template("<urlset/>", "sitemap.xml", {}) == "<urlset/>"
+        plugin.on_post_page("<html><head></head></html>", page=Page, config={})
+    with pytest.raises(PluginError, match=r"404\.html"):
+        plugin.on_post_template("<html></html>", template_name="404.html", config={})
+    assert plugin.on_post_template("<urlset/>", template_name="sitemap.xml", config={}) == "<urlset/>"
 
 
 def test_inline_scripts_are_found_as_the_browser_runs_them() -> None:

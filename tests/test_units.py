@@ -158,7 +158,7 @@ def test_the_cli_and_the_deployment_macros_print_batches_with_the_one_formatter(
     import inspect
 
     from roofline import cli
-    from roofline_site import deployment as macros
+    from roofline_site.pages import deployment as macros
 
     for module in (cli, macros):
         source = inspect.getsource(module)

@@ -11,7 +11,7 @@ import { SNAPSHOT_URL, STDLIB_URL, WHEEL_URL, boot } from "./support/boot-harnes
 const WHEEL = "b".repeat(64);
 const encoder = new TextEncoder();
 
-// A frame as src/roofline_site/snapshot.py's frame() writes it: magic, the
+// A frame as src/roofline_site/runtime/snapshot.py's frame() writes it: magic, the
 // metadata's length (little-endian), the metadata, zeros to 16 bytes, the body.
 function frame(meta, { magic = "RLSNAP03", body = new Uint8Array(meta.body_bytes ?? 0) } = {}) {
   const json = encoder.encode(JSON.stringify(meta));

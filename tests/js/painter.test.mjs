@@ -2,7 +2,7 @@
 // its own (jsdom), with the site's theme script (charts.js) and a stand-in
 // for plotly.js that records what it is asked to draw. The page markup here
 // is the least simulator.js reads; the real markup is built by
-// src/roofline_site/widget.py and exercised by the browser tests.
+// src/roofline_site/simulator/widget.py and exercised by the browser tests.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { afterEach, test } from "node:test";

@@ -1,4 +1,4 @@
-// Boots Pyodide under Node from a framed roofline snapshot (src/roofline_site/snapshot.py)
+// Boots Pyodide under Node from a framed roofline snapshot (src/roofline_site/runtime/snapshot.py)
 // and prints, as JSON, what Python sees: proof that Pyodide's underscored
 // snapshot API (_loadSnapshot) still restores what the build made, with the
 // trimmed standard library it was made with.

@@ -4,7 +4,7 @@ The page's cases are simulator states (:class:`roofline.web.realistic.RealState`
 so every number it prints is what the simulator shows for the same link. Each
 macro looks a number up in :mod:`roofline.deployment` or
 :mod:`roofline.web.realistic`, formats it with :mod:`roofline.units` and
-wraps it with :func:`roofline_site.macros.number_span`; no arithmetic here.
+wraps it with :func:`roofline_site.pages.common.number_span`; no arithmetic here.
 
 Page calls look like ``{{ case("deepseek-h200x8-4k", "capacity") }}`` and
 ``{{ deployment_link("deepseek-h200x8-4k") }}``.
@@ -28,8 +28,8 @@ from roofline.units import (
 )
 from roofline.web import realistic as real
 
-from .macros import number_span, plain_number, spelled
-from .widget import relative_root
+from ..simulator.widget import relative_root
+from .common import number_span, plain_number, spelled
 
 __all__ = ["CASES", "LAYOUT_CASES", "MACROS", "PAGE_MACROS", "case_state", "layout_deployment"]
 

@@ -25,7 +25,7 @@ from roofline.sweep import breakpoints, sweep
 from roofline.units import format_number, format_si, format_time, time_unit
 from roofline.web.palette import FAMILY_ROLES, PALETTE, SCHEMES
 
-from . import frontier as frontier_page
+from ..pages import frontier as frontier_page
 
 __all__ = ["CHARTS", "SCHEMES", "chart_figure", "chart_json"]
 

@@ -20,9 +20,9 @@ from roofline import band, calibration, serving
 from roofline.units import format_number, format_percent, format_time
 from roofline.web.palette import PALETTE
 
+from ..simulator.widget import relative_root
+from .common import number_span
 from .hardware import PLOTLY, RENDERER, log_ticks
-from .macros import number_span
-from .widget import relative_root
 
 __all__ = ["MACROS", "PAGE_MACROS", "bias_figure", "figure"]
 

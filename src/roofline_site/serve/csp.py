@@ -1,9 +1,9 @@
-"""A strict Content-Security-Policy on every built page (a mkdocs hook).
+"""A strict Content-Security-Policy on every built page.
 
 ``overrides/main.html`` writes ``<meta http-equiv="Content-Security-Policy"
 content="roofline-csp">`` at the end of Material's ``site_meta`` block, before
 any stylesheet or script, so the policy governs all of them. After the build,
-this hook replaces that placeholder in every page with :data:`POLICY` plus the
+:func:`fill_policy` replaces that placeholder in every page with :data:`POLICY` plus the
 SHA-256 hash of each inline script found in any page (Material writes three:
 the ``__md_scope`` storage helpers, which differ by folder depth, the palette
 restore and the tab-anchor fix). Hashing the final HTML keeps the policy right
@@ -13,8 +13,8 @@ Every page gets the same policy, the union of what any page needs: with
 Material's ``navigation.instant`` the first page's meta tag stays in force
 while the reader moves on, so a stricter home page would block the simulator.
 
-The hook is registered under ``hooks:`` in mkdocs.yml, which loads this file
-by path, so it imports nothing from the package around it.
+The roofline plugin (:mod:`roofline_site.plugin`) checks each rendered page
+with :func:`check_page` and runs :func:`fill_policy` once every page is final.
 """
 
 from __future__ import annotations
@@ -30,11 +30,9 @@ __all__ = [
     "PLACEHOLDER",
     "POLICY",
     "STYLE_HASHES",
+    "check_page",
+    "fill_policy",
     "inline_scripts",
-    "on_post_build",
-    "on_post_page",
-    "on_post_template",
-    "on_startup",
     "policy",
     "script_hash",
 ]
@@ -180,40 +178,25 @@ def policy(script_hashes: list[str] | tuple[str, ...] = (), *, dev_server: bool 
 
 
 _MARKER = f'content="{PLACEHOLDER}"'
-_serving = False
 
 
-def _check_placeholder(output: str, where: str) -> None:
+def check_page(output: str, where: str) -> None:
+    """Fail the build unless a rendered page carries the placeholder exactly once (filled in after the build).
+
+    Raises:
+        PluginError: naming ``where`` (the page's source, or the template).
+    """
     found = output.count(_MARKER)
     if found != 1:
         raise PluginError(f"{where}: expected one CSP placeholder from overrides/main.html, found {found}")
 
 
-def on_startup(command: str, dirty: bool) -> None:
-    """Remember whether this is ``mkdocs serve`` (see :func:`policy`)."""
-    global _serving
-    _serving = command == "serve"
-
-
-def on_post_page(output: str, page, config) -> str:  # type: ignore[no-untyped-def]
-    """Check that a rendered page carries the placeholder (filled in after the build)."""
-    _check_placeholder(output, page.file.src_uri)
-    return output
-
-
-def on_post_template(output_content: str, template_name: str, config) -> str:  # type: ignore[no-untyped-def]
-    """The same check for Material's static 404.html."""
-    if template_name.endswith(".html"):
-        _check_placeholder(output_content, template_name)
-    return output_content
-
-
-def on_post_build(config) -> None:  # type: ignore[no-untyped-def]
-    """Write one policy, allowing every page's inline scripts, into every page."""
-    site = Path(config["site_dir"])
+def fill_policy(site_dir: str | Path, *, dev_server: bool = False) -> None:
+    """Write one policy, allowing every page's inline scripts, into every page of the built site."""
+    site = Path(site_dir)
     pages = {path: path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
     pages = {path: html for path, html in pages.items() if _MARKER in html}
     hashes = {script_hash(source) for html in pages.values() for source in inline_scripts(html)}
-    content = f'content="{policy(sorted(hashes), dev_server=_serving)}"'
+    content = f'content="{policy(sorted(hashes), dev_server=dev_server)}"'
     for path, html in pages.items():
         path.write_text(html.replace(_MARKER, content), encoding="utf-8")

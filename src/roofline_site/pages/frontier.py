@@ -4,8 +4,8 @@ The page's cases are configurations of :mod:`roofline.frontier`: a deployment
 (or the article's seed inputs), an optional latency target and an optional
 drafter. Every number the page prints comes from
 :func:`roofline.frontier.evaluate_frontier` on one of them, formatted by
-:mod:`roofline.units` and wrapped by :func:`roofline_site.macros.number_span`;
-the page's charts (:mod:`roofline_site.charts`) draw the same reports.
+:mod:`roofline.units` and wrapped by :func:`roofline_site.pages.common.number_span`;
+the page's charts (:mod:`roofline_site.charts.catalog`) draw the same reports.
 
 Page calls look like ``{{ frontier_figure("deepseek-4k", "batch") }}`` and
 ``{{ frontier_sentence("llama70b-bf16-fast") }}``.
@@ -25,7 +25,7 @@ from roofline import speculative as spec
 from roofline.model import SEED_DEFAULTS, SEED_MAX_BATCH, Params
 from roofline.units import format_batch, format_number, format_percent, format_si, format_time, format_tokens
 
-from .macros import number_span
+from .common import number_span
 
 __all__ = ["CASES", "DPA_EP8", "FAST_TARGET_S", "MACROS", "SERVICE_TARGET_S", "FrontierCase", "report"]
 

@@ -34,12 +34,12 @@ so a local rebuild recompresses only what changed: the snapshot, when the
 wheel changed (about half a minute).
 
 A ``.zip`` is compressible when its entries are stored rather than
-deflated (the trimmed standard library, :mod:`.stdlib`); a zip of deflated
+deflated (the trimmed standard library, :mod:`roofline_site.runtime.stdlib`); a zip of deflated
 entries (Pyodide's own, the wheel) is not compressed again.
 
-This file is a MkDocs hook (``hooks:`` in mkdocs.yml, after ``csp.py``): it
-must run after every other step has written the pages, so it imports nothing
-from the package around it.
+:func:`precompress` is the roofline plugin's last step
+(:data:`roofline_site.plugin.POST_BUILD`): it must run after every other step
+has written its files, the CSP filled into the pages included.
 """
 
 from __future__ import annotations
@@ -52,9 +52,9 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-__all__ = ["BROTLI_QUALITY", "COMPRESSED_SUFFIXES", "MIN_BYTES", "compressible", "on_post_build", "precompress"]
+__all__ = ["BROTLI_QUALITY", "COMPRESSED_SUFFIXES", "MIN_BYTES", "compressible", "precompress"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 #: What gzip shrinks; fonts and images are compressed already, and so are
 #: zips unless their entries are stored (:func:`compressible`).
@@ -146,8 +146,3 @@ def precompress(site_dir: str | Path, cache: Path = _CACHE) -> int:
             if stale not in keep:
                 stale.unlink()
     return written
-
-
-def on_post_build(config) -> None:  # type: ignore[no-untyped-def]
-    """Compress the finished site (the CSP hook has filled in every page by now)."""
-    precompress(config["site_dir"])

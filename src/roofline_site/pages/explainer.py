@@ -3,7 +3,7 @@
 Thin by design: each macro picks a named scenario or figure from
 :mod:`roofline.explainer`, calls one core function, and formats the result
 with :mod:`roofline.units`. Every number goes out through
-:func:`~roofline_site.macros.number_span`, whose ``data-macro`` name spells the
+:func:`~roofline_site.pages.common.number_span`, whose ``data-macro`` name spells the
 call (``sv:deepseek-h100:crossover:L=1024`` for :func:`scenario_value`) so that tests and the golden
 snapshot can name each number a page prints.
 """
@@ -28,9 +28,9 @@ from roofline.units import (
 )
 from roofline.web.article import ARTICLE, State
 
-from . import charts
-from .assets import VENDOR
-from .macros import number_span, spelled
+from ..charts import catalog as charts
+from ..runtime.assets import VENDOR
+from .common import number_span, spelled
 
 __all__ = ["MACROS", "PAGE_MACROS", "QUANTITIES"]
 

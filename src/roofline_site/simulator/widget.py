@@ -25,7 +25,7 @@ from roofline.web.page import CONSTANTS_ID, MODE_RADIO, mode_named, page_constan
 from roofline.web.query import mode_of
 from roofline.web.realistic import REALISTIC
 
-from . import boot
+from ..runtime import boot
 
 __all__ = [
     "LINKED_PRERENDER_FILE",

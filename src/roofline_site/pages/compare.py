@@ -1,6 +1,6 @@
 """The compare page's HTML, with the default comparison pre-rendered at build time.
 
-Drawn as the simulator is (:mod:`.widget`), in three stages that each show
+Drawn as the simulator is (:mod:`roofline_site.simulator.widget`), in three stages that each show
 only true numbers: the HTML of the default comparison (enough with
 JavaScript off); ``compare.js`` painting the inlined snapshot of it, chart
 included, while Pyodide boots; then Python (``docs/compare/main.py``, the
@@ -15,8 +15,8 @@ import json
 
 from roofline.web.compare import COMPARE, MAX_DEPLOYMENTS
 
-from . import boot
-from .widget import relative_root
+from ..runtime import boot
+from ..simulator.widget import relative_root
 
 __all__ = ["MACROS", "PAGE_MACROS", "compare_widget"]
 

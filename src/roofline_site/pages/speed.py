@@ -14,11 +14,11 @@ from pathlib import Path
 
 from roofline.units import format_number, format_si, format_time
 
-from .macros import number_span
+from .common import number_span
 
 __all__ = ["MACROS"]
 
-DATA = Path(__file__).resolve().parents[2] / "docs" / "data" / "benchmarks"
+DATA = Path(__file__).resolve().parents[3] / "docs" / "data" / "benchmarks"
 
 
 #: The browser benchmark's file per ``--profile``.

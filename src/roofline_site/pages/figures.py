@@ -20,7 +20,7 @@ from roofline import deployment as dep
 from roofline import model as core
 from roofline.units import format_batch, format_bytes, format_number, format_si, format_si_exact
 
-from .macros import number_span, plain_number, spelled
+from .common import number_span, plain_number, spelled
 
 __all__ = [
     "MACROS",

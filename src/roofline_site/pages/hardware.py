@@ -24,12 +24,12 @@ from roofline import presets
 from roofline.units import format_number, format_percent, format_si, format_time
 from roofline.web.palette import PALETTE
 
-from .macros import number_span
-from .widget import relative_root
+from ..simulator.widget import relative_root
+from .common import number_span
 
 __all__ = ["MACROS", "MEASUREMENTS", "PAGE_MACROS", "figure", "load_run", "machine_slugs", "series"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MEASUREMENTS = ROOT / "docs" / "data" / "measurements"
 RENDERER = "assets/javascripts/charts.js"
 PLOTLY = "assets/vendor/plotly/plotly.min.js"
