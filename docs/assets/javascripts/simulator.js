@@ -259,10 +259,11 @@
     goLive() {
       live = true;
       // The status stays, saying so: hiding it would move everything below (and leave a hole).
+      // It keeps the height it had while loading, so a shorter line moves nothing either.
+      status.style.minHeight = `${status.getBoundingClientRect().height}px`;
       status.querySelector("progress")?.remove();
       statusText.textContent =
-        "Python is running in your browser: the chart and every number below follow each slider, " +
-        "computed by the same package that built this site.";
+        "Python is running in your browser: the chart and every number below now follow each slider as you move it.";
       status.hidden = byId("sim-notices").hidden === false;
       root.dataset.ready = "true";
       root.removeAttribute("aria-busy");
@@ -288,8 +289,7 @@
       // No build-time snapshot of this state: what shows is the default's, dimmed, and the line says so.
       root.classList.add("rl-sim--stale");
       statusText.textContent =
-        "Loading Python in your browser: the dimmed numbers and chart below are the default's, " +
-        "not this link's; they change to this link's as soon as it is ready.";
+        "Loading Python in your browser: the dimmed numbers below are the default's, not this link's, until it is ready.";
     }
   }
 
