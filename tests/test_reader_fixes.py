@@ -95,3 +95,41 @@ def test_changing_hardware_says_which_typed_overrides_it_replaced() -> None:
     assert with_pick(state, "model", "llama-3.1-70b")[1] == []
     typed_model, _ = REALISTIC.parse("mode=real&N_total=100G&N_active=10G")
     assert "N_total and N_active" in with_pick(typed_model, "model", "llama-3.1-70b")[1][0]
+
+
+def test_simulator_axes_print_numbers_as_the_readouts_do_and_one_zero_at_the_origin() -> None:
+    from roofline.web.figures import CHARTS
+
+    for mode in (ARTICLE, REALISTIC):
+        state = mode.parse("B_max=8192" if mode is ARTICLE else "mode=real&B_max=4096")[0]
+        for chart in CHARTS:
+            if not chart.shown_in(mode):
+                continue
+            layout = chart.draw(mode, state, "default")["layout"]
+            for axis in ("xaxis", "yaxis"):
+                text = layout[axis]["ticktext"]
+                assert len([t for t in text if t]) >= 2, (chart.key, axis, text)
+                assert not any(t.endswith("k") for t in text), (chart.key, axis, text)
+            if layout["xaxis"]["type"] == "linear":
+                assert layout["xaxis"]["ticktext"][0] == "0" and layout["yaxis"]["ticktext"][0] == ""
+            # The legend sits above the plot, not over the lines.
+            assert layout["legend"]["yanchor"] == "bottom" and layout["legend"]["y"] >= 1
+
+
+def test_memory_wall_and_batch_labels_sit_at_the_top_on_a_backing() -> None:
+    from roofline.web.figures import time_figure
+
+    layout = time_figure(REALISTIC, REALISTIC.parse("mode=real&B_max=128&B=32")[0])["layout"]
+    labels = {note["text"]: note for note in layout["annotations"]}
+    wall = next(note for text, note in labels.items() if text.startswith("memory wall"))
+    now = next(note for text, note in labels.items() if text.strip().startswith("B ="))
+    for note in (wall, now):
+        assert note["y"] >= 0.95 and note["yanchor"] == "top" and note["bgcolor"] != "rgba(0,0,0,0)"
+    assert labels["does not fit in memory"]["y"] < 0.1
+
+
+def test_a_narrow_log_axis_still_gets_two_labels() -> None:
+    from roofline.web.plot import log_ticks
+
+    ticks = log_ticks(0.0554, 0.0972)
+    assert sum(0.0554 <= t <= 0.0972 for t in ticks) >= 2

@@ -1151,9 +1151,11 @@ def _memory_shapes(state: RealState, colors: dict[str, str]) -> tuple[list[dict]
         label = "does not fit in memory" if wall >= 1 else "nothing fits in memory"
         notes.append(
             {
+                # Along the bottom of the shading, under the lines (across the middle, T ran through it).
                 "x": (left + top) / 2,
-                "y": 0.55,
+                "y": 0.02,
                 "yref": "paper",
+                "yanchor": "bottom",
                 "text": label,
                 "showarrow": False,
                 "font": {"color": colors["text"], "size": 11},
@@ -1173,13 +1175,16 @@ def _memory_shapes(state: RealState, colors: dict[str, str]) -> tuple[list[dict]
         )
         notes.append(
             {
+                # Down from the top, beside the wall and backed by the page's colour: across the middle it lay on T.
                 "x": wall,
-                "y": 0.5,
+                "y": 0.98,
                 "yref": "paper",
+                "yanchor": "top",
                 "text": f"memory wall B = {wall:,}",
                 "textangle": -90,
                 "showarrow": False,
                 "xanchor": "right",
+                "bgcolor": colors.get("legend", "rgba(0,0,0,0)"),
                 "font": {"color": colors["wall"]},
             }
         )
