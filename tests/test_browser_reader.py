@@ -70,6 +70,12 @@ _WIDE = """() => [...document.querySelectorAll('.md-content .md-typeset__scrollw
   })"""
 
 
+#: Formulas typeset and search started (as the crawl waits for them, tests/crawl_support.py).
+_SETTLED = """() => document.readyState !== 'loading'
+  && [...document.querySelectorAll('.arithmatex')].every((el) => el.querySelector('.katex'))
+  && !/Initializing/i.test(document.querySelector('.md-search-result__meta')?.textContent || '')"""
+
+
 def _pages(built_site) -> list[str]:
     return sorted(
         str(p.parent.relative_to(built_site)).replace(".", "") + "/"
@@ -85,7 +91,9 @@ def test_every_table_and_formula_fits_a_phone_or_scrolls_with_a_visible_cue(make
     for path in _pages(built_site):
         page.goto(f"{site_url}{path.lstrip('/')}")
         # Formulas change width when KaTeX typesets them; the cue is set after that (katex-init.js).
-        page.wait_for_function("() => [...document.querySelectorAll('div.arithmatex')].every(d => d.querySelector('.katex'))")
+        # Search and the runtime prefetch finish first, so that leaving the page cuts no request short.
+        page.wait_for_function(_SETTLED)
+        page.wait_for_load_state("networkidle")
         for region in page.evaluate(_WIDE):
             if region["right"] > 390 + 1:
                 problems.append((path, region["what"], region["text"], "runs past the screen"))
