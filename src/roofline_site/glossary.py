@@ -88,27 +88,53 @@ def link_terms(html: str, glossary_href: str, home_href: str | None) -> str:
     '<p><a class="rl-term" href="g/#hbm">HBM</a> and <code>HBM</code>, HBM again.</p>'
     >>> link_terms("<h2>KV cache</h2><p>the KV cache</p>", "g/", None)
     '<h2>KV cache</h2><p>the <a class="rl-term" href="g/#kv-cache">KV cache</a></p>'
+    >>> link_terms('<p><span data-macro="m">671G</span> weights</p>', "g/", None)
+    '<p><a class="rl-term" href="g/#si-prefixes"><span data-macro="m">671G</span></a> weights</p>'
     """
     patterns = [(re.compile(pattern), f"{glossary_href}#{anchor}") for anchor, pattern in TERMS]
     if home_href is not None:
         patterns.append((_ARTICLE, f"{home_href}#the-article"))
     unused = list(range(len(patterns)))
     out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # per open element: its name, whether links are barred inside it
+    # Per open element: its name, whether links are barred inside it, and whether a link wraps it.
+    stack: list[tuple[str, bool, bool]] = []
     position = 0
     for tag in _TAG.finditer(html):
         text = html[position : tag.start()]
-        barred = any(skip for _, skip in stack)
+        barred = any(skip for _, skip, _ in stack)
         out.append(text if barred or not unused else _link_text(text, patterns, unused))
         closing, name, attributes = tag.group(1), tag.group(2).lower(), tag.group(3)
+        wrap_after = False
         if closing:
             # Close up to the matching element (HTML lets some end tags be left out); a stray one closes nothing.
-            if any(open_name == name for open_name, _ in stack):
-                while stack.pop()[0] != name:
-                    pass
+            if any(open_name == name for open_name, _, _ in stack):
+                while True:
+                    open_name, _, wrapped = stack.pop()
+                    wrap_after = wrap_after or wrapped
+                    if open_name == name:
+                        break
         elif name not in _VOID and not attributes.rstrip().endswith("/"):
-            stack.append((name, name in _SKIP_TAGS or bool(_SKIP_CLASS.search(attributes))))
+            wrapped = False
+            if "data-macro=" in attributes and not barred:
+                # A number a macro printed (tests read these spans whole): linked around, never inside.
+                inner = html[tag.end() : html.find("<", tag.end())]
+                for index in list(unused):
+                    pattern, href = patterns[index]
+                    if pattern.fullmatch(inner):
+                        out.append(f'<a class="rl-term" href="{href}">')
+                        unused.remove(index)
+                        wrapped = True
+                        break
+            stack.append(
+                (
+                    name,
+                    True if "data-macro=" in attributes else name in _SKIP_TAGS or bool(_SKIP_CLASS.search(attributes)),
+                    wrapped,
+                )
+            )
         out.append(tag.group(0))
+        if wrap_after:
+            out.append("</a>")
         position = tag.end()
     out.append(html[position:])
     return "".join(out)
@@ -152,11 +178,40 @@ def on_page_content(html: str, page, config, files) -> str:  # type: ignore[no-u
 
 _MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _WORDS = {
-    r"\cdot": "·", r"\times": "×", r"\approx": "≈", r"\geq": "≥", r"\leq": "≤", r"\ge": "≥", r"\le": "≤",
-    r"\Rightarrow": "⇒", r"\Longrightarrow": "⟹", r"\implies": "⟹", r"\to": "→", r"\infty": "∞", r"\ll": "≪", r"\gg": "≫",
-    r"\neq": "≠", r"\sum": "Σ", r"\quad": " ", r"\qquad": " ", r"\;": " ", "\\ ": " ", r"\,": " ", r"\:": " ", r"\!": "",
-    r"\%": "%", r"\mu": "µ", r"\min": "min", r"\max": "max", r"\log": "log", r"\left": "", r"\right": "",
-    r"\displaystyle": "", r"\boxed": "", r"\{": "{", r"\}": "}",
+    r"\cdot": "·",
+    r"\times": "×",
+    r"\approx": "≈",
+    r"\geq": "≥",
+    r"\leq": "≤",
+    r"\ge": "≥",
+    r"\le": "≤",
+    r"\Rightarrow": "⇒",
+    r"\Longrightarrow": "⟹",
+    r"\implies": "⟹",
+    r"\to": "→",
+    r"\infty": "∞",
+    r"\ll": "≪",
+    r"\gg": "≫",
+    r"\neq": "≠",
+    r"\sum": "Σ",
+    r"\quad": " ",
+    r"\qquad": " ",
+    r"\;": " ",
+    "\\ ": " ",
+    r"\,": " ",
+    r"\:": " ",
+    r"\!": "",
+    r"\%": "%",
+    r"\mu": "µ",
+    r"\min": "min",
+    r"\max": "max",
+    r"\log": "log",
+    r"\left": "",
+    r"\right": "",
+    r"\displaystyle": "",
+    r"\boxed": "",
+    r"\{": "{",
+    r"\}": "}",
 }
 _FRACTION = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
 _WRAPPED = re.compile(r"\\(?:text|mathrm|mathit|mathbf|operatorname|textbf|textit)\{([^{}]*)\}")
