@@ -66,9 +66,10 @@ _ARTICLE = re.compile(r"\b[Tt]he article(?:'s)?\b")
 # A tag, its quoted attribute values allowed to hold ">".
 _TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-# Where no link goes: links already, headings, code, form parts, scripts, figures' SVG.
+# Where no link goes: links already, headings, code, form parts, scripts, figures' SVG, and tables
+# (their cells are data, and a link there sits in a sideways-scrolling box on a phone).
 _SKIP_TAGS = frozenset(
-    "a abbr button cite code h1 h2 h3 h4 h5 h6 kbd label option pre script select style svg textarea title".split()
+    "a abbr button cite code h1 h2 h3 h4 h5 h6 kbd label option pre script select style svg table textarea title".split()
 )
 # Mathematics (before and after KaTeX), the simulator widget, and macro-built blocks (charts, tables of data).
 _SKIP_CLASS = re.compile(r"""class=["'][^"']*\b(?:arithmatex|katex|rl-sim|rl-chart)\b""")
