@@ -190,7 +190,7 @@ def time_lines(
     data = [
         line("T_compute", "compute", batches, y(t_compute_s), colors, width=2, dash="dash"),
         line("T_memory", "memory", batches, y(t_memory_s), colors, width=2, dash="dash"),
-        line("T = max of the two", "max", batches_max, y(latency_s), colors, width=4),
+        line("T = max", "max", batches_max, y(latency_s), colors, width=4),
     ]
     if crossover is not None:
         at, latency = crossover
