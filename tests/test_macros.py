@@ -80,12 +80,6 @@ PRESENTATION: dict[str, tuple[str, ...]] = {
         "reference / 1e3",
     ),
     "widget": ("len({id(snap) for snap in linked.values()}) + 1",),  # a count of files, for the build log
-    "hardware": (  # the log axis's range, in decades
-        "m * 10.0**e",
-        "10.0**e",
-        "math.floor(math.log10(low)) - 1",
-        "math.ceil(math.log10(high)) + 1",
-    ),
 }
 #: Modules not yet sorted into the ledger above: how many arithmetic operators
 #: each still has. charts.py's are chart geometry (axis ranges, label

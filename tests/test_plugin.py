@@ -24,7 +24,7 @@ def test_the_post_build_steps_run_in_the_declared_order(monkeypatch, tmp_path: P
 
 
 def test_the_order_is_runtime_prerender_csp_and_compression_last() -> None:
-    assert [step.name for step in POST_BUILD] == ["runtime", "prerender", "csp", "compress"]
+    assert [step.name for step in POST_BUILD] == ["runtime", "prerender", "search-text", "csp", "compress"]
     assert POST_BUILD[0].run is runtime.package
     assert POST_BUILD[-1].run is compress.precompress
     assert all(step.why for step in POST_BUILD)

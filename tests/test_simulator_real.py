@@ -179,7 +179,8 @@ def test_picking_drops_the_overrides_it_replaces() -> None:
     state, _ = REALISTIC.parse("mode=real&C=1P&BW=1T&N_total=100G")
     picked, notices = real.with_pick(state, "hw", "mi300x")
     assert (picked.compute_ops_per_s, picked.bandwidth_bytes_per_s, picked.total_params) == (None, None, 100e9)
-    assert notices == []
+    # Issue 24: said in a notice, not dropped silently.
+    assert notices == ["Changing the hardware replaced your own C and BW with the new choice's figures; type them again to override."]
     picked, _ = real.with_pick(picked, "model", "kimi-k2")
     assert picked.total_params is None
     with pytest.raises(ValueError, match="hw must be one of"):

@@ -5,7 +5,8 @@ pyproject.toml (``scripts/setup.sh`` installs the project into ``.venv``, which
 registers it) and listed under ``plugins:`` in mkdocs.yml. mkdocs-macros still
 loads the macros themselves (:func:`roofline_site.define_env`).
 
-While the pages render, each one (and Material's static 404.html) is checked
+While the pages render, each one gets its glossary links
+(:func:`.pages.glossary.link_page`), and each (and Material's static 404.html) is checked
 for the Content-Security-Policy placeholder that :mod:`.serve.csp` fills in
 later. Once every page is written, :data:`POST_BUILD` runs, in its order; that
 tuple is the one place the order is written. Its ``on_post_build`` has
@@ -23,6 +24,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority
 
 from . import runtime
+from .pages import glossary
 from .serve import compress, csp
 from .simulator import widget
 
@@ -57,6 +59,11 @@ POST_BUILD: tuple[Step, ...] = (
         "the simulator's pre-rendered states: it reads the links every page makes, so the pages must be written",
     ),
     Step(
+        "search-text",
+        glossary.plain_search_index,
+        "formulas in the search index as plain text: after the search plugin has written it (priority -100)",
+    ),
+    Step(
         "csp",
         _fill_policy,
         "one policy with the hash of every inline script in any page: the pages' HTML must be final",
@@ -77,6 +84,9 @@ class RooflinePlugin(BasePlugin):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         RooflinePlugin.serving = command == "serve"
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:  # type: ignore[no-untyped-def]
+        return glossary.link_page(html, page)
 
     def on_post_page(self, output: str, *, page, config) -> str:  # type: ignore[no-untyped-def]
         csp.check_page(output, page.file.src_uri)

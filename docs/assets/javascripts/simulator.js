@@ -149,11 +149,15 @@
       if (!before || before.range !== control.range) setText(byId(`${base}-range`), control.range);
       // An optional slider's on/off box (the latency target).
       if ("enabled" in control) byId(`${base}-on`).checked = control.enabled;
+      // The box being typed in is left alone, unless Python took its number (data-committed):
+      // then it shows the value in use, clamped or respelled.
       const entry = byId(`${base}-entry`);
-      if (document.activeElement !== entry && entry.value !== control.entry) {
+      const committed = entry.dataset.committed === "1";
+      if ((committed || document.activeElement !== entry) && entry.value !== control.entry) {
         entry.value = control.entry;
         entry.removeAttribute("aria-invalid");
       }
+      if (committed) delete entry.dataset.committed;
     }
     for (const [key, value] of Object.entries(snap.pickers || {})) {
       const picker = byId(`${C.prefixes[mode]}-${key}`);
@@ -176,11 +180,14 @@
       }),
     );
     box.hidden = lines.length === 0;
+    // They share the status line's slot: once live, the status gives way to them, and comes back.
+    if (live) status.hidden = lines.length > 0;
   }
 
   function fail(reason) {
     if (live) return;
     root.dataset.ready = "failed";
+    root.removeAttribute("aria-busy");
     status.classList.add("rl-sim__status--failed");
     status.querySelector("progress")?.remove();
     statusText.textContent =
@@ -290,8 +297,15 @@
     fail,
     goLive() {
       live = true;
-      status.hidden = true;
+      // The status stays, saying so: hiding it would move everything below (and leave a hole).
+      // It keeps the height it had while loading, so a shorter line moves nothing either.
+      status.style.minHeight = `${status.getBoundingClientRect().height}px`;
+      status.querySelector("progress")?.remove();
+      statusText.textContent =
+        "Python is running in your browser: the chart and every number below now follow each slider as you move it.";
+      status.hidden = byId("sim-notices").hidden === false;
       root.dataset.ready = "true";
+      root.removeAttribute("aria-busy");
       performance.mark("roofline:live");
     },
     get live() {
@@ -311,7 +325,10 @@
       root.dataset.prerendered = "true";
       performance.mark("roofline:prerendered");
     } else {
+      // No build-time snapshot of this state: what shows is the default's, dimmed, and the line says so.
       root.classList.add("rl-sim--stale");
+      statusText.textContent =
+        "Loading Python in your browser: the dimmed numbers below are the default's, not this link's, until it is ready.";
     }
   }
 

@@ -25,7 +25,7 @@ from ..model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, Step, evaluate
 from ..sentences import READOUT_NAMES, explanation
 from ..sweep import breakpoints, sweep
 from ..units import format_si, parse_si
-from .controls import Control, context_control, exact_text
+from .controls import Control, context_control, exact_text, shorten
 from .frontier_view import FRONTIER_READOUT_NAMES, target_control
 from .mode import Lines, Mode, active_total_notices
 
@@ -134,6 +134,12 @@ class ArticleMode(Mode[State]):
             if active <= total < self.default.active_params:
                 first = "N_active"
         return sorted(keys, key=lambda k: (k != "B_max", k != first))
+
+    def apply_mode(self, raw: str) -> list[str]:
+        # mode_of sends every value but "real" here: one that is not "article" either is named, not dropped silently.
+        if raw in ("", self.name):
+            return []
+        return [f"mode={shorten(raw)!r} is not 'article' or 'real'; showing the article's model."]
 
     def after_number(self, before: State, after: State, c: Control, value: float, shown: str) -> list[str]:
         return active_total_notices(c.key, value, shown, before.active_params, after.active_params, after.total_params)

@@ -138,6 +138,10 @@ class Widget:
                 event.target.setAttribute("aria-invalid", "true")
                 self.notices = [refused]
             else:
+                # A good number clears an earlier bad one's mark, and the box then shows the value in
+                # use (a clamped one, say), though it keeps the focus: the painter writes it (simulator.js).
+                event.target.removeAttribute("aria-invalid")
+                event.target.dataset.committed = "1"
                 self.notices = [f"{problem}; using the nearest allowed value."] if problem else []
                 self.states[name] = mode.with_value(state, key, value)
             self.changed(schedule)

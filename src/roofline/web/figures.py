@@ -43,15 +43,12 @@ def time_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
         top_s=stack_top,
     )
     if stacks:
-        # Headroom for the longer legend: it runs across the top, above the stack.
-        y_top *= 1.3
-    if stacks:
         _, scale = time_unit(max(*lines.latency_s, stack_top))
         areas = [area(s.name, s.role, s.batches, [v / scale for v in s.seconds], colors, "terms") for s in stacks]
         data = [*areas, *data]
     layout = chart_layout(colors, state.max_batch, f"time per step ({unit})", y_top)
     if stacks:
-        layout["legend"].update(orientation="h", x=0, xanchor="left", font={"size": 10}, traceorder="normal", entrywidth=0.33, entrywidthmode="fraction")
+        layout["legend"].update(traceorder="normal", entrywidth=0.33, entrywidthmode="fraction")
     shapes, notes = mode.marks(state, colors)
     now_shape, now_note = now_marker(state.batch, colors)
     layout["shapes"] = [*shapes, now_shape]

@@ -36,7 +36,7 @@ from ..units import format_batch, format_si, parse_si
 from .controls import Control, describe, shorten
 from .mode import Readout
 from .palette import colors as palette_colors
-from .plot import chart_layout
+from .plot import chart_layout, log_ticks
 
 __all__ = [
     "FRONTIER_READOUT_NAMES",
@@ -309,6 +309,13 @@ def frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
                 }
             )
     for axis, low, high in (("xaxis", x_low, x_high), ("yaxis", y_low, y_high)):
-        layout[axis].update({"type": "log", "range": [math.log10(low) - 0.08, math.log10(high) + 0.08], "tickformat": "~s", "dtick": "D2"})
+        # Labelled as the readouts print numbers (10K, not plotly's 10k).
+        ticks = log_ticks(low, high)
+        layout[axis].update(
+            {
+                "type": "log", "range": [math.log10(low) - 0.08, math.log10(high) + 0.08],
+                "tickmode": "array", "tickvals": ticks, "ticktext": [format_si(t) for t in ticks],
+            }
+        )
     layout["annotations"] = notes
     return {"data": data, "layout": layout}

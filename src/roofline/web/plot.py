@@ -10,12 +10,58 @@ profile: about 9% of redrawing the two charts).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from ..sentences import crossover_text
 from ..units import format_si, time_unit
 
-__all__ = ["area", "chart_layout", "line", "now_marker", "time_lines"]
+__all__ = ["area", "chart_layout", "line", "linear_ticks", "log_ticks", "now_marker", "time_lines"]
+
+
+def linear_ticks(high: float, *, count: int = 6, blank_zero: bool = False) -> dict:
+    """Axis ticks from 0 to ``high`` at a 1-2-2.5-5 step, about ``count`` of them, labelled the way
+    :func:`roofline.units.format_si` prints numbers (``8K``, as the readouts say; plotly's own
+    labels say ``8k``). ``blank_zero`` leaves the 0 unlabelled, so that the two axes' zeros do not
+    print over each other at the origin. Empty (plotly's own ticks) for a range it cannot step.
+
+    >>> linear_ticks(8192)["ticktext"]
+    ['0', '2K', '4K', '6K', '8K']
+    >>> linear_ticks(57.3, blank_zero=True)["ticktext"]
+    ['', '10', '20', '30', '40', '50']
+    """
+    if not (math.isfinite(high) and high > 0):
+        return {}
+    raw = high / count
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * 0.999)
+    values = [float(f"{i * step:.6g}") for i in range(int(high / step + 1e-9) + 1)]
+    text = ["" if value == 0 and blank_zero else format_si(value) for value in values]
+    return {"tickmode": "array", "tickvals": values, "ticktext": text}
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """Log-axis ticks at 1, 2 and 5 times each power of ten from one step below ``low`` to one
+    above ``high`` (so the data never sits past the last label); finer steps when fewer than two
+    of those would fall inside the data, so no axis is left with a single label.
+
+    >>> log_ticks(0.045, 0.3)
+    [0.02, 0.05, 0.1, 0.2, 0.5]
+    >>> log_ticks(0.0101, 0.0115)
+    [0.01, 0.011, 0.012]
+    """
+    ticks: list[float] = []
+    for mantissas in ((1, 2, 5), (1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9), tuple(1 + i / 10 for i in range(90))):
+        candidates = [
+            m * 10.0**e for e in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1) for m in mantissas
+        ]
+        below = [t for t in candidates if t <= low]
+        above = [t for t in candidates if t >= high]
+        first, last = (below[-1] if below else candidates[0]), (above[0] if above else candidates[-1])
+        ticks = [float(f"{t:.3g}") for t in candidates if first <= t <= last]
+        if sum(low <= t <= high for t in ticks) >= 2:
+            break
+    return ticks
 
 
 def chart_layout(colors: dict[str, str], max_batch: float, y_title: str, y_top: float) -> dict:
@@ -27,14 +73,19 @@ def chart_layout(colors: dict[str, str], max_batch: float, y_title: str, y_top: 
         "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"color": colors["text"], "size": 12},
         "showlegend": True,
-        # Inside the plot, top left, where both lines are low: no height lost on a phone.
+        # Above the plot, in rows (plotly grows the top margin to hold them): inside it, the
+        # legend covered the lines and the memory wall's shading.
         "legend": {
-            "x": 0.01,
-            "y": 0.99,
+            "orientation": "h",
+            "x": 0,
+            "y": 1.01,
             "xanchor": "left",
-            "yanchor": "top",
-            "bgcolor": colors.get("legend", "rgba(0,0,0,0)"),
-            "font": {"size": 11},
+            "yanchor": "bottom",
+            "bgcolor": "rgba(0,0,0,0)",
+            "font": {"size": 10},
+            # Two to a row: one to a row took a third of a phone's chart height.
+            "entrywidth": 0.5,
+            "entrywidthmode": "fraction",
         },
         "xaxis": {
             "title": {"text": "batch size B"},
@@ -43,6 +94,7 @@ def chart_layout(colors: dict[str, str], max_batch: float, y_title: str, y_top: 
             "autorange": False,
             "gridcolor": colors["grid"],
             "zeroline": False,
+            **linear_ticks(max_batch),
         },
         "yaxis": {
             "title": {"text": y_title},
@@ -51,6 +103,7 @@ def chart_layout(colors: dict[str, str], max_batch: float, y_title: str, y_top: 
             "autorange": False,
             "gridcolor": colors["grid"],
             "zeroline": False,
+            **linear_ticks(y_top, blank_zero=True),
         },
         "hovermode": "x",
     }
@@ -69,13 +122,15 @@ def now_marker(batch: float, colors: dict[str, str]) -> tuple[dict, dict]:
             "line": {"color": colors["now"], "width": 2, "dash": "dot"},
         },
         {
+            # At the top, on a backing of the page's colour: at the bottom the rising T_compute ran through it.
             "x": batch,
-            "y": 0,
+            "y": 1,
             "yref": "paper",
             "text": f" B = {format_si(batch)}",
             "showarrow": False,
             "xanchor": "left",
-            "yanchor": "bottom",
+            "yanchor": "top",
+            "bgcolor": colors.get("legend", "rgba(0,0,0,0)"),
             "font": {"color": colors["now"]},
         },
     )
@@ -135,7 +190,7 @@ def time_lines(
     data = [
         line("T_compute", "compute", batches, y(t_compute_s), colors, width=2, dash="dash"),
         line("T_memory", "memory", batches, y(t_memory_s), colors, width=2, dash="dash"),
-        line("T = max of the two", "max", batches_max, y(latency_s), colors, width=4),
+        line("T = max", "max", batches_max, y(latency_s), colors, width=4),
     ]
     if crossover is not None:
         at, latency = crossover

@@ -382,6 +382,12 @@ CONTROLS: tuple[Control, ...] = (
 _CONTROLS = {c.key: c for c in CONTROLS}
 _HARDWARE_OVERRIDES = ("compute_ops_per_s", "bandwidth_bytes_per_s", "memory_bytes")
 _MODEL_OVERRIDES = ("total_params", "active_params")
+#: The overrides each picker drops (they belong to the old choice), and the choice in words.
+_PICK_DROPS = {
+    "hw": ("the hardware", _HARDWARE_OVERRIDES),
+    "model": ("the model", _MODEL_OVERRIDES),
+    "wprec": ("the weight precision", ("compute_ops_per_s",)),
+}
 
 
 
@@ -627,6 +633,16 @@ def with_pick(state: RealState, key: str, value: str) -> tuple[RealState, list[s
     ('w8a16', 'wprec=fp8 needs FP8 t')
     """
     new, _ = Mode.with_pick(REALISTIC, state, key, value)
+    notices = []
+    if key in _PICK_DROPS and getattr(state, next(p.field for p in PICKERS if p.key == key)) != value:
+        # Said aloud: a typed number vanishing without a word reads as a bug.
+        what, fields = _PICK_DROPS[key]
+        dropped = [c.key for c in CONTROLS if c.field in fields and getattr(state, c.field) is not None]
+        if dropped:
+            notices.append(
+                f"Changing {what} replaced your own {' and '.join(dropped)} with the new choice's figures; "
+                "type them again to override."
+            )
     if key in LAYOUT_KEYS:
         # A size picked is a layout of one's own: the even split no longer applies.
         new = replace(new, ideal_layout=False)
@@ -636,7 +652,8 @@ def with_pick(state: RealState, key: str, value: str) -> tuple[RealState, list[s
         new = replace(new, **dict.fromkeys(_MODEL_OVERRIDES))
     elif key == "wprec":
         new = replace(new, compute_ops_per_s=None)
-    return _fp8_fallback(new)
+    new, more = _fp8_fallback(new)
+    return new, notices + more
 
 
 
@@ -1134,9 +1151,11 @@ def _memory_shapes(state: RealState, colors: dict[str, str]) -> tuple[list[dict]
         label = "does not fit in memory" if wall >= 1 else "nothing fits in memory"
         notes.append(
             {
+                # Along the bottom of the shading, under the lines (across the middle, T ran through it).
                 "x": (left + top) / 2,
-                "y": 0.55,
+                "y": 0.02,
                 "yref": "paper",
+                "yanchor": "bottom",
                 "text": label,
                 "showarrow": False,
                 "font": {"color": colors["text"], "size": 11},
@@ -1156,13 +1175,16 @@ def _memory_shapes(state: RealState, colors: dict[str, str]) -> tuple[list[dict]
         )
         notes.append(
             {
+                # Down from the top, beside the wall and backed by the page's colour: across the middle it lay on T.
                 "x": wall,
-                "y": 0.5,
+                "y": 0.98,
                 "yref": "paper",
+                "yanchor": "top",
                 "text": f"memory wall B = {wall:,}",
                 "textangle": -90,
                 "showarrow": False,
                 "xanchor": "right",
+                "bgcolor": colors.get("legend", "rgba(0,0,0,0)"),
                 "font": {"color": colors["wall"]},
             }
         )

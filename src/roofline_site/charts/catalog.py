@@ -24,6 +24,7 @@ from roofline import model as core
 from roofline.sweep import breakpoints, sweep
 from roofline.units import format_number, format_si, format_time, time_unit
 from roofline.web.palette import FAMILY_ROLES, PALETTE, SCHEMES
+from roofline.web.plot import linear_ticks
 
 from ..pages import frontier as frontier_page
 
@@ -48,6 +49,13 @@ def _colors(scheme: str) -> dict:
     return {**colors, "family": tuple(colors[role] for role in FAMILY_ROLES)}
 
 
+def _ticks(axis_range: list[float], *, blank_zero: bool = False) -> dict:
+    """A linear axis from 0: ticks labelled as the readouts print numbers (:func:`roofline.web.plot.linear_ticks`)."""
+    if not axis_range or axis_range[0] != 0:
+        return {}
+    return linear_ticks(axis_range[1], blank_zero=blank_zero)
+
+
 def _layout(scheme: str, *, x_title: str, y_title: str, x_range: list[float], y_range: list[float]) -> dict:
     c = _colors(scheme)
     return {
@@ -64,6 +72,7 @@ def _layout(scheme: str, *, x_title: str, y_title: str, x_range: list[float], y_
             "gridcolor": c["grid"],
             "zeroline": False,
             "fixedrange": True,
+            **_ticks(x_range),
         },
         "yaxis": {
             "title": {"text": y_title},
@@ -71,6 +80,8 @@ def _layout(scheme: str, *, x_title: str, y_title: str, x_range: list[float], y_
             "gridcolor": c["grid"],
             "zeroline": False,
             "fixedrange": True,
+            # The y axis's 0 unlabelled: it printed over the x axis's at the origin.
+            **_ticks(y_range, blank_zero=True),
         },
         "hovermode": "closest",
     }
@@ -511,7 +522,8 @@ def _chosen_marker(report: frontier.FrontierReport, color: str, c: dict, name: s
     chosen = report.chosen
     if chosen is None:
         return None
-    text = f"{name}: B = {_whole(chosen.batch)} ({report.choice.limit.value} binds)"
+    # Two lines: in one, the longest entries ran past a phone's right edge (plotly does not wrap legends).
+    text = f"{name}:<br>B = {_whole(chosen.batch)} ({report.choice.limit.value} binds)"
     return go.Scatter(
         x=[chosen.tokens_per_s_per_user],
         y=[chosen.tokens_per_s_per_gpu],

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import html
 import json
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from roofline import model as core
 from roofline import presets
 from roofline.units import format_number, format_percent, format_si, format_time
 from roofline.web.palette import PALETTE
+from roofline.web.plot import log_ticks
 
 from ..simulator.widget import relative_root
 from .common import number_span
@@ -207,22 +207,6 @@ def hw_step(slug: str, key: str, figure: str) -> str:
 # --------------------------------------------------------------------------- the chart
 
 
-def log_ticks(low: float, high: float) -> list[float]:
-    """Axis ticks at 1, 2 and 5 times each power of ten that fall within ``low`` to ``high``
-    (one step of the sequence beyond each end, so the data never sits past the last label).
-
-    >>> log_ticks(0.045, 0.3)
-    [0.02, 0.05, 0.1, 0.2, 0.5]
-    """
-    candidates = [
-        m * 10.0**e for e in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1) for m in (1, 2, 5)
-    ]
-    below = [t for t in candidates if t <= low]
-    above = [t for t in candidates if t >= high]
-    first, last = (below[-1] if below else candidates[0]), (above[0] if above else candidates[-1])
-    return [float(f"{t:.3g}") for t in candidates if first <= t <= last]
-
-
 def _curve(
     ceilings: meas.Ceilings, points: tuple[meas.PointComparison, ...], xs: list[float], over: str
 ) -> tuple[list[float], list[meas.Prediction]]:
@@ -332,7 +316,8 @@ def figure(slug: str, key: str) -> dict:
     fig.update_layout(
         template="none",
         height=640,
-        margin={"l": 64, "r": 16, "t": 32, "b": 40},
+        # Room for "100 ms" and the axis title beside it (at 64 px they overlapped once the finer ticks came).
+        margin={"l": 84, "r": 16, "t": 32, "b": 40},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         font={"size": 12},

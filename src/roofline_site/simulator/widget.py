@@ -22,7 +22,7 @@ from roofline.web.article import ARTICLE
 from roofline.web.controls import Control
 from roofline.web.mode import Mode
 from roofline.web.page import CONSTANTS_ID, MODE_RADIO, mode_named, page_constants
-from roofline.web.query import mode_of
+from roofline.web.query import MODE_KEY, mode_of
 from roofline.web.realistic import REALISTIC
 
 from ..runtime import boot
@@ -177,6 +177,8 @@ _REAL_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 
 #: Groups whose readouts are sentences, not numbers: across the whole row, text to the left.
 _WIDE_GROUPS = frozenset({"Parallel layout"})
+#: Groups a phone shows first: what the deployment delivers and what stops it.
+_ANSWER_GROUPS = frozenset({"Throughput and cost", "Memory"})
 
 
 def _real_readouts_html(snap: dict) -> str:
@@ -184,6 +186,8 @@ def _real_readouts_html(snap: dict) -> str:
     for title, items in _REAL_GROUPS:
         rows = "".join(f"<dt>{html.escape(label)}</dt><dd>{_readout(snap, name)}</dd>" for name, label in items)
         wide = " rl-sim__group--wide" if title in _WIDE_GROUPS else ""
+        # The answers a phone reader wants first, just below the last slider (roofline.css reorders them).
+        wide += " rl-sim__group--answer" if title in _ANSWER_GROUPS else ""
         groups.append(
             f'<div class="rl-sim__group{wide}"><h2 class="rl-sim__small-heading">{html.escape(title)}</h2>'
             f"<dl>{rows}</dl></div>"
@@ -252,18 +256,22 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         f'<script type="application/json" id="sim-prerender">{PRERENDER_PLACEHOLDER}</script>',
         # What simulator.js shares with Python (ids, the mode rule, the palette), from Python.
         f'<script type="application/json" id="{CONSTANTS_ID}">{_json_in_html(page_constants())}</script>',
-        f'<div id="simulator" class="rl-sim" data-macro-block="simulator_widget" data-ready="false" data-mode="article" '
+        f'<div id="simulator" class="rl-sim" data-macro-block="simulator_widget" data-ready="false" aria-busy="true" data-mode="article" '
         f'data-linked-prerender="{root}{LINKED_PRERENDER_FILE}">',
         '<p class="rl-sim__formula">T_compute = B × N_active / C, T_memory = N_total / BW + B × L × b / BW</p>',
+        '<noscript><p class="rl-sim__status">JavaScript is off, so the sliders can\'t run. The numbers '
+        "below are the default state's, computed when this site was built.</p></noscript>",
+        # The status and the notices share one slot, as tall as the loading line: going live or a
+        # notice of a line or two then moves nothing below them.
+        '<div class="rl-sim__messages">'
         '<div id="sim-status" class="rl-sim__status" role="status">'
         '<progress class="rl-sim__progress" aria-label="Loading the Python runtime"></progress>'
         '<span id="sim-status-text">Loading Python in your browser: the chart below is already exact, '
         "and the sliders follow you as soon as it is ready.</span></div>",
-        '<noscript><p class="rl-sim__status">JavaScript is off, so the sliders can\'t run. The numbers '
-        "below are the default state's, computed when this site was built.</p></noscript>",
-        '<div id="sim-notices" class="rl-sim__notices" role="alert" hidden></div>',
+        '<div id="sim-notices" class="rl-sim__notices" role="alert" hidden></div></div>',
         '<fieldset class="rl-sim__mode"><legend>Model</legend>'
-        f'<label><input type="radio" name="{MODE_RADIO}" value="{ARTICLE.name}" checked> The article\'s model</label>'
+        f'<label><input type="radio" name="{MODE_RADIO}" value="{ARTICLE.name}" checked> The article\'s model '
+        "(<cite>Relearning LLMs 02: Writing Inference as Equations</cite>)</label>"
         f'<label><input type="radio" name="{MODE_RADIO}" value="{REALISTIC.name}"> A real deployment '
         "(presets, precision, memory, cost)</label></fieldset>",
         '<div class="rl-sim__layout">',
@@ -296,6 +304,7 @@ def simulator_widget(env) -> str:  # type: ignore[no-untyped-def]
         'aria-label="Chart of tokens per second per chip against tokens per second per user as the batch grows, '
         'with the current batch, the batch you would run, the memory wall and the latency target">'
         "</div></div>",
+        '<p class="rl-sim__swipe" aria-hidden="true">Swipe the charts sideways: step time, then the frontier →</p>',
         _real_readouts_html(real_snap),
         '<div id="sim-econ" class="rl-sim__chart rl-sim__econ" data-mode-panel="real" hidden role="img" '
         'aria-label="Chart of tokens per second per GPU and dollars per million tokens against batch size B">'
@@ -355,6 +364,9 @@ def write_prerender(site_dir: str | Path) -> int:
         if not notices:
             snap = mode.snapshot(state)
             linked[query] = linked[snap["query"]] = snap
+    # The realistic mode's opening state too, for a hand-typed ?mode=real (fetched, not inlined).
+    real = REALISTIC.snapshot(REALISTIC.default)
+    linked[f"{MODE_KEY}={REALISTIC.name}"] = linked[real["query"]] = real
     default = ARTICLE.snapshot(ARTICLE.default)
     page = site / SIMULATOR_PAGE
     text = page.read_text()
