@@ -14,6 +14,7 @@ import pytest
 from conftest import READY_TIMEOUT_MS
 
 from roofline import cli
+from roofline.units import format_time
 from roofline.web.realistic import REAL_READOUT_NAMES, REALISTIC
 
 pytestmark = pytest.mark.browser
@@ -50,7 +51,7 @@ def test_serve_and_spec_readouts_agree_with_the_cli(page, site_url) -> None:
     assert value("chosen_batch") == serving["chosen_batch"] and shown["binding_limit"][0] == serving["binding_limit"]
     assert value("serving_tpot") == pytest.approx(serving["tpot_s"], rel=1e-12)
     per_token = page.locator("[data-mirror=time_per_token]").inner_text()
-    assert per_token.startswith(f"{serving['tpot_s'] * 1e3:.2f} ms by the serving estimate")
+    assert per_token.startswith(f"{format_time(serving['tpot_s'])} by the serving estimate")
     assert value("per_user") == pytest.approx(serving["tokens_per_s_per_user"], rel=1e-12)
     assert value("throughput") == pytest.approx(serving["output_tokens_per_s"] / 8, rel=1e-12)
     assert value("throughput_total") == pytest.approx(serving["output_tokens_per_s"], rel=1e-12)
@@ -63,7 +64,7 @@ def test_serve_and_spec_readouts_agree_with_the_cli(page, site_url) -> None:
     assert value("latency") == pytest.approx(floor["verify_latency_s"], rel=1e-12)
     for name in ("t_compute", "t_memory"):
         assert value(name) == pytest.approx(floor[f"{name}_s"], rel=1e-12), name
-    assert f"the article's max: {floor['time_per_token_s'] * 1e3:.2f} ms" in per_token
+    assert f"the article's max: {format_time(floor['time_per_token_s'])}" in per_token
     # ... and every readout on the page is what CPython computes for the same state.
     expected = REALISTIC.readouts(state)
     for name in REAL_READOUT_NAMES:
