@@ -15,7 +15,7 @@ MODULES = (
     "units",
     "sentences",
     "checks",
-    "cli_args",
+    "cli.args",
     "web.query",
     "web.controls",
     "web.mode",
