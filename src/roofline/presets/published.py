@@ -54,7 +54,7 @@ class PublishedServing:
 
 #: DeepSeek's own figures for serving V3/R1 (decode side), February 2025.
 DEEPSEEK_SERVING = PublishedServing(
-    hardware="h100-sxm",
+    hardware="h800",
     model="deepseek-v3",
     gpus=144,
     gpus_per_node=8,
@@ -71,8 +71,7 @@ DEEPSEEK_SERVING = PublishedServing(
         "mean KV length 4,989, FP8 matmuls with BF16 MLA, $2 per H800-hour"
     ),
     note=(
-        "H800 GPUs: the H100 SXM's tensor rates, 80 GB and 3.35 TB/s of HBM3, with NVLink cut to 400 GB/s; "
-        "the h100-sxm preset stands in for them. The source states BF16 for the MLA computations, not the "
-        "cache's storage: the 16-bit KV cache is our assumption"
+        "H800 GPUs, the chips the source states (the h800 preset). The source states BF16 for the MLA "
+        "computations, not the cache's storage: the 16-bit KV cache is our assumption"
     ),
 )
