@@ -20,7 +20,7 @@ ValueError: unknown hardware 'H300'; choose one of: a100-sxm, b200, h100-pcie, h
 from __future__ import annotations
 
 from .chips import ARTICLE_H100, HARDWARE
-from .figures import CITED_FIGURES, P100, CitedChip, CitedFigure, cited
+from .cited import CITED_FIGURES, P100, CitedChip, CitedFigure, cited
 from .models import MODELS
 from .precisions import KV_PRECISIONS, MATH_PRECISIONS, WEIGHT_PRECISIONS, KvPrecision, WeightPrecision
 from .published import DEEPSEEK_SOURCE, PublishedServing, published_serving
