@@ -231,7 +231,7 @@ class Mode(ABC, Generic[S]):
         return {}
 
     def stacks(self, state: S) -> tuple[Any, ...]:
-        """Terms the step-time chart stacks under its lines (:class:`roofline.web.serving.Stack`; none by default)."""
+        """Terms the step-time chart stacks under its lines (:class:`roofline.web.serving_view.Stack`; none by default)."""
         return ()
 
     def marks(self, state: S, colors: dict[str, str]) -> tuple[list[dict], list[dict]]:

@@ -45,7 +45,7 @@ serve      stack the serving estimate, 1/0      ``serve=1``
 out        output share of tokens, percent      ``out=25``
 =========  ===================================  ==========================
 
-``serve`` and ``out`` are :mod:`roofline.web.serving`: L is read as the
+``serve`` and ``out`` are :mod:`roofline.web.serving_view`: L is read as the
 mean context, and ``out`` percent of a sequence's tokens are output.
 
 The layout keys ``tp``, ``ep``, ``dpa`` and ``pp`` mean what the engines'
@@ -106,7 +106,7 @@ from ..units import (
     format_usd,
     parse_si,
 )
-from . import serving as serve
+from . import serving_view as serve
 from .controls import Control, Option, Picker, Toggle, context_control, exact_text
 from .frontier_view import FRONTIER_READOUT_NAMES, frontier_lines_at, frontier_report, target_control
 from .mode import FLAG_WORDS, Lines, Mode, Readout, active_total_notices
@@ -941,7 +941,7 @@ def _deployment_readouts(state: RealState) -> dict[str, Readout]:
 
 
 def _serving_readouts(state: RealState) -> dict[str, Readout]:
-    """The serving estimate at the state's B (:mod:`roofline.web.serving`), beside the article's max.
+    """The serving estimate at the state's B (:mod:`roofline.web.serving_view`), beside the article's max.
 
     The estimate runs the state's layout and speculation. Its memory wall is
     its own figure (sequences at full length, in the usable share of HBM),
