@@ -16,7 +16,7 @@ from roofline.web import article as sim
 from roofline.web import controls
 from roofline.web import realistic as real
 from roofline.web.article import ARTICLE
-from roofline.web.figures import economics_figure, time_figure
+from roofline.web.charts import economics_figure, time_figure
 from roofline.web.query import mode_of
 from roofline.web.realistic import REALISTIC
 

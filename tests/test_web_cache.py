@@ -19,7 +19,7 @@ from roofline import frontier
 from roofline.units import format_si_exact
 from roofline.web import article, controls, frontier_view, mode, realistic
 from roofline.web.article import ARTICLE, DEFAULT_STATE
-from roofline.web.figures import CHARTS
+from roofline.web.charts import CHARTS
 from roofline.web.realistic import DEFAULT_REAL_STATE, REALISTIC
 
 

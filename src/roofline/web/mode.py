@@ -5,7 +5,7 @@ say what that state means: its controls, its value for each control, the
 two lines it draws, its readouts and sentences. On top of the hooks this
 class implements, once for both modes, the URL (:meth:`Mode.parse`,
 :meth:`Mode.encode`), the slider maths (:meth:`Mode.with_value`,
-:meth:`Mode.check`), the charts (:data:`roofline.web.figures.CHARTS`) and the
+:meth:`Mode.check`), the charts (:data:`roofline.web.charts.CHARTS`) and the
 snapshot the page paints (:meth:`Mode.snapshot`).
 
 The two modes live in :mod:`roofline.web.article` (the article's eight
@@ -16,8 +16,8 @@ Adding to both modes:
 - a readout that follows from the step at B or the two lines: add it to
   :meth:`Mode.readouts` here (both modes get it), with its label in
   ``roofline_site/widget.py``;
-- a chart: add a :class:`roofline.web.figures.Chart` to
-  :data:`roofline.web.figures.CHARTS` (drawn from :meth:`Mode.lines`), and
+- a chart: add a :class:`roofline.web.charts.Chart` to
+  :data:`roofline.web.charts.CHARTS` (drawn from :meth:`Mode.lines`), and
   its element to the widget; the snapshot and the painter pick it up;
 - a control: a :class:`~roofline.web.controls.Control`, ``Toggle`` or
   ``Picker`` in each mode's tuple (given to its constructor) with a field on
@@ -466,9 +466,9 @@ class Mode(ABC, Generic[S]):
         Keys: ``mode``, ``query``, ``readouts`` (name -> [raw, text]),
         ``controls``, ``pickers``, ``toggles``, ``batch``, ``explanation``,
         ``params``, and one key per chart of
-        :data:`~roofline.web.figures.CHARTS` (scheme -> figure).
+        :data:`~roofline.web.charts.CHARTS` (scheme -> figure).
         """
-        from .figures import CHARTS
+        from .charts import CHARTS
         from .palette import SCHEMES
 
         schemes = SCHEMES if schemes is None else schemes

@@ -14,7 +14,7 @@ remembered while Python loads, the charts and the palette by role.
 from __future__ import annotations
 
 from .article import ARTICLE
-from .figures import CHARTS
+from .charts import CHARTS
 from .palette import PALETTE
 from .query import MODE_KEY, REPEATED
 from .realistic import REALISTIC
