@@ -49,7 +49,7 @@ from .controls import (
 )
 from .query import MODE_KEY, encode_pairs, last_values, parse_pairs
 
-__all__ = ["Lines", "Mode", "Readout", "range_text"]
+__all__ = ["LineSamples", "Mode", "Readout", "range_text"]
 
 S = TypeVar("S")
 
@@ -74,12 +74,14 @@ class Readout:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Lines:
+class LineSamples:
     """The two lines of a state and their max, in seconds per step, at the batches they are drawn at.
 
     ``max_batches``/``latency_s`` may be sampled apart from the two lines (the
     article draws its straight lines by their ends only). ``crossover`` is
-    ``(B*, T at B*)`` when B* lies on the axis, else ``None``.
+    ``(B*, T at B*)`` when B* lies on the axis, else ``None``. Samples to
+    draw, where :class:`roofline.frontier.Lines` (which :meth:`Mode.frontier_lines`
+    returns) is the step's parts as functions of B.
     """
 
     batches: tuple[float, ...]
@@ -206,7 +208,7 @@ class Mode(ABC, Generic[S]):
         """B*, where the two lines cross (``None`` when they never do)."""
 
     @abstractmethod
-    def lines(self, state: S) -> Lines:
+    def lines(self, state: S) -> LineSamples:
         """The chart's two lines and their max from B = 0 (or 1) to max B."""
 
     @abstractmethod

@@ -109,7 +109,7 @@ from ..units import (
 from . import serving_view as serve
 from .controls import Control, Option, Picker, Toggle, context_control, exact_text
 from .frontier_view import FRONTIER_READOUT_NAMES, frontier_lines_at, frontier_report, target_control
-from .mode import FLAG_WORDS, Lines, Mode, Readout, active_total_notices
+from .mode import FLAG_WORDS, LineSamples, Mode, Readout, active_total_notices
 
 __all__ = [
     "CONTROLS",
@@ -1251,7 +1251,7 @@ class RealisticMode(Mode[RealState]):
     def crossover(self, state: RealState) -> float | None:
         return _rates(state).crossover
 
-    def lines(self, state: RealState) -> Lines:
+    def lines(self, state: RealState) -> LineSamples:
         # T_memory curves when the MoE discount applies: small batches read fewer experts.
         d = deployment_of(state)
         verified = _verified_tokens(state) if _speculative(state) is not None else 1
@@ -1269,7 +1269,7 @@ class RealisticMode(Mode[RealState]):
         if crossover is not None and 0 < crossover < state.max_batch:
             at = (crossover, dep.step_at(d, max(crossover, 1.0), verified).latency_s)
         shown = tuple(batches)
-        return Lines(
+        return LineSamples(
             batches=shown,
             t_compute_s=tuple(compute),
             t_memory_s=tuple(memory),
