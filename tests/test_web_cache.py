@@ -107,4 +107,4 @@ def test_exact_text_is_the_units_formatter() -> None:
 def test_the_realistic_crossover_is_the_deployment_models() -> None:
     for state in REAL_STATES:
         d = realistic.deployment_of(state)
-        assert realistic._crossover(d) == dep.crossover_batch(d)
+        assert realistic._crossover(d) == dep.deployment_crossover_batch(d)

@@ -1171,9 +1171,9 @@ def _memory_shapes(state: RealState, colors: dict[str, str]) -> tuple[list[dict]
 
 @lru_cache(maxsize=16)
 def _crossover(d: dep.Deployment) -> float | None:
-    """:func:`roofline.deployment.crossover_batch`, remembered: it is found by
+    """:func:`roofline.deployment.deployment_crossover_batch`, remembered: it is found by
     search, and one render asks for it from the lines, the marks and both charts."""
-    return dep.crossover_batch(d)
+    return dep.deployment_crossover_batch(d)
 
 
 def _report(state: RealState) -> dep.Report:
