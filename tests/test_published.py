@@ -2,6 +2,7 @@
 
 import json
 import math
+from pathlib import Path
 
 from roofline import calibration, presets
 from roofline.data import published_directory
@@ -10,13 +11,13 @@ from roofline.presets import DEEPSEEK_SERVING
 
 def test_one_copy_of_the_tables() -> None:
     folder = published_directory()
-    assert folder == calibration.default_directory()
-    assert folder.as_posix().endswith("src/roofline/data/published")
-    assert (folder / f"{presets.DEEPSEEK_SOURCE}.json").is_file()
+    assert Path(folder) == calibration.default_directory()
+    assert Path(folder).as_posix().endswith("src/roofline/data/published")
+    assert (Path(folder) / f"{presets.DEEPSEEK_SOURCE}.json").is_file()
 
 
 def test_deepseek_record_is_its_table() -> None:
-    body = json.loads((published_directory() / f"{presets.DEEPSEEK_SOURCE}.json").read_text(encoding="utf-8"))
+    body = json.loads((Path(published_directory()) / f"{presets.DEEPSEEK_SOURCE}.json").read_text(encoding="utf-8"))
     source = body["source"]
     assert DEEPSEEK_SERVING.hardware == source["hardware"] == "h800"  # the chip the overview states
     assert (DEEPSEEK_SERVING.model, DEEPSEEK_SERVING.gpus) == (source["model"], source["gpus"])

@@ -305,7 +305,7 @@ class Point:
 
 def default_directory() -> Path:
     """The published tables, ``src/roofline/data/published`` (:func:`roofline.data.published_directory`)."""
-    return published_directory()
+    return Path(published_directory())
 
 
 def _need(where: str, record: dict, fields: Iterable[str]) -> None:

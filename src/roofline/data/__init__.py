@@ -11,20 +11,24 @@ source tree, where :func:`published_directory` finds them.
 
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
+import os
 
 __all__ = ["published_directory"]
 
 
-def published_directory() -> Path:
-    """The folder of published JSON tables (``src/roofline/data/published``).
+def published_directory() -> str:
+    """The folder of published JSON tables (``src/roofline/data/published``), as a path string.
+
+    Found beside this module, as :func:`importlib.resources.files` finds a
+    plain package's data, without importing ``importlib.resources`` or
+    ``pathlib``: :mod:`roofline.presets` reaches this module, and the
+    simulator's snapshot holds every module the presets can import.
 
     Raises:
         FileNotFoundError: in an installed wheel, which ships without them.
     """
-    folder = Path(str(resources.files(__name__) / "published"))
-    if not folder.is_dir():
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "published")
+    if not os.path.isdir(folder):
         raise FileNotFoundError(
             f"{folder}: the published tables ship only with the source tree (src/roofline/data/published), not the wheel"
         )

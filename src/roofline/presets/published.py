@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from dataclasses import dataclass
 
 # DEEPSEEK_SERVING is a module attribute that __getattr__ reads on first use.
@@ -82,11 +83,12 @@ def published_serving(source_id: str) -> PublishedServing:
     """
     from ..data import published_directory
 
-    path = published_directory() / f"{source_id}.json"
-    record = json.loads(path.read_text(encoding="utf-8"))["source"]
+    name = f"{source_id}.json"
+    with open(os.path.join(published_directory(), name), encoding="utf-8") as file:
+        record = json.load(file)["source"]
     stated = record.get("production")
     if not isinstance(stated, dict):
-        raise ValueError(f"{path.name}: no 'production' block of figures the publisher states")
+        raise ValueError(f"{name}: no 'production' block of figures the publisher states")
     return PublishedServing(
         hardware=record["hardware"],
         model=record["model"],
