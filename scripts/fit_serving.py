@@ -1,7 +1,7 @@
 """Refit the serving estimate, print its held-out error per regime for each protocol, its band and the band's coverage.
 
 Usage:
-    .venv/bin/python scripts/fit_serving.py [--data docs/data/published]
+    .venv/bin/python scripts/fit_serving.py [--data src/roofline/data/published]
 
 Fits :data:`roofline.serving.FITTED`'s free constants on every published
 source (each source weighted equally; points with speculative decoding
@@ -61,7 +61,7 @@ def _bands_source(table: tuple[band.Band, ...], on: list[str]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=None, help="folder of published JSON (default docs/data/published)")
+    parser.add_argument("--data", default=None, help="folder of published JSON (default src/roofline/data/published)")
     args = parser.parse_args()
     points = calibration.load(args.data)
     fits = calibration.fits_without(points)

@@ -16,7 +16,7 @@ from conftest import READY_TIMEOUT_MS, ROOT
 
 from roofline.web import controls
 from roofline.web.article import ARTICLE, DEFAULT_STATE
-from roofline.web.figures import CHARTS
+from roofline.web.charts import CHARTS
 
 pytestmark = pytest.mark.browser
 

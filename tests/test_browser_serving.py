@@ -9,7 +9,7 @@ from conftest import READY_TIMEOUT_MS
 from holding import hold
 
 from roofline.web import realistic as real
-from roofline.web import serving as serve
+from roofline.web import serving_view as serve
 from roofline.web.realistic import REALISTIC
 
 pytestmark = pytest.mark.browser

@@ -129,7 +129,7 @@ def test_capacity_of_deepseek_on_eight_h200_split_evenly() -> None:
         ds.total_params, ds.active_params, chip.compute_ops_per_s("fp8"), chip.bandwidth_bytes_per_s
     )
     assert dep.capacity_batch(d) < sweet
-    assert dep.crossover_batch(d) is None and dep.no_crossover_context(d) == pytest.approx(2554, abs=1)
+    assert dep.deployment_crossover_batch(d) is None and dep.no_crossover_context(d) == pytest.approx(2554, abs=1)
     assert dep.best_batch(d) == dep.capacity_batch(d)
 
 
@@ -138,7 +138,7 @@ def test_precision_pairing_sets_the_crossover() -> None:
     # sparsity on an H100), 8-bit weights with BF16 math halve it.
     def sweet(precision: str) -> float:
         d = dep.deployment("h100-sxm", "llama-3.1-8b", precision=precision, context_tokens=1e-9)
-        return dep.crossover_batch(d)
+        return dep.deployment_crossover_batch(d)
 
     assert sweet("fp8") == pytest.approx(295, rel=0.01)
     assert sweet("bf16") == pytest.approx(sweet("fp8"), rel=1e-3)
@@ -255,7 +255,7 @@ def test_one_byte_one_element_no_discount_is_the_article_exactly(p: core.Params,
     d = article_deployment(p, moe=moe)
     assert dep.params_at(d, p.batch) == p
     assert dep.step_at(d, p.batch) == core.evaluate(p)
-    assert dep.crossover_batch(d) == core.crossover_batch(p)
+    assert dep.deployment_crossover_batch(d) == core.crossover_batch(p)
     assert dep.throughput_tokens_per_s(d, p.batch) == p.batch / core.latency_s(p)
 
 
@@ -322,7 +322,7 @@ def test_capacity_falls_as_context_grows_and_is_never_negative(d: dep.Deployment
 @settings(max_examples=60, deadline=None)
 @given(deployments)
 def test_lines_meet_at_the_crossover_and_none_means_memory_on_top(d: dep.Deployment) -> None:
-    crossover = dep.crossover_batch(d)
+    crossover = dep.deployment_crossover_batch(d)
     limit = dep.no_crossover_context(d)
     if crossover is None:
         assert limit is not None and d.context_tokens >= limit * (1 - 1e-9)
@@ -342,7 +342,7 @@ def test_lines_meet_at_the_crossover_and_none_means_memory_on_top(d: dep.Deploym
 @settings(deadline=None)  # timing belongs in benchmarks, not in property tests
 @given(deployments)
 def test_moe_discount_only_moves_the_crossover_left(d: dep.Deployment) -> None:
-    with_discount, without = dep.crossover_batch(d), dep.crossover_batch(replace(d, moe_discount=False))
+    with_discount, without = dep.deployment_crossover_batch(d), dep.deployment_crossover_batch(replace(d, moe_discount=False))
     assert (with_discount is None) == (without is None)
     if without is not None:
         assert with_discount <= without * (1 + 1e-9)
@@ -389,7 +389,7 @@ def test_throughput_and_cost(d: dep.Deployment, batch: float, price: float) -> N
 @given(deployments, st.integers(min_value=2, max_value=16))
 def test_ideal_scaling_keeps_the_crossover_and_multiplies_throughput(d: dep.Deployment, n: int) -> None:
     one, many = replace(d, gpus=1, layout=dep.IDEAL), replace(d, gpus=n, layout=dep.IDEAL)
-    c1, cn = dep.crossover_batch(one), dep.crossover_batch(many)
+    c1, cn = dep.deployment_crossover_batch(one), dep.deployment_crossover_batch(many)
     assert (c1 is None) == (cn is None)
     if c1 is not None:
         assert cn == pytest.approx(c1, rel=1e-9)
@@ -477,7 +477,7 @@ def test_attention_is_charged_at_its_own_rate() -> None:
     expected = 12686 * dep.attention_ops_per_token(d) / dep.attention_compute_ops_per_s(d)
     assert attention_bf16 == pytest.approx(expected, rel=1e-12)
     # The lines still meet at the crossover with attention at its own rate.
-    crossover = dep.crossover_batch(d)
+    crossover = dep.deployment_crossover_batch(d)
     assert crossover is not None
     at = dep.step_at(d, crossover)
     assert at.t_compute_s == pytest.approx(at.t_memory_s, rel=1e-9)
@@ -588,7 +588,7 @@ def test_the_article_and_the_deployment_agree_on_the_no_crossover_context_where_
 def test_the_moe_crossover_uses_the_models_slopes() -> None:
     import inspect
 
-    source = inspect.getsource(dep.crossover_batch)
+    source = inspect.getsource(dep.deployment_crossover_batch)
     assert "compute_slope_s(p) - memory_slope_s(p)" in source
 
 

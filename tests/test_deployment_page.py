@@ -59,7 +59,7 @@ def test_page_prints_the_cores_numbers(built_site: Path) -> None:
     values = macro_values(page_html(built_site))
     four_k = real.deployment_of(page_macros.case_state("deepseek-h200x8-4k"))
     assert (float(dep.capacity_batch(four_k)), "3,175") in values["case_capacity"]
-    assert (dep.crossover_batch(four_k), "18,900") in values["case_crossover"]
+    assert (dep.deployment_crossover_batch(four_k), "18,900") in values["case_crossover"]
     comparison = dep.compare_with_published(presets.DEEPSEEK_SERVING)
     assert (comparison.observed_tokens_per_s_per_gpu, "1,850") in values["published_observed_per_gpu"]
     assert values["published_predicted_step"] == [(comparison.predicted.step_s, "21.82 ms")] * 2
@@ -105,18 +105,18 @@ def test_attention_counted_turns_the_deepseek_verdicts_over(built_site: Path) ->
     values = macro_values(page_html(built_site))
     cases = {name: real.deployment_of(page_macros.case_state(name)) for name in page_macros.CASES}
     # The article's lines: the crossover past the wall (4K), none at all (BF16 cache, 32K).
-    assert dep.crossover_batch(cases["deepseek-h200x8-4k"]) > dep.capacity_batch(cases["deepseek-h200x8-4k"])
-    assert dep.crossover_batch(cases["deepseek-h200x8-4k-bf16kv"]) is None
-    assert dep.crossover_batch(cases["deepseek-h200x8-32k"]) is None
+    assert dep.deployment_crossover_batch(cases["deepseek-h200x8-4k"]) > dep.capacity_batch(cases["deepseek-h200x8-4k"])
+    assert dep.deployment_crossover_batch(cases["deepseek-h200x8-4k-bf16kv"]) is None
+    assert dep.deployment_crossover_batch(cases["deepseek-h200x8-32k"]) is None
     # Attention counted: inside the wall at 4K ("the crossover binds"), past the halved wall with a
     # BF16 cache ("memory binds"), just inside it at 32K, and smaller at 32K than at 4K.
     four, bf16, long = (cases[f"deepseek-h200x8-{k}-attn"] for k in ("4k", "4k-bf16kv", "32k"))
     assert all(d.attention_flops and d.active_layout is dep.IDEAL for d in (four, bf16, long))
-    assert dep.crossover_batch(four) < dep.capacity_batch(four)
-    assert dep.crossover_batch(bf16) > dep.capacity_batch(bf16)
-    assert dep.crossover_batch(long) < dep.capacity_batch(long) < dep.crossover_batch(long) * 1.05
-    assert dep.crossover_batch(long) < dep.crossover_batch(four)
-    assert (dep.crossover_batch(four), "1,800") in values["case_crossover"]
+    assert dep.deployment_crossover_batch(four) < dep.capacity_batch(four)
+    assert dep.deployment_crossover_batch(bf16) > dep.capacity_batch(bf16)
+    assert dep.deployment_crossover_batch(long) < dep.capacity_batch(long) < dep.deployment_crossover_batch(long) * 1.05
+    assert dep.deployment_crossover_batch(long) < dep.deployment_crossover_batch(four)
+    assert (dep.deployment_crossover_batch(four), "1,800") in values["case_crossover"]
     # Each of these cases opens the simulator with attention on.
     opened, notices = REALISTIC.parse(REALISTIC.encode(page_macros.case_state("deepseek-h200x8-4k-attn")))
     assert notices == [] and opened.attention_flops and opened.ideal_layout
@@ -134,7 +134,7 @@ def test_the_layout_table_is_the_cores(built_site: Path, case: str) -> None:
         [(wall, _)] = values[f"layout_case:{case}:{layout}:wall"]
         assert wall == dep.capacity_batch(d)
         [(crossover, _)] = values[f"layout_case:{case}:{layout}:crossover"]
-        expected = dep.crossover_batch(d)
+        expected = dep.deployment_crossover_batch(d)
         assert (math.isnan(crossover) and expected is None) or crossover == expected
     assert page_macros.layout_deployment(case, "default").active_layout.key == "tp8"
 

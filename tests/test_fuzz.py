@@ -42,7 +42,7 @@ from roofline import (
 )
 from roofline.web import article as sim
 from roofline.web.article import ARTICLE
-from roofline.web.figures import time_figure
+from roofline.web.charts import time_figure
 
 FUZZ_EXAMPLES = int(os.environ.get("ROOFLINE_FUZZ_EXAMPLES", 10_000 if os.environ.get("CI") else 2_000))
 FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

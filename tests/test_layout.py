@@ -69,12 +69,12 @@ def test_mla_attention_keeps_the_crossover_once_counted() -> None:
 
     for context, expected, wall in ((4096, 1798, 3175), (32768, 388, 396)):
         even = _deepseek(context, "ideal")
-        assert dep.crossover_batch(even) == pytest.approx(crossover(context, 1), rel=1e-3)
-        assert round(dep.crossover_batch(even)) == expected and dep.capacity_batch(even) == wall
+        assert dep.deployment_crossover_batch(even) == pytest.approx(crossover(context, 1), rel=1e-3)
+        assert round(dep.deployment_crossover_batch(even)) == expected and dep.capacity_batch(even) == wall
     # Under TP8 the latent is read eight times over: past ~900 tokens memory is on top at every batch.
-    assert crossover(4096, 8) is None and dep.crossover_batch(_deepseek(4096, None)) is None
+    assert crossover(4096, 8) is None and dep.deployment_crossover_batch(_deepseek(4096, None)) is None
     # Under DP attention the cache is read once, and the crossover comes back.
-    assert dep.crossover_batch(_deepseek(4096, "tp8-ep8-dpa")) is not None
+    assert dep.deployment_crossover_batch(_deepseek(4096, "tp8-ep8-dpa")) is not None
     assert dep.no_crossover_context(_deepseek(4096, "tp8-ep8-dpa")) is None
 
 

@@ -12,8 +12,7 @@ from test_site import macro_values, visible_text
 
 from roofline import comparisons, deployment, presets
 from roofline import model as core
-from roofline import tokens as token_counts
-from roofline.units import format_number, format_tokens
+from roofline.units import format_number, format_tokens, model_card_tokens, price_sheet_tokens
 from roofline.web.article import ARTICLE
 
 SPAN = re.compile(r'<span class="rl-(?:num|word)" data-macro="([^"]+)"(?: data-value="([^"]*)")?>([^<]*)</span>')
@@ -123,15 +122,15 @@ def test_gqa_elements_count_kv_heads(built_site: Path) -> None:
 
 
 def test_model_card_and_price_sheet_counts_differ() -> None:
-    assert token_counts.model_card_tokens("128K") == 131072
-    assert token_counts.price_sheet_tokens("200K") == 200000
-    assert token_counts.model_card_tokens("1m") == 1048576
+    assert model_card_tokens("128K") == 131072
+    assert price_sheet_tokens("200K") == 200000
+    assert model_card_tokens("1m") == 1048576
     for bad in ("128", "K", "1.5K", "12Q", None):
         with pytest.raises(ValueError, match="token count"):
-            token_counts.model_card_tokens(bad)  # type: ignore[arg-type]
+            model_card_tokens(bad)  # type: ignore[arg-type]
     # One exact-token formatter (roofline.units) prints what either convention reads.
-    assert format_tokens(token_counts.model_card_tokens("128K")) == "131,072"
-    assert format_tokens(token_counts.price_sheet_tokens("200K")) == "200,000"
+    assert format_tokens(model_card_tokens("128K")) == "131,072"
+    assert format_tokens(price_sheet_tokens("200K")) == "200,000"
 
 
 @pytest.mark.parametrize("name", ["deployment", "long-context"])

@@ -98,7 +98,7 @@ def test_changing_hardware_says_which_typed_overrides_it_replaced() -> None:
 
 
 def test_simulator_axes_print_numbers_as_the_readouts_do_and_one_zero_at_the_origin() -> None:
-    from roofline.web.figures import CHARTS
+    from roofline.web.charts import CHARTS
 
     for mode in (ARTICLE, REALISTIC):
         state = mode.parse("B_max=8192" if mode is ARTICLE else "mode=real&B_max=4096")[0]
@@ -117,7 +117,7 @@ def test_simulator_axes_print_numbers_as_the_readouts_do_and_one_zero_at_the_ori
 
 
 def test_memory_wall_and_batch_labels_sit_at_the_top_on_a_backing() -> None:
-    from roofline.web.figures import time_figure
+    from roofline.web.charts import time_figure
 
     layout = time_figure(REALISTIC, REALISTIC.parse("mode=real&B_max=128&B=32")[0])["layout"]
     labels = {note["text"]: note for note in layout["annotations"]}
@@ -129,7 +129,7 @@ def test_memory_wall_and_batch_labels_sit_at_the_top_on_a_backing() -> None:
 
 
 def test_a_narrow_log_axis_still_gets_two_labels() -> None:
-    from roofline.web.plot import log_ticks
+    from roofline.web.charts import log_ticks
 
     ticks = log_ticks(0.0554, 0.0972)
     assert sum(0.0554 <= t <= 0.0972 for t in ticks) >= 2

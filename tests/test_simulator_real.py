@@ -16,7 +16,7 @@ from roofline.web import article as sim
 from roofline.web import controls
 from roofline.web import realistic as real
 from roofline.web.article import ARTICLE
-from roofline.web.figures import economics_figure, time_figure
+from roofline.web.charts import economics_figure, time_figure
 from roofline.web.query import mode_of
 from roofline.web.realistic import REALISTIC
 
@@ -265,7 +265,7 @@ def test_a_reachable_sweet_spot_shows_its_crossover_marker() -> None:
     # DP attention with EP8 at 4K: attention counted, the crossover (about 2,135) lies inside the wall (2,424).
     state, _ = REALISTIC.parse("mode=real&hw=h200&gpus=8&model=deepseek-v3&wprec=fp8&kvprec=fp8&L=4K&B_max=8192&tp=8&ep=8&dpa=1")
     d = real.deployment_of(state)
-    crossover = dep.crossover_batch(d)
+    crossover = dep.deployment_crossover_batch(d)
     assert crossover is not None and crossover < dep.capacity_batch(d)
     figure = time_figure(REALISTIC, state)
     markers = [t for t in figure["data"] if t["mode"] == "markers"]

@@ -8,8 +8,8 @@ import pytest
 
 from roofline import serving
 from roofline.web import realistic as real
-from roofline.web import serving as serve
-from roofline.web.figures import time_figure
+from roofline.web import serving_view as serve
+from roofline.web.charts import time_figure
 from roofline.web.palette import color
 from roofline.web.realistic import REALISTIC
 

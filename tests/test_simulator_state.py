@@ -13,7 +13,7 @@ from roofline import evaluate
 from roofline.web import article as sim
 from roofline.web import controls
 from roofline.web.article import ARTICLE
-from roofline.web.figures import time_figure
+from roofline.web.charts import time_figure
 from roofline.web.query import mode_of
 from roofline.web.realistic import REALISTIC
 

@@ -19,7 +19,7 @@ from roofline import frontier
 from roofline.units import format_si_exact
 from roofline.web import article, controls, frontier_view, mode, realistic
 from roofline.web.article import ARTICLE, DEFAULT_STATE
-from roofline.web.figures import CHARTS
+from roofline.web.charts import CHARTS
 from roofline.web.realistic import DEFAULT_REAL_STATE, REALISTIC
 
 
@@ -107,4 +107,4 @@ def test_exact_text_is_the_units_formatter() -> None:
 def test_the_realistic_crossover_is_the_deployment_models() -> None:
     for state in REAL_STATES:
         d = realistic.deployment_of(state)
-        assert realistic._crossover(d) == dep.crossover_batch(d)
+        assert realistic._crossover(d) == dep.deployment_crossover_batch(d)

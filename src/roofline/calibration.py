@@ -1,6 +1,6 @@
 """Published serving measurements, and the serving estimate judged on data it was not fitted to.
 
-The measurements live as JSON in ``docs/data/published/`` (one file per
+The measurements live as JSON in ``src/roofline/data/published/`` (one file per
 source: a ``source`` record and its ``points``); :func:`load` reads them
 only when called and :func:`validate` refuses anything malformed, naming
 the file and the field. A *source* is one published table: one engine
@@ -52,6 +52,7 @@ from pathlib import Path
 from . import band as bd
 from . import serving
 from .checks import check_number, check_whole_number
+from .data import published_directory
 from .deployment import Layout
 from .presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS
 from .speculative import DEFAULT_ACCEPTANCE, Speculation, expected_tokens_per_step, mtp_speculation
@@ -303,8 +304,8 @@ class Point:
 
 
 def default_directory() -> Path:
-    """``docs/data/published`` of the source tree this package sits in."""
-    return Path(__file__).resolve().parents[2] / "docs" / "data" / "published"
+    """The published tables, ``src/roofline/data/published`` (:func:`roofline.data.published_directory`)."""
+    return Path(published_directory())
 
 
 def _need(where: str, record: dict, fields: Iterable[str]) -> None:

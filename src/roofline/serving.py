@@ -231,7 +231,7 @@ FITTED = Constants(
     unstated_acceptance=0.44,
 )
 
-#: The published sources (ids in ``docs/data/published/``) :data:`FITTED` was fitted on: all of them
+#: The published sources (ids in ``src/roofline/data/published/``) :data:`FITTED` was fitted on: all of them
 #: (their speculative points are in the data but never in the fit).
 FITTED_ON: tuple[str, ...] = (
     "deepseek-v3-production-h800",

@@ -13,6 +13,9 @@ price sheets mean 200,000 by "200K". So that no count is ever read both ways,
 (IEC: Ki = 1,024, Mi = 1,024^2, ...) spell the powers of two: ``128Ki`` is
 131,072 tokens, ``128K`` is 128,000 and ``200K`` is 200,000. Wherever a
 context could be misread, :func:`format_tokens` prints the exact count.
+A count quoted from a document in its own spelling is read as its author
+meant it: :func:`model_card_tokens` takes a model card's K as 1,024,
+:func:`price_sheet_tokens` a price sheet's as 1,000.
 
 Range. Past the largest prefix (``E``: 1,000E and up) and below a thousandth,
 every formatter switches to scientific notation (``1e308``, ``2.5e-7``), so
@@ -39,7 +42,9 @@ import re
 __all__ = [
     "ABOUT_DIGITS",
     "BINARY_PREFIXES",
+    "MODEL_CARD_K",
     "PREFIXES",
+    "PRICE_SHEET_K",
     "format_batch",
     "format_bytes",
     "format_number",
@@ -50,7 +55,9 @@ __all__ = [
     "format_time",
     "format_tokens",
     "format_usd",
+    "model_card_tokens",
     "parse_si",
+    "price_sheet_tokens",
     "round_significant",
     "time_unit",
 ]
@@ -443,3 +450,43 @@ def format_tokens(count: float) -> str:
     if abs(count) >= _TOKEN_DIGITS_BELOW:
         return format_si(count)
     return f"{count:,.0f}" if count == int(count) else format_number(count)
+
+
+# Token counts as model cards and price sheets write them, read exactly. A
+# model card's "128K" context is 2^17 = 131,072 tokens (a binary K of 1,024), a
+# price sheet's "200K" threshold is 200,000 tokens (a decimal K of 1,000). The
+# site prints contexts as exact counts so the two cannot be confused; these
+# functions turn either spelling into that count (format_tokens prints it).
+
+#: Tokens in a model card's K (contexts are powers of two).
+MODEL_CARD_K = 1024
+#: Tokens in a price sheet's K.
+PRICE_SHEET_K = 1000
+
+_SPELLING = re.compile(r"(\d+)\s*([KM])", re.IGNORECASE)
+
+
+def _read_tokens(text: str, k: int) -> int:
+    match = _SPELLING.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"a token count must be a whole number followed by K or M, like '128K', got {text!r}")
+    count, prefix = int(match.group(1)), match.group(2).upper()
+    return count * (k if prefix == "K" else k * k)
+
+
+def model_card_tokens(text: str) -> int:
+    """The tokens a model card means by ``text`` ("4K" = 4,096; "1M" = 1,048,576).
+
+    >>> model_card_tokens("128K")
+    131072
+    """
+    return _read_tokens(text, MODEL_CARD_K)
+
+
+def price_sheet_tokens(text: str) -> int:
+    """The tokens a price sheet means by ``text`` ("200K" = 200,000).
+
+    >>> price_sheet_tokens("200K")
+    200000
+    """
+    return _read_tokens(text, PRICE_SHEET_K)

@@ -15,7 +15,7 @@ MODULES = (
     "units",
     "sentences",
     "checks",
-    "cli_args",
+    "cli.args",
     "web.query",
     "web.controls",
     "web.mode",
@@ -75,7 +75,7 @@ def check_bad_input_raises():
 
 def check_simulator_round_trip():
     from roofline.web.article import ARTICLE
-    from roofline.web.figures import time_figure
+    from roofline.web.charts import time_figure
 
     state, notices = ARTICLE.parse("B=300&L=32K&BW=1T")
     assert notices == []

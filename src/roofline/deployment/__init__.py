@@ -52,7 +52,7 @@ Everything is in SI base units; C is in ops/s (FLOP/s ÷ 2), as in the article.
 ('tp8', 49)
 >>> even = deployment("h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=32768,
 ...                   layout="ideal")
->>> capacity_batch(even), round(crossover_batch(even))
+>>> capacity_batch(even), round(deployment_crossover_batch(even))
 (396, 388)
 """
 
@@ -83,7 +83,7 @@ from .layout import (
 )
 from .lines import (
     best_batch,
-    crossover_batch,
+    deployment_crossover_batch,
     kv_equals_weights_context,
     kv_free_sweet_spot,
     no_crossover_context,
@@ -114,8 +114,8 @@ from .memory import (
 from .report import (
     CHECK_STAGES,
     CITED,
-    Comparison,
     Prediction,
+    PublishedComparison,
     Report,
     cited_speculation,
     compare_with_published,
@@ -140,10 +140,10 @@ __all__ = [
     "LAYOUT_SOURCES",
     "AttentionIntensity",
     "Collective",
-    "Comparison",
     "Deployment",
     "Layout",
     "Prediction",
+    "PublishedComparison",
     "Report",
     "attention_compute_ops_per_s",
     "attention_flop_per_kv_byte",
@@ -160,9 +160,9 @@ __all__ = [
     "context_layer_tokens",
     "copied_params",
     "cost_usd_per_million_tokens",
-    "crossover_batch",
     "default_layout",
     "deployment",
+    "deployment_crossover_batch",
     "evaluate_deployment",
     "expert_coverage",
     "held_kv_bytes_per_sequence",

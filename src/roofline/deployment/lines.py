@@ -38,7 +38,7 @@ from .spec import (
 
 __all__ = [
     "best_batch",
-    "crossover_batch",
+    "deployment_crossover_batch",
     "kv_equals_weights_context",
     "kv_free_sweet_spot",
     "no_crossover_context",
@@ -119,7 +119,7 @@ def _coverage_varies(d: Deployment) -> bool:
     return d.moe_discount and d.model.is_moe and routed_params(d.model) > 0
 
 
-def crossover_batch(d: Deployment) -> float | None:
+def deployment_crossover_batch(d: Deployment) -> float | None:
     """The batch where T_compute = T_memory, or None if memory is on top at every B.
 
     Without an MoE discount the weight read does not depend on B and this is
@@ -132,13 +132,13 @@ def crossover_batch(d: Deployment) -> float | None:
     A pipeline's bubble idles compute and memory alike, so it moves neither
     line against the other; the lines are taken with every chip at work.
 
-    >>> round(crossover_batch(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096,
+    >>> round(deployment_crossover_batch(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096,
     ...                                  layout="ideal", attention_flops=False)))
     18866
-    >>> round(crossover_batch(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096,
+    >>> round(deployment_crossover_batch(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096,
     ...                                  layout="ideal")))
     1798
-    >>> crossover_batch(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096)) is None
+    >>> deployment_crossover_batch(deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096)) is None
     True
     """
     pp = 1 if d.active_layout.ideal else d.active_layout.pp
@@ -226,7 +226,7 @@ def best_batch(d: Deployment) -> float | None:
     wall = capacity_batch(d)
     if wall < 1:
         return None
-    crossover = crossover_batch(d)
+    crossover = deployment_crossover_batch(d)
     if crossover is None:
         return float(wall)
     return float(min(max(crossover, 1.0), wall))

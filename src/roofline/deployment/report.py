@@ -10,7 +10,7 @@ from ..presets import PublishedServing, model
 from ..speculative import ACCEPTANCE_FIGURES, Speculation, mtp_speculation
 from .economics import implied_batch, usd_per_million_tokens
 from .layout import IDEAL, Layout, collectives, kv_copies
-from .lines import best_batch, crossover_batch, kv_equals_weights_context, no_crossover_context, step_at
+from .lines import best_batch, deployment_crossover_batch, kv_equals_weights_context, no_crossover_context, step_at
 from .memory import (
     capacity_batch,
     capacity_problem,
@@ -34,8 +34,8 @@ from .spec import (
 __all__ = [
     "CHECK_STAGES",
     "CITED",
-    "Comparison",
     "Prediction",
+    "PublishedComparison",
     "Report",
     "cited_speculation",
     "compare_with_published",
@@ -162,7 +162,7 @@ def evaluate_deployment(d: Deployment, batch: float | None = None) -> Report:
         deployment=d,
         batch=step.params.batch,
         step=step,
-        crossover_batch=crossover_batch(d),
+        crossover_batch=deployment_crossover_batch(d),
         best_batch=best,
         weight_bytes=weight_bytes(d),
         held_weight_bytes=held_weight_bytes(d),
@@ -315,7 +315,7 @@ CITED = "cited"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Comparison:
+class PublishedComparison:
     """Published serving figures beside what the model predicts for the same deployment.
 
     The model is evaluated at the batch the publisher's own figures imply
@@ -351,7 +351,7 @@ def compare_with_published(
     layout: Layout | str | None = None,
     attention_flops: bool = True,
     speculation: Speculation | str | None = CITED,
-) -> Comparison:
+) -> PublishedComparison:
     """Put a serving system's published figures beside the model's prediction.
 
     Uses the publisher's hardware (the closest preset), precision, GPU count,
@@ -397,7 +397,7 @@ def compare_with_published(
     served = cited_speculation(serving.model)
     observed_tokens_per_step = 1.0 if served is None else served.tokens_per_step
     observed_step = observed_tokens_per_step / per_user
-    return Comparison(
+    return PublishedComparison(
         serving=serving,
         deployment=d,
         implied_batch=batch,

@@ -20,16 +20,17 @@ ValueError: unknown hardware 'H300'; choose one of: a100-sxm, b200, h100-pcie, h
 from __future__ import annotations
 
 from .chips import ARTICLE_H100, HARDWARE
-from .figures import CITED_FIGURES, P100, CitedChip, CitedFigure, cited
+from .cited import CITED_FIGURES, P100, CitedChip, CitedFigure, cited
 from .models import MODELS
 from .precisions import KV_PRECISIONS, MATH_PRECISIONS, WEIGHT_PRECISIONS, KvPrecision, WeightPrecision
-from .published import DEEPSEEK_SERVING, PublishedServing
+from .published import DEEPSEEK_SOURCE, PublishedServing, published_serving
 from .schema import SOFTWARE_STACKS, Hardware, Model
 
 __all__ = [
     "ARTICLE_H100",
     "CITED_FIGURES",
     "DEEPSEEK_SERVING",
+    "DEEPSEEK_SOURCE",
     "HARDWARE",
     "KV_PRECISIONS",
     "MATH_PRECISIONS",
@@ -48,8 +49,18 @@ __all__ = [
     "hardware",
     "kv_precision",
     "model",
+    "published_serving",
     "weight_precision",
 ]
+
+
+def __getattr__(name: str) -> PublishedServing:
+    # DEEPSEEK_SERVING is read from its published table on first use (see roofline.presets.published).
+    if name == "DEEPSEEK_SERVING":
+        from . import published
+
+        return published.DEEPSEEK_SERVING
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _lookup(table: dict, key: str, kind: str):  # type: ignore[no-untyped-def]

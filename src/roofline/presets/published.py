@@ -1,10 +1,20 @@
-"""A serving system's own published figures, kept beside the presets they are checked against."""
+"""A serving system's own published figures, kept beside the presets they are checked against.
+
+:data:`DEEPSEEK_SERVING` (DeepSeek's own figures for serving V3/R1, decode
+side, February 2025) is read from its published table on first use
+(:func:`published_serving`), so the figures exist once, in
+``src/roofline/data/published/deepseek-v3-production-h800.json``.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import os
 from dataclasses import dataclass
 
-__all__ = ["DEEPSEEK_SERVING", "PublishedServing"]
+# DEEPSEEK_SERVING is a module attribute that __getattr__ reads on first use.
+__all__ = ["DEEPSEEK_SERVING", "DEEPSEEK_SOURCE", "PublishedServing", "published_serving"]  # noqa: F822
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,33 +56,65 @@ class PublishedServing:
     def nodes(self) -> float:
         """Nodes in one decode deployment unit: ``gpus / gpus_per_node``.
 
-        >>> DEEPSEEK_SERVING.nodes
+        >>> published_serving(DEEPSEEK_SOURCE).nodes
         18.0
         """
         return self.gpus / self.gpus_per_node
 
 
-#: DeepSeek's own figures for serving V3/R1 (decode side), February 2025.
-DEEPSEEK_SERVING = PublishedServing(
-    hardware="h100-sxm",
-    model="deepseek-v3",
-    gpus=144,
-    gpus_per_node=8,
-    output_tokens_per_s_per_node=14.8e3,
-    tokens_per_s_per_user_low=20.0,
-    tokens_per_s_per_user_high=22.0,
-    mean_context_tokens=4989,
-    weight_precision="fp8",
-    kv_precision="bf16",
-    usd_per_gpu_hour=2.0,
-    source=(
-        "deepseek-ai/open-infra-index, 202502OpenSourceWeek/day_6_one_more_thing_deepseekV3R1_inference_system_overview.md: "
-        "decode with EP144 over 18 nodes, 14.8k output tokens/s per H800 node, 20-22 tokens/s per user, "
-        "mean KV length 4,989, FP8 matmuls with BF16 MLA, $2 per H800-hour"
-    ),
-    note=(
-        "H800 GPUs: the H100 SXM's tensor rates, 80 GB and 3.35 TB/s of HBM3, with NVLink cut to 400 GB/s; "
-        "the h100-sxm preset stands in for them. The source states BF16 for the MLA computations, not the "
-        "cache's storage: the 16-bit KV cache is our assumption"
-    ),
-)
+#: The published table DeepSeek's production figures come from (in :mod:`roofline.data`).
+DEEPSEEK_SOURCE = "deepseek-v3-production-h800"
+
+
+def published_serving(source_id: str) -> PublishedServing:
+    """A source's production figures, read from its published table (``src/roofline/data/published``).
+
+    The record's ``source`` gives the chips, model, precisions and GPU count,
+    its ``production`` block the figures as the publisher states them, and its
+    ``assumptions`` what the model takes that the source does not state. One
+    copy: the calibration loads the same file.
+
+    >>> published_serving(DEEPSEEK_SOURCE).hardware
+    'h800'
+
+    Raises:
+        FileNotFoundError: outside the source tree (the wheel ships no tables).
+        ValueError: for a table with no ``production`` block.
+    """
+    from ..data import published_directory
+
+    name = f"{source_id}.json"
+    with open(os.path.join(published_directory(), name), encoding="utf-8") as file:
+        record = json.load(file)["source"]
+    stated = record.get("production")
+    if not isinstance(stated, dict):
+        raise ValueError(f"{name}: no 'production' block of figures the publisher states")
+    return PublishedServing(
+        hardware=record["hardware"],
+        model=record["model"],
+        gpus=record["gpus"],
+        gpus_per_node=stated["gpus_per_node"],
+        output_tokens_per_s_per_node=float(stated["output_tokens_per_s_per_node"]),
+        tokens_per_s_per_user_low=float(stated["tokens_per_s_per_user_low"]),
+        tokens_per_s_per_user_high=float(stated["tokens_per_s_per_user_high"]),
+        mean_context_tokens=stated["mean_context_tokens"],
+        weight_precision=record["precision"],
+        kv_precision=record["kv_precision"],
+        usd_per_gpu_hour=float(stated["usd_per_gpu_hour"]),
+        source=f"{record['document']}: {stated['stated']}",
+        note=" ".join(record["assumptions"]),
+    )
+
+
+@functools.cache
+def _deepseek() -> PublishedServing:
+    return published_serving(DEEPSEEK_SOURCE)
+
+
+def __getattr__(name: str) -> PublishedServing:
+    # DEEPSEEK_SERVING is read on first use, not at import: the CLI and the
+    # browser import the presets but never this record, and the wheel they run
+    # ships without the tables (roofline.data).
+    if name == "DEEPSEEK_SERVING":
+        return _deepseek()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,7 +27,7 @@ from ..sweep import breakpoints, sweep
 from ..units import format_si, parse_si
 from .controls import Control, context_control, exact_text, shorten
 from .frontier_view import FRONTIER_READOUT_NAMES, target_control
-from .mode import Lines, Mode, active_total_notices
+from .mode import LineSamples, Mode, active_total_notices
 
 __all__ = ["ARTICLE", "CONTROLS", "DEFAULT_STATE", "ArticleMode", "State"]
 
@@ -165,7 +165,7 @@ class ArticleMode(Mode[State]):
     def crossover(self, state: State) -> float | None:
         return self.step(state).crossover_batch
 
-    def lines(self, state: State) -> Lines:
+    def lines(self, state: State) -> LineSamples:
         # Straight lines: each needs only its ends; the max also its bend.
         p = _params(state)
         ends = sweep(p, [0.0, state.max_batch])
@@ -174,7 +174,7 @@ class ArticleMode(Mode[State]):
         at = None
         if crossover is not None and 0 < crossover < state.max_batch:
             at = (crossover, sweep(p, [crossover])[0].latency_s)
-        return Lines(
+        return LineSamples(
             batches=tuple(pt.batch for pt in ends),
             t_compute_s=tuple(pt.t_compute_s for pt in ends),
             t_memory_s=tuple(pt.t_memory_s for pt in ends),

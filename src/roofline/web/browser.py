@@ -19,17 +19,11 @@ import json
 import js
 from pyodide.ffi import create_proxy, to_js
 
-from .article import ARTICLE
 from .controls import value_at
+from .page import mode_named
 from .query import mode_of
-from .realistic import REALISTIC
 
 __all__ = ["Widget", "start"]
-
-
-def _mode(name):
-    """The mode called ``name`` (the realistic one for any name but the article's)."""
-    return ARTICLE if name == ARTICLE.name else REALISTIC
 
 
 #: How long the address bar may lag behind a drag. Browsers throttle
@@ -48,7 +42,7 @@ class Widget:
         self.root = js.document.getElementById("simulator")
         self.painter = js.window.rooflineSimulator
         query = js.window.location.search
-        self.mode = _mode(mode_of(query))
+        self.mode = mode_named(mode_of(query))
         state, self.notices = self.mode.parse(query)
         # The other mode's state is made on first switch to it.
         self.states = {self.mode.name: state}
@@ -111,12 +105,12 @@ class Widget:
 
     def state_of(self, name):
         """The state of mode ``name`` (its default until the reader changes it)."""
-        mode = _mode(name)
+        mode = mode_named(name)
         return self.states.setdefault(name, mode.default)
 
     def slider_handler(self, name, attribute):
         def on_slider(event, schedule=True):
-            mode, state = _mode(name), self.state_of(name)
+            mode, state = mode_named(name), self.state_of(name)
             key = event.target.getAttribute(attribute)
             value = value_at(mode.control(key), float(event.target.value), state)
             self.states[name] = mode.with_value(state, key, value)
@@ -127,7 +121,7 @@ class Widget:
 
     def entry_handler(self, name, attribute):
         def on_entry(event, schedule=True):
-            mode, state = _mode(name), self.state_of(name)
+            mode, state = mode_named(name), self.state_of(name)
             key = event.target.getAttribute(attribute)
             value, problem = mode.check(state, key, event.target.value)
             refused = None if value is None else mode.refusal(state, key, value)
@@ -152,7 +146,7 @@ class Widget:
     def _panel(self, event):
         """The name, mode and state of the mode whose panel holds the event's target."""
         name = event.target.closest("[data-mode-panel]").dataset.modePanel
-        return name, _mode(name), self.state_of(name)
+        return name, mode_named(name), self.state_of(name)
 
     def on_pick(self, event, schedule=True):
         name, mode, state = self._panel(event)
@@ -174,7 +168,7 @@ class Widget:
 
     def on_mode(self, event, schedule=True):
         if event.target.checked:
-            self.mode = _mode(mode_of({"mode": event.target.value}))
+            self.mode = mode_named(mode_of({"mode": event.target.value}))
             self.notices = []
             self.changed(schedule)
 

@@ -44,11 +44,11 @@ from .. import frontier, serving, sizing
 from ..presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS
 from ..speculative import DEFAULT_ACCEPTANCE
 from ..units import format_batch, format_number, format_si, format_time, format_tokens, format_usd
+from .charts import chart_layout
 from .controls import Control, check_text, describe, exact_text, shorten
 from .frontier_view import LIMIT_TEXT, check_target_text, target_control
 from .palette import SCHEMES
 from .palette import colors as palette_colors
-from .plot import chart_layout
 from .query import encode_pairs, last_values, parse_pairs
 from .realistic import DEFAULT_REAL_STATE, PICKERS, REALISTIC, RealState, deployment_of, layout_of, speculation_of
 

@@ -33,10 +33,10 @@ from typing import Any
 
 from .. import frontier
 from ..units import format_batch, format_si, parse_si
+from .charts import chart_layout, log_ticks
 from .controls import Control, describe, shorten
 from .mode import Readout
 from .palette import colors as palette_colors
-from .plot import chart_layout, log_ticks
 
 __all__ = [
     "FRONTIER_READOUT_NAMES",

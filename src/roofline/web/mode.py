@@ -5,7 +5,7 @@ say what that state means: its controls, its value for each control, the
 two lines it draws, its readouts and sentences. On top of the hooks this
 class implements, once for both modes, the URL (:meth:`Mode.parse`,
 :meth:`Mode.encode`), the slider maths (:meth:`Mode.with_value`,
-:meth:`Mode.check`), the charts (:data:`roofline.web.figures.CHARTS`) and the
+:meth:`Mode.check`), the charts (:data:`roofline.web.charts.CHARTS`) and the
 snapshot the page paints (:meth:`Mode.snapshot`).
 
 The two modes live in :mod:`roofline.web.article` (the article's eight
@@ -16,8 +16,8 @@ Adding to both modes:
 - a readout that follows from the step at B or the two lines: add it to
   :meth:`Mode.readouts` here (both modes get it), with its label in
   ``roofline_site/widget.py``;
-- a chart: add a :class:`roofline.web.figures.Chart` to
-  :data:`roofline.web.figures.CHARTS` (drawn from :meth:`Mode.lines`), and
+- a chart: add a :class:`roofline.web.charts.Chart` to
+  :data:`roofline.web.charts.CHARTS` (drawn from :meth:`Mode.lines`), and
   its element to the widget; the snapshot and the painter pick it up;
 - a control: a :class:`~roofline.web.controls.Control`, ``Toggle`` or
   ``Picker`` in each mode's tuple (given to its constructor) with a field on
@@ -49,7 +49,7 @@ from .controls import (
 )
 from .query import MODE_KEY, encode_pairs, last_values, parse_pairs
 
-__all__ = ["Lines", "Mode", "Readout", "range_text"]
+__all__ = ["LineSamples", "Mode", "Readout", "range_text"]
 
 S = TypeVar("S")
 
@@ -74,12 +74,14 @@ class Readout:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Lines:
+class LineSamples:
     """The two lines of a state and their max, in seconds per step, at the batches they are drawn at.
 
     ``max_batches``/``latency_s`` may be sampled apart from the two lines (the
     article draws its straight lines by their ends only). ``crossover`` is
-    ``(B*, T at B*)`` when B* lies on the axis, else ``None``.
+    ``(B*, T at B*)`` when B* lies on the axis, else ``None``. Samples to
+    draw, where :class:`roofline.frontier.Lines` (which :meth:`Mode.frontier_lines`
+    returns) is the step's parts as functions of B.
     """
 
     batches: tuple[float, ...]
@@ -206,7 +208,7 @@ class Mode(ABC, Generic[S]):
         """B*, where the two lines cross (``None`` when they never do)."""
 
     @abstractmethod
-    def lines(self, state: S) -> Lines:
+    def lines(self, state: S) -> LineSamples:
         """The chart's two lines and their max from B = 0 (or 1) to max B."""
 
     @abstractmethod
@@ -231,7 +233,7 @@ class Mode(ABC, Generic[S]):
         return {}
 
     def stacks(self, state: S) -> tuple[Any, ...]:
-        """Terms the step-time chart stacks under its lines (:class:`roofline.web.serving.Stack`; none by default)."""
+        """Terms the step-time chart stacks under its lines (:class:`roofline.web.serving_view.Stack`; none by default)."""
         return ()
 
     def marks(self, state: S, colors: dict[str, str]) -> tuple[list[dict], list[dict]]:
@@ -466,9 +468,9 @@ class Mode(ABC, Generic[S]):
         Keys: ``mode``, ``query``, ``readouts`` (name -> [raw, text]),
         ``controls``, ``pickers``, ``toggles``, ``batch``, ``explanation``,
         ``params``, and one key per chart of
-        :data:`~roofline.web.figures.CHARTS` (scheme -> figure).
+        :data:`~roofline.web.charts.CHARTS` (scheme -> figure).
         """
-        from .figures import CHARTS
+        from .charts import CHARTS
         from .palette import SCHEMES
 
         schemes = SCHEMES if schemes is None else schemes

@@ -14,7 +14,7 @@ remembered while Python loads, the charts and the palette by role.
 from __future__ import annotations
 
 from .article import ARTICLE
-from .figures import CHARTS
+from .charts import CHARTS
 from .palette import PALETTE
 from .query import MODE_KEY, REPEATED
 from .realistic import REALISTIC
@@ -31,7 +31,10 @@ MODE_RADIO = "sim-mode"
 
 
 def mode_named(name: str):  # type: ignore[no-untyped-def]
-    """The mode whose ``mode`` URL value is ``name`` (the article's for anything but ``real``)."""
+    """The mode whose ``mode`` URL value is ``name`` (the article's for anything but ``real``).
+
+    The one lookup from a name to a mode, for the build and the browser (:mod:`roofline.web.browser`) alike.
+    """
     return REALISTIC if name == REALISTIC.name else ARTICLE
 
 

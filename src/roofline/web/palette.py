@@ -42,7 +42,7 @@ PALETTE: dict[str, dict[str, str]] = {
         "family4": "#5f3dc4",
         "target": "#0b7285",
         "chosen": "#2b8a3e",
-        # The serving estimate's stacked terms (roofline.web.serving), filled areas.
+        # The serving estimate's stacked terms (roofline.web.serving_view), filled areas.
         "term_weights": "rgba(217, 72, 15, 0.55)",
         "term_kv": "rgba(250, 176, 5, 0.60)",
         "term_compute": "rgba(30, 99, 208, 0.50)",

@@ -45,7 +45,7 @@ serve      stack the serving estimate, 1/0      ``serve=1``
 out        output share of tokens, percent      ``out=25``
 =========  ===================================  ==========================
 
-``serve`` and ``out`` are :mod:`roofline.web.serving`: L is read as the
+``serve`` and ``out`` are :mod:`roofline.web.serving_view`: L is read as the
 mean context, and ``out`` percent of a sequence's tokens are output.
 
 The layout keys ``tp``, ``ep``, ``dpa`` and ``pp`` mean what the engines'
@@ -106,10 +106,10 @@ from ..units import (
     format_usd,
     parse_si,
 )
-from . import serving as serve
+from . import serving_view as serve
 from .controls import Control, Option, Picker, Toggle, context_control, exact_text
 from .frontier_view import FRONTIER_READOUT_NAMES, frontier_lines_at, frontier_report, target_control
-from .mode import FLAG_WORDS, Lines, Mode, Readout, active_total_notices
+from .mode import FLAG_WORDS, LineSamples, Mode, Readout, active_total_notices
 
 __all__ = [
     "CONTROLS",
@@ -958,7 +958,7 @@ def _deployment_readouts(state: RealState) -> dict[str, Readout]:
 
 
 def _serving_readouts(state: RealState) -> dict[str, Readout]:
-    """The serving estimate at the state's B (:mod:`roofline.web.serving`), beside the article's max.
+    """The serving estimate at the state's B (:mod:`roofline.web.serving_view`), beside the article's max.
 
     The estimate runs the state's layout and speculation. Its memory wall is
     its own figure (sequences at full length, in the usable share of HBM),
@@ -1193,9 +1193,9 @@ def _memory_shapes(state: RealState, colors: dict[str, str]) -> tuple[list[dict]
 
 @lru_cache(maxsize=16)
 def _crossover(d: dep.Deployment) -> float | None:
-    """:func:`roofline.deployment.crossover_batch`, remembered: it is found by
+    """:func:`roofline.deployment.deployment_crossover_batch`, remembered: it is found by
     search, and one render asks for it from the lines, the marks and both charts."""
-    return dep.crossover_batch(d)
+    return dep.deployment_crossover_batch(d)
 
 
 def _report(state: RealState) -> dep.Report:
@@ -1273,7 +1273,7 @@ class RealisticMode(Mode[RealState]):
     def crossover(self, state: RealState) -> float | None:
         return _rates(state).crossover
 
-    def lines(self, state: RealState) -> Lines:
+    def lines(self, state: RealState) -> LineSamples:
         # T_memory curves when the MoE discount applies: small batches read fewer experts.
         d = deployment_of(state)
         verified = _verified_tokens(state) if _speculative(state) is not None else 1
@@ -1291,7 +1291,7 @@ class RealisticMode(Mode[RealState]):
         if crossover is not None and 0 < crossover < state.max_batch:
             at = (crossover, dep.step_at(d, max(crossover, 1.0), verified).latency_s)
         shown = tuple(batches)
-        return Lines(
+        return LineSamples(
             batches=shown,
             t_compute_s=tuple(compute),
             t_memory_s=tuple(memory),

@@ -23,8 +23,8 @@ from roofline import explainer, frontier, longcontext
 from roofline import model as core
 from roofline.sweep import breakpoints, sweep
 from roofline.units import format_number, format_si, format_time, time_unit
+from roofline.web.charts import linear_ticks
 from roofline.web.palette import FAMILY_ROLES, PALETTE, SCHEMES
-from roofline.web.plot import linear_ticks
 
 from ..pages import frontier as frontier_page
 
@@ -50,7 +50,7 @@ def _colors(scheme: str) -> dict:
 
 
 def _ticks(axis_range: list[float], *, blank_zero: bool = False) -> dict:
-    """A linear axis from 0: ticks labelled as the readouts print numbers (:func:`roofline.web.plot.linear_ticks`)."""
+    """A linear axis from 0: ticks labelled as the readouts print numbers (:func:`roofline.web.charts.linear_ticks`)."""
     if not axis_range or axis_range[0] != 0:
         return {}
     return linear_ticks(axis_range[1], blank_zero=blank_zero)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from roofline import tokens as token_counts
+from roofline import units as token_counts
 from roofline.units import format_number, format_si, format_tokens
 from roofline.web.article import ARTICLE
 

@@ -151,7 +151,7 @@ _FIGURES: dict[str, tuple[Callable[[dep.Deployment, float], float | int | None],
     "weights": (lambda d, b: dep.weight_bytes(d), format_bytes),
     "memory": (lambda d, b: dep.system_memory_bytes(d), format_bytes),
     "capacity": (lambda d, b: dep.capacity_batch(d) or None, format_batch),
-    "crossover": (lambda d, b: dep.crossover_batch(d), lambda v: format_number(v, 3)),
+    "crossover": (lambda d, b: dep.deployment_crossover_batch(d), lambda v: format_number(v, 3)),
     "sweet_spot": (lambda d, b: dep.kv_free_sweet_spot(d), lambda v: format_number(v, 3)),
     "best_batch": (lambda d, b: dep.best_batch(d), format_batch),
     "batch": (lambda d, b: b, format_batch),
@@ -210,14 +210,14 @@ def weight_share(model: str, batch: float) -> str:
     return number_span("weight_share", value, format_percent(value, 0))
 
 
-def _comparison(stage: str) -> dep.Comparison:
+def _comparison(stage: str) -> dep.PublishedComparison:
     """The check with DeepSeek's figures at one of :data:`roofline.deployment.CHECK_STAGES`."""
     if stage not in dep.CHECK_STAGES:
         raise ValueError(f"stage must be one of {sorted(dep.CHECK_STAGES)}, got {stage!r}")
     return dep.compare_with_published(presets.DEEPSEEK_SERVING, **dep.CHECK_STAGES[stage])  # type: ignore[arg-type]
 
 
-_COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[[float], str]]] = {
+_COMPARISON: dict[str, tuple[Callable[[dep.PublishedComparison], float | None], Callable[[float], str]]] = {
     "gpus": (lambda c: float(c.serving.gpus), format_batch),
     "nodes": (lambda c: c.serving.nodes, format_batch),
     "per_node": (lambda c: c.serving.output_tokens_per_s_per_node, format_batch),
@@ -255,7 +255,7 @@ _COMPARISON: dict[str, tuple[Callable[[dep.Comparison], float | None], Callable[
 }
 
 #: word name -> the word, from the comparison (regimes, layouts and precisions are the core's words, not typed).
-_COMPARISON_WORDS: dict[str, Callable[[dep.Comparison], str]] = {
+_COMPARISON_WORDS: dict[str, Callable[[dep.PublishedComparison], str]] = {
     "regime": lambda c: c.predicted.regime.value,
     "attention_precision": lambda c: dep.attention_math(c.deployment).upper(),
     "layout": lambda c: c.deployment.active_layout.key,
@@ -341,7 +341,7 @@ def deployment_link(env, name: str, text: str = "Open this case in the simulator
 #: layout figure name -> (function of a Deployment giving a float or None, formatter)
 _LAYOUT_FIGURES: dict[str, tuple[Callable[[dep.Deployment], float | int | None], Callable[[float], str]]] = {
     "wall": (lambda d: dep.capacity_batch(d) or None, format_batch),
-    "crossover": (lambda d: dep.crossover_batch(d), lambda v: format_number(v, 3)),
+    "crossover": (lambda d: dep.deployment_crossover_batch(d), lambda v: format_number(v, 3)),
     "no_crossover_context": (lambda d: dep.no_crossover_context(d), _tokens_text),
     "kv_copies": (lambda d: dep.kv_copies(d.active_layout, d.model), plain_number),
     "weights_per_gpu": (lambda d: dep.held_weight_bytes_per_gpu(d), format_bytes),
@@ -483,7 +483,7 @@ def long_context_line(model: str, hardware: str, kv_precision: str, context: flo
         attention_flops=attention,
     )
     if figure == "crossover":
-        value, text = dep.crossover_batch(d), lambda v: format_number(v, 3)
+        value, text = dep.deployment_crossover_batch(d), lambda v: format_number(v, 3)
     elif figure == "no_crossover_context":
         value, text = dep.no_crossover_context(d), _tokens_text
     else:

@@ -21,8 +21,8 @@ from roofline import measurement as meas
 from roofline import model as core
 from roofline import presets
 from roofline.units import format_number, format_percent, format_si, format_time
+from roofline.web.charts import log_ticks
 from roofline.web.palette import PALETTE
-from roofline.web.plot import log_ticks
 
 from ..simulator.widget import relative_root
 from .common import number_span

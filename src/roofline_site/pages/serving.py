@@ -630,7 +630,7 @@ def srv_simulator_link(env, input_tokens: int, output_tokens: int, concurrency: 
     """A link to the simulator's realistic mode on NIM's Llama-3.1-8B case with the serving estimate switched on.
 
     L is the workload's mean context (:func:`roofline.serving.mean_context_tokens`)
-    and ``out`` its output share, as the simulator reads them (:mod:`roofline.web.serving`).
+    and ``out`` its output share, as the simulator reads them (:mod:`roofline.web.serving_view`).
     """
     from dataclasses import replace
 

@@ -43,8 +43,9 @@ import json
 import sys
 from collections.abc import Sequence
 
-from . import band, presets, serving, sizing
-from .cli_args import (
+from .. import band, presets, serving, sizing
+from ..units import format_batch, format_number, format_percent, format_time, format_usd
+from .args import (
     BAD_INPUT,
     DOES_NOT_FIT,
     Once,
@@ -58,7 +59,6 @@ from .cli_args import (
     target_s_from_flags,
     whole_count,
 )
-from .units import format_batch, format_number, format_percent, format_time, format_usd
 
 __all__ = ["serving_main"]
 

@@ -11,7 +11,7 @@ Usage:
              [--tpot-target-ms MS] [--draft-tokens K] [--acceptance A] [--mtp] [--json]
     roofline presets [--json]
     roofline serving --hardware H --model M --gpus N --precision P --input-tokens I
-                     --output-tokens O --concurrency C [--json]   (see roofline.cli_serving)
+                     --output-tokens O --concurrency C [--json]   (see roofline.cli.serving)
 
 The first form is the article's model with its inputs given directly. The
 second serves a model preset on N chips of a hardware preset (see
@@ -36,6 +36,10 @@ it). Counts of any size are accepted; past 1,000E they print in scientific
 notation (``1e308``). Exit status: 0 done; 1 the
 model does not fit in the deployment's memory (the report says why); 2 bad
 input (an option given twice included), with one line on stderr.
+
+The package: this module (``main``, the two forms and ``roofline presets``),
+:mod:`roofline.cli.args` (the parsing rules every subcommand shares) and
+:mod:`roofline.cli.serving` (``roofline serving``).
 """
 
 from __future__ import annotations
@@ -47,12 +51,25 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
-from . import __version__, presets
-from . import deployment as dep
-from . import frontier as fr
-from . import speculative as spec
-from .checks import check_number
-from .cli_args import (
+from .. import __version__, presets
+from .. import deployment as dep
+from .. import frontier as fr
+from .. import speculative as spec
+from ..checks import check_number
+from ..model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, evaluate
+from ..sentences import batch_text, crossover_text, explanation, step_readouts
+from ..units import (
+    format_batch,
+    format_bytes,
+    format_number,
+    format_percent,
+    format_si,
+    format_si_exact,
+    format_time,
+    format_tokens,
+    format_usd,
+)
+from .args import (
     BAD_INPUT,
     DOES_NOT_FIT,
     Once,
@@ -65,19 +82,6 @@ from .cli_args import (
     speculation_from_flags,
     target_s_from_flags,
     whole_count,
-)
-from .model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, evaluate
-from .sentences import batch_text, crossover_text, explanation, step_readouts
-from .units import (
-    format_batch,
-    format_bytes,
-    format_number,
-    format_percent,
-    format_si,
-    format_si_exact,
-    format_time,
-    format_tokens,
-    format_usd,
 )
 
 __all__ = ["json_output", "main"]
@@ -617,9 +621,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments[:1] == ["presets"]:
             return _presets(arguments[1:])
         if arguments[:1] == ["serving"]:
-            from . import cli_serving
+            from . import serving as serving_command
 
-            return cli_serving.serving_main(arguments[1:])
+            return serving_command.serving_main(arguments[1:])
         parser = build_parser()
         args = parser.parse_args(arguments)
         realistic = args.hardware is not None or args.model is not None

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 
-from . import frontier as fr
-from . import speculative as spec
-from .deployment.layout import IDEAL, Layout
-from .units import parse_si
+from .. import frontier as fr
+from .. import speculative as spec
+from ..deployment.layout import IDEAL, Layout
+from ..units import parse_si
 
 __all__ = [
     "BAD_INPUT",

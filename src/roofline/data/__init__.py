@@ -1,0 +1,35 @@
+"""Published tables the model is checked against, as JSON: one file per source in ``published/``.
+
+One copy: :mod:`roofline.calibration` loads every file, and
+:mod:`roofline.presets.published` reads DeepSeek's production figures from
+``published/deepseek-v3-production-h800.json``. The tables stay out of the
+wheel (``pyproject.toml`` declares no package data): neither the CLI nor the
+browser reads them, and the wheel is what the simulator's snapshot holds. The
+site build, the fit (``scripts/fit_serving.py``) and the tests run from the
+source tree, where :func:`published_directory` finds them.
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["published_directory"]
+
+
+def published_directory() -> str:
+    """The folder of published JSON tables (``src/roofline/data/published``), as a path string.
+
+    Found beside this module, as :func:`importlib.resources.files` finds a
+    plain package's data, without importing ``importlib.resources`` or
+    ``pathlib``: :mod:`roofline.presets` reaches this module, and the
+    simulator's snapshot holds every module the presets can import.
+
+    Raises:
+        FileNotFoundError: in an installed wheel, which ships without them.
+    """
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "published")
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(
+            f"{folder}: the published tables ship only with the source tree (src/roofline/data/published), not the wheel"
+        )
+    return folder
