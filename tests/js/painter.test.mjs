@@ -125,7 +125,8 @@ test("live, a chart whose figure did not change is not drawn again, and unchange
   const { draws, doc, sim } = open({ prerender: {} });
   sim.goLive();
   assert.equal(doc.getElementById("simulator").dataset.ready, "true");
-  assert.equal(doc.getElementById("sim-status").hidden, true);
+  // Live, the status line stays (it says Python is running) unless a notice takes its slot.
+  assert.equal(doc.getElementById("sim-status").hidden, false);
   sim.paint(snapshot());
   assert.deepEqual(draws.map((d) => d.id), ["sim-chart", "sim-frontier"]);
   sim.paint(snapshot()); // the same state again
