@@ -1,7 +1,33 @@
 """roofline: the article's model of LLM decode as two ceilings, compute and memory.
 
 The public API is re-exported here; see :mod:`roofline.model` for the
-equations and their units.
+equations and their units. What each module holds:
+
+- :mod:`~roofline.model`: the equations and the article's example;
+  :mod:`~roofline.checks` the one validator for named numbers;
+  :mod:`~roofline.sweep` sweeps for charts; :mod:`~roofline.units` SI units,
+  token counts and every formatter; :mod:`~roofline.sentences` the sentences
+  that describe a step (shared by the CLI and the simulator);
+- :mod:`~roofline.presets`: chips, models and precisions with their sources
+  (``schema`` the record shapes, ``cited`` figures quoted from sources that are
+  not presets, ``published`` a serving system's own figures, read from its table);
+- :mod:`~roofline.deployment`: a model served on N chips in a parallel layout
+  (``spec``, ``layout`` what each chip holds, reads and sends, ``memory``,
+  ``lines``, ``attention``, ``economics``, ``report``);
+- :mod:`~roofline.longcontext`, :mod:`~roofline.frontier` (the
+  throughput–interactivity frontier and the batch you would run),
+  :mod:`~roofline.speculative` (speculative decoding with its cited acceptance);
+- :mod:`~roofline.serving`: the serving estimate; :mod:`~roofline.calibration`
+  the published data, the fit and the held-out protocols; :mod:`~roofline.band`
+  the estimate's band; :mod:`~roofline.sizing` the estimate at the batch you
+  would run, shared by ``roofline serving`` and the compare page;
+- :mod:`~roofline.explainer`, :mod:`~roofline.comparisons`,
+  :mod:`~roofline.measurement`: the explainer's answers and measured machines;
+- :mod:`~roofline.cli`: the command line; :mod:`~roofline.data` the published
+  serving tables (package data, one JSON per source);
+- :mod:`~roofline.web`: the simulator's view (nothing above imports it).
+
+Pure Python, no dependencies; runs on CPython 3.11+ and Pyodide.
 """
 
 from __future__ import annotations
