@@ -42,10 +42,10 @@ from typing import Any
 
 from .. import frontier, serving, sizing
 from ..presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS
-from ..speculative import DEFAULT_ACCEPTANCE
 from ..units import format_batch, format_number, format_si, format_time, format_tokens, format_usd
 from .charts import chart_layout
 from .controls import Control, check_text, describe, exact_text, shorten
+from .export import deployment_flags
 from .frontier_view import LIMIT_TEXT, check_target_text, target_control
 from .palette import SCHEMES
 from .palette import colors as palette_colors
@@ -157,20 +157,7 @@ def command(state: CompareState, d: RealState) -> list[str]:
         "--input-tokens", str(state.input_tokens), "--output-tokens", str(state.output_tokens),
         "--usd-per-gpu-hour", exact_text(d.usd_per_gpu_hour),
     ]
-    layout = layout_of(d)
-    if layout is not None:
-        if layout.ideal:
-            args.append("--ideal")
-        else:
-            args += ["--tp", str(layout.tp), "--ep", str(layout.ep), "--pp", str(layout.pp)]
-            if layout.dp_attention:
-                args.append("--dp-attention")
-    if d.speculation:
-        args.append("--mtp")
-        if d.draft_tokens != DEFAULT_ACCEPTANCE.draft_tokens:
-            args += ["--draft-tokens", str(int(d.draft_tokens))]
-        if d.acceptance != DEFAULT_ACCEPTANCE.acceptance:
-            args += ["--acceptance", repr(d.acceptance)]
+    args += deployment_flags(layout_of(d), d)
     if state.tpot_target_ms is not None:
         args += ["--tpot-target-ms", repr(state.tpot_target_ms)]
     else:

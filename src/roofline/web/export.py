@@ -26,7 +26,7 @@ from ..speculative import DEFAULT_ACCEPTANCE
 from .controls import exact_text
 from .frontier_view import frontier_report
 
-__all__ = ["command", "exports"]
+__all__ = ["command", "deployment_flags", "exports"]
 
 #: The article's sliders and the CLI flag each sets.
 _ARTICLE_FLAGS = (
@@ -73,6 +73,15 @@ def command(mode: Any, state: Any) -> tuple[list[str] | None, str]:
         layout = layout_of(state)
     except ValueError:
         layout = None  # the page has already fallen back to the engines' default, with a notice
+    args += deployment_flags(layout, state)
+    return args + tail, ""
+
+
+def deployment_flags(layout: Any, state: Any) -> list[str]:
+    """The CLI's layout and speculation flags for a realistic state (``layout`` its
+    :func:`~roofline.web.realistic.layout_of`, None for the engines' default); shared by the
+    simulator's command and the compare page's."""
+    args: list[str] = []
     if layout is not None:
         if layout.ideal:
             args.append("--ideal")
@@ -86,7 +95,7 @@ def command(mode: Any, state: Any) -> tuple[list[str] | None, str]:
             args += ["--draft-tokens", str(int(state.draft_tokens))]
         if state.acceptance != DEFAULT_ACCEPTANCE.acceptance:
             args += ["--acceptance", repr(float(state.acceptance))]
-    return args + tail, ""
+    return args
 
 
 def exports(mode: Any, state: Any) -> dict[str, str]:
