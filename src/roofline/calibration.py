@@ -737,7 +737,7 @@ def fit(
         raise ValueError("fit needs at least one point without speculation (speculative points are not fitted on)")
     for term in set(TERMS) - terms:
         base = replace(base, **_WITHOUT[term])
-    free = {name: bounds for name, bounds in FIT_BOUNDS.items() if _TERM_OF.get(name, "") in terms or name not in _TERM_OF}
+    free = {name: bounds for name, bounds in FIT_BOUNDS.items() if name not in _TERM_OF or _TERM_OF[name] in terms}
     parts = _parts(train, base)
     best = {name: (low + high) / 2 for name, (low, high) in free.items()}
     step = {name: (high - low) / 4 for name, (low, high) in free.items()}
