@@ -125,6 +125,12 @@ class Departures:
     def __init__(self) -> None:
         self._leaves: dict[object, int] = {}  # page -> main-frame navigations started
         self._made: dict[object, tuple[object, int]] = {}  # request -> (page, navigations when it was made)
+        self._closing = False
+
+    def closing(self) -> None:
+        """Say the test is about to close what it watches: Chromium may report the requests that closing
+        aborts before ``page.is_closed()`` turns true, so the closer says so first."""
+        self._closing = True
 
     def on_request(self, request: object) -> None:
         try:
@@ -148,7 +154,7 @@ class Departures:
         if request.failure != "net::ERR_ABORTED" or made is None:
             return False
         page, leaves = made
-        return page.is_closed() or self._leaves.get(page, 0) > leaves
+        return self._closing or page.is_closed() or self._leaves.get(page, 0) > leaves
 
 
 def _attach(page: object, log: PageLog) -> None:

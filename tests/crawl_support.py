@@ -277,9 +277,15 @@ class Crawl:
         self.tally = Tally()
         self.browser = browser
         self.viewport = viewport or {"width": 1280, "height": 900}
+        self._departures: dict[object, Departures] = {}  # each open context's
         self._axe_source = AXE_JS.read_text(encoding="utf-8") + "\n;0"
 
     # -- plumbing ---------------------------------------------------------
+    def _close(self, context: object) -> None:
+        """Close a context this crawl opened, saying first that what the close aborts is our leaving."""
+        self._departures.pop(context).closing()
+        context.close()
+
     def _context(self, **options: object) -> object:
         context = self.browser.new_context(**{"viewport": self.viewport, **options})
         t = self.tally
@@ -290,6 +296,7 @@ class Crawl:
         # A request the page cancelled by leaving (the next goto or click aborted it) is not a failure.
         departures = Departures()
         departures.watch(context)
+        self._departures[context] = departures
         context.on(
             "requestfailed",
             lambda r: (
@@ -402,7 +409,7 @@ class Crawl:
             status = context.request.get(url).status
             if status >= 400:
                 t.broken_links.append(f"{url}: status {status}")
-        context.close()
+        self._close(context)
         # Every fragment must name an element of the page it points at.
         for link in t.links:
             if link.fragment and is_page(link.url):
@@ -538,7 +545,7 @@ class Crawl:
 
         if simulator is not None:
             self._simulator_round_trip(page, simulator, chosen, by_source, scheme, axed)
-        context.close()
+        self._close(context)
         for (key, fragment), link in sorted(chosen.items()):
             if (key, fragment) not in t.clicked_targets:
                 t.unclicked_targets.append(f"{link.source}: {link.raw}")
@@ -606,7 +613,7 @@ class Crawl:
             page.locator("label[for='__drawer']:visible").first.tap()
             page.wait_for_selector("#__drawer:checked", state="attached")
             self._axe(page, "phone", key)
-        context.close()
+        self._close(context)
 
     def run(self) -> Tally:
         started = time.monotonic()
