@@ -116,15 +116,21 @@ class Departures:
 
     A navigation (``goto``, a click, a reload) or closing the page aborts what
     the old document still had in flight, such as ``prefetch-runtime.js``'s
-    idle-time fetches; Chromium reports those as ``net::ERR_ABORTED``. A
-    request counts as cancelled by leaving when it failed so and its page has
-    started another main-frame navigation since the request was made, or has
-    closed. Any other failure, aborted or not, is still a failure.
+    idle-time fetches; Chromium reports those as ``net::ERR_ABORTED`` when the
+    new document commits. The old document lives on from the navigation's
+    request until that commit, and may still start requests in between (its
+    ``load`` event and idle callback can come late on a busy machine), so a
+    request counts as cancelled by leaving when it failed so and, since it was
+    made, its page has started another main-frame navigation or has closed, or
+    it was made while a main-frame navigation was under way (a request of the
+    document being left). Any other failure, aborted or not, is still a failure.
     """
 
     def __init__(self) -> None:
         self._leaves: dict[object, int] = {}  # page -> main-frame navigations started
-        self._made: dict[object, tuple[object, int]] = {}  # request -> (page, navigations when it was made)
+        self._underway: set[object] = set()  # pages whose latest main-frame navigation has not committed
+        # request -> (page, navigations started when it was made, made while one was under way)
+        self._made: dict[object, tuple[object, int, bool]] = {}
         self._closing = False
 
     def closing(self) -> None:
@@ -139,22 +145,32 @@ class Departures:
             return
         if request.is_navigation_request() and request.frame == page.main_frame:
             self._leaves[page] = self._leaves.get(page, 0) + 1
-        self._made[request] = (page, self._leaves.get(page, 0))
+            self._underway.add(page)
+        self._made[request] = (page, self._leaves.get(page, 0), page in self._underway)
 
     def on_finished(self, request: object) -> None:
         self._made.pop(request, None)
 
+    def on_committed(self, frame: object) -> None:
+        """A frame's navigation committed: a new document (or a fragment) is in place."""
+        if frame == frame.page.main_frame:
+            self._underway.discard(frame.page)
+
     def watch(self, target: object) -> None:
-        """Follow the requests of ``target``, a page or a browser context."""
+        """Follow the requests and commits of ``target``, a page or a browser context."""
         target.on("request", self.on_request)
         target.on("requestfinished", self.on_finished)
+        if hasattr(target, "main_frame"):
+            target.on("framenavigated", self.on_committed)
+        else:
+            target.on("page", lambda page: page.on("framenavigated", self.on_committed))
 
     def cancelled_by_leaving(self, request: object) -> bool:
         made = self._made.pop(request, None)
         if request.failure != "net::ERR_ABORTED" or made is None:
             return False
-        page, leaves = made
-        return self._closing or page.is_closed() or self._leaves.get(page, 0) > leaves
+        page, leaves, while_leaving = made
+        return self._closing or page.is_closed() or while_leaving or self._leaves.get(page, 0) > leaves
 
 
 def _attach(page: object, log: PageLog) -> None:

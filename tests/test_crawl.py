@@ -125,3 +125,62 @@ def test_the_csp_recorder_sees_a_violation(browser: object, site_url: str) -> No
     context.close()
     assert any("script-src" in v for v in crawler.tally.csp_violations), crawler.tally.csp_violations
     assert any("Content Security Policy" in e for e in crawler.tally.console_errors)
+
+
+def test_a_fetch_the_old_page_starts_while_leaving_is_excused_and_only_that(browser: object, built_site: Path) -> None:
+    """The race behind a busy machine's flake, forced in order: the crawl asks for the next page, and
+    the page it is leaving only then reaches ``load`` and its idle fetch of ``prefetch.json``, which the
+    next page's commit aborts. The request was made after the navigation started, by the document being
+    left: the browser's doing. A fetch the page itself aborts while staying is still a failure."""
+    import functools
+    import http.server
+    import threading
+
+    from conftest import Departures, _static_server
+
+    next_page_asked = threading.Event()  # the server has the request for the page we go to
+    prefetch_asked = threading.Event()  # the page we leave has asked for prefetch.json
+    done = threading.Event()
+
+    class Held(_static_server().QuietHandler):
+        def send_head(self):  # type: ignore[no-untyped-def]
+            if self.path.startswith("/long-context/"):
+                next_page_asked.set()
+                prefetch_asked.wait(30)  # the old document is still alive until this page commits
+            elif self.path.endswith("/prefetch-runtime.js"):
+                next_page_asked.wait(30)  # so the old page's load (and idle fetch) comes after we left
+            elif "/prefetch.json" in self.path:
+                prefetch_asked.set()
+                done.wait(30)  # in flight until something aborts it
+            return super().send_head()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Held, directory=str(built_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    context = browser.new_context()
+    departures = Departures()
+    departures.watch(context)
+    verdicts: dict[str, bool] = {}
+    context.on(
+        "requestfailed", lambda r: verdicts.setdefault(r.url.rsplit("/", 1)[-1], departures.cancelled_by_leaving(r))
+    )
+    try:
+        page = context.new_page()
+        page.goto(base + "sweet-spot/", wait_until="commit")
+        page.goto(base + "long-context/", wait_until="commit")
+        page.wait_for_function("() => !!document.querySelector('.md-content article')")
+        assert prefetch_asked.is_set()
+        assert verdicts.get("prefetch.json") is True, verdicts
+        # Negative control: the page stays and aborts a fetch of its own (held by the server until then).
+        with page.expect_event("requestfailed"):
+            page.evaluate(
+                """() => { const c = new AbortController();
+                           fetch('../assets/snapshot/prefetch.json?own', { signal: c.signal }).catch(() => {});
+                           setTimeout(() => c.abort(), 50); }"""
+            )
+        assert verdicts.get("prefetch.json?own") is False, verdicts
+    finally:
+        done.set()
+        context.close()
+        server.shutdown()
+        server.server_close()

@@ -49,6 +49,21 @@ def test_an_idle_fetch_aborted_by_the_next_navigation_is_the_browsers_doing() ->
     assert watched.cancelled_by_leaving(prefetch)
 
 
+def test_a_fetch_the_old_page_starts_while_the_navigation_is_under_way_is_the_browsers_doing() -> None:
+    # On a busy machine the page being left reaches its load event (and its idle fetch) only
+    # after the crawl asked for the next page, and before that page commits.
+    _, frame = _page()
+    watched = Departures()
+    watched.on_request(FakeRequest(frame, navigation=True))
+    watched.on_committed(frame)
+    watched.on_request(FakeRequest(frame, navigation=True))  # the crawl moves on
+    late = FakeRequest(frame)  # the old document's idle fetch, after that
+    watched.on_request(late)
+    late.failure = "net::ERR_ABORTED"  # the next page's commit cut it
+    watched.on_committed(frame)
+    assert watched.cancelled_by_leaving(late)
+
+
 def test_a_request_aborted_by_closing_the_page_is_the_browsers_doing() -> None:
     page, frame = _page()
     watched = Departures()
@@ -63,6 +78,7 @@ def test_real_failures_still_fail() -> None:
     _, frame = _page()
     watched = Departures()
     watched.on_request(FakeRequest(frame, navigation=True))
+    watched.on_committed(frame)  # the page is in place
     # Aborted while the page stayed: the page (or a bug) cancelled it, not the navigation.
     stayed = FakeRequest(frame)
     watched.on_request(stayed)
@@ -74,7 +90,8 @@ def test_real_failures_still_fail() -> None:
     watched.on_request(FakeRequest(frame, navigation=True))
     refused.failure = "net::ERR_CONNECTION_REFUSED"
     assert not watched.cancelled_by_leaving(refused)
-    # Made by the new document, after the navigation started: not excused by it.
+    watched.on_committed(frame)
+    # Made by the new document, after the navigation committed: not excused by it.
     fresh = FakeRequest(frame)
     watched.on_request(fresh)
     fresh.failure = "net::ERR_ABORTED"
