@@ -133,6 +133,34 @@ _SOURCES = {
     "gqa": "GQA cache 2 × 80 × 8 × 128 × 2 bytes (meta-llama/llama-models)",
 }
 
+
+def _tenth_of_c_over_bw(key: str, name: str, params: Params, max_batch: float, source: str) -> tuple[Scenario, ...]:
+    """Section IX, question 3 for one model on an H100: 10× the bandwidth at fixed C (``key-10bw``, to ``max_batch``).
+
+    The simulator's BW slider stops at 10 TB/s, so its links show C ÷ 10
+    instead (``key-c-div-10``, to B = 2048): the same C/BW, so the same B*
+    and the same binding term, with every time 10× longer.
+    """
+    bandwidth = params.replace(bandwidth_bytes_per_s=10 * _H100.bandwidth_bytes_per_s)
+    compute = params.replace(compute_ops_per_s=_H100.compute_ops_per_s("fp8") / 10)
+    return (
+        Scenario(
+            key=f"{key}-10bw",
+            title=f"{name} on an H100 with 10× the bandwidth",
+            params=bandwidth,
+            max_batch=max_batch,
+            source=f"{source}; BW × 10",
+        ),
+        Scenario(
+            key=f"{key}-c-div-10",
+            title=f"{name} on an H100 with a tenth of the compute (same C/BW as 10× bandwidth)",
+            params=compute,
+            max_batch=2048,
+            source=f"{source}; C ÷ 10",
+        ),
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.key: s
     for s in (
@@ -219,37 +247,8 @@ SCENARIOS: dict[str, Scenario] = {
             max_batch=2048,
             source=_SOURCES["seed"] + ", with L = 1M and b = 1",
         ),
-        # Section IX, question 3: 10× bandwidth at fixed C. The simulator's BW
-        # slider stops at 10 TB/s, so its links show C ÷ 10 instead: the same
-        # C/BW, so the same B* and the same binding term, with every time 10× longer.
-        Scenario(
-            key="deepseek-h100-10bw",
-            title="DeepSeek-V3 on an H100 with 10× the bandwidth",
-            params=_DEEPSEEK_H100.replace(bandwidth_bytes_per_s=10 * _H100.bandwidth_bytes_per_s),
-            max_batch=8192,
-            source=_SOURCES["deepseek"] + "; BW × 10",
-        ),
-        Scenario(
-            key="llama70b-h100-10bw",
-            title="Llama-3.1-70B on an H100 with 10× the bandwidth",
-            params=_LLAMA_H100.replace(bandwidth_bytes_per_s=10 * _H100.bandwidth_bytes_per_s),
-            max_batch=2048,
-            source=_SOURCES["llama"] + "; BW × 10",
-        ),
-        Scenario(
-            key="deepseek-h100-c-div-10",
-            title="DeepSeek-V3 on an H100 with a tenth of the compute (same C/BW as 10× bandwidth)",
-            params=_DEEPSEEK_H100.replace(compute_ops_per_s=_H100.compute_ops_per_s("fp8") / 10),
-            max_batch=2048,
-            source=_SOURCES["deepseek"] + "; C ÷ 10",
-        ),
-        Scenario(
-            key="llama70b-h100-c-div-10",
-            title="Llama-3.1-70B on an H100 with a tenth of the compute (same C/BW as 10× bandwidth)",
-            params=_LLAMA_H100.replace(compute_ops_per_s=_H100.compute_ops_per_s("fp8") / 10),
-            max_batch=2048,
-            source=_SOURCES["llama"] + "; C ÷ 10",
-        ),
+        *_tenth_of_c_over_bw("deepseek-h100", "DeepSeek-V3", _DEEPSEEK_H100, 8192, _SOURCES["deepseek"]),
+        *_tenth_of_c_over_bw("llama70b-h100", "Llama-3.1-70B", _LLAMA_H100, 2048, _SOURCES["llama"]),
     )
 }
 

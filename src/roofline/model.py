@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from .checks import check_number
 
@@ -258,24 +258,27 @@ def hardware_ratio(compute_ops_per_s: float, bandwidth_bytes_per_s: float) -> fl
     >>> round(hardware_ratio(1e15, 3e12), 1)
     333.3
     """
-    compute = check_number("compute_ops_per_s", compute_ops_per_s, "ops/s")
-    bandwidth = check_number("bandwidth_bytes_per_s", bandwidth_bytes_per_s, "bytes/s")
-    return _finite_ratio(compute, bandwidth, "C / BW")
+    return _ratio(
+        "C / BW",
+        ("compute_ops_per_s", compute_ops_per_s, "ops/s"),
+        ("bandwidth_bytes_per_s", bandwidth_bytes_per_s, "bytes/s"),
+    )
 
 
 def sparsity_ratio(total_params: float, active_params: float) -> float:
     """``N_total / N_active``, the inverse of the model's sparsity (1 for a dense model).
 
     Raises:
-        ValueError: if either is not a finite number > 0, or the ratio
-            overflows or underflows a float.
+        ValueError: as :func:`hardware_ratio`.
 
     >>> round(sparsity_ratio(671e9, 37e9), 3)
     18.135
     """
-    total = check_number("total_params", total_params, "parameters")
-    active = check_number("active_params", active_params, "parameters")
-    return _finite_ratio(total, active, "N_total / N_active")
+    return _ratio(
+        "N_total / N_active",
+        ("total_params", total_params, "parameters"),
+        ("active_params", active_params, "parameters"),
+    )
 
 
 def sweet_spot_batch(
@@ -296,10 +299,13 @@ def sweet_spot_batch(
     return product
 
 
-def _finite_ratio(numerator: float, denominator: float, what: str) -> float:
-    ratio = numerator / denominator
+def _ratio(what: str, numerator: tuple[str, object, str], denominator: tuple[str, object, str]) -> float:
+    """``numerator / denominator``, each ``(name, value, unit)`` checked a finite number > 0, the quotient too."""
+    top = check_number(*numerator)
+    bottom = check_number(*denominator)
+    ratio = top / bottom
     if not math.isfinite(ratio) or ratio == 0:
-        raise ValueError(f"{what} is outside the range a float can hold ({numerator!r} / {denominator!r})")
+        raise ValueError(f"{what} is outside the range a float can hold ({top!r} / {bottom!r})")
     return ratio
 
 
@@ -323,19 +329,10 @@ class Step:
     regime: Regime
 
     def as_dict(self) -> dict[str, float | str | None]:
-        """The readouts as plain JSON-ready values (no params)."""
-        return {
-            "t_compute_s": self.t_compute_s,
-            "t_memory_s": self.t_memory_s,
-            "t_weights_s": self.t_weights_s,
-            "t_kv_s": self.t_kv_s,
-            "latency_s": self.latency_s,
-            "kv_share": self.kv_share,
-            "memory_slope_s": self.memory_slope_s,
-            "compute_memory_ratio": self.compute_memory_ratio,
-            "crossover_batch": self.crossover_batch,
-            "regime": self.regime.value,
-        }
+        """The readouts as plain JSON-ready values: every field but ``params``, in order, the regime by its value."""
+        out: dict[str, float | str | None] = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "params"}
+        out["regime"] = self.regime.value
+        return out
 
 
 def evaluate(p: Params) -> Step:

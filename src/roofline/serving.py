@@ -838,6 +838,50 @@ def estimate(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Workload:
+    """A deployment at a workload's mean context, with what its step's terms need (lengths in tokens, checked)."""
+
+    d: dep.Deployment
+    prompt: float
+    generated: float
+    disaggregated: bool
+    speculation: Speculation | None
+    c: Constants
+
+    @classmethod
+    def of(
+        cls,
+        d: dep.Deployment,
+        input_tokens: float,
+        output_tokens: float,
+        disaggregated: bool,
+        speculation: Speculation | None,
+        c: Constants,
+    ) -> _Workload:
+        """``d`` with ``context_tokens`` replaced by :func:`mean_context_tokens` (ValueError for a bad length)."""
+        prompt = check_number("input_tokens", input_tokens, "tokens", minimum=1.0, inclusive=True)
+        generated = check_number("output_tokens", output_tokens, "tokens", minimum=1.0, inclusive=True)
+        mean = replace(d, context_tokens=mean_context_tokens(prompt, generated))
+        return cls(mean, prompt, generated, disaggregated, speculation, c)
+
+    def wall(self) -> int:
+        """:func:`memory_wall_batch` at full length (prompt + output): the most sequences that fit."""
+        return memory_wall_batch(self.d, self.prompt + self.generated, self.c)
+
+    def terms(self, batch: float) -> Terms:
+        """:func:`step_terms` of this workload at running batch ``batch``."""
+        return step_terms(
+            self.d,
+            batch,
+            input_tokens=self.prompt,
+            output_tokens=self.generated,
+            disaggregated=self.disaggregated,
+            speculation=self.speculation,
+            c=self.c,
+        )
+
+
 def estimate_deployment(
     d: dep.Deployment,
     *,
@@ -856,29 +900,19 @@ def estimate_deployment(
     """
     if not isinstance(d, dep.Deployment):
         raise ValueError(f"d must be a roofline.deployment.Deployment, got {d!r}")
-    prompt = check_number("input_tokens", input_tokens, "tokens", minimum=1.0, inclusive=True)
-    generated = check_number("output_tokens", output_tokens, "tokens", minimum=1.0, inclusive=True)
+    w = _Workload.of(d, input_tokens, output_tokens, disaggregated, speculation, c)
     users = _count("concurrency", concurrency)
     if speculation is not None and not isinstance(speculation, Speculation):
         raise ValueError(f"speculation must be a Speculation or None, got {speculation!r}")
-    context = mean_context_tokens(prompt, generated)
-    d = replace(d, context_tokens=context)
-    wall = memory_wall_batch(d, prompt + generated, c)
+    d, prompt, generated, context = w.d, w.prompt, w.generated, w.d.context_tokens
+    wall = w.wall()
     if wall < 1:
         raise DoesNotFit(
             f"{d.model.name} on {d.gpus} × {d.hardware.name} ({d.active_layout.key}) has no room for one sequence of "
             f"{format_tokens(prompt + generated)} beside its weights"
         )
     batch = min(users, wall)
-    terms = step_terms(
-        d,
-        batch,
-        input_tokens=prompt,
-        output_tokens=generated,
-        disaggregated=disaggregated,
-        speculation=speculation,
-        c=c,
-    )
+    terms = w.terms(batch)
     tpot = terms.tpot_s
     # Closed loop (Little's law): each client waits for a slot while the
     # running batch turns over, then for its own prefill and one step.
@@ -937,22 +971,9 @@ def serving_lines(
     >>> fr.time_per_token_s(lines, 50) == e.tpot_s, lines.memory_wall == e.capacity_batch
     (True, True)
     """
-    prompt = check_number("input_tokens", input_tokens, "tokens", minimum=1.0, inclusive=True)
-    generated = check_number("output_tokens", output_tokens, "tokens", minimum=1.0, inclusive=True)
-    mean = replace(d, context_tokens=mean_context_tokens(prompt, generated))
-
-    def terms(batch: float) -> Terms:
-        return step_terms(
-            mean,
-            batch,
-            input_tokens=prompt,
-            output_tokens=generated,
-            disaggregated=disaggregated,
-            speculation=speculation,
-            c=c,
-        )
-
-    wall = memory_wall_batch(mean, prompt + generated, c)
+    w = _Workload.of(d, input_tokens, output_tokens, disaggregated, speculation, c)
+    mean, prompt, generated, terms = w.d, w.prompt, w.generated, w.terms
+    wall = w.wall()
     return fr.Lines(
         t_compute_s=lambda b: terms(b).compute_s,
         t_memory_s=lambda b: terms(b).memory_s,

@@ -56,7 +56,7 @@ its requests' share.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from ..checks import check_whole_number
 from ..presets import Hardware, Model
@@ -405,14 +405,8 @@ class Collective:
     message_bytes: float
 
     def as_dict(self) -> dict[str, float | int | str]:
-        """JSON-ready fields."""
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "count": self.count,
-            "chips": self.chips,
-            "message_bytes": self.message_bytes,
-        }
+        """JSON-ready fields, in order (all plain values)."""
+        return asdict(self)
 
 
 #: Bytes per activation element a collective moves (BF16).

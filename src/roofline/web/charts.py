@@ -159,28 +159,20 @@ def now_marker(batch: float, colors: dict[str, str]) -> tuple[dict, dict]:
     )
 
 
+def _scatter(name: str, role: str, x: Sequence[float], y: Sequence[float]) -> dict:
+    """What a line and an area share: a scatter trace drawn as lines, its palette role in ``meta``."""
+    return {"type": "scatter", "mode": "lines", "name": name, "meta": role, "x": list(x), "y": list(y)}
+
+
 def line(name: str, role: str, x: Sequence[float], y: Sequence[float], colors: dict[str, str], **style: object) -> dict:
     """One line trace of colour role ``role`` (``width`` and ``dash`` in ``style``)."""
-    return {
-        "type": "scatter",
-        "mode": "lines",
-        "name": name,
-        "meta": role,
-        "x": list(x),
-        "y": list(y),
-        "line": {"color": colors[role], **style},
-    }
+    return {**_scatter(name, role, x, y), "line": {"color": colors[role], **style}}
 
 
 def area(name: str, role: str, x: Sequence[float], y: Sequence[float], colors: dict[str, str], group: str) -> dict:
     """One filled area of colour role ``role``, stacked on the areas before it in ``group``."""
     return {
-        "type": "scatter",
-        "mode": "lines",
-        "name": name,
-        "meta": role,
-        "x": list(x),
-        "y": list(y),
+        **_scatter(name, role, x, y),
         "stackgroup": group,
         "fillcolor": colors[role],
         "line": {"color": colors[role], "width": 0.5},
@@ -231,6 +223,15 @@ def time_lines(
     return data, unit, top / scale * 1.08
 
 
+def _marked_figure(data: list[dict], layout: dict, mode: Any, state: Any, colors: dict[str, str]) -> dict:
+    """The figure of ``data`` on ``layout``, with the mode's marks under the now-marker at the state's B."""
+    shapes, notes = mode.marks(state, colors)
+    now_shape, now_note = now_marker(state.batch, colors)
+    layout["shapes"] = [*shapes, now_shape]
+    layout["annotations"] = [*notes, now_note]
+    return {"data": data, "layout": layout}
+
+
 def time_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
     """T_compute, T_memory and their max against B, B* if it is on the axis, the mode's marks, the current B.
 
@@ -259,11 +260,7 @@ def time_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
     layout = chart_layout(colors, state.max_batch, f"time per step ({unit})", y_top)
     if stacks:
         layout["legend"].update(traceorder="normal", entrywidth=0.33, entrywidthmode="fraction")
-    shapes, notes = mode.marks(state, colors)
-    now_shape, now_note = now_marker(state.batch, colors)
-    layout["shapes"] = [*shapes, now_shape]
-    layout["annotations"] = [*notes, now_note]
-    return {"data": data, "layout": layout}
+    return _marked_figure(data, layout, mode, state, colors)
 
 
 def economics_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
@@ -292,11 +289,7 @@ def economics_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
         "zeroline": False,
     }
     layout["margin"] = {"l": 56, "r": 64, "t": 12, "b": 48}
-    shapes, notes = mode.marks(state, colors)
-    now_shape, now_note = now_marker(state.batch, colors)
-    layout["shapes"] = [*shapes, now_shape]
-    layout["annotations"] = [*notes, now_note]
-    return {"data": data, "layout": layout}
+    return _marked_figure(data, layout, mode, state, colors)
 
 
 def _frontier_figure(mode: Any, state: Any, scheme: str = "default") -> dict:
