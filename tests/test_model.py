@@ -174,3 +174,17 @@ def test_any_input_gives_a_valid_step_or_a_value_error(changes: dict[str, float]
         if isinstance(value, float):
             # A KV share can round to 0 when the KV read is below 1e-308 of the weight read.
             assert math.isfinite(value) and (value > 0 or (name == "kv_share" and value == 0)), name
+
+
+def test_a_crossover_that_underflows_a_float_is_refused_not_reported_as_zero() -> None:
+    # Found by the property test above: N_total/BW ~ 1e-162 s over a compute slope ~ 1e158 s.
+    absurd = SEED_DEFAULTS.replace(
+        bandwidth_bytes_per_s=6.233877816817044e173,
+        active_params=6.233877816817044e173,
+        kv_bytes_per_element=3.2985348833279995e21,
+        batch=1.0,
+    )
+    with pytest.raises(ValueError, match="underflows a float"):
+        crossover_batch(absurd)
+    with pytest.raises(ValueError, match="underflows a float"):
+        evaluate(absurd)

@@ -236,6 +236,11 @@ def crossover_batch(p: Params) -> float | None:
     above it, so the step is memory-bound at every batch size. The batch in
     ``p`` is ignored. The result can be below 1 (compute-bound from B = 1).
 
+    Raises:
+        ValueError: if the crossover is so close to zero that it underflows a
+            float (inputs hundreds of orders of magnitude from any chip or
+            model); 0 would claim a crossover at no batch at all.
+
     >>> round(crossover_batch(SEED_DEFAULTS), 2)
     600.49
     >>> crossover_batch(SEED_DEFAULTS.replace(context_tokens=1e6, bandwidth_bytes_per_s=10e9)) is None
@@ -244,7 +249,13 @@ def crossover_batch(p: Params) -> float | None:
     net_slope = compute_slope_s(p) - memory_slope_s(p)
     if net_slope <= 0:
         return None
-    batch = t_weights_s(p) / net_slope
+    weights_s = t_weights_s(p)
+    batch = weights_s / net_slope
+    if batch == 0:
+        raise ValueError(
+            f"the crossover batch N_total/BW / (N_active/C - L*b/BW) = {weights_s!r} s / {net_slope!r} s"
+            " underflows a float: these inputs are far outside any real chip or model"
+        )
     return batch if math.isfinite(batch) else None
 
 
