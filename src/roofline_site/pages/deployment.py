@@ -30,9 +30,10 @@ from roofline.units import (
 from roofline.web import realistic as real
 
 from ..simulator.widget import relative_root
-from .common import number_span, plain_number, spelled
+from .common import number_span, plain_number, spelled, word_span
 
 __all__ = ["CASES", "LAYOUT_CASES", "MACROS", "PAGE_MACROS", "case_state", "layout_deployment"]
+
 
 def _case(hardware: str, model: str, gpus: int, weights: str, kv: str, context: int) -> real.RealState:
     """A simulator state: ``gpus`` × ``hardware`` serving ``model`` with ``weights`` and ``kv`` precisions at ``context``."""
@@ -206,8 +207,7 @@ def published_word(word: str, stage: str = "stated") -> str:
     if word not in _COMPARISON_WORDS:
         raise ValueError(f"word must be one of {sorted(_COMPARISON_WORDS)}, got {word!r}")
     text = _COMPARISON_WORDS[word](_comparison(stage))
-    macro = html.escape(spelled(f"published_{word}", None if stage == "stated" else stage))
-    return f'<span class="rl-word" data-macro="{macro}">{html.escape(text)}</span>'
+    return word_span(spelled(f"published_{word}", None if stage == "stated" else stage), text)
 
 
 def kernel_fraction(figure: str, hardware: str, precision: str = "fp8") -> str:
@@ -366,8 +366,7 @@ def layout_word(name: str, layout: str, word: str) -> str:
     if word not in _LAYOUT_WORDS:
         raise ValueError(f"word must be one of {sorted(_LAYOUT_WORDS)}, got {word!r}")
     text = _LAYOUT_WORDS[word](layout_deployment(name, layout))
-    macro = html.escape(spelled("layout_word", name, layout, word))
-    return f'<span class="rl-word" data-macro="{macro}">{html.escape(text)}</span>'
+    return word_span(spelled("layout_word", name, layout, word), text)
 
 
 #: attention figure name -> (function of a Deployment, formatter): attention on its own roofline.
@@ -404,7 +403,9 @@ def attention_figure(
     return number_span(macro, value, _ATTENTION_FIGURES[figure][1](value))
 
 
-def long_context_line(model: str, hardware: str, kv_precision: str, context: float, figure: str, attention: bool) -> str:
+def long_context_line(
+    model: str, hardware: str, kv_precision: str, context: float, figure: str, attention: bool
+) -> str:
     """The crossover (``crossover``) or the context past which the lines never cross
     (``no_crossover_context``) of ``model`` on one chip, FP8 weights and arithmetic, split as the
     article does (no MoE discount), with attention's arithmetic counted or not (``attention``).
@@ -428,12 +429,17 @@ def long_context_line(model: str, hardware: str, kv_precision: str, context: flo
     else:
         raise ValueError(f"figure must be 'crossover' or 'no_crossover_context', got {figure!r}")
     macro = spelled(
-        "long_context_line", model, hardware, kv_precision, int(context), figure, "attention" if attention else "article"
+        "long_context_line",
+        model,
+        hardware,
+        kv_precision,
+        int(context),
+        figure,
+        "attention" if attention else "article",
     )
     if value is None:
         # A word, not a number: the explainer pages print no NaN (their audit refuses it).
-        word = "none" if figure == "crossover" else "never"
-        return f'<span class="rl-word" data-macro="{html.escape(macro)}">{word}</span>'
+        return word_span(macro, "none" if figure == "crossover" else "never")
     return number_span(macro, float(value), text(float(value)))
 
 
