@@ -243,6 +243,15 @@ def test_every_committed_band_runs_low_to_high_and_gives_an_interval_the_right_w
     assert tb.tpot_s_low <= tb.tpot_s_high
 
 
+def test_a_bands_measured_multiples_are_its_band_around_an_estimate_of_one_second() -> None:
+    b = band.Band(family=None, scale=None, points=20, sources=3, low_error=-0.2, high_error=0.25)
+    assert band.measured_multiples(b) == (0.8, 1.25)
+    for committed in band.BANDS:
+        every = replace(committed, family=None, scale=None)  # the last resort: always chosen
+        tb = band.tpot_band(1.0, band.Regime(family="dense", scale="one-gpu"), (every,))
+        assert band.measured_multiples(committed) == (tb.tpot_s_low, tb.tpot_s_high)
+
+
 def test_a_regime_with_too_few_points_falls_back_to_its_family_then_to_every_regime() -> None:
     dense = band.Regime(family="dense", scale="one-gpu")
     moe = band.Regime(family="moe", scale="multi-node")

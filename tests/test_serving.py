@@ -153,6 +153,28 @@ def test_the_estimate_sums_its_terms_and_keeps_the_articles_max_apart() -> None:
     assert billed == pytest.approx(dollars_per_s)
 
 
+def test_a_terms_share_is_its_seconds_over_the_time_per_output_token() -> None:
+    e = serving.estimate_deployment(_llama8b(), input_tokens=1000, output_tokens=1000, concurrency=50, c=UNIT)
+    t = e.terms
+    assert serving.term_share(e, "weights_s") == t.weights_s / e.tpot_s
+    assert serving.term_share(e, "prefill_s") == t.prefill_s / e.tpot_s
+    # One token a step: the step and prefill's share make the whole time per token.
+    assert serving.term_share(e, "step_s") + serving.term_share(e, "prefill_s") == pytest.approx(1.0)
+    # tokens_per_step is a count, not a time: it has no share.
+    for bad in ("tokens_per_step", "weights", ""):
+        with pytest.raises(ValueError, match="term must be one of"):
+            serving.term_share(e, bad)
+
+
+def test_the_output_share_is_output_over_every_token_and_undoes_the_workload() -> None:
+    assert serving.output_share(1000, 1000) == 0.5
+    assert serving.output_share(5000, 500) == 500 / 5500
+    prompt, generated = serving.workload_for_mean_context(
+        serving.mean_context_tokens(5000, 500), serving.output_share(5000, 500)
+    )
+    assert (prompt, generated) == (pytest.approx(5000), pytest.approx(500))
+
+
 def test_disaggregated_prefill_costs_decode_nothing() -> None:
     e = serving.estimate(
         "h800",

@@ -98,6 +98,14 @@ def test_l_is_the_mean_context_and_out_sets_the_output_share() -> None:
     assert "1,333 tokens in and 333 out" in REALISTIC.explanation(state)
 
 
+def test_the_out_control_for_a_workload_is_its_output_share_in_whole_percent() -> None:
+    assert serve.output_percent(1000, 1000) == 50.0
+    assert serve.output_percent(128, 2048) == 94.0  # 94.1%
+    assert serve.output_percent(2048, 128) == 6.0  # 5.9%
+    d = real.deployment_of(replace(real.DEFAULT_REAL_STATE, context_tokens=serving.mean_context_tokens(1000, 3000)))
+    assert serve.workload(d, serve.output_percent(1000, 3000)) == (pytest.approx(1000), pytest.approx(3000))
+
+
 def test_switch_off_draws_no_terms_and_the_url_carries_the_switch_only_when_on() -> None:
     off = real.DEFAULT_REAL_STATE
     assert areas(time_figure(REALISTIC, off)) == []

@@ -62,6 +62,7 @@ __all__ = [
     "TpotBand",
     "band_of",
     "choose",
+    "measured_multiples",
     "percentile_span",
     "regime_of",
     "tpot_band",
@@ -334,3 +335,16 @@ BANDS: tuple[Band, ...] = (
     Band(family="moe", scale="one-node", points=118, sources=15, low_error=-0.25932096029631524, high_error=0.32897915189791715),
     Band(family="moe", scale="multi-node", points=13, sources=5, low_error=-0.5089393203195589, high_error=0.26239544292327377),
 )
+
+
+def measured_multiples(b: Band) -> tuple[float, float]:
+    """Band ``b`` as multiples of the estimate: ``(1 / (1 + e_high), 1 / (1 + e_low))``.
+
+    Measured time per output token is ``estimated / (1 + e)``, so the band of
+    :func:`tpot_band` for an estimate of 1 s: the lower multiple comes from
+    the high error quantile, the upper from the low one.
+
+    >>> measured_multiples(Band(family=None, scale=None, points=20, sources=3, low_error=-0.2, high_error=0.25))
+    (0.8, 1.25)
+    """
+    return 1.0 / (1.0 + b.high_error), 1.0 / (1.0 + b.low_error)

@@ -100,6 +100,7 @@ __all__ = [
     "lines_of",
     "mean_context_tokens",
     "memory_wall_batch",
+    "output_share",
     "overhead_replicas",
     "overhead_time_s",
     "prefill_share_time_s",
@@ -109,6 +110,7 @@ __all__ = [
     "serving_lines",
     "stack_factor",
     "step_terms",
+    "term_share",
     "weights_time_s",
     "workload_for_mean_context",
 ]
@@ -1030,3 +1032,38 @@ def batch_for_target(e: Estimate, target_s: float) -> tuple[int | None, str]:
 def _tpot(e: Estimate, batch: int) -> float:
     """``tpot_s`` of ``e``'s deployment and workload at running batch ``batch``."""
     return fr.time_per_token_s(lines_of(e), batch)
+
+
+def term_share(e: Estimate, term: str) -> float:
+    """Term ``term``'s share of ``e``'s time per output token: ``terms[term] / tpot_s``, a fraction.
+
+    ``term`` names a time of :meth:`Terms.as_dict` (``"weights_s"``,
+    ``"kv_s"``, ``"step_s"``, …). The shares of the seven terms need not sum
+    to 1: overlap hides part of memory and compute, and with speculation a
+    step yields more than one token.
+
+    Raises:
+        ValueError: naming the times, for a name that is not one.
+
+    >>> e = estimate("h100-sxm", "llama-3.1-8b", gpus=1, precision="fp8", kv_precision="fp8",
+    ...              input_tokens=1000, output_tokens=1000, concurrency=1)
+    >>> round(term_share(e, "step_s") + term_share(e, "prefill_s"), 12)
+    1.0
+    """
+    times = {name: seconds for name, seconds in e.terms.as_dict().items() if name.endswith("_s")}
+    if term not in times:
+        raise ValueError(f"term must be one of {sorted(times)}, got {term!r}")
+    return times[term] / e.tpot_s
+
+
+def output_share(input_tokens: float, output_tokens: float) -> float:
+    """The share of a sequence's tokens that are output: ``output / (input + output)``, a fraction.
+
+    The ``output_share`` :func:`workload_for_mean_context` takes back to the same workload.
+
+    >>> output_share(1000, 3000)
+    0.75
+    >>> workload_for_mean_context(mean_context_tokens(1000, 3000), output_share(1000, 3000))
+    (1000.0, 3000.0)
+    """
+    return output_tokens / (input_tokens + output_tokens)

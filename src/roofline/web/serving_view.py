@@ -43,6 +43,7 @@ __all__ = [
     "estimate_at",
     "estimate_of",
     "lines",
+    "output_percent",
     "readouts",
     "sentence",
     "terms_at",
@@ -235,3 +236,15 @@ def sentence(d: dep.Deployment, batch: float, output_percent: float, speculation
         f"{head}: at B = {format_batch(batch)} {timing}, "
         f"the largest term of the step being {largest} ({format_time(values[largest])})."
     )
+
+
+def output_percent(input_tokens: float, output_tokens: float) -> float:
+    """The ``out`` control for a workload: :func:`roofline.serving.output_share` in whole percent (the control's step).
+
+    With L at :func:`roofline.serving.mean_context_tokens`, :func:`workload`
+    reads the workload back (to that rounding).
+
+    >>> output_percent(1000, 1000), output_percent(128, 2048)
+    (50.0, 94.0)
+    """
+    return float(round(100 * serving.output_share(input_tokens, output_tokens)))

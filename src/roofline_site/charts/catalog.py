@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
 from roofline import explainer, frontier, longcontext
 from roofline import model as core
-from roofline.sweep import breakpoints, sweep
+from roofline.sweep import SweepPoint, breakpoints, sweep
 from roofline.units import format_number, format_si, format_time, time_unit
 from roofline.web.charts import linear_ticks
 from roofline.web.palette import FAMILY_ROLES, PALETTE, SCHEMES
@@ -34,6 +35,24 @@ __all__ = ["CHARTS", "SCHEMES", "chart_figure", "chart_json"]
 BALANCE_BAND_TOLERANCE = 0.10
 #: Context lengths the long-context family draws, in tokens.
 FAMILY_CONTEXTS = (256.0, 512.0, 1024.0, 1536.0)
+
+
+@dataclass(frozen=True)
+class _TimeAxis:
+    """A time axis in the unit :func:`roofline.units.time_unit` picks for its largest value.
+
+    Calling it converts seconds into that unit: every time a chart draws goes through it.
+    """
+
+    unit: str
+    scale: float
+
+    @classmethod
+    def up_to(cls, top_s: float) -> _TimeAxis:
+        return cls(*time_unit(top_s))
+
+    def __call__(self, seconds: float) -> float:
+        return seconds / self.scale
 
 
 def _whole(value: float) -> str:
@@ -99,8 +118,74 @@ def _note(fig: go.Figure, x: float, y: float, text: str, color: str, bold: bool 
     fig.add_annotation(x=x, y=y, text=text, **settings)
 
 
+def _data_note(
+    fig: go.Figure, x: float, y: float, text: str, color: str, label_x: float, label_y: float, anchor: str
+) -> None:
+    """A note on (x, y) whose label sits at (label_x, label_y), both in data coordinates: inside the plot at any width."""
+    _note(fig, x, y, text, color, axref="x", ayref="y", ax=label_x, ay=label_y, xanchor=anchor)
+
+
+def _shade(fig: go.Figure, x0: float, x1: float, fill: str) -> None:
+    """A region of the x axis shaded from the bottom of the plot to its top, behind the lines."""
+    fig.add_shape(type="rect", x0=x0, x1=x1, y0=0, y1=1, yref="paper", fillcolor=fill, line={"width": 0}, layer="below")
+
+
+def _name_region(fig: go.Figure, x0: float, x1: float, text: str, color: str, bold: bool = False) -> None:
+    """A region's name at the top of the plot, centred over it."""
+    _note(fig, (x0 + x1) / 2, 0.98, text, color, bold=bold, yref="paper", showarrow=False, yanchor="top")
+
+
 def _line(points_x: list[float], points_y: list[float], name: str, color: str, **line: object) -> go.Scatter:
     return go.Scatter(x=points_x, y=points_y, mode="lines", name=name, line={"color": color, **line})
+
+
+def _markers(xs: list[float], ys: list[float], name: str, marker: dict, **options: object) -> go.Scatter:
+    """Points drawn as markers alone; ``options`` are the trace's other settings (its hover text, …)."""
+    return go.Scatter(x=xs, y=ys, mode="markers", name=name, marker=marker, **options)
+
+
+def _outlined(c: dict, color: str, size: int = 12, symbol: str = "diamond") -> dict:
+    """A marker outlined in the colour of T = max: a crossover, a chosen batch."""
+    return {"size": size, "symbol": symbol, "color": color, "line": {"width": 1, "color": c["max"]}}
+
+
+def _batch_layout(scheme: str, y_title: str, x_max: float, y_top: float) -> dict:
+    """The layout of a chart against the batch size, both axes from 0."""
+    return _layout(scheme, x_title="batch size B", y_title=y_title, x_range=[0, x_max], y_range=[0, y_top])
+
+
+def _term_line(
+    points: list[SweepPoint], term: str, axis: _TimeAxis, name: str, color: str, **line: object
+) -> go.Scatter:
+    """A swept time against B: ``term`` is the :class:`~roofline.sweep.SweepPoint` field, drawn on ``axis``."""
+    return _line([pt.batch for pt in points], [axis(getattr(pt, term)) for pt in points], name, color, **line)
+
+
+def _swept_lines(
+    fig: go.Figure, axis: _TimeAxis, term: str, symbol: str, hover_format: str, batches: list[float], cases: tuple
+) -> None:
+    """One thick line of ``term`` per ``(scenario, colour, dash, name)`` case; the hover names it ``symbol``."""
+    hover = "B = %{x:,.0f}<br>" + symbol + " = %{y:" + hover_format + "} " + axis.unit + "<extra></extra>"
+    for s, color, dash, name in cases:
+        trace = _term_line(sweep(s.params, batches), term, axis, name, color, width=3, dash=dash)
+        trace.hovertemplate = hover
+        fig.add_trace(trace)
+
+
+def _term_alone(
+    scheme: str, term: str, symbol: str, hover_format: str, lines: tuple, x_max: float, top_s: float, headroom: float
+) -> tuple[go.Figure, _TimeAxis, float]:
+    """One term alone against B from 0 to ``x_max``: a thick line per case (:func:`_swept_lines`).
+
+    The y axis runs to ``headroom`` times ``top_s``; returns the figure, its
+    time axis and the y axis's top (the notes are placed by them).
+    """
+    y = _TimeAxis.up_to(top_s)
+    y_top = y(top_s) * headroom
+    fig = go.Figure()
+    _swept_lines(fig, y, term, symbol, hover_format, [0.0, x_max], lines)
+    fig.update_layout(_batch_layout(scheme, f"{symbol} ({y.unit})", x_max, y_top))
+    return fig, y, y_top
 
 
 def compute_line(scheme: str) -> go.Figure:
@@ -108,61 +193,34 @@ def compute_line(scheme: str) -> go.Figure:
     c = _colors(scheme)
     moe = explainer.scenario("article-sim")
     dense = explainer.scenario("article-sim-dense")
-    batches = [0.0, moe.max_batch]
-    top = sweep(dense.params, [dense.max_batch])[0].t_compute_s
-    unit, scale = time_unit(top)
-    fig = go.Figure()
-    for s, color, dash, label in (
-        (moe, c["compute"], "solid", f"MoE: N_active = {format_si(moe.params.active_params)}"),
-        (dense, c["muted"], "dash", f"dense: N_active = N_total = {format_si(dense.params.active_params)}"),
-    ):
-        points = sweep(s.params, batches)
-        trace = _line(
-            [pt.batch for pt in points],
-            [pt.t_compute_s / scale for pt in points],
-            f"T_compute, {label}",
-            color,
-            width=3,
-            dash=dash,
-        )
-        trace.hovertemplate = "B = %{x:,.0f}<br>T_compute = %{y:.1f} " + unit + "<extra></extra>"
-        fig.add_trace(trace)
-    fig.update_layout(
-        _layout(
-            scheme,
-            x_title="batch size B",
-            y_title=f"T_compute ({unit})",
-            x_range=[0, moe.max_batch],
-            y_range=[0, top / scale * 1.05],
-        )
+    lines = (
+        (moe, c["compute"], "solid", f"T_compute, MoE: N_active = {format_si(moe.params.active_params)}"),
+        (dense, c["muted"], "dash", f"T_compute, dense: N_active = N_total = {format_si(dense.params.active_params)}"),
     )
-    # Labels sit in the empty corners (below the sparse line, above the dense one),
-    # placed in data coordinates so they stay inside the plot at any width.
+    top = sweep(dense.params, [dense.max_batch])[0].t_compute_s
+    fig, y, _ = _term_alone(scheme, "t_compute_s", "T_compute", ".1f", lines, moe.max_batch, top, 1.05)
+    # Labels sit in the empty corners (below the sparse line, above the dense one).
     at = sweep(moe.params, [moe.max_batch * 0.7])[0]
-    _note(
+    _data_note(
         fig,
         at.batch,
-        at.t_compute_s / scale,
+        y(at.t_compute_s),
         f"slope N_active / C<br>= {format_time(core.compute_slope_s(moe.params))} per sequence",
         c["compute"],
-        axref="x",
-        ayref="y",
-        ax=moe.max_batch * 0.97,
-        ay=at.t_compute_s / scale * 0.3,
-        xanchor="right",
+        moe.max_batch * 0.97,
+        y(at.t_compute_s) * 0.3,
+        "right",
     )
     at = sweep(dense.params, [dense.max_batch * 0.3])[0]
-    _note(
+    _data_note(
         fig,
         at.batch,
-        at.t_compute_s / scale,
+        y(at.t_compute_s),
         f"dense: {format_time(core.compute_slope_s(dense.params))}<br>per sequence",
         c["muted"],
-        axref="x",
-        ayref="y",
-        ax=dense.max_batch * 0.05,
-        ay=top / scale * 0.85,
-        xanchor="left",
+        dense.max_batch * 0.05,
+        y(top) * 0.85,
+        "left",
     )
     return fig
 
@@ -172,63 +230,39 @@ def memory_line(scheme: str) -> go.Figure:
     c = _colors(scheme)
     short = explainer.scenario("article-sim")
     long = explainer.scenario("article-sim-1m")
-    batches = [0.0, short.max_batch]
-    top = sweep(long.params, [long.max_batch])[0].t_memory_s
-    unit, scale = time_unit(top)
-    fig = go.Figure()
-    for s, color, dash in ((short, c["memory"], "solid"), (long, c["family"][3], "dash")):
-        points = sweep(s.params, batches)
-        trace = _line(
-            [pt.batch for pt in points],
-            [pt.t_memory_s / scale for pt in points],
-            f"T_memory at L = {_whole(s.params.context_tokens)} tokens",
-            color,
-            width=3,
-            dash=dash,
-        )
-        trace.hovertemplate = "B = %{x:,.0f}<br>T_memory = %{y:.2f} " + unit + "<extra></extra>"
-        fig.add_trace(trace)
-    fig.update_layout(
-        _layout(
-            scheme,
-            x_title="batch size B",
-            y_title=f"T_memory ({unit})",
-            x_range=[0, short.max_batch],
-            y_range=[0, top / scale * 1.12],
-        )
+    lines = tuple(
+        (s, color, dash, f"T_memory at L = {_whole(s.params.context_tokens)} tokens")
+        for s, color, dash in ((short, c["memory"], "solid"), (long, c["family"][3], "dash"))
     )
-    # Labels in data coordinates (see compute_line): intercept and the flat line's
-    # slope below the lines, the steep line's slope above them.
-    y_top = top / scale * 1.12
+    top = sweep(long.params, [long.max_batch])[0].t_memory_s
+    fig, y, y_top = _term_alone(scheme, "t_memory_s", "T_memory", ".2f", lines, short.max_batch, top, 1.12)
+    # Labels as in compute_line: intercept and the flat line's slope below the
+    # lines, the steep line's slope above them.
     intercept = core.t_weights_s(short.params)
-    _note(
+    _data_note(
         fig,
         0,
-        intercept / scale,
+        y(intercept),
         f"intercept N_total / BW<br>= {format_time(intercept)}",
         c["text"],
-        axref="x",
-        ayref="y",
-        ax=short.max_batch * 0.06,
-        ay=y_top * 0.25,
-        xanchor="left",
+        short.max_batch * 0.06,
+        y_top * 0.25,
+        "left",
     )
     for s, color, fraction, label_x, label_y, anchor in (
         (short, c["memory"], 0.8, 0.97, 0.5, "right"),
         (long, c["family"][3], 0.55, 0.05, 0.93, "left"),
     ):
         at = sweep(s.params, [s.max_batch * fraction])[0]
-        _note(
+        _data_note(
             fig,
             at.batch,
-            at.t_memory_s / scale,
+            y(at.t_memory_s),
             f"slope L·b / BW = {format_time(core.memory_slope_s(s.params))}<br>per sequence",
             color,
-            axref="x",
-            ayref="y",
-            ax=s.max_batch * label_x,
-            ay=y_top * label_y,
-            xanchor=anchor,
+            s.max_batch * label_x,
+            y_top * label_y,
+            anchor,
         )
     return fig
 
@@ -241,7 +275,7 @@ def one_picture(scheme: str) -> go.Figure:
     ends = sweep(p, [0.0, s.max_batch])
     bends = sweep(p, breakpoints(p, s.max_batch))
     top = max(pt.latency_s for pt in ends)
-    unit, scale = time_unit(top)
+    y = _TimeAxis.up_to(top)
     crossover = core.crossover_batch(p)
     band = explainer.near_balance_band(p, BALANCE_BAND_TOLERANCE)
     if crossover is None or band is None or band[1] is None:
@@ -249,64 +283,25 @@ def one_picture(scheme: str) -> go.Figure:
     low, high = band
     fig = go.Figure()
     fig.add_trace(
-        _line(
-            [pt.batch for pt in ends],
-            [pt.t_compute_s / scale for pt in ends],
-            "T_compute (through the origin)",
-            c["compute"],
-            width=2,
-            dash="dash",
-        )
+        _term_line(ends, "t_compute_s", y, "T_compute (through the origin)", c["compute"], width=2, dash="dash")
     )
     fig.add_trace(
-        _line(
-            [pt.batch for pt in ends],
-            [pt.t_memory_s / scale for pt in ends],
-            "T_memory (starts at N_total / BW)",
-            c["memory"],
-            width=2,
-            dash="dash",
-        )
+        _term_line(ends, "t_memory_s", y, "T_memory (starts at N_total / BW)", c["memory"], width=2, dash="dash")
     )
-    fig.add_trace(
-        _line(
-            [pt.batch for pt in bends],
-            [pt.latency_s / scale for pt in bends],
-            "T = max(T_compute, T_memory)",
-            c["max"],
-            width=4,
-        )
-    )
+    fig.add_trace(_term_line(bends, "latency_s", y, "T = max(T_compute, T_memory)", c["max"], width=4))
     at = sweep(p, [crossover])[0]
-    fig.add_trace(
-        go.Scatter(
-            x=[crossover],
-            y=[at.latency_s / scale],
-            mode="markers",
-            name=f"crossover B* ≈ {format_number(crossover)}",
-            marker={"size": 12, "color": c["balance"], "symbol": "diamond", "line": {"width": 1, "color": c["max"]}},
-        )
-    )
-    fig.update_layout(
-        _layout(
-            scheme,
-            x_title="batch size B",
-            y_title=f"time per step ({unit})",
-            x_range=[0, s.max_batch],
-            y_range=[0, top / scale * 1.12],
-        )
-    )
-    regions = ((0, low, c["memory_fill"]), (low, high, c["balance_fill"]), (high, s.max_batch, c["compute_fill"]))
-    for x0, x1, fill in regions:
-        fig.add_shape(
-            type="rect", x0=x0, x1=x1, y0=0, y1=1, yref="paper", fillcolor=fill, line={"width": 0}, layer="below"
-        )
-    for x, text, color in (
-        (low / 2, "memory-bound", c["memory"]),
-        ((high + s.max_batch) / 2, "compute-bound", c["compute"]),
+    name = f"crossover B* ≈ {format_number(crossover)}"
+    fig.add_trace(_markers([crossover], [y(at.latency_s)], name, _outlined(c, c["balance"])))
+    fig.update_layout(_batch_layout(scheme, f"time per step ({y.unit})", s.max_batch, y(top) * 1.12))
+    for x0, x1, fill in (
+        (0, low, c["memory_fill"]),
+        (low, high, c["balance_fill"]),
+        (high, s.max_batch, c["compute_fill"]),
     ):
-        _note(fig, x, 0.98, text, color, bold=True, yref="paper", showarrow=False, yanchor="top")
-    _note(fig, crossover, at.latency_s / scale, "balance", c["balance"], bold=True, ax=0, ay=-60)
+        _shade(fig, x0, x1, fill)
+    _name_region(fig, 0, low, "memory-bound", c["memory"], bold=True)
+    _name_region(fig, high, s.max_batch, "compute-bound", c["compute"], bold=True)
+    _note(fig, crossover, y(at.latency_s), "balance", c["balance"], bold=True, ax=0, ay=-60)
     return fig
 
 
@@ -317,15 +312,15 @@ def overlap(scheme: str) -> go.Figure:
     p = s.params
     cases = (("A", p.batch), ("B", s.max_batch))
     longest = max(explainer.serial_time_s(p, b) for _, b in cases)
-    unit, scale = time_unit(longest)
+    x = _TimeAxis.up_to(longest)
     labels, move, compute, step, serial = [], [], [], [], []
     for name, batch in cases:
         labels.append(f"case {name}<br>B = {_whole(batch)}")
-        move.append(core.t_memory_s(p, batch) / scale)
-        compute.append(core.t_compute_s(p, batch) / scale)
-        step.append(core.latency_s(p, batch) / scale)
-        serial.append(explainer.serial_time_s(p, batch) / scale)
-    hover = "%{x:.2f} " + unit + "<extra>%{fullData.name}</extra>"
+        move.append(x(core.t_memory_s(p, batch)))
+        compute.append(x(core.t_compute_s(p, batch)))
+        step.append(x(core.latency_s(p, batch)))
+        serial.append(x(explainer.serial_time_s(p, batch)))
+    hover = "%{x:.2f} " + x.unit + "<extra>%{fullData.name}</extra>"
     fig = go.Figure()
     for values, name, color in (
         (move, "moving bytes (T_memory)", c["memory"]),
@@ -334,31 +329,24 @@ def overlap(scheme: str) -> go.Figure:
         fig.add_trace(
             go.Bar(y=labels, x=values, name=name, orientation="h", marker={"color": color}, hovertemplate=hover)
         )
-    fig.add_trace(
-        go.Scatter(
-            y=labels,
-            x=step,
-            mode="markers",
-            name="the step ends: max of the two",
-            marker={"symbol": "line-ns", "size": 34, "line": {"width": 4, "color": c["max"]}},
-            hovertemplate=hover,
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            y=labels,
-            x=serial,
-            mode="markers",
-            name="if they took turns: the sum",
-            marker={"symbol": "x-thin", "size": 14, "line": {"width": 2, "color": c["muted"]}},
-            hovertemplate=hover,
-        )
-    )
+    for values, name, marker in (
+        (
+            step,
+            "the step ends: max of the two",
+            {"symbol": "line-ns", "size": 34, "line": {"width": 4, "color": c["max"]}},
+        ),
+        (
+            serial,
+            "if they took turns: the sum",
+            {"symbol": "x-thin", "size": 14, "line": {"width": 2, "color": c["muted"]}},
+        ),
+    ):
+        fig.add_trace(go.Scatter(y=labels, x=values, mode="markers", name=name, marker=marker, hovertemplate=hover))
     layout = _layout(
         scheme,
-        x_title=f"time within one step ({unit})",
+        x_title=f"time within one step ({x.unit})",
         y_title="",
-        x_range=[0, longest / scale * 1.08],
+        x_range=[0, x(longest) * 1.08],
         y_range=[-0.6, 1.6],
     )
     layout["yaxis"].update({"autorange": "reversed", "range": None, "gridcolor": "rgba(0,0,0,0)"})
@@ -377,15 +365,10 @@ def long_context_family(scheme: str) -> go.Figure:
     batches = [0.0, s.max_batch]
     longest = p.replace(context_tokens=FAMILY_CONTEXTS[-1])
     top = max(sweep(longest, batches)[-1].t_memory_s, sweep(p, batches)[-1].t_compute_s)
-    unit, scale = time_unit(top)
+    y = _TimeAxis.up_to(top)
     fig = go.Figure()
-    compute = sweep(p, batches)
-    fig.add_trace(
-        _line(
-            [pt.batch for pt in compute], [pt.t_compute_s / scale for pt in compute], "T_compute", c["compute"], width=3
-        )
-    )
-    weights = core.t_weights_s(p) / scale
+    fig.add_trace(_term_line(sweep(p, batches), "t_compute_s", y, "T_compute", c["compute"], width=3))
+    weights = y(core.t_weights_s(p))
     fig.add_trace(
         _line(batches, [weights, weights], "T_memory with KV dropped (section V)", c["muted"], width=2, dash="dot")
     )
@@ -396,49 +379,31 @@ def long_context_family(scheme: str) -> go.Figure:
         crossover = longcontext.crossover_at_context(p, context)
         shown = crossover is not None and crossover <= s.max_batch
         suffix = "" if shown or crossover is None else f" (B* ≈ {format_si(crossover)}, off the chart)"
-        fig.add_trace(
-            _line(
-                [pt.batch for pt in points],
-                [pt.t_memory_s / scale for pt in points],
-                f"T_memory at L = {_whole(context)}{suffix}",
-                color,
-                width=2,
-            )
-        )
+        fig.add_trace(_term_line(points, "t_memory_s", y, f"T_memory at L = {_whole(context)}{suffix}", color, width=2))
         if shown:
             marker_x.append(crossover)
-            marker_y.append(sweep(q, [crossover])[0].latency_s / scale)
+            marker_y.append(y(sweep(q, [crossover])[0].latency_s))
             marker_text.append(f"L = {_whole(context)}: B* ≈ {_whole(crossover)}")
     sweet = core.sweet_spot_batch(p.total_params, p.active_params, p.compute_ops_per_s, p.bandwidth_bytes_per_s)
     fig.add_trace(
-        go.Scatter(
-            x=[sweet],
-            y=[core.t_compute_s(p, sweet) / scale],
-            mode="markers",
-            name=f"sweet spot with KV dropped, ≈ {_whole(sweet)}",
-            marker={"size": 11, "symbol": "diamond-open", "color": c["muted"], "line": {"width": 2}},
+        _markers(
+            [sweet],
+            [y(core.t_compute_s(p, sweet))],
+            f"sweet spot with KV dropped, ≈ {_whole(sweet)}",
+            {"size": 11, "symbol": "diamond-open", "color": c["muted"], "line": {"width": 2}},
         )
     )
     fig.add_trace(
-        go.Scatter(
-            x=marker_x,
-            y=marker_y,
-            mode="markers",
-            name="crossovers B* with the cache",
+        _markers(
+            marker_x,
+            marker_y,
+            "crossovers B* with the cache",
+            _outlined(c, c["balance"], size=11),
             text=marker_text,
             hovertemplate="%{text}<extra></extra>",
-            marker={"size": 11, "symbol": "diamond", "color": c["balance"], "line": {"width": 1, "color": c["max"]}},
         )
     )
-    fig.update_layout(
-        _layout(
-            scheme,
-            x_title="batch size B",
-            y_title=f"time per step ({unit})",
-            x_range=[0, s.max_batch],
-            y_range=[0, top / scale * 1.05],
-        )
-    )
+    fig.update_layout(_batch_layout(scheme, f"time per step ({y.unit})", s.max_batch, y(top) * 1.05))
     return fig
 
 
@@ -462,16 +427,8 @@ def crossover_vs_context(scheme: str) -> go.Figure:
     trace = _line([L for L, _ in curve], y_values, "crossover B* at context L", c["balance"], width=3)
     trace.hovertemplate = hover
     fig.add_trace(trace)
-    fig.add_trace(
-        go.Scatter(
-            x=[flip],
-            y=[flip_batch],
-            mode="markers",
-            name=f"KV read = weight read at B* (L ≈ {_whole(flip)})",
-            marker={"size": 12, "symbol": "circle", "color": c["memory"], "line": {"width": 1, "color": c["max"]}},
-            hovertemplate=hover,
-        )
-    )
+    name = f"KV read = weight read at B* (L ≈ {_whole(flip)})"
+    fig.add_trace(_markers([flip], [flip_batch], name, _outlined(c, c["memory"], symbol="circle"), hovertemplate=hover))
     wall_line = _line(
         [wall, wall], [ticks[0], ticks[-1]], f"no crossover past L ≈ {_whole(wall)}", c["memory"], width=2, dash="dash"
     )
@@ -487,16 +444,14 @@ def crossover_vs_context(scheme: str) -> go.Figure:
     )
     layout["yaxis"].update({"type": "log", "tickvals": ticks, "ticktext": [format_si(t) for t in ticks]})
     fig.update_layout(layout)
-    for x0, x1, fill in ((flip, wall, c["memory_fill"]), (wall, x_max, c["wall_fill"])):
-        fig.add_shape(
-            type="rect", x0=x0, x1=x1, y0=0, y1=1, yref="paper", fillcolor=fill, line={"width": 0}, layer="below"
-        )
-    for x, text in (
-        (flip / 2, "weight-bound<br>at balance"),
-        ((flip + wall) / 2, "KV-bound<br>at balance"),
-        ((wall + x_max) / 2, "no<br>crossover"),
+    _shade(fig, flip, wall, c["memory_fill"])
+    _shade(fig, wall, x_max, c["wall_fill"])
+    for x0, x1, text in (
+        (0, flip, "weight-bound<br>at balance"),
+        (flip, wall, "KV-bound<br>at balance"),
+        (wall, x_max, "no<br>crossover"),
     ):
-        _note(fig, x, 0.98, text, c["text"], yref="paper", showarrow=False, yanchor="top")
+        _name_region(fig, x0, x1, text, c["text"])
     return fig
 
 
@@ -524,14 +479,13 @@ def _chosen_marker(report: frontier.FrontierReport, color: str, c: dict, name: s
         return None
     # Two lines: in one, the longest entries ran past a phone's right edge (plotly does not wrap legends).
     text = f"{name}:<br>B = {_whole(chosen.batch)} ({report.choice.limit.value} binds)"
-    return go.Scatter(
-        x=[chosen.tokens_per_s_per_user],
-        y=[chosen.tokens_per_s_per_gpu],
-        mode="markers",
-        name=text,
+    return _markers(
+        [chosen.tokens_per_s_per_user],
+        [chosen.tokens_per_s_per_gpu],
+        text,
+        _outlined(c, color),
         text=[text],
         hovertemplate="%{text}<extra></extra>",
-        marker={"size": 12, "symbol": "diamond", "color": color, "line": {"width": 1, "color": c["max"]}},
     )
 
 
@@ -562,16 +516,13 @@ def _target_line(fig: go.Figure, target_s: float, c: dict, y_top: float, x_low: 
     )
 
 
-def _frontier_layout(fig: go.Figure, scheme: str, x_max: float, y_max: float) -> None:
+def _frontier_layout(fig: go.Figure, scheme: str, x_max: float, y_max: float) -> float:
+    """The frontier charts' axes, with room above the highest point; returns the y axis's top."""
+    y_top = y_max * 1.12
     fig.update_layout(
-        _layout(
-            scheme,
-            x_title="tokens/s per user",
-            y_title="tokens/s per GPU",
-            x_range=[0, x_max],
-            y_range=[0, y_max * 1.12],
-        )
+        _layout(scheme, x_title="tokens/s per user", y_title="tokens/s per GPU", x_range=[0, x_max], y_range=[0, y_top])
     )
+    return y_top
 
 
 #: The case charts show per-user speeds up to this many times the target's:
@@ -600,21 +551,20 @@ def _frontier_cases(scheme: str, names: tuple[str, ...], colors: tuple[str, ...]
         if chosen is not None:
             fig.add_trace(chosen)
     fig.add_trace(
-        go.Scatter(
-            x=[end.tokens_per_s_per_user for end, _, _ in markers],
-            y=[end.tokens_per_s_per_gpu for end, _, _ in markers],
-            mode="markers",
-            name="memory wall (the frontier ends)",
+        _markers(
+            [end.tokens_per_s_per_user for end, _, _ in markers],
+            [end.tokens_per_s_per_gpu for end, _, _ in markers],
+            "memory wall (the frontier ends)",
+            {"size": 11, "symbol": "line-ns", "line": {"width": 3, "color": c["memory"]}},
             text=[f"{label}: memory wall at B = {_whole(end.batch)}" for end, _, label in markers],
             hovertemplate="%{text}<extra></extra>",
-            marker={"size": 11, "symbol": "line-ns", "line": {"width": 3, "color": c["memory"]}},
         )
     )
     target = None if target_case is None else frontier_page.case(target_case).target_s
     x_max = max(xs) * 1.1 if target is None else FRONTIER_X_SPAN * frontier.rate_for_target(target)
-    _frontier_layout(fig, scheme, x_max, max(ys))
+    y_top = _frontier_layout(fig, scheme, x_max, max(ys))
     if target is not None:
-        _target_line(fig, target, c, max(ys) * 1.12, 0.0)
+        _target_line(fig, target, c, y_top, 0.0)
     return fig
 
 
@@ -644,17 +594,11 @@ def frontier_derivation(scheme: str) -> go.Figure:
     if crossing is not None:
         at = frontier.point(lines, crossing)
         fig.add_trace(
-            go.Scatter(
-                x=[at.tokens_per_s_per_user],
-                y=[at.tokens_per_s_per_gpu],
-                mode="markers",
-                name=f"crossover B* (B = {_whole(crossing)})",
-                marker={
-                    "size": 12,
-                    "symbol": "diamond",
-                    "color": c["balance"],
-                    "line": {"width": 1, "color": c["max"]},
-                },
+            _markers(
+                [at.tokens_per_s_per_user],
+                [at.tokens_per_s_per_gpu],
+                f"crossover B* (B = {_whole(crossing)})",
+                _outlined(c, c["balance"]),
             )
         )
     _note(

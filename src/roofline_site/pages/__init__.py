@@ -9,7 +9,7 @@ arithmetic of their own (``tests/test_macros.py``).
 =================  ==============================================================
 module             page (``docs/``) and what its macros print
 =================  ==============================================================
-``common``         shared: ``number_span``, ``spelled``, ``register``; the seed readouts, token counts, slider limits
+``common``         shared: ``number_span``, ``word_span``, ``spelled``, ``register``; table rows and macro blocks; a figure's container, scripts and layout; the seed readouts, token counts, slider limits
 ``figures``        every page: a chip's rates, a model's sizes and the ratios made of them
 ``explainer``      the article, sections I-IX: named scenarios, levers, prices, charts
 ``deployment``     ``deployment.md``: deployment cases and published serving figures

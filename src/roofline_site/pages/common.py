@@ -11,13 +11,34 @@ Each macro delegates the number to :mod:`roofline` and the text to
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable
 
 from roofline import units as token_counts
 from roofline.units import format_number, format_si, format_tokens
 from roofline.web.article import ARTICLE
 
-__all__ = ["MACROS", "PAGE_MACROS", "number_span", "plain_number", "register", "spelled"]
+__all__ = [
+    "MACROS",
+    "PAGE_MACROS",
+    "PLOTLY",
+    "RENDERER",
+    "chart_container",
+    "chart_scripts",
+    "figure_layout",
+    "macro_block",
+    "number_span",
+    "plain_number",
+    "register",
+    "spelled",
+    "table_row",
+    "word_span",
+]
+
+#: The plotly.js the site serves itself, and charts.js, the one theme script that draws the pages'
+#: figures in the reader's scheme (paths from the site's root).
+PLOTLY = "assets/vendor/plotly/plotly.min.js"
+RENDERER = "assets/javascripts/charts.js"
 
 
 def plain_number(value: float, digits: int = 3) -> str:
@@ -30,6 +51,15 @@ def number_span(macro: str, value: float, text: str) -> str:
     return f'<span class="rl-num" data-macro="{html.escape(macro)}" data-value="{value!r}">{html.escape(text)}</span>'
 
 
+def word_span(macro: str, text: str) -> str:
+    """The HTML for one computed word or name (a chip's, a regime): :func:`number_span`'s twin, with no value.
+
+    >>> word_span("chip_name", "A100 80GB")
+    '<span class="rl-word" data-macro="chip_name">A100 80GB</span>'
+    """
+    return f'<span class="rl-word" data-macro="{html.escape(macro)}">{html.escape(text)}</span>'
+
+
 def spelled(*parts: object) -> str:
     """A ``data-macro`` name that spells a call: the macro, then each argument given (``a:b:c``).
 
@@ -37,6 +67,60 @@ def spelled(*parts: object) -> str:
     'chip_ops_per_byte:h100-sxm:fp8'
     """
     return ":".join(str(part) for part in parts if part is not None and part != "")
+
+
+def table_row(cells: list[str]) -> str:
+    """One row of a Markdown table.
+
+    >>> table_row(["a", "b"])
+    '| a | b |'
+    """
+    return "| " + " | ".join(cells) + " |"
+
+
+def macro_block(name: str, lines: list[str]) -> str:
+    """A whole block from one macro: the marker tells the prose scanner (tests/prose_numbers.py) its numbers are computed.
+
+    >>> macro_block("t", ["| a |"])
+    '<div data-macro-block="t" markdown>\\n\\n| a |\\n\\n</div>'
+    """
+    return "\n".join([f'<div data-macro-block="{name}" markdown>', "", *lines, "", "</div>"])
+
+
+def chart_container(chart_id: str, figure: dict, themes: dict, label: str) -> str:
+    """A page figure's container and its JSON: ``figure`` as plotly.py wrote it, ``themes`` its colours per scheme.
+
+    charts.js (:data:`RENDERER`) draws it once :func:`chart_scripts` has
+    loaded; ``label`` is what a screen reader says for the picture.
+    """
+    spec = json.dumps({"figure": figure, "themes": themes}, separators=(",", ":"))
+    spec = spec.replace("</", "<\\/")  # never close the script element early
+    chart_id = html.escape(chart_id)
+    return (
+        f'<div class="rl-hw-chart" id="{chart_id}" data-figure="{chart_id}-spec" '
+        f'data-ready="false" role="img" aria-label="{html.escape(label)}"></div>\n'
+        f'<script type="application/json" id="{chart_id}-spec">{spec}</script>'
+    )
+
+
+def chart_scripts(root: str) -> str:
+    """The scripts that draw a page's figures, once per page; ``root`` the relative path to the site's root."""
+    return f'<script src="{root}{PLOTLY}"></script>\n<script src="{root}{RENDERER}"></script>'
+
+
+def figure_layout(*, height: int, margin: dict[str, int], legend_y: float) -> dict:
+    """What the pages' own figures share: no template (charts.js colours them), a transparent
+    background, the legend in a row below the plot, the nearest point's hover."""
+    return {
+        "template": "none",
+        "height": height,
+        "margin": margin,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"size": 12},
+        "legend": {"orientation": "h", "x": 0, "y": legend_y, "xanchor": "left", "yanchor": "top"},
+        "hovermode": "closest",
+    }
 
 
 def slider_limit(key: str, which: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import replace
 
 from roofline import comparisons, presets
 from roofline import deployment as dep
@@ -29,98 +30,37 @@ from roofline.units import (
 from roofline.web import realistic as real
 
 from ..simulator.widget import relative_root
-from .common import number_span, plain_number, spelled
+from .common import number_span, plain_number, spelled, word_span
 
 __all__ = ["CASES", "LAYOUT_CASES", "MACROS", "PAGE_MACROS", "case_state", "layout_deployment"]
+
+
+def _case(hardware: str, model: str, gpus: int, weights: str, kv: str, context: int) -> real.RealState:
+    """A simulator state: ``gpus`` × ``hardware`` serving ``model`` with ``weights`` and ``kv`` precisions at ``context``."""
+    return real.RealState(
+        hardware=hardware, model=model, gpus=gpus, weight_precision=weights, kv_precision=kv, context_tokens=context
+    )
+
+
+#: DeepSeek-V3 on eight H200s, attention's arithmetic left out as in the article.
+_DEEPSEEK_H200X8: dict[str, real.RealState] = {
+    "deepseek-h200x8-4k": _case("h200", "deepseek-v3", 8, "fp8", "fp8", 4096),
+    "deepseek-h200x8-4k-bf16kv": _case("h200", "deepseek-v3", 8, "fp8", "bf16", 4096),
+    "deepseek-h200x8-32k": _case("h200", "deepseek-v3", 8, "fp8", "fp8", 32768),
+}
 
 #: The page's deployments, as the simulator would hold them (B is set to the
 #: best batch by :func:`case_state`).
 CASES: dict[str, real.RealState] = {
-    "deepseek-h200x8-4k": real.RealState(
-        hardware="h200", model="deepseek-v3", gpus=8, weight_precision="fp8", kv_precision="fp8", context_tokens=4096
-    ),
-    "deepseek-h200x8-4k-bf16kv": real.RealState(
-        hardware="h200", model="deepseek-v3", gpus=8, weight_precision="fp8", kv_precision="bf16", context_tokens=4096
-    ),
-    "deepseek-h200x8-32k": real.RealState(
-        hardware="h200", model="deepseek-v3", gpus=8, weight_precision="fp8", kv_precision="fp8", context_tokens=32768
-    ),
+    **_DEEPSEEK_H200X8,
     # The same three with attention's arithmetic counted (the simulator's attn=1, BF16 as DeepSeek states).
-    "deepseek-h200x8-4k-attn": real.RealState(
-        hardware="h200",
-        model="deepseek-v3",
-        gpus=8,
-        weight_precision="fp8",
-        kv_precision="fp8",
-        context_tokens=4096,
-        attention_flops=True,
-    ),
-    "deepseek-h200x8-4k-bf16kv-attn": real.RealState(
-        hardware="h200",
-        model="deepseek-v3",
-        gpus=8,
-        weight_precision="fp8",
-        kv_precision="bf16",
-        context_tokens=4096,
-        attention_flops=True,
-    ),
-    "deepseek-h200x8-32k-attn": real.RealState(
-        hardware="h200",
-        model="deepseek-v3",
-        gpus=8,
-        weight_precision="fp8",
-        kv_precision="fp8",
-        context_tokens=32768,
-        attention_flops=True,
-    ),
-    "deepseek-h100x1": real.RealState(
-        hardware="h100-sxm",
-        model="deepseek-v3",
-        gpus=1,
-        weight_precision="fp8",
-        kv_precision="fp8",
-        context_tokens=4096,
-    ),
-    "deepseek-h100x1-4bit": real.RealState(
-        hardware="h100-sxm",
-        model="deepseek-v3",
-        gpus=1,
-        weight_precision="w4a16",
-        kv_precision="fp8",
-        context_tokens=4096,
-    ),
-    "llama70b-h100x2-bf16": real.RealState(
-        hardware="h100-sxm",
-        model="llama-3.1-70b",
-        gpus=2,
-        weight_precision="bf16",
-        kv_precision="bf16",
-        context_tokens=8192,
-    ),
-    "llama70b-h100x2-fp8": real.RealState(
-        hardware="h100-sxm",
-        model="llama-3.1-70b",
-        gpus=2,
-        weight_precision="fp8",
-        kv_precision="fp8",
-        context_tokens=8192,
-    ),
-    "gptoss-h100x1": real.RealState(
-        hardware="h100-sxm",
-        model="gpt-oss-120b",
-        gpus=1,
-        weight_precision="w4a16",
-        kv_precision="bf16",
-        context_tokens=8192,
-    ),
-    "gptoss-h100x1-32k": real.RealState(
-        hardware="h100-sxm",
-        model="gpt-oss-120b",
-        gpus=1,
-        weight_precision="w4a16",
-        kv_precision="bf16",
-        context_tokens=32768,
-    ),
+    **{f"{name}-attn": replace(state, attention_flops=True) for name, state in _DEEPSEEK_H200X8.items()},
+    "deepseek-h100x1": _case("h100-sxm", "deepseek-v3", 1, "fp8", "fp8", 4096),
+    "deepseek-h100x1-4bit": _case("h100-sxm", "deepseek-v3", 1, "w4a16", "fp8", 4096),
+    "llama70b-h100x2-bf16": _case("h100-sxm", "llama-3.1-70b", 2, "bf16", "bf16", 8192),
+    "llama70b-h100x2-fp8": _case("h100-sxm", "llama-3.1-70b", 2, "fp8", "fp8", 8192),
+    "gptoss-h100x1": _case("h100-sxm", "gpt-oss-120b", 1, "w4a16", "bf16", 8192),
+    "gptoss-h100x1-32k": _case("h100-sxm", "gpt-oss-120b", 1, "w4a16", "bf16", 32768),
 }
 
 
@@ -267,8 +207,7 @@ def published_word(word: str, stage: str = "stated") -> str:
     if word not in _COMPARISON_WORDS:
         raise ValueError(f"word must be one of {sorted(_COMPARISON_WORDS)}, got {word!r}")
     text = _COMPARISON_WORDS[word](_comparison(stage))
-    macro = html.escape(spelled(f"published_{word}", None if stage == "stated" else stage))
-    return f'<span class="rl-word" data-macro="{macro}">{html.escape(text)}</span>'
+    return word_span(spelled(f"published_{word}", None if stage == "stated" else stage), text)
 
 
 def kernel_fraction(figure: str, hardware: str, precision: str = "fp8") -> str:
@@ -427,8 +366,7 @@ def layout_word(name: str, layout: str, word: str) -> str:
     if word not in _LAYOUT_WORDS:
         raise ValueError(f"word must be one of {sorted(_LAYOUT_WORDS)}, got {word!r}")
     text = _LAYOUT_WORDS[word](layout_deployment(name, layout))
-    macro = html.escape(spelled("layout_word", name, layout, word))
-    return f'<span class="rl-word" data-macro="{macro}">{html.escape(text)}</span>'
+    return word_span(spelled("layout_word", name, layout, word), text)
 
 
 #: attention figure name -> (function of a Deployment, formatter): attention on its own roofline.
@@ -465,7 +403,9 @@ def attention_figure(
     return number_span(macro, value, _ATTENTION_FIGURES[figure][1](value))
 
 
-def long_context_line(model: str, hardware: str, kv_precision: str, context: float, figure: str, attention: bool) -> str:
+def long_context_line(
+    model: str, hardware: str, kv_precision: str, context: float, figure: str, attention: bool
+) -> str:
     """The crossover (``crossover``) or the context past which the lines never cross
     (``no_crossover_context``) of ``model`` on one chip, FP8 weights and arithmetic, split as the
     article does (no MoE discount), with attention's arithmetic counted or not (``attention``).
@@ -489,12 +429,17 @@ def long_context_line(model: str, hardware: str, kv_precision: str, context: flo
     else:
         raise ValueError(f"figure must be 'crossover' or 'no_crossover_context', got {figure!r}")
     macro = spelled(
-        "long_context_line", model, hardware, kv_precision, int(context), figure, "attention" if attention else "article"
+        "long_context_line",
+        model,
+        hardware,
+        kv_precision,
+        int(context),
+        figure,
+        "attention" if attention else "article",
     )
     if value is None:
         # A word, not a number: the explainer pages print no NaN (their audit refuses it).
-        word = "none" if figure == "crossover" else "never"
-        return f'<span class="rl-word" data-macro="{html.escape(macro)}">{word}</span>'
+        return word_span(macro, "none" if figure == "crossover" else "never")
     return number_span(macro, float(value), text(float(value)))
 
 

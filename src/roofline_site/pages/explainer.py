@@ -30,7 +30,7 @@ from roofline.web.article import ARTICLE, State
 
 from ..charts import catalog as charts
 from ..runtime.assets import VENDOR
-from .common import number_span, spelled
+from .common import macro_block, number_span, spelled, table_row, word_span
 
 __all__ = ["MACROS", "PAGE_MACROS", "QUANTITIES"]
 
@@ -174,7 +174,7 @@ def regime(scenario: str, batch: float | None = None) -> str:
     """Which ceiling binds in a scenario: a word from :func:`roofline.model.regime`, not a number."""
     value = core.regime(_params(scenario, batch, None)).value
     name = spelled("regime", scenario, *_at(batch, None))
-    return f'<span class="rl-word" data-macro="{html.escape(name)}">{html.escape(value)}</span>'
+    return word_span(name, value)
 
 
 def article_rounded_sweet_spot() -> str:
@@ -240,7 +240,7 @@ def lever_table(scenario: str, factor: float, *batches: float) -> str:
     for b in batches:
         header += [f"T at B = {_whole(b)}", "speed-up"]
     header.append("B*")
-    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    rows = [table_row(header), "|" + "---|" * len(header)]
     for effect in effects:
         label = explainer.LEVERS[effect.lever].replace("factor", f)
         cells = [html.escape(label)]
@@ -248,7 +248,9 @@ def lever_table(scenario: str, factor: float, *batches: float) -> str:
             at = format_si_exact(b)
             cells.append(number_span(spelled("lever", scenario, effect.lever, f"B={at}", "latency"), t, format_time(t)))
             cells.append(
-                number_span(spelled("lever", scenario, effect.lever, f"B={at}", "speedup"), s, f"{format_number(s, 3)}×")
+                number_span(
+                    spelled("lever", scenario, effect.lever, f"B={at}", "speedup"), s, f"{format_number(s, 3)}×"
+                )
             )
         if effect.crossover_batch is None:
             cells.append("none")
@@ -260,9 +262,9 @@ def lever_table(scenario: str, factor: float, *batches: float) -> str:
                     format_number(effect.crossover_batch),
                 )
             )
-        rows.append("| " + " | ".join(cells) + " |")
+        rows.append(table_row(cells))
     # Generated whole from the core (header batches and factors included): a macro's block.
-    return "\n".join(['<div data-macro-block="lever_table" markdown>', "", *rows, "", "</div>"])
+    return macro_block("lever_table", rows)
 
 
 def price(step: str, kind: str, side: str) -> str:
@@ -286,7 +288,7 @@ def price_ratio(step: str, kind: str) -> str:
 def price_model(step: str) -> str:
     """The product a published price step belongs to (its name carries a version number, not a figure)."""
     name = explainer.PRICE_STEPS[step].model
-    return f'<span class="rl-word" data-macro="price_model">{html.escape(name)}</span>'
+    return word_span("price_model", name)
 
 
 def price_threshold(step: str) -> str:

@@ -12,7 +12,6 @@ Chips are the hardware presets plus the article's rounded H100
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 from roofline import comparisons, presets
@@ -20,7 +19,7 @@ from roofline import deployment as dep
 from roofline import model as core
 from roofline.units import format_batch, format_bytes, format_number, format_si, format_si_exact
 
-from .common import number_span, plain_number, spelled
+from .common import number_span, plain_number, spelled, word_span
 
 __all__ = [
     "MACROS",
@@ -42,9 +41,7 @@ def _chip(key: str) -> presets.Hardware:
     return presets.ARTICLE_H100 if key == presets.ARTICLE_H100.key else presets.hardware(key)
 
 
-def chip_ops_per_byte(
-    chip: str, precision: str = "fp8", digits: int = 3, unit: bool = True, flop: bool = False
-) -> str:
+def chip_ops_per_byte(chip: str, precision: str = "fp8", digits: int = 3, unit: bool = True, flop: bool = False) -> str:
     """The article's C / BW of a chip: multiply-adds per byte (C = dense FLOP/s ÷ 2) at ``precision``.
 
     ``unit`` prints "multiply-adds per byte" after the number (leave it off
@@ -126,7 +123,6 @@ def kv_cache_bytes_per_token(
     return number_span(name, value, text)
 
 
-
 def cited_figure(key: str, digits: int = 3) -> str:
     """A figure quoted from a source (:data:`roofline.presets.CITED_FIGURES`), with its unit where it has one.
 
@@ -164,7 +160,8 @@ def bytes_per_weight(precision: str) -> str:
 def chip_name(hardware: str) -> str:
     """A hardware preset's product name (names such as "A100 80GB" carry digits that are not figures)."""
     name = _chip(hardware).name.removeprefix("NVIDIA ")
-    return f'<span class="rl-word" data-macro="chip_name">{html.escape(name)}</span>'
+    return word_span("chip_name", name)
+
 
 #: Macros that need no page context, by the name pages call them.
 MACROS: dict[str, Callable[..., str]] = {

@@ -25,14 +25,12 @@ from roofline.web.charts import log_ticks
 from roofline.web.palette import PALETTE
 
 from ..simulator.widget import relative_root
-from .common import number_span
+from .common import chart_container, chart_scripts, figure_layout, number_span, table_row
 
 __all__ = ["MACROS", "MEASUREMENTS", "PAGE_MACROS", "figure", "load_run", "machine_slugs", "series"]
 
 ROOT = Path(__file__).resolve().parents[3]
 MEASUREMENTS = ROOT / "docs" / "data" / "measurements"
-RENDERER = "assets/javascripts/charts.js"
-PLOTLY = "assets/vendor/plotly/plotly.min.js"
 
 #: This page's trace roles (plotly ``meta``), as roles of the site's one palette.
 ROLES = {"measured": "max", "max": "compute", "sum": "memory", "crossover": "now", "text": "text", "grid": "grid"}
@@ -313,38 +311,19 @@ def figure(slug: str, key: str) -> dict:
                 row=row,
                 col=1,
             )
-    fig.update_layout(
-        template="none",
-        height=640,
-        # Room for "100 ms" and the axis title beside it (at 64 px they overlapped once the finer ticks came).
-        margin={"l": 84, "r": 16, "t": 32, "b": 40},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        font={"size": 12},
-        legend={"orientation": "h", "x": 0, "y": -0.12, "xanchor": "left", "yanchor": "top"},
-        hovermode="closest",
-    )
+    # Room for "100 ms" and the axis title beside it (at 64 px they overlapped once the finer ticks came).
+    margin = {"l": 84, "r": 16, "t": 32, "b": 40}
+    fig.update_layout(figure_layout(height=640, margin=margin, legend_y=-0.12))
     return json.loads(fig.to_json())
 
 
 def chart(slug: str, key: str) -> str:
     """The chart's container and its figure JSON (drawn by charts.js, the site's one theme script)."""
-    chart_id = f"hw-chart-{slug}-{key}"
-    spec = json.dumps({"figure": figure(slug, key), "themes": THEMES}, separators=(",", ":"))
-    spec = spec.replace("</", "<\\/")  # never close the script element early
     label = f"Measured step times and both predictions for {series(slug, key).title}; the tables give the numbers"
-    return (
-        f'<div class="rl-hw-chart" id="{html.escape(chart_id)}" data-figure="{html.escape(chart_id)}-spec" '
-        f'data-ready="false" role="img" aria-label="{html.escape(label)}"></div>\n'
-        f'<script type="application/json" id="{html.escape(chart_id)}-spec">{spec}</script>'
-    )
+    return chart_container(f"hw-chart-{slug}-{key}", figure(slug, key), THEMES, label)
 
 
 # --------------------------------------------------------------------------- one section per machine
-
-
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
 
 
 def _ceilings_table(slug: str, key: str) -> list[str]:
@@ -353,10 +332,10 @@ def _ceilings_table(slug: str, key: str) -> list[str]:
     sheet = _datasheet_ceilings(slug, key)
     found = _datasheet(slug, key)
     if sheet is None or found is None:
-        lines = [_row(["ceiling", "measured"]), _row(["---"] * 2)]
+        lines = [table_row(["ceiling", "measured"]), table_row(["---"] * 2)]
     else:
         header = ["ceiling", "measured", f"datasheet ({found[0].name}, dense {found[1]})", "measured ÷ datasheet"]
-        lines = [_row(header), _row(["---"] * 4)]
+        lines = [table_row(header), table_row(["---"] * 4)]
     labels = {
         "flops": "square matrix product",
         "compute": "the model's C = FLOP/s ÷ 2",
@@ -378,7 +357,7 @@ def _ceilings_table(slug: str, key: str) -> list[str]:
                 number_span(f"hw_datasheet_{figure_name}", reference, _ceiling_text(reference, unit)),
                 number_span(f"hw_fraction_{figure_name}", share, format_percent(share, 0)),
             ]
-        lines.append(_row(cells))
+        lines.append(table_row(cells))
     cells = ["predicted crossover B* for this step, at the square product's C", hw_crossover(slug, key)]
     if sheet is not None:
         at_sheet = meas.predicted_crossover_batch(sheet, _batch_shape(slug, key))
@@ -386,7 +365,7 @@ def _ceilings_table(slug: str, key: str) -> list[str]:
             "none" if at_sheet is None else number_span("hw_datasheet_crossover", at_sheet, format_number(at_sheet, 3))
         )
         cells += [text, "—"]
-    lines.append(_row(cells))
+    lines.append(table_row(cells))
     if sheet is None:
         lines += [
             "",
@@ -397,10 +376,10 @@ def _ceilings_table(slug: str, key: str) -> list[str]:
 
 def _errors_table(slug: str, key: str) -> list[str]:
     comparison = _comparison(slug, key)
-    lines = [_row(["prediction", "median \\|error\\|", "worst error", "points"]), _row(["---"] * 4)]
+    lines = [table_row(["prediction", "median \\|error\\|", "worst error", "points"]), table_row(["---"] * 4)]
     for combination, label in (("max", "T = max(T_compute, T_memory)"), ("sum", "T = T_compute + T_memory")):
         lines.append(
-            _row(
+            table_row(
                 [
                     label,
                     hw_error(slug, key, combination, "median"),
@@ -416,12 +395,12 @@ def _points_table(slug: str, key: str) -> list[str]:
     attainable = _uses_attainable_rates(slug, key)
     header = ["sweep", "B", "L", *(["step's C × 2 (in cache)"] if attainable else [])]
     header += ["measured (median)", "fastest – slowest", "T = max", "error", "T = sum", "error"]
-    lines = [_row(header), _row(["---"] * len(header))]
+    lines = [table_row(header), table_row(["---"] * len(header))]
     for point in _comparison(slug, key).points:
         step = point.step
         rate = step.attainable_flops_per_s
         lines.append(
-            _row(
+            table_row(
                 [
                     step.sweep,
                     format_number(step.shape.batch, 6),
@@ -493,14 +472,12 @@ _BLOCK_CLOSE = "</div>"
 
 def hw_machines(env) -> str:  # type: ignore[no-untyped-def]
     """Every committed machine's section, then the scripts that draw the charts (once)."""
-    root = relative_root(env)
     # Each section is generated whole from a committed measurement file, so it
     # is marked as a macro's block (tests/prose_numbers.py skips it).
     sections = [f"{_BLOCK_OPEN}\n\n{machine_section(slug)}\n\n{_BLOCK_CLOSE}" for slug in machine_slugs()]
     if not sections:
         raise ValueError(f"no measurement files in {MEASUREMENTS}")
-    scripts = f'<script src="{root}{PLOTLY}"></script>\n<script src="{root}{RENDERER}"></script>'
-    return "\n\n".join([*sections, scripts])
+    return "\n\n".join([*sections, chart_scripts(relative_root(env))])
 
 
 #: Macros that need no page context, by the name pages call them.

@@ -18,11 +18,12 @@ from collections.abc import Callable
 
 from roofline import band, calibration, serving
 from roofline.units import format_number, format_percent, format_time
+from roofline.web import serving_view
+from roofline.web.charts import log_ticks
 from roofline.web.palette import PALETTE
 
 from ..simulator.widget import relative_root
-from .common import number_span
-from .hardware import PLOTLY, RENDERER, log_ticks
+from .common import chart_container, chart_scripts, figure_layout, macro_block, number_span, table_row
 
 __all__ = ["MACROS", "PAGE_MACROS", "bias_figure", "figure"]
 
@@ -142,11 +143,7 @@ def srv_share(source_id: str, input_tokens: int, output_tokens: int, concurrency
     """A term's share of the estimated time per output token at one published point."""
     for p in _source_points(source_id):
         if (p.input_tokens, p.output_tokens, p.concurrency) == (input_tokens, output_tokens, concurrency):
-            e = calibration.estimate_point(p)
-            terms = e.terms.as_dict()
-            if term not in terms:
-                raise ValueError(f"term must be one of {sorted(terms)}, got {term!r}")
-            share = terms[term] / e.tpot_s
+            share = serving.term_share(calibration.estimate_point(p), term)
             return number_span(f"srv_share_{term}", share, format_percent(share))
     raise ValueError(f"{source_id} has no point {input_tokens}/{output_tokens} @ {concurrency}")
 
@@ -159,14 +156,14 @@ def _ablation() -> tuple[calibration.AblationRow, ...]:
 def srv_ablation_table() -> str:
     """What each added term buys: the leave-one-source-out median errors as the terms are added one at a time."""
     lines = [
-        _row(["fitted", "every point", "signed", "dense", "MoE", "speculative"]),
-        _row(["---", "---", "---", "---", "---", "---"]),
+        table_row(["fitted", "every point", "signed", "dense", "MoE", "speculative"]),
+        table_row(["---", "---", "---", "---", "---", "---"]),
     ]
     for r in _ablation():
         added = r.terms[-1] if r.terms else None
         label = "overheads and overlap only" if added is None else f"+ {calibration.TERMS[added]}"
         lines.append(
-            _row(
+            table_row(
                 [
                     label,
                     format_percent(r.median_abs_error),
@@ -177,7 +174,7 @@ def srv_ablation_table() -> str:
                 ]
             )
         )
-    return _block("srv_ablation_table", lines)
+    return macro_block("srv_ablation_table", lines)
 
 
 _SHARE_LABELS = {
@@ -195,31 +192,31 @@ def srv_term_shares_table() -> str:
     """Each term's median share of the estimated time per output token, by family, at the committed constants."""
     shares = calibration.term_shares(_points())
     lines = [
-        _row(["term", *(f"{band.FAMILIES[t.family]} ({t.points:,} points)" for t in shares)]),
-        _row(["---", *("---" for _ in shares)]),
+        table_row(["term", *(f"{band.FAMILIES[t.family]} ({t.points:,} points)" for t in shares)]),
+        table_row(["---", *("---" for _ in shares)]),
     ]
     for name in calibration.SHARE_TERMS:
-        lines.append(_row([_SHARE_LABELS[name], *(format_percent(t.shares[name]) for t in shares)]))
+        lines.append(table_row([_SHARE_LABELS[name], *(format_percent(t.shares[name]) for t in shares)]))
     lines.append(
-        _row(["of which: experts below the usual bandwidth share", *(format_percent(t.experts_extra) for t in shares)])
+        table_row(
+            ["of which: experts below the usual bandwidth share", *(format_percent(t.experts_extra) for t in shares)]
+        )
     )
-    lines.append(_row(["of which: the ROCm factor (its chips only)", *(format_percent(t.rocm_extra) for t in shares)]))
-    return _block("srv_term_shares_table", lines)
-
-
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
+    lines.append(
+        table_row(["of which: the ROCm factor (its chips only)", *(format_percent(t.rocm_extra) for t in shares)])
+    )
+    return macro_block("srv_term_shares_table", lines)
 
 
 def srv_loso_table() -> str:
     """The leave-one-source-out table: each source's held-out error beside the article's max."""
     lines = [
-        _row(["held-out source", "points", "estimate: median abs. error", "article's max: median abs. error"]),
-        _row(["---", "---", "---", "---"]),
+        table_row(["held-out source", "points", "estimate: median abs. error", "article's max: median abs. error"]),
+        table_row(["---", "---", "---", "---"]),
     ]
     for row in _loso():
         lines.append(
-            _row(
+            table_row(
                 [
                     html.escape(row.source.title),
                     f"{row.points:,}",
@@ -230,7 +227,7 @@ def srv_loso_table() -> str:
         )
     pooled = calibration.pooled_held_out(_loso())
     lines.append(
-        _row(
+        table_row(
             [
                 "every held-out point, pooled",
                 f"{pooled.points:,}",
@@ -239,29 +236,15 @@ def srv_loso_table() -> str:
             ]
         )
     )
-    return _block("srv_loso_table", lines)
-
-
-def _block(name: str, lines: list[str]) -> str:
-    """A whole block from one macro: the marker tells the prose scanner its numbers are computed."""
-    return "\n".join([f'<div data-macro-block="{name}" markdown>', "", *lines, "", "</div>"])
-
-
-_TABLE_HEADINGS = {
-    "family": "family",
-    "scale": "scale",
-    "chip": "chip",
-    "engine": "engine",
-    "speculation": "speculation",
-}
+    return macro_block("srv_loso_table", lines)
 
 
 def srv_regime_table(protocol: str = "source") -> str:
     """One protocol's held-out error by family, scale, chip and engine: signed and absolute medians, points, sources."""
     rows = _held_out_by(protocol)
     lines = [
-        _row(["regime", "signed median error", "median abs. error", "points", "sources", ""]),
-        _row(["---", "---", "---", "---", "---", "---"]),
+        table_row(["regime", "signed median error", "median abs. error", "points", "sources", ""]),
+        table_row(["---", "---", "---", "---", "---", "---"]),
     ]
     for by in calibration.TABLE_KEYS:
         for r in calibration.regime_table(rows, by)[:-1]:
@@ -273,9 +256,9 @@ def srv_regime_table(protocol: str = "source") -> str:
                     f"{r.single_point_sources:,} single-point source{'s' if r.single_point_sources > 1 else ''}"
                 )
             lines.append(
-                _row(
+                table_row(
                     [
-                        f"{_TABLE_HEADINGS[by]}: **{html.escape(r.label)}**",
+                        f"{by}: **{html.escape(r.label)}**",
                         format_percent(r.signed_median_error),
                         format_percent(r.median_abs_error),
                         f"{r.points:,}",
@@ -286,7 +269,7 @@ def srv_regime_table(protocol: str = "source") -> str:
             )
     every = calibration.regime_table(rows, "family")[-1]
     lines.append(
-        _row(
+        table_row(
             [
                 "every held-out point, pooled",
                 format_percent(every.signed_median_error),
@@ -297,7 +280,7 @@ def srv_regime_table(protocol: str = "source") -> str:
             ]
         )
     )
-    return _block(f"srv_regime_table_{protocol}", lines)
+    return macro_block(f"srv_regime_table_{protocol}", lines)
 
 
 def srv_protocol_error(protocol: str, stat: str = "signed") -> str:
@@ -330,7 +313,7 @@ def srv_untrusted() -> str:
         thin = [r for r in calibration.regime_table(rows, by)[:-1] if r.thin]
         if thin:
             lines.append(
-                f"- **Too few held-out points by {_TABLE_HEADINGS[by]}** (fewer than {band.MIN_POINTS:,} points, "
+                f"- **Too few held-out points by {by}** (fewer than {band.MIN_POINTS:,} points, "
                 f"or from fewer than {band.MIN_SOURCES:,} sources): "
                 + "; ".join(f"{html.escape(r.label)} ({r.points:,} from {r.sources:,})" for r in thin)
                 + "."
@@ -342,44 +325,44 @@ def srv_untrusted() -> str:
             + "; ".join(html.escape(t) for t in singles)
             + ". One figure cannot show a trend, and a small error there can be omissions that cancel."
         )
-    return _block("srv_untrusted", lines or ["- Every regime has enough held-out points."])
+    return macro_block("srv_untrusted", lines or ["- Every regime has enough held-out points."])
 
 
 def srv_band_table() -> str:
     """The committed band (:data:`roofline.band.BANDS`): each group's held-out error quantiles and whether it is used."""
     low, high = (f"{q} percentile of error" for q in band.percentile_span().removesuffix(" percentile").split(" to "))
     lines = [
-        _row(["errors of", "points", "sources", low, high, "measured, as a multiple of the estimate", "own band"]),
-        _row(["---", "---", "---", "---", "---", "---", "---"]),
+        table_row(["errors of", "points", "sources", low, high, "measured, as a multiple of the estimate", "own band"]),
+        table_row(["---", "---", "---", "---", "---", "---", "---"]),
     ]
     for b in band.BANDS:
         lines.append(
-            _row(
+            table_row(
                 [
                     html.escape(b.label),
                     f"{b.points:,}",
                     f"{b.sources:,}",
                     format_percent(b.low_error),
                     format_percent(b.high_error),
-                    f"{format_number(1 / (1 + b.high_error), 3)} to {format_number(1 / (1 + b.low_error), 3)}",
+                    " to ".join(format_number(multiple, 3) for multiple in band.measured_multiples(b)),
                     "yes" if b.qualifies else ("no, but the last resort" if b.key == "all" else "no: too few"),
                 ]
             )
         )
-    return _block("srv_band_table", lines)
+    return macro_block("srv_band_table", lines)
 
 
 def srv_coverage_table() -> str:
     """The band's held-out coverage: for each source, the band built without it and the share of its points inside."""
     rows = _coverage()
     lines = [
-        _row(["held-out source", "regime", "band built from", "points", "inside the band"]),
-        _row(["---", "---", "---", "---", "---"]),
+        table_row(["held-out source", "regime", "band built from", "points", "inside the band"]),
+        table_row(["---", "---", "---", "---", "---"]),
     ]
     for c in rows:
         used = html.escape(c.band.label) + ("" if c.band.qualifies else " (too few: flagged)")
         lines.append(
-            _row(
+            table_row(
                 [
                     html.escape(c.source.title),
                     html.escape(c.regime.label),
@@ -391,11 +374,13 @@ def srv_coverage_table() -> str:
         )
     if rows:
         total = calibration.coverage_summary(rows)
-        lines.append(_row(["**every point**", "", "", f"{total.points:,}", f"**{format_percent(total.share)}**"]))
+        lines.append(table_row(["**every point**", "", "", f"{total.points:,}", f"**{format_percent(total.share)}**"]))
         lines.append(
-            _row([f"**mean over the {total.sources:,} sources**", "", "", "", format_percent(total.mean_source_share)])
+            table_row(
+                [f"**mean over the {total.sources:,} sources**", "", "", "", format_percent(total.mean_source_share)]
+            )
         )
-    return _block("srv_coverage_table", lines)
+    return macro_block("srv_coverage_table", lines)
 
 
 def srv_coverage(which: str) -> str:
@@ -453,14 +438,16 @@ def srv_source_tables() -> str:
         parts += [f"- {html.escape(a)}" for a in s.assumptions]
         parts += [
             "",
-            _row(["input / output", "concurrency", "measured", "estimate", "error", "article's max", "running batch"]),
-            _row(["---", "---", "---", "---", "---", "---", "---"]),
+            table_row(
+                ["input / output", "concurrency", "measured", "estimate", "error", "article's max", "running batch"]
+            ),
+            table_row(["---", "---", "---", "---", "---", "---", "---"]),
         ]
         for p, err in zip(_source_points(s.id), row.errors, strict=True):
             e = calibration.estimate_point(p, row.constants)
             derived = " (derived)" if "tpot_s" in p.derived else ""
             parts.append(
-                _row(
+                table_row(
                     [
                         f"{p.input_tokens:,} / {p.output_tokens:,}",
                         f"{p.concurrency:,}",
@@ -473,7 +460,18 @@ def srv_source_tables() -> str:
                 )
             )
         parts.append("")
-    return "\n".join(['<div data-macro-block="srv_source_tables" markdown>', "", *parts, "", "</div>"])
+    return macro_block("srv_source_tables", parts)
+
+
+#: Both charts' margins: room for the log axis's time labels on the left.
+_MARGIN = {"l": 64, "r": 16, "t": 16, "b": 40}
+
+
+def _ideal(xs: list[float], ys: list[float], name: str):  # type: ignore[no-untyped-def]
+    """The line a perfect estimate would sit on (no hover: it is a reference, not data)."""
+    import plotly.graph_objects as go
+
+    return go.Scatter(x=xs, y=ys, mode="lines", name=name, meta="ideal", line={"width": 1.5}, hoverinfo="skip")
 
 
 def figure() -> dict:
@@ -512,31 +510,12 @@ def figure() -> dict:
         )
     )
     low, high = min(every) * 0.8, max(every) * 1.25
-    fig.add_trace(
-        go.Scatter(
-            x=[low, high],
-            y=[low, high],
-            mode="lines",
-            name="estimate = measured",
-            meta="ideal",
-            line={"width": 1.5},
-            hoverinfo="skip",
-        )
-    )
+    fig.add_trace(_ideal([low, high], [low, high], "estimate = measured"))
     ticks = log_ticks(low, high)
     axis = {"type": "log", "tickvals": ticks, "ticktext": [format_time(t, 3) for t in ticks], "range": None}
     fig.update_xaxes(**{k: v for k, v in axis.items() if v is not None}, title_text="measured time per output token")
     fig.update_yaxes(**{k: v for k, v in axis.items() if v is not None}, title_text="estimated")
-    fig.update_layout(
-        template="none",
-        height=560,
-        margin={"l": 64, "r": 16, "t": 16, "b": 40},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        font={"size": 12},
-        legend={"orientation": "h", "x": 0, "y": -0.14, "xanchor": "left", "yanchor": "top"},
-        hovermode="closest",
-    )
+    fig.update_layout(figure_layout(height=560, margin=_MARGIN, legend_y=-0.14))
     return json.loads(fig.to_json())
 
 
@@ -563,17 +542,7 @@ def bias_figure() -> dict:
             )
         )
     low, high = min(concurrencies) * 0.7, max(concurrencies) * 1.4
-    fig.add_trace(
-        go.Scatter(
-            x=[low, high],
-            y=[0, 0],
-            mode="lines",
-            name="no error",
-            meta="ideal",
-            line={"width": 1.5},
-            hoverinfo="skip",
-        )
-    )
+    fig.add_trace(_ideal([low, high], [0, 0], "no error"))
     ticks = [t for t in log_ticks(low, high) if t >= 1 and f"{t:g}".lstrip("1").strip("0") == ""]  # powers of ten
     fig.update_xaxes(
         type="log",
@@ -587,31 +556,14 @@ def bias_figure() -> dict:
         zeroline=False,
         title_text="held-out error (below 0: too fast)",
     )
-    fig.update_layout(
-        template="none",
-        height=480,
-        margin={"l": 64, "r": 16, "t": 16, "b": 40},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        font={"size": 12},
-        legend={"orientation": "h", "x": 0, "y": -0.16, "xanchor": "left", "yanchor": "top"},
-        hovermode="closest",
-    )
+    fig.update_layout(figure_layout(height=480, margin=_MARGIN, legend_y=-0.16))
     return json.loads(fig.to_json())
 
 
 def _chart(env, chart_id: str, fig: dict, label: str, scripts: bool) -> str:  # type: ignore[no-untyped-def]
     """A chart's container and figure JSON, and (once per page) the scripts that draw it."""
-    root = relative_root(env)
-    spec = json.dumps({"figure": fig, "themes": THEMES}, separators=(",", ":")).replace("</", "<\\/")
-    out = (
-        f'<div class="rl-hw-chart" id="{chart_id}" data-figure="{chart_id}-spec" data-ready="false" '
-        f'role="img" aria-label="{html.escape(label)}"></div>\n'
-        f'<script type="application/json" id="{chart_id}-spec">{spec}</script>'
-    )
-    if scripts:
-        out += f'\n<script src="{root}{PLOTLY}"></script>\n<script src="{root}{RENDERER}"></script>'
-    return out
+    out = chart_container(chart_id, fig, THEMES, label)
+    return f"{out}\n{chart_scripts(relative_root(env))}" if scripts else out
 
 
 def srv_bias_chart(env) -> str:  # type: ignore[no-untyped-def]
@@ -647,7 +599,7 @@ def srv_simulator_link(env, input_tokens: int, output_tokens: int, concurrency: 
         batch=float(concurrency),
         max_batch=512.0,
         serving_estimate=True,
-        output_percent=float(round(100 * output_tokens / (input_tokens + output_tokens))),
+        output_percent=serving_view.output_percent(input_tokens, output_tokens),
     )
     parsed, notices = REALISTIC.parse(REALISTIC.encode(state))
     if notices or parsed != state:
