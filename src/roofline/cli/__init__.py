@@ -72,9 +72,9 @@ from ..units import (
 from .args import (
     BAD_INPUT,
     DOES_NOT_FIT,
-    Once,
     Parser,
     add_layout_flags,
+    add_option,
     add_speculation_flags,
     add_target_flag,
     layout_from_flags,
@@ -125,14 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for flag, key, what in _OPTIONS:
         default = _DEFAULTS[key]
-        parser.add_argument(
-            flag,
-            type=quantity,
-            action=Once,
-            default=None,
-            metavar="N",
-            help=f"{what} (default {format_si_exact(default)})",
-        )
+        add_option(parser, flag, type=quantity, metavar="N", help=f"{what} (default {format_si_exact(default)})")
     real = parser.add_argument_group("a deployment from presets (realistic mode)")
     real.add_argument("--hardware", metavar="KEY", help="hardware preset, e.g. h100-sxm, h200, mi300x")
     real.add_argument("--model", metavar="KEY", help="model preset, e.g. deepseek-v3, llama-3.1-70b")
