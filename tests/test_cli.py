@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import subprocess
 import sys
 
 import pytest
+
+from roofline.cli import build_parser
+from roofline.cli.args import Once, Parser, add_option, quantity, whole_count
+from roofline.cli.serving import _parser as serving_parser
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -112,3 +117,44 @@ def test_absurd_but_valid_sizes_print_readably(args: list[str]) -> None:
 def test_the_issue_example_says_b_in_scientific_notation() -> None:
     out = run("--batch", "1e308", "--max-batch", "1e308").stdout
     assert "At B = 1e308" in out and "1e304 s" in out
+
+
+# --------------------------------------------------------------------------- the shared option rule (cli.args.add_option)
+
+
+def _once_flags(parser: argparse.ArgumentParser) -> list[tuple[str, str]]:
+    """Every option ``add_option`` registered, with a value its type reads."""
+    values = {whole_count: "2", quantity: "2"}
+    return [(a.option_strings[0], values.get(a.type, "h200")) for a in parser._actions if isinstance(a, Once)]
+
+
+@pytest.mark.parametrize("parser", [build_parser(), serving_parser()], ids=["roofline", "roofline serving"])
+def test_every_value_option_is_refused_twice_in_one_line(
+    parser: argparse.ArgumentParser, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flags = _once_flags(parser)
+    assert {"--tp", "--tpot-target-ms", "--draft-tokens", "--acceptance"} <= {flag for flag, _ in flags}
+    for flag, value in flags:
+        with pytest.raises(SystemExit) as exit_:
+            parser.parse_args([flag, value, flag, value])
+        assert exit_.value.code == 2
+        assert capsys.readouterr().err == (
+            f"roofline: error: argument {flag}: given more than once; give each option once\n"
+        )
+
+
+def test_add_option_reads_its_type_keeps_its_default_and_names_a_bad_value(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = Parser(prog="roofline")
+    add_option(parser, "--gpus", type=whole_count, default=1, metavar="N", help="chips")
+    add_option(parser, "--model", required=True, metavar="KEY", help="model preset")
+    args = parser.parse_args(["--model", "m", "--gpus", "2K"])
+    assert (args.model, args.gpus) == ("m", 2000)
+    assert parser.parse_args(["--model", "m"]).gpus == 1
+    for argv, message in (
+        (["--model", "m", "--gpus", "1.5"], "argument --gpus: '1.5' is not a whole number >= 1"),
+        ([], "the following arguments are required: --model"),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            parser.parse_args(argv)
+        assert exit_.value.code == 2
+        assert capsys.readouterr().err == f"roofline: error: {message}\n"

@@ -76,6 +76,13 @@ def test_presets_lists_both_tables_with_sources() -> None:
     data = json.loads(run("presets", "--json").stdout)
     assert set(data["hardware"]) == set(presets.HARDWARE) and set(data["models"]) == set(presets.MODELS)
     assert data["hardware"]["b200"]["note"].startswith("Memory: 180 GB")
+    # Each entry: the preset's figures by field name, then where they come from.
+    for table, preset in (("hardware", presets.HARDWARE["h200"]), ("models", presets.MODELS["deepseek-v3"])):
+        entry = data[table][preset.key]
+        *figures, source, citations, note = entry
+        assert figures[0] == "name" and (source, citations, note) == ("source", "citations", "note")
+        assert entry["citations"] == dict(preset.citations) and entry["source"] == preset.source
+        assert all(entry[field] == getattr(preset, field) for field in figures)
 
 
 def test_attention_precision_flag() -> None:

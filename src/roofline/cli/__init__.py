@@ -72,9 +72,9 @@ from ..units import (
 from .args import (
     BAD_INPUT,
     DOES_NOT_FIT,
-    Once,
     Parser,
     add_layout_flags,
+    add_option,
     add_speculation_flags,
     add_target_flag,
     layout_from_flags,
@@ -125,14 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for flag, key, what in _OPTIONS:
         default = _DEFAULTS[key]
-        parser.add_argument(
-            flag,
-            type=quantity,
-            action=Once,
-            default=None,
-            metavar="N",
-            help=f"{what} (default {format_si_exact(default)})",
-        )
+        add_option(parser, flag, type=quantity, metavar="N", help=f"{what} (default {format_si_exact(default)})")
     real = parser.add_argument_group("a deployment from presets (realistic mode)")
     real.add_argument("--hardware", metavar="KEY", help="hardware preset, e.g. h100-sxm, h200, mi300x")
     real.add_argument("--model", metavar="KEY", help="model preset, e.g. deepseek-v3, llama-3.1-70b")
@@ -543,47 +536,27 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
+#: The figures ``roofline presets --json`` gives of each hardware and each model preset, in order.
+_HARDWARE_FIELDS = ("name", "dense_bf16_flops_per_s", "dense_fp8_flops_per_s", "memory_bytes", "bandwidth_bytes_per_s")
+_MODEL_FIELDS = (
+    "name", "total_params", "active_params", "layers",
+    "attention", "attention_heads", "kv_heads", "head_dim", "kv_lora_rank", "rope_head_dim",
+    "sliding_window_tokens", "sliding_layers",
+    "routed_experts", "experts_per_token", "shared_experts",
+    "kv_elements_per_token", "released_precision", "attention_precision",
+)  # fmt: skip
+
+
+def _preset_entry(preset: presets.Hardware | presets.Model, fields: tuple[str, ...]) -> dict[str, object]:
+    """A preset's ``fields`` by name, then where its figures come from: its source, citations and note."""
+    figures = {field: getattr(preset, field) for field in fields}
+    return figures | {"source": preset.source, "citations": dict(preset.citations), "note": preset.note}
+
+
 def _presets_json() -> dict[str, object]:
-    def hardware_entry(hw: presets.Hardware) -> dict[str, object]:
-        return {
-            "name": hw.name,
-            "dense_bf16_flops_per_s": hw.dense_bf16_flops_per_s,
-            "dense_fp8_flops_per_s": hw.dense_fp8_flops_per_s,
-            "memory_bytes": hw.memory_bytes,
-            "bandwidth_bytes_per_s": hw.bandwidth_bytes_per_s,
-            "source": hw.source,
-            "citations": dict(hw.citations),
-            "note": hw.note,
-        }
-
-    def model_entry(m: presets.Model) -> dict[str, object]:
-        return {
-            "name": m.name,
-            "total_params": m.total_params,
-            "active_params": m.active_params,
-            "layers": m.layers,
-            "attention": m.attention,
-            "attention_heads": m.attention_heads,
-            "kv_heads": m.kv_heads,
-            "head_dim": m.head_dim,
-            "kv_lora_rank": m.kv_lora_rank,
-            "rope_head_dim": m.rope_head_dim,
-            "sliding_window_tokens": m.sliding_window_tokens,
-            "sliding_layers": m.sliding_layers,
-            "routed_experts": m.routed_experts,
-            "experts_per_token": m.experts_per_token,
-            "shared_experts": m.shared_experts,
-            "kv_elements_per_token": m.kv_elements_per_token,
-            "released_precision": m.released_precision,
-            "attention_precision": m.attention_precision,
-            "source": m.source,
-            "citations": dict(m.citations),
-            "note": m.note,
-        }
-
     return {
-        "hardware": {key: hardware_entry(hw) for key, hw in presets.HARDWARE.items()},
-        "models": {key: model_entry(m) for key, m in presets.MODELS.items()},
+        "hardware": {key: _preset_entry(hw, _HARDWARE_FIELDS) for key, hw in presets.HARDWARE.items()},
+        "models": {key: _preset_entry(m, _MODEL_FIELDS) for key, m in presets.MODELS.items()},
         "weight_precisions": {
             key: {"label": p.label, "bytes_per_weight": p.bytes_per_weight, "math": p.math, "note": p.note}
             for key, p in presets.WEIGHT_PRECISIONS.items()

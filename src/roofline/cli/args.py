@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from .. import frontier as fr
 from .. import speculative as spec
@@ -21,6 +22,7 @@ __all__ = [
     "Once",
     "Parser",
     "add_layout_flags",
+    "add_option",
     "add_speculation_flags",
     "add_target_flag",
     "layout_from_flags",
@@ -56,6 +58,26 @@ class Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
+def add_option(
+    group: argparse._ActionsContainer,
+    flag: str,
+    *,
+    metavar: str,
+    help: str,
+    type: Callable[[str], object] | None = None,
+    default: object = None,
+    required: bool = False,
+) -> None:
+    """Add ``flag``: an option that takes one value (read by ``type``) and may be given once (:class:`Once`).
+
+    >>> parser = Parser(prog="roofline")
+    >>> add_option(parser, "--gpus", type=whole_count, default=1, metavar="N", help="chips")
+    >>> parser.parse_args(["--gpus", "2K"]).gpus, parser.parse_args([]).gpus
+    (2000, 1)
+    """
+    group.add_argument(flag, type=type, action=Once, default=default, required=required, metavar=metavar, help=help)
+
+
 def quantity(text: str) -> float:
     """``text`` as a number with an optional SI prefix (``200G``, ``128Ki``), for argparse."""
     try:
@@ -75,13 +97,9 @@ def whole_count(text: str) -> int:
 def add_layout_flags(parser: argparse.ArgumentParser) -> None:
     """The parallel-layout flags, as the engines spell them (:mod:`roofline.deployment.layout`)."""
     group = parser.add_argument_group("the parallel layout (default: what the engines launch for that model and count)")
-    group.add_argument(
-        "--tp", type=whole_count, action=Once, default=None, metavar="N", help="tensor-parallel chips per stage"
-    )
-    group.add_argument(
-        "--ep", type=whole_count, action=Once, default=None, metavar="N", help="expert-parallel chips (MoE only)"
-    )
-    group.add_argument("--pp", type=whole_count, action=Once, default=None, metavar="N", help="pipeline stages")
+    add_option(group, "--tp", type=whole_count, metavar="N", help="tensor-parallel chips per stage")
+    add_option(group, "--ep", type=whole_count, metavar="N", help="expert-parallel chips (MoE only)")
+    add_option(group, "--pp", type=whole_count, metavar="N", help="pipeline stages")
     group.add_argument(
         "--dp-attention",
         action="store_true",
@@ -124,11 +142,10 @@ def layout_from_flags(args: argparse.Namespace, gpus: int) -> Layout | None:
 
 def add_target_flag(group: argparse._ActionsContainer, note: str = "(default: no target)") -> None:
     """``--tpot-target-ms``: the latency target that chooses the batch to run."""
-    group.add_argument(
+    add_option(
+        group,
         "--tpot-target-ms",
         type=quantity,
-        action=Once,
-        default=None,
         metavar="MS",
         help=f"latency target: the most milliseconds one output token may take {note}",
     )
@@ -153,36 +170,28 @@ def target_s_from_flags(args: argparse.Namespace) -> float | None:
 
 def add_speculation_flags(group: argparse._ActionsContainer) -> None:
     """The drafter's flags: ``--draft-tokens``, ``--acceptance``, ``--draft-params``, ``--draft-active``, ``--mtp``."""
-    group.add_argument(
-        "--draft-tokens",
-        type=whole_count,
-        action=Once,
-        default=None,
-        metavar="K",
-        help="speculative decoding: K drafted tokens per step",
+    add_option(
+        group, "--draft-tokens", type=whole_count, metavar="K", help="speculative decoding: K drafted tokens per step"
     )
-    group.add_argument(
+    add_option(
+        group,
         "--acceptance",
         type=quantity,
-        action=Once,
-        default=None,
         metavar="A",
         help=f"probability each drafted token is accepted, 0 to 1 (default {spec.DEFAULT_ACCEPTANCE.acceptance:g}: "
         "DeepSeek-V3's MTP, technical report section 5.4.3)",
     )
-    group.add_argument(
+    add_option(
+        group,
         "--draft-params",
         type=quantity,
-        action=Once,
-        default=None,
         metavar="N",
         help="parameters the drafter reads per drafted token (default 0, or the MTP module's with --mtp)",
     )
-    group.add_argument(
+    add_option(
+        group,
         "--draft-active",
         type=quantity,
-        action=Once,
-        default=None,
         metavar="N",
         help="parameters each drafted token multiplies through (default 0, or the MTP module's with --mtp)",
     )

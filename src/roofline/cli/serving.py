@@ -48,9 +48,9 @@ from ..units import format_batch, format_number, format_percent, format_time, fo
 from .args import (
     BAD_INPUT,
     DOES_NOT_FIT,
-    Once,
     Parser,
     add_layout_flags,
+    add_option,
     add_speculation_flags,
     add_target_flag,
     layout_from_flags,
@@ -68,39 +68,23 @@ def _parser() -> argparse.ArgumentParser:
         prog="roofline serving",
         description="A serving estimate: the article's lines at attainable rates plus overhead, communication and prefill.",
     )
-    parser.add_argument("--hardware", required=True, action=Once, metavar="KEY", help="hardware preset")
-    parser.add_argument("--model", required=True, action=Once, metavar="KEY", help="model preset")
-    parser.add_argument(
-        "--gpus", type=whole_count, default=1, action=Once, metavar="N", help="how many chips (default 1)"
+    add_option(parser, "--hardware", required=True, metavar="KEY", help="hardware preset")
+    add_option(parser, "--model", required=True, metavar="KEY", help="model preset")
+    add_option(parser, "--gpus", type=whole_count, default=1, metavar="N", help="how many chips (default 1)")
+    add_option(parser, "--precision", metavar="KEY", help=f"weights and math: {', '.join(presets.WEIGHT_PRECISIONS)}")
+    add_option(parser, "--kv-precision", default="bf16", metavar="KEY", help="KV cache precision (default bf16)")
+    add_option(parser, "--input-tokens", type=whole_count, required=True, metavar="N", help="prompt tokens")
+    add_option(
+        parser, "--output-tokens", type=whole_count, required=True, metavar="N", help="tokens generated per request"
     )
-    parser.add_argument(
-        "--precision", action=Once, metavar="KEY", help=f"weights and math: {', '.join(presets.WEIGHT_PRECISIONS)}"
-    )
-    parser.add_argument(
-        "--kv-precision", default="bf16", action=Once, metavar="KEY", help="KV cache precision (default bf16)"
-    )
-    parser.add_argument(
-        "--input-tokens", type=whole_count, required=True, action=Once, metavar="N", help="prompt tokens"
-    )
-    parser.add_argument(
-        "--output-tokens",
-        type=whole_count,
-        required=True,
-        action=Once,
-        metavar="N",
-        help="tokens generated per request",
-    )
-    parser.add_argument(
+    add_option(
+        parser,
         "--concurrency",
         type=whole_count,
-        default=None,
-        action=Once,
         metavar="N",
         help="requests kept in flight (required unless --tpot-target-ms is given)",
     )
-    parser.add_argument(
-        "--usd-per-gpu-hour", type=quantity, default=2.0, action=Once, metavar="USD", help="price (default 2)"
-    )
+    add_option(parser, "--usd-per-gpu-hour", type=quantity, default=2.0, metavar="USD", help="price (default 2)")
     add_layout_flags(parser)
     add_target_flag(parser, "; chooses the batch to run")
     add_speculation_flags(parser.add_argument_group("speculative decoding"))
