@@ -125,7 +125,11 @@ def test_the_issue_example_says_b_in_scientific_notation() -> None:
 def _once_flags(parser: argparse.ArgumentParser) -> list[tuple[str, str]]:
     """Every option ``add_option`` registered, with a value its type reads."""
     values = {whole_count: "2", quantity: "2"}
-    return [(a.option_strings[0], values.get(a.type, "h200")) for a in parser._actions if isinstance(a, Once)]
+    return [
+        (a.option_strings[0], a.choices[0] if a.choices else values.get(a.type, "h200"))
+        for a in parser._actions
+        if isinstance(a, Once)
+    ]
 
 
 @pytest.mark.parametrize("parser", [build_parser(), serving_parser()], ids=["roofline", "roofline serving"])
@@ -134,6 +138,9 @@ def test_every_value_option_is_refused_twice_in_one_line(
 ) -> None:
     flags = _once_flags(parser)
     assert {"--tp", "--tpot-target-ms", "--draft-tokens", "--acceptance"} <= {flag for flag, _ in flags}
+    # Every option that takes a value is one of them: none silently keeps the last of two.
+    valued = {a.option_strings[0] for a in parser._actions if a.option_strings and a.nargs is None}
+    assert valued == {flag for flag, _ in flags}
     for flag, value in flags:
         with pytest.raises(SystemExit) as exit_:
             parser.parse_args([flag, value, flag, value])

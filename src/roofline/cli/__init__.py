@@ -72,6 +72,7 @@ from ..units import (
 from .args import (
     BAD_INPUT,
     DOES_NOT_FIT,
+    Once,
     Parser,
     add_layout_flags,
     add_option,
@@ -127,21 +128,23 @@ def build_parser() -> argparse.ArgumentParser:
         default = _DEFAULTS[key]
         add_option(parser, flag, type=quantity, metavar="N", help=f"{what} (default {format_si_exact(default)})")
     real = parser.add_argument_group("a deployment from presets (realistic mode)")
-    real.add_argument("--hardware", metavar="KEY", help="hardware preset, e.g. h100-sxm, h200, mi300x")
-    real.add_argument("--model", metavar="KEY", help="model preset, e.g. deepseek-v3, llama-3.1-70b")
-    real.add_argument("--gpus", type=whole_count, default=1, metavar="N", help="how many chips (default 1)")
-    real.add_argument(
+    add_option(real, "--hardware", metavar="KEY", help="hardware preset, e.g. h100-sxm, h200, mi300x")
+    add_option(real, "--model", metavar="KEY", help="model preset, e.g. deepseek-v3, llama-3.1-70b")
+    add_option(real, "--gpus", type=whole_count, default=1, metavar="N", help="how many chips (default 1)")
+    add_option(
+        real,
         "--precision",
         metavar="KEY",
         help=f"weights and arithmetic: {', '.join(presets.WEIGHT_PRECISIONS)} (default: as the model was released)",
     )
-    real.add_argument(
+    add_option(
+        real,
         "--kv-precision",
         metavar="KEY",
         default="bf16",
         help=f"KV cache: {', '.join(presets.KV_PRECISIONS)} (default bf16)",
     )
-    real.add_argument("--price", type=quantity, default=2.0, metavar="USD", help="US dollars per GPU-hour (default 2)")
+    add_option(real, "--price", type=quantity, default=2.0, metavar="USD", help="US dollars per GPU-hour (default 2)")
     real.add_argument(
         "--attention-flops",
         action="store_true",
@@ -155,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     real.add_argument(
         "--attention-precision",
         metavar="KEY",
+        action=Once,
         choices=presets.MATH_PRECISIONS,
         default=None,
         help=(
