@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from roofline_site import buildcache
+from roofline_site.runtime import assets
 
 
 def test_the_key_is_of_the_inputs_bytes_and_values(tmp_path: Path) -> None:
@@ -64,3 +66,20 @@ def test_an_interrupted_make_leaves_nothing_that_looks_made(tmp_path: Path) -> N
     buildcache.cached(output, "k2", lambda into: into.write_text("second"))
     assert output.read_text() == "second" and buildcache.is_fresh(output, "k2")
 
+
+def test_the_wheel_getter_builds_nothing_and_refuses_a_missing_or_stale_wheel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = assets.wheel_path()  # conftest's roofline_wheel built it for these sources
+    folder = tmp_path / "wheel"
+    monkeypatch.setattr(assets, "WHEEL_DIR", folder)
+    with pytest.raises(assets.SetupMissing, match="missing or was built from other sources"):
+        assets.wheel_path()
+    assert not folder.exists()
+    folder.mkdir()
+    shutil.copy2(built, folder / built.name)
+    buildcache.key_file(folder).write_text("the key of other sources")
+    with pytest.raises(assets.SetupMissing, match=r"run scripts/setup\.sh"):
+        assets.wheel_path()
+    buildcache.key_file(folder).write_text(buildcache.inputs_key(*assets.WHEEL_INPUTS))
+    assert assets.wheel_path() == folder / built.name
