@@ -7,7 +7,7 @@ Usage::
 Build the site once at each commit (``mkdocs build --strict --site-dir DIR``),
 then compare the two folders. Every file is compared byte for byte except the
 precompressed copies (``FILE.gz``, ``FILE.br``): each is made from the file
-beside it (``roofline_site.serve.compress``, cached by that file's SHA-256), so
+beside it (``roofline_site.serve.compress``, cached by a key of that file's bytes), so
 comparing the originals covers them. ``--ignore`` leaves out more paths
 (``fnmatch`` patterns on the site-relative path); say why whenever you use it.
 

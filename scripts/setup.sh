@@ -2,7 +2,7 @@
 # Set up everything the site build needs, from the package registries only:
 #   .venv/          Python tools pinned by requirements.lock, plus roofline (editable; it registers the MkDocs plugin)
 #   node_modules/   Pyodide, PyScript, plotly.js and KaTeX pinned by package-lock.json
-#   build/wheel/    the roofline wheel the browser loads, built from src/ with pypa build
+#   build/wheel/    the roofline wheel the browser loads, built from src/ with pypa build (roofline_site.runtime.build_wheel)
 # Safe to run again: each step is skipped when it is already up to date.
 # Usage: scripts/setup.sh [--browser]   (--browser also installs Debian's chromium for the tests)
 set -euo pipefail
@@ -61,5 +61,5 @@ if ! cmp -s package-lock.json node_modules/.roofline-lock 2>/dev/null; then
   cp package-lock.json node_modules/.roofline-lock
 fi
 
-# The same wheel the build copies into the site; rebuilt only if src/ changed.
-PYTHONPATH=src .venv/bin/python -c "from roofline_site.runtime.assets import wheel_path; print('setup: wheel', wheel_path().name)"
+# The same wheel the build copies into the site; rebuilt only if what it is made of changed.
+PYTHONPATH=src .venv/bin/python -c "from roofline_site.runtime import build_wheel; print('setup: wheel', build_wheel().name)"

@@ -35,6 +35,18 @@ CHROMIUM_ARGS = [
 READY_TIMEOUT_MS = 90_000
 
 
+@pytest.fixture(scope="session", autouse=True)
+def roofline_wheel() -> Path:
+    """The wheel of the sources under test, built once per run if they changed.
+
+    As the site build does before its pages render: the getter the tests
+    call (``assets.wheel_path``) builds nothing, and refuses a stale wheel.
+    """
+    from roofline_site.runtime import build_wheel
+
+    return build_wheel()
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site, built once per test run with ``--strict`` into a temp dir."""

@@ -6,17 +6,12 @@ and followed by a plain boot that leaves the reader working sliders.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import READY_TIMEOUT_MS, _static_server
+from conftest import READY_TIMEOUT_MS
 from holding import hold
 
 from roofline_site.runtime import snapshot
@@ -61,12 +56,6 @@ def test_the_simulator_boots_from_the_snapshot(page, site_url: str) -> None:
     )
     assert undo == 1
     assert sum(1 for size in wasm if size > 0) == 1, wasm  # downloaded once; the other reads hit the cache
-    # Pyodide's glue had set its instance up before the heap was made whole: only the copy waited.
-    module_ready, undo_start = page.evaluate(
-        """() => [performance.getEntriesByName("roofline:module-ready")[0].startTime,
-                  performance.getEntriesByName("roofline:snapshot-undo")[0].startTime]"""
-    )
-    assert module_ready <= undo_start
     _slider_still_drives_python(page)
     # Realistic mode's modules too, though the article's panel never imports them.
     page.check("input[value='real']")
@@ -110,8 +99,8 @@ def test_every_module_of_the_runtime_is_preloaded(page, site_url: str) -> None:
     assert [url for url in modules if url not in preloaded and not url.endswith("/pyscript/core.js")] == []
 
 
-def test_the_wasm_is_instantiated_while_the_heap_is_still_being_made(page, site_url: str) -> None:
-    """Only the copy of the heap waits for the whole snapshot (here: its standard library, held back)."""
+def test_the_wasm_is_instantiated_while_the_standard_library_is_still_arriving(page, site_url: str) -> None:
+    """Only the XOR's undo and the copy of the heap wait for the standard library's digest (here: held back)."""
     release = hold(page, f"**/{snapshot.STDLIB_FILE}")
     page.goto(f"{site_url}simulator/")
     page.wait_for_function(
@@ -119,59 +108,6 @@ def test_the_wasm_is_instantiated_while_the_heap_is_still_being_made(page, site_
     )
     assert page.evaluate(BOOT) is None  # not booted: the heap is not whole
     release()
-    page.wait_for_selector('#simulator[data-ready="true"]', timeout=READY_TIMEOUT_MS, state="attached")
-    assert page.evaluate(BOOT) == "snapshot"
-    _slider_still_drives_python(page)
-
-
-@pytest.fixture
-def held_snapshot_url(built_site: Path) -> Iterator[tuple[str, threading.Event]]:
-    """The site served as usual, except that the snapshot's body stops after its first megabyte until the event is set.
-
-    The snapshot goes out uncompressed, so the megabyte that arrives is the
-    frame's header and the start of the heap, as the page reads them.
-    """
-    release = threading.Event()
-    base = _static_server().QuietHandler
-
-    class Holding(base):  # type: ignore[misc, valid-type]
-        def _snapshot(self) -> bool:
-            return self.path.split("?")[0].endswith(snapshot.SNAPSHOT_FILE)
-
-        def send_head(self):  # type: ignore[no-untyped-def]
-            if not self._snapshot():
-                return super().send_head()
-            path = self.translate_path(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/octet-stream")
-            self.send_header("Content-Length", str(Path(path).stat().st_size))
-            self.end_headers()
-            return open(path, "rb")  # the base class copies it out and closes it
-
-        def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
-            if not self._snapshot():
-                return super().copyfile(source, outputfile)
-            outputfile.write(source.read(1 << 20))
-            outputfile.flush()
-            release.wait(READY_TIMEOUT_MS / 1000)
-            shutil.copyfileobj(source, outputfile)
-            return None
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Holding, directory=str(built_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", release
-    release.set()
-    server.shutdown()
-    server.server_close()
-
-
-def test_pyodide_sets_its_instance_up_while_the_snapshot_is_still_arriving(page, held_snapshot_url) -> None:
-    """Only the copy of the heap waits for the snapshot's last byte: the glue's setup does not."""
-    base, release = held_snapshot_url
-    page.goto(f"{base}simulator/")
-    page.wait_for_function("performance.getEntriesByName('roofline:module-ready').length > 0", timeout=READY_TIMEOUT_MS)
-    assert page.evaluate(BOOT) is None  # not booted: the heap is not whole
-    release.set()
     page.wait_for_selector('#simulator[data-ready="true"]', timeout=READY_TIMEOUT_MS, state="attached")
     assert page.evaluate(BOOT) == "snapshot"
     _slider_still_drives_python(page)
@@ -232,13 +168,6 @@ def test_a_refused_snapshot_falls_back_to_a_plain_boot(
         expected = "console.error: Failed to load resource: the server responded with a status of 404 (Not Found)"
         assert page_log.errors.count(expected) == 1, page_log.errors
         page_log.errors.remove(expected)
-    # A snapshot refused on its first bytes (its magic, its metadata) is not
-    # downloaded further: the page cancels the body, which Chromium may
-    # report as a failed request if bytes were still coming. The only other
-    # line allowed; a whole-file refusal (damaged, another wasm) cancels nothing.
-    cancelled = f"request failed: {site_url}{snapshot.SNAPSHOT_FILE}"
-    if case in ("stale", "not a snapshot") and cancelled in page_log.errors:
-        page_log.errors.remove(cancelled)
 
 
 def test_another_standard_library_is_refused(page, built_site: Path, site_url: str) -> None:

@@ -32,6 +32,14 @@ def test_the_order_is_runtime_prerender_csp_and_compression_last() -> None:
     assert RooflinePlugin.on_post_build.mkdocs_priority == -100
 
 
+def test_the_wheel_is_built_before_any_page_renders(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The pages name the wheel's SHA-256 as they render; the getter they call builds nothing."""
+    built: list[str] = []
+    monkeypatch.setattr(runtime, "build_wheel", lambda: built.append("wheel"))
+    RooflinePlugin().on_pre_build(config={})
+    assert built == ["wheel"]
+
+
 def test_the_runtime_steps_run_in_their_declared_order(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ran: list[str] = []
     recording = tuple(lambda site, name=f.__name__: ran.append(name) for f in runtime.STEPS)

@@ -112,11 +112,12 @@ def test_the_boot_module_reads_the_frame_python_writes(tmp_path: Path) -> None:
     """One frame format in two languages: MAGIC, the metadata's length, the padding and the extents agree.
 
     A frame made by :func:`snapshot.frame` passes every check of the boot
-    module's and reaches Pyodide (here a stand-in, which refuses the heap);
-    with another magic the boot module refuses it as not a snapshot.
+    module's and reaches Pyodide (here a stand-in, which refuses the heap) as
+    the very heap it was made from, each piece back at its place; with
+    another magic the boot module refuses it as not a snapshot.
     """
     wheel = "d" * 64
-    heap = bytes(snapshot.MIN_ZERO_RUN) + b"abcd" + bytes(snapshot.MIN_ZERO_RUN) + b"efgh"
+    heap = bytes(snapshot.MIN_ZERO_RUN) + b"abcd" + bytes(snapshot.MIN_ZERO_RUN) + b"efgh" + bytes(8)
     meta = {
         "wheel_sha256": wheel,
         "pyodide": PINNED_PYODIDE,
@@ -129,6 +130,7 @@ def test_the_boot_module_reads_the_frame_python_writes(tmp_path: Path) -> None:
     assert snapshot.read_metadata(framed)["extents"] == [[snapshot.MIN_ZERO_RUN, 4], [2 * snapshot.MIN_ZERO_RUN + 4, 4]]
     seen = _boot_module_reads(framed, wheel, tmp_path)
     assert seen["boot"] == "plain" and seen["reason"].startswith("Pyodide refused it:"), seen
+    assert seen["heap_sha256"] == hashlib.sha256(heap).hexdigest()
     other = b"RLSNAP00" + framed[len(snapshot.MAGIC) :]
     assert _boot_module_reads(other, wheel, tmp_path)["reason"] == "it is not a roofline snapshot"
 

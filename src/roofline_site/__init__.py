@@ -9,7 +9,9 @@ number comes from :mod:`roofline` and every format from :mod:`roofline.units`.
 * :mod:`.charts`: the build-time plotly charts those pages embed;
 * :mod:`.simulator`: the simulator's markup and pre-rendered states;
 * :mod:`.runtime`: the browser runtime packaged into the site;
-* :mod:`.serve`: the Content-Security-Policy and the precompressed copies.
+* :mod:`.serve`: the Content-Security-Policy and the precompressed copies;
+* :mod:`.buildcache`: the one rule by which the build keeps what it derives
+  under ``build/`` (the wheel, the snapshot, the bytecode, the compressed copies).
 """
 
 from __future__ import annotations

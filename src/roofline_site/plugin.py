@@ -5,7 +5,9 @@ pyproject.toml (``scripts/setup.sh`` installs the project into ``.venv``, which
 registers it) and listed under ``plugins:`` in mkdocs.yml. mkdocs-macros still
 loads the macros themselves (:func:`roofline_site.define_env`).
 
-While the pages render, each one gets its glossary links
+Before the pages render, the roofline wheel is built if its sources changed
+(:func:`.runtime.build_wheel`): the simulator's and compare page's markup
+names its SHA-256. While the pages render, each one gets its glossary links
 (:func:`.pages.glossary.link_page`), and each (and Material's static 404.html) is checked
 for the Content-Security-Policy placeholder that :mod:`.serve.csp` fills in
 later. Once every page is written, :data:`POST_BUILD` runs, in its order; that
@@ -77,13 +79,16 @@ POST_BUILD: tuple[Step, ...] = (
 
 
 class RooflinePlugin(BasePlugin):
-    """Checks each rendered page for the CSP placeholder, then runs :data:`POST_BUILD` in order."""
+    """Builds the wheel first, checks each rendered page for the CSP placeholder, then runs :data:`POST_BUILD` in order."""
 
     #: Whether this is ``mkdocs serve``, whose live-reload script cannot be hashed (:func:`.serve.csp.policy`).
     serving: bool = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         RooflinePlugin.serving = command == "serve"
+
+    def on_pre_build(self, *, config) -> None:  # type: ignore[no-untyped-def]
+        runtime.build_wheel()
 
     def on_page_content(self, html: str, *, page, config, files) -> str:  # type: ignore[no-untyped-def]
         return glossary.link_page(html, page)

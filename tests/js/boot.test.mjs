@@ -91,10 +91,22 @@ test("metadata that lacks the wasm or the standard library, or names another sta
   assertPlain(await bootWith(frame(other)), /standard library other_stdlib\.zip is not the one the page loads/);
 });
 
+test("a body cut short or running on: damaged", async () => {
+  const body = (bytes) => ({ body: new Uint8Array(bytes) });
+  assertPlain(await bootWith(frame(GOOD, body(GOOD.body_bytes - 1))), /it is 7 bytes long, not 8 \(damaged\)/);
+  assertPlain(await bootWith(frame(GOOD, body(GOOD.body_bytes + 1))), /it is 9 bytes long, not 8 \(damaged\)/);
+  assertPlain(await bootWith(frame(GOOD).subarray(0, 20)), /its metadata is damaged/);
+});
+
 test("a frame the module accepts is handed to Pyodide, and Pyodide's own refusal still ends in a plain boot", async () => {
-  const result = await bootWith(frame(GOOD));
+  const body = Uint8Array.from({ length: GOOD.body_bytes }, (_, i) => i + 1);
+  const result = await bootWith(frame(GOOD, { body }));
   const first = result.calls[0];
   assert.ok(first._loadSnapshot instanceof Uint8Array && first._loadSnapshot.length === GOOD.heap_bytes);
+  // The body's one piece at its place (extents [[16, 8]]), zeros elsewhere.
+  const expected = new Uint8Array(GOOD.heap_bytes);
+  expected.set(body, 16);
+  assert.deepEqual(first._loadSnapshot, expected);
   assert.equal(first.stdLibURL, STDLIB_URL);
   assert.deepEqual(first.lockFileContents, GOOD.lock);
   assertPlain(result, /Pyodide refused it: Snapshot is not valid$/);

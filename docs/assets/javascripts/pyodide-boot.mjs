@@ -1,6 +1,6 @@
 // PyScript's `interpreter` module for the simulator: Pyodide's own
 // loadPyodide, booting from the memory snapshot the build made
-// (src/roofline_site/snapshot.py) when it can, and plainly when it cannot.
+// (src/roofline_site/runtime/snapshot.py) when it can, and plainly when it cannot.
 //
 // PyScript imports this module in place of pyodide.mjs and calls its
 // loadPyodide() and reads its version, so both are exported. The page names
@@ -14,16 +14,16 @@ import { loadPyodide as plainLoadPyodide, version } from "../vendor/pyodide/pyod
 
 export { version };
 
-// src/roofline_site/snapshot.py: MAGIC; tests/test_snapshot.py hands this module a frame Python wrote.
+// src/roofline_site/runtime/snapshot.py: MAGIC; tests/test_snapshot.py hands this module a frame Python wrote.
 const MAGIC = "RLSNAP03";
 const here = new URL(import.meta.url);
 const INDEX_URL = new URL("../vendor/pyodide/", here).href;
 const SNAPSHOT_URL = new URL(here.searchParams.get("snapshot") || "../snapshot/roofline.snapshot", here).href;
 const WHEEL = here.searchParams.get("wheel");
 const WHEEL_URL = new URL(here.searchParams.get("wheel_url") || "", here).href;
-// The trimmed standard library the snapshot was made with (src/roofline_site/snapshot.py: STDLIB_FILE).
+// The trimmed standard library the snapshot was made with (src/roofline_site/runtime/snapshot.py: STDLIB_FILE).
 const STDLIB_URL = new URL("python_stdlib.zip", SNAPSHOT_URL).href;
-// PyScript's own package compiled at build time (src/roofline_site/pycache.py);
+// PyScript's own package compiled at build time (src/roofline_site/runtime/pycache.py);
 // asked for now, so it arrives with the snapshot. With pycache=none the build
 // could not make it (and has said so): nothing to ask for.
 const PYCACHE =
@@ -73,18 +73,15 @@ function xorWords(heap, at, image) {
   for (let word = 0; word < source.length; word++) target[word] ^= source[word];
 }
 
-// The frame's metadata, checked against this page, once its first bytes
-// are in (pending: what has arrived so far); null while more are needed.
-function readHeader(pending) {
+// The frame's metadata, checked against this page (data: the whole file),
+// and where its body starts.
+function readHeader(data) {
   const text = new TextDecoder();
-  if (pending.length >= 8 && text.decode(pending.subarray(0, 8)) !== MAGIC) throw new Error("it is not a roofline snapshot");
-  if (pending.length < 12) return null;
-  const size = new DataView(pending.buffer, pending.byteOffset).getUint32(8, true);
-  const offset = Math.ceil((12 + size) / 16) * 16;
-  if (pending.length < offset) return null;
+  if (data.length < 12 || text.decode(data.subarray(0, 8)) !== MAGIC) throw new Error("it is not a roofline snapshot");
+  const size = new DataView(data.buffer, data.byteOffset).getUint32(8, true);
   let meta;
   try {
-    meta = JSON.parse(text.decode(pending.subarray(12, 12 + size)));
+    meta = JSON.parse(text.decode(data.subarray(12, 12 + size)));
   } catch {
     throw new Error("its metadata is damaged");
   }
@@ -108,90 +105,40 @@ function readHeader(pending) {
     total += length;
   }
   if (total !== meta.body_bytes) throw new Error("its pieces do not add up to its body (damaged)");
-  return { meta, offset };
+  return { meta, offset: Math.ceil((12 + size) / 16) * 16 };
 }
 
-// The framed snapshot from response, as soon as its metadata is in and
-// checked: the metadata, a heap-sized buffer of zeros, and `body`, which
-// settles once the rest of the body is written straight to its places in that
-// buffer (no second copy of the heap) or rejects for a damaged frame. Pyodide
-// compiles and instantiates the wasm meanwhile; only the copy of the heap
-// into its memory needs the body. A snapshot refused on its metadata stops
-// downloading there.
-async function openFrame(response) {
-  const reader = response.body.getReader();
-  let pending = new Uint8Array(0);
-  let header = null;
-  try {
-    while (!header) {
-      const { done, value } = await reader.read();
-      if (done) throw new Error("it is not a roofline snapshot");
-      const joined = new Uint8Array(pending.length + value.length);
-      joined.set(pending);
-      joined.set(value, pending.length);
-      pending = joined;
-      header = readHeader(pending);
-    }
-  } catch (error) {
-    reader.cancel().catch(() => {});
-    throw error;
+// The heap the frame holds: each piece of its body put back at its place.
+// The build left out the heap's long runs of zeros, and a new buffer is zeros
+// where no piece lands.
+function placeBody(data, { meta, offset }) {
+  const length = Math.max(data.length - offset, 0);
+  if (length !== meta.body_bytes) throw new Error(`it is ${length} bytes long, not ${meta.body_bytes} (damaged)`);
+  const heap = new Uint8Array(meta.heap_bytes);
+  let at = offset;
+  for (const [start, size] of meta.extents) {
+    heap.set(data.subarray(at, at + size), start);
+    at += size;
   }
-  const heap = new Uint8Array(header.meta.heap_bytes);
-  const body = fillHeap(reader, header.meta, heap, pending.subarray(header.offset));
-  body.catch(() => {}); // handled where it is awaited (xorOnInstantiate)
-  return { meta: header.meta, heap, body };
-}
-
-// Writes the body's pieces (first, then the rest of reader) to their places in
-// heap: the build left out the heap's long runs of zeros, and the buffer is
-// zeros where no piece lands.
-async function fillHeap(reader, meta, heap, first) {
-  const { extents } = meta;
-  let filled = 0; // body bytes placed so far
-  let piece = 0; // the extent being filled, and how much of it is
-  let pieceFilled = 0;
-  const place = (chunk) => {
-    for (let at = 0; at < chunk.length; ) {
-      const [start, length] = extents[piece];
-      const take = Math.min(length - pieceFilled, chunk.length - at);
-      heap.set(chunk.subarray(at, at + take), start + pieceFilled);
-      at += take;
-      pieceFilled += take;
-      if (pieceFilled === length) {
-        piece++;
-        pieceFilled = 0;
-      }
-    }
-  };
-  try {
-    for (let chunk = first; ; ) {
-      if (filled + chunk.length > meta.body_bytes) throw new Error(`it is longer than ${meta.body_bytes} bytes (damaged)`);
-      place(chunk);
-      filled += chunk.length;
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunk = value;
-    }
-  } catch (error) {
-    reader.cancel().catch(() => {});
-    throw error;
-  }
-  if (filled !== meta.body_bytes) throw new Error(`it is ${filled} bytes long, not ${meta.body_bytes} (damaged)`);
+  return heap;
 }
 
 // The snapshot as Pyodide wants it (still XOR-ed with the wasm's data
 // segments: undone by xorOnInstantiate), the lock file it carries and the URL
-// of the standard library it was made with, once its metadata is in; throws
-// with a reader-sized reason for anything that is not a snapshot of this
-// wheel. `complete` settles when the heap is whole and the standard library
-// checked, or rejects with the reason it is not.
+// of the standard library it was made with; throws with a reader-sized reason
+// for anything that is not a whole snapshot of this wheel. `complete` settles
+// once the standard library is checked, or rejects with the reason it is not
+// the one the snapshot was made with.
 async function readSnapshot() {
   // Asked for at once, so both arrive together.
   const stdlibBytes = fetchBytes(STDLIB_URL);
   const response = await fetch(SNAPSHOT_URL);
   if (!response.ok) throw new Error(`it answered HTTP ${response.status}`);
-  const { meta, heap, body } = await openFrame(response);
-  const complete = Promise.all([body, stdlibBytes.then(sha256Hex)]).then(([, digest]) => {
+  const data = new Uint8Array(await response.arrayBuffer());
+  const header = readHeader(data);
+  const { meta } = header;
+  const heap = placeBody(data, header);
+  const complete = stdlibBytes.then(sha256Hex).then((digest) => {
     if (digest !== null && digest !== meta.stdlib.sha256) throw new Error("its standard library python_stdlib.zip is another one (stale)");
   });
   complete.catch(() => {}); // handled where it is awaited (xorOnInstantiate)
@@ -199,71 +146,50 @@ async function readSnapshot() {
 }
 
 // Undoes the build's XOR with the wasm's data segments once Pyodide has
-// instantiated the wasm and the heap is whole (complete), before Pyodide
-// copies the heap in. The fresh memory holds exactly those segments, zeros
-// between them (the wasm has no start function), so the page need not read
-// the 9.6 MB wasm again to learn them: they are copied out at instantiation,
-// before anything can write to the memory. Pyodide's glue then goes on
-// setting up the instance (its table, its imports: about 0.4 s on the phone
-// profile) while the snapshot may still be arriving; only the module it
-// makes is held back (createPyodideModule) until the heap is whole and
-// XOR-ed. A span that is not the one the build XOR-ed with (another
-// pyodide.asm.wasm) is refused: the heap's first word is cleared, Pyodide
-// then rejects it as not a snapshot, and the page boots plainly, saying why
-// (refused).
+// instantiated the wasm and the standard library is checked (complete),
+// before Pyodide copies the heap in: Pyodide's glue goes on only once the
+// instantiation's promise, which this holds, settles. The fresh memory holds
+// exactly those segments, zeros between them (the wasm has no start
+// function), so the page need not read the 9.6 MB wasm again to learn them:
+// they are copied out at instantiation, before anything can write to the
+// memory. Until the XOR is undone the heap's first word is held back, so
+// Pyodide rejects the heap as not a snapshot: a span that is not the one the
+// build XOR-ed with (another pyodide.asm.wasm) or a standard library that is
+// not the snapshot's ends in a plain boot that says why (refused); a wasm
+// instantiated where the page cannot see it leaves Pyodide to refuse the heap.
 function xorOnInstantiate(heap, xor, complete) {
   const originals = { instantiate: WebAssembly.instantiate, instantiateStreaming: WebAssembly.instantiateStreaming };
-  let span = null; // the fresh span and its digest, from instantiation on
-  const state = {
-    refused: null,
-    restore: () => Object.assign(WebAssembly, originals),
-    // Settles once the heap is ready for Pyodide to copy, or refused; called
-    // once Pyodide's module exists, so after instantiation.
-    ready: () => settle(span),
-  };
-  const capture = (result) => {
+  const firstWord = heap.slice(0, 4);
+  heap.fill(0, 0, 4);
+  const state = { refused: null, restore: () => Object.assign(WebAssembly, originals) };
+  const undo = async (result) => {
     state.restore();
     performance.mark("roofline:wasm-instantiated");
     const memory = result.instance.exports.memory;
     const fresh = new Uint8Array(memory.buffer, xor.image_start_bytes, xor.image_bytes).slice();
-    span = { fresh, digest: sha256Hex(fresh) };
-    return result;
-  };
-  const refuse = (reason) => {
-    state.refused = reason;
-    heap.fill(0, 0, 4);
-  };
-  const settle = async (found) => {
-    if (!found) return refuse("Pyodide instantiated its wasm where the page could not see it");
+    const digest = sha256Hex(fresh);
     try {
       await complete;
     } catch (error) {
-      return refuse(error.message);
+      state.refused = error.message;
+      return result;
     }
     const started = performance.now(); // the cost of the check and the XOR, for the benchmark
-    const digest = await found.digest;
-    if (digest !== null && digest !== xor.image_sha256) return refuse("it was made against another pyodide.asm.wasm (stale)");
-    xorWords(heap, xor.heap_offset_bytes + xor.image_start_bytes, found.fresh);
+    const found = await digest;
+    if (found !== null && found !== xor.image_sha256) {
+      state.refused = "it was made against another pyodide.asm.wasm (stale)";
+      return result;
+    }
+    heap.set(firstWord, 0);
+    xorWords(heap, xor.heap_offset_bytes + xor.image_start_bytes, fresh);
     performance.measure("roofline:snapshot-undo", { start: started });
+    return result;
   };
-  WebAssembly.instantiateStreaming = (...args) => originals.instantiateStreaming.apply(WebAssembly, args).then(capture);
+  WebAssembly.instantiateStreaming = (...args) => originals.instantiateStreaming.apply(WebAssembly, args).then(undo);
   // Pyodide's fallback when streaming fails: instantiate(bytes) gives {module, instance} too.
   WebAssembly.instantiate = (...args) =>
-    originals.instantiate.apply(WebAssembly, args).then((result) => (result.instance ? capture(result) : result));
+    originals.instantiate.apply(WebAssembly, args).then((result) => (result.instance ? undo(result) : result));
   return state;
-}
-
-// Pyodide's own module factory (what it would import itself), whose module
-// is handed over only once the heap is ready (xorOnInstantiate): Pyodide
-// copies the heap in as soon as it has the module.
-function heldFactory(xor) {
-  return async (settings) => {
-    const { default: create } = await import(new URL("pyodide.asm.mjs", INDEX_URL).href);
-    const module = await create(settings);
-    performance.mark("roofline:module-ready");
-    await xor.ready();
-    return module;
-  };
 }
 
 // Write PyScript's package's bytecode where CPython looks for it, before
@@ -309,7 +235,6 @@ async function bootPyodide(options) {
         _loadSnapshot: snapshot.heap,
         lockFileContents: snapshot.lock,
         stdLibURL: snapshot.stdLibURL,
-        createPyodideModule: heldFactory(xor),
       });
       record("snapshot");
       return pyodide;

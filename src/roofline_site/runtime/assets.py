@@ -1,8 +1,10 @@
 """The runtimes the site serves from itself, and the roofline wheel.
 
-``scripts/setup.sh`` fetches them (``npm ci`` from package-lock.json, and a
-wheel built from ``src/``); this module copies them into the built site after
-every build, so nothing is committed and nothing comes from a CDN.
+``scripts/setup.sh`` fetches the runtimes (``npm ci`` from package-lock.json);
+:func:`build_wheel` builds the wheel from ``src/``, once per change of its
+sources (setup and the site build call it), and :func:`wheel_path` only finds
+it. This module copies both into the built site after every build, so
+nothing is committed and nothing comes from a CDN.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ import json
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
+
+from ..buildcache import cached, inputs_key, is_fresh
 
 ROOT = Path(__file__).resolve().parents[3]
 NODE_MODULES = ROOT / "node_modules"
+#: The folder :func:`build_wheel` builds the wheel into (its key beside it, :mod:`roofline_site.buildcache`).
 WHEEL_DIR = ROOT / "build" / "wheel"
+#: What the wheel is made of: the core's files, the project file, and the
+#: README (the wheel's METADATA carries it as the package's description).
+WHEEL_INPUTS = (ROOT / "src" / "roofline", ROOT / "pyproject.toml", ROOT / "README.md")
 VENDOR = "assets/vendor"
 WHEELS = "assets/wheels"
 
@@ -51,31 +58,46 @@ def python_version() -> str:
     return ".".join(version.split(".")[:2])
 
 
+def _wheel_key() -> str:
+    return inputs_key(*WHEEL_INPUTS)
+
+
+def build_wheel() -> Path:
+    """Build the roofline wheel into ``build/wheel/`` unless the one there was built from :data:`WHEEL_INPUTS` as they are; returns it.
+
+    The site build runs this before any page renders (the roofline plugin's
+    ``on_pre_build``: the pages name the wheel's SHA-256), and so does
+    ``scripts/setup.sh``; everything else only reads the wheel (:func:`wheel_path`).
+    """
+    cached(WHEEL_DIR, _wheel_key(), _build_into)
+    return wheel_path()
+
+
+def _build_into(folder: Path) -> None:
+    # setuptools copies sources into build/lib and never prunes it: a module
+    # removed or moved since the last build would otherwise ship again.
+    shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(folder), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+
+
 def wheel_path() -> Path:
-    """The roofline wheel built from ``src/``, rebuilt first if any source changed."""
-    wheels = sorted(WHEEL_DIR.glob("roofline-*-py3-none-any.whl"))
-    if not wheels or _stale(wheels[-1]):
-        for old in wheels:
-            old.unlink()
-        # setuptools copies sources into build/lib and never prunes it: a module
-        # removed or moved since the last build would otherwise ship again.
-        shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
-        subprocess.run(
-            [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(WHEEL_DIR), str(ROOT)],
-            check=True,
-            capture_output=True,
+    """The roofline wheel that :func:`build_wheel` built from the sources as they are now; builds nothing.
+
+    Raises:
+        SetupMissing: if there is no wheel, or it was built from other sources.
+    """
+    if not is_fresh(WHEEL_DIR, _wheel_key()):
+        raise SetupMissing(
+            f"the roofline wheel in {WHEEL_DIR} is missing or was built from other sources than "
+            "src/roofline, pyproject.toml and README.md are now: the site build makes it before its pages "
+            "render (roofline_site.runtime.build_wheel), or run scripts/setup.sh"
         )
-        wheels = sorted(WHEEL_DIR.glob("roofline-*-py3-none-any.whl"))
-    return wheels[-1]
-
-
-def _stale(wheel: Path) -> bool:
-    """True unless the wheel holds exactly the files of ``src/roofline``."""
-    package = ROOT / "src"
-    sources = {p.relative_to(package).as_posix(): p.read_bytes() for p in (package / "roofline").rglob("*.py")}
-    with zipfile.ZipFile(wheel) as archive:
-        packed = {name: archive.read(name) for name in archive.namelist() if name.startswith("roofline/")}
-    return packed != sources
+    (wheel,) = WHEEL_DIR.glob("roofline-*-py3-none-any.whl")
+    return wheel
 
 
 def copy_runtime(site_dir: str | Path) -> None:

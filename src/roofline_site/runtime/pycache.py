@@ -9,29 +9,29 @@ PyScript imports the package. A checked-hash ``.pyc`` is used only when its
 source is byte for byte the one compiled, so a mismatch costs the compile it
 would have cost anyway, never a wrong module.
 
-Cached under ``build/pycache/`` by a key of its inputs (PyScript's bundle,
-the Pyodide runtime, the maker script).
+Kept in ``build/pycache/``, keyed as every build cache is
+(:mod:`roofline_site.buildcache`) by its inputs: PyScript's bundle, the maker
+script and the Pyodide runtime.
 
 The maker finds the sources in PyScript's minified bundle by the shape of the
 code around them. It buys 0.1 to 0.4 s, so a PyScript that bundles them
 otherwise must not stop the build: the maker then exits with
 :data:`NOT_FOUND`, the build logs a warning and goes on without the bytecode
-(:func:`skipped` gives the reason, kept beside the cache so the next build
-does not ask again), the page is not told to fetch the file
-(:func:`.boot.runtime_files`), and the boot module is told there is none
+(:func:`skipped` gives the reason, kept in the cache in place of the
+bytecode so the next build does not ask again), the page is not told to
+fetch the file (:func:`.boot.runtime_files`), and the boot module is told there is none
 (``pycache=none`` in its URL), so PyScript's package compiles in the page as
 it would without this step.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import shutil
 import subprocess
 from pathlib import Path
 
+from ..buildcache import cached, inputs_key
 from .assets import NODE_MODULES, ROOT, SetupMissing
 from .snapshot import runtime_sha256
 
@@ -40,7 +40,10 @@ __all__ = ["NOT_FOUND", "PYCACHE_FILE", "pyscript_bundle", "skipped", "write_pyc
 #: The compiled package's path in the built site.
 PYCACHE_FILE = "assets/snapshot/pyscript.pycache.json"
 MAKER = ROOT / "scripts" / "make_pycache.mjs"
+#: The folder that holds the compiled package (``pyscript.pycache.json``), or why it could not be made (``skipped.txt``).
 CACHE = ROOT / "build" / "pycache"
+_COMPILED = Path(PYCACHE_FILE).name
+_SKIPPED = "skipped.txt"
 #: The maker's exit status when the bundle's package sources are not where it looks.
 NOT_FOUND = 3
 # Not a logger under "mkdocs": a strict build counts those warnings as errors,
@@ -57,36 +60,29 @@ def pyscript_bundle() -> Path:
 
 
 def _cached() -> Path:
-    """The compiled package's cache file, made if missing; a ``.skipped`` file beside it holds why it could not be."""
+    """The folder holding the compiled package or why it could not be made, made if its inputs changed."""
     bundle = pyscript_bundle()
-    key = hashlib.sha256(
-        json.dumps([hashlib.sha256(p.read_bytes()).hexdigest() for p in (bundle, MAKER)] + [runtime_sha256()]).encode()
-    ).hexdigest()[:20]
-    path = CACHE / f"{key}.json"
-    if not path.is_file() and not path.with_suffix(".skipped").is_file():
-        node = shutil.which("node")
-        if node is None:
-            raise SetupMissing("Node.js is needed to compile PyScript's package: run scripts/setup.sh")
-        for old in [*CACHE.glob("*.json*"), *CACHE.glob("*.skipped")]:
-            old.unlink()
-        CACHE.mkdir(parents=True, exist_ok=True)
-        scratch = path.with_suffix(".tmp")
-        result = subprocess.run(
-            [node, str(MAKER), str(bundle), str(scratch)], cwd=ROOT, capture_output=True, text=True, timeout=300
-        )
-        if result.returncode == NOT_FOUND:
-            reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "sources not found"
-            path.with_suffix(".skipped").write_text(reason)
-        elif result.returncode != 0:
-            raise RuntimeError(f"scripts/make_pycache.mjs failed: {(result.stderr or result.stdout)[-2000:]}")
-        else:
-            scratch.replace(path)
-    return path
+    return cached(CACHE, inputs_key(bundle, MAKER, runtime_sha256()), lambda folder: _compile(bundle, folder))
+
+
+def _compile(bundle: Path, folder: Path) -> None:
+    node = shutil.which("node")
+    if node is None:
+        raise SetupMissing("Node.js is needed to compile PyScript's package: run scripts/setup.sh")
+    folder.mkdir()
+    result = subprocess.run(
+        [node, str(MAKER), str(bundle), str(folder / _COMPILED)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    if result.returncode == NOT_FOUND:
+        reason = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "sources not found"
+        (folder / _SKIPPED).write_text(reason)
+    elif result.returncode != 0:
+        raise RuntimeError(f"scripts/make_pycache.mjs failed: {(result.stderr or result.stdout)[-2000:]}")
 
 
 def skipped() -> str | None:
     """Why this build has no compiled package (the maker could not find the sources), or None when it has one."""
-    marker = _cached().with_suffix(".skipped")
+    marker = _cached() / _SKIPPED
     return marker.read_text() if marker.is_file() else None
 
 
@@ -98,5 +94,5 @@ def write_pycache(site_dir: str | Path) -> Path | None:
         return None
     target = Path(site_dir) / PYCACHE_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(_cached(), target)
+    shutil.copy2(_cached() / _COMPILED, target)
     return target

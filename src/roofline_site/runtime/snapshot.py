@@ -45,10 +45,11 @@ trimmed standard library the snapshot was made with (:mod:`.stdlib`,
 :data:`STDLIB_FILE`) and its SHA-256; a snapshot boot must load that zip and
 no other, since zipimport's directory of it is in the heap.
 
-Making one takes two runs of Pyodide under Node, about 10 s, so it is cached
-under ``build/snapshot/`` by a key of everything it depends on (the wheel, the
-Pyodide runtime files, the module list, the maker script and the modules that
-frame and trim) and remade only when one of them changes.
+Making one takes two runs of Pyodide under Node, about 10 s, so the snapshot
+and its standard library are kept in ``build/snapshot/``, keyed as every build
+cache is (:mod:`roofline_site.buildcache`) by everything they are made from
+(the wheel, the Pyodide runtime files, the module list, the maker script and
+the modules that frame and trim), and remade only when one of them changes.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from ..buildcache import cached, file_sha256, inputs_key
 from .assets import NODE_MODULES, ROOT, WHEELS, SetupMissing, wheel_path
 from .stdlib import trim_stdlib
 from .wasm import data_section, data_segments, segment_image, segment_span, xor_segments
@@ -104,6 +106,7 @@ MAIN_PY = ROOT / "docs" / "simulator" / "main.py"
 #: The compare page's, whose imports the same snapshot holds too (one runtime for both pages).
 COMPARE_PY = ROOT / "docs" / "compare" / "main.py"
 MAKER = ROOT / "scripts" / "make_snapshot.mjs"
+#: The folder the snapshot and its trimmed standard library are kept in, under their names in the site.
 CACHE = ROOT / "build" / "snapshot"
 # The maker and the modules that trim and frame: a change to any changes what a snapshot holds.
 _MAKERS = (MAKER, Path(__file__), Path(__file__).with_name("stdlib.py"), Path(__file__).with_name("wasm.py"))
@@ -117,28 +120,22 @@ class SnapshotError(RuntimeError):
     """A snapshot could not be made, or a file is not a snapshot of ours."""
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def wheel_sha256(wheel: Path | None = None) -> str:
     """SHA-256 (hex) of the wheel the site serves: the key a page checks."""
-    return _sha256(wheel or wheel_path())
+    return file_sha256(wheel or wheel_path())
+
+
+def _runtime_files() -> list[Path]:
+    paths = [NODE_MODULES / "pyodide" / name for name in _RUNTIME_FILES]
+    for path in paths:
+        if not path.is_file():
+            raise SetupMissing(f"{path} is missing: run scripts/setup.sh (it runs npm ci)")
+    return paths
 
 
 def runtime_sha256() -> str:
     """One SHA-256 over the vendored Pyodide files a snapshot depends on."""
-    digest = hashlib.sha256()
-    for name in _RUNTIME_FILES:
-        path = NODE_MODULES / "pyodide" / name
-        if not path.is_file():
-            raise SetupMissing(f"{path} is missing: run scripts/setup.sh (it runs npm ci)")
-        digest.update(f"{name}:{_sha256(path)}\n".encode())
-    return digest.hexdigest()
+    return inputs_key(*_runtime_files())
 
 
 def _pyodide_version() -> str:
@@ -357,7 +354,7 @@ def make_snapshot(wheel: Path, modules: list[str], out: Path, stdlib_out: Path) 
             "modules": modules,
             "imported": report["imported"],
             # A file name relative to the snapshot's own URL.
-            "stdlib": {"file": Path(STDLIB_FILE).name, "sha256": _sha256(stdlib_out)},
+            "stdlib": {"file": Path(STDLIB_FILE).name, "sha256": file_sha256(stdlib_out)},
         }
         wasm = WASM.read_bytes()
         framed = frame(heap.read_bytes(), metadata, wasm)
@@ -369,21 +366,18 @@ def make_snapshot(wheel: Path, modules: list[str], out: Path, stdlib_out: Path) 
 
 
 def cached_snapshot() -> Path:
-    """The framed snapshot for the current wheel and runtime, made if not cached.
+    """The framed snapshot for the current wheel and runtime, made if its inputs changed.
 
     Its trimmed standard library is beside it, :func:`cached_stdlib`.
     """
     wheel = wheel_path()
     modules = snapshot_modules(wheel=wheel)
-    key = hashlib.sha256(
-        json.dumps([wheel_sha256(wheel), runtime_sha256(), modules, *(_sha256(path) for path in _MAKERS)]).encode()
-    ).hexdigest()[:20]
-    path = CACHE / f"{key}.snapshot"
-    if not path.is_file() or not path.with_suffix(".zip").is_file():
-        for old in CACHE.glob("*.*"):
-            old.unlink()
-        make_snapshot(wheel, modules, path.with_suffix(".tmp"), path.with_suffix(".zip"))
-        path.with_suffix(".tmp").replace(path)
+    key = inputs_key(wheel, *_runtime_files(), json.dumps(modules), *_MAKERS)
+
+    def make(folder: Path) -> None:
+        make_snapshot(wheel, modules, folder / Path(SNAPSHOT_FILE).name, folder / Path(STDLIB_FILE).name)
+
+    path = cached(CACHE, key, make) / Path(SNAPSHOT_FILE).name
     if _pyodide_version() != read_metadata(path.read_bytes())["pyodide"]:
         raise SnapshotError(f"{path} was made by another Pyodide than {_pyodide_version()}")
     return path
@@ -391,7 +385,7 @@ def cached_snapshot() -> Path:
 
 def cached_stdlib() -> Path:
     """The trimmed standard library the cached snapshot was made with."""
-    return cached_snapshot().with_suffix(".zip")
+    return cached_snapshot().with_name(Path(STDLIB_FILE).name)
 
 
 def write_snapshot(site_dir: str | Path) -> Path:
@@ -405,14 +399,14 @@ def write_snapshot(site_dir: str | Path) -> Path:
     site = Path(site_dir)
     target = site / SNAPSHOT_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    cached = cached_snapshot()
-    shutil.copy2(cached, target)
-    shutil.copy2(cached.with_suffix(".zip"), site / STDLIB_FILE)
+    made = cached_snapshot()
+    shutil.copy2(made, target)
+    shutil.copy2(made.with_name(Path(STDLIB_FILE).name), site / STDLIB_FILE)
     meta = read_metadata(target.read_bytes())
     served = site / WHEELS / wheel_path().name
     made_for = meta["wheel_sha256"]
     if not served.is_file() or made_for != wheel_sha256(served):
         raise SnapshotError(f"{target} was made for wheel {made_for[:12]}…, not the one the site serves ({served})")
-    if _sha256(site / STDLIB_FILE) != meta["stdlib"]["sha256"]:
+    if file_sha256(site / STDLIB_FILE) != meta["stdlib"]["sha256"]:
         raise SnapshotError(f"{site / STDLIB_FILE} is not the standard library {target} was made with")
     return target

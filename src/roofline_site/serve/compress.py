@@ -28,10 +28,11 @@ trimmed stdlib zip     0.41 MB, 0.1 s                                     0.36 M
 Quality 11 against 5 saves about 1.1 MB for a phone's snapshot boot, a
 second at 9 Mbit/s, and costs about a minute and a half of one core per
 fresh build (a CI run from a clean clone builds once); the large files are
-compressed in parallel, so the wait is about that of the slowest. Copies are
-cached under ``build/precompressed/`` by the file's SHA-256 and the quality,
-so a local rebuild recompresses only what changed: the snapshot, when the
-wheel changed (about half a minute).
+compressed in parallel, so the wait is about that of the slowest. The large
+files' copies are kept in ``build/precompressed/``, keyed as every build cache
+is (:mod:`roofline_site.buildcache`) by the file's bytes and how it is
+compressed, so a local rebuild recompresses only what changed: the snapshot,
+when the wheel changed (about half a minute).
 
 A ``.zip`` is compressible when its entries are stored rather than
 deflated (the trimmed standard library, :mod:`roofline_site.runtime.stdlib`); a zip of deflated
@@ -45,12 +46,15 @@ has written its files, the CSP filled into the pages included.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
+
+from ..buildcache import cached, inputs_key, key_file
 
 __all__ = ["BROTLI_QUALITY", "COMPRESSED_SUFFIXES", "MIN_BYTES", "compressible", "precompress"]
 
@@ -65,6 +69,8 @@ COMPRESSED_SUFFIXES = frozenset(
 MIN_BYTES = 1024
 #: Brotli's quality for the large files (0 to 11); the table above says why 11.
 BROTLI_QUALITY = 11
+_GZIP_LEVEL = 6
+_BROTLI = ROOT / "scripts" / "brotli.mjs"
 _CACHE = ROOT / "build" / "precompressed"
 # Above this, a file's copy is cached across builds (and gets brotli).
 _CACHE_BYTES = 256 * 1024
@@ -88,7 +94,7 @@ def compressible(path: Path) -> bool:
 
 def _gzip(data: bytes) -> bytes:
     # mtime=0: the same input gives the same bytes, build after build.
-    return gzip.compress(data, compresslevel=6, mtime=0)
+    return gzip.compress(data, compresslevel=_GZIP_LEVEL, mtime=0)
 
 
 def _gzip_file(source: Path, target: Path) -> None:
@@ -100,49 +106,43 @@ def _brotli_file(source: Path, target: Path) -> None:
     if node is None:
         raise RuntimeError("Node.js is needed for the brotli copies: run scripts/setup.sh")
     subprocess.run(
-        [node, str(ROOT / "scripts" / "brotli.mjs"), str(source), str(target), str(BROTLI_QUALITY)],
+        [node, str(_BROTLI), str(source), str(target), str(BROTLI_QUALITY)],
         check=True,
         timeout=900,
     )
-
-
-def _make_cached(make, source: Path, cached: Path) -> None:  # type: ignore[no-untyped-def]
-    if not cached.is_file():
-        temporary = cached.with_name(cached.name + ".tmp")
-        make(source, temporary)
-        temporary.replace(cached)
 
 
 def precompress(site_dir: str | Path, cache: Path = _CACHE) -> int:
     """Write ``FILE.gz`` (and for large files ``FILE.br``) beside each compressible file; returns how many."""
     site = Path(site_dir)
     written = 0
-    keep: set[Path] = set()
-    jobs: list[tuple[object, Path, Path, Path]] = []
+    # (the copy in the cache, its key, how it is made from the file, the copy in the site)
+    jobs: list[tuple[Path, str, Callable[[Path, Path], None], Path, Path]] = []
     for path in sorted(site.rglob("*")):
         if not path.is_file() or not compressible(path):
             continue
-        data = path.read_bytes()
-        if len(data) < _CACHE_BYTES:
-            path.with_name(path.name + ".gz").write_bytes(_gzip(data))
-        else:
-            digest = hashlib.sha256(data).hexdigest()
-            for suffix, name, make in ((".gz", f"{digest}.gz", _gzip_file), (".br", f"{digest}.q{BROTLI_QUALITY}.br", _brotli_file)):
-                jobs.append((make, path, cache / name, path.with_name(path.name + suffix)))
         written += 1
-    if jobs:
-        cache.mkdir(parents=True, exist_ok=True)
+        if path.stat().st_size < _CACHE_BYTES:
+            path.with_name(path.name + ".gz").write_bytes(_gzip(path.read_bytes()))
+            continue
+        # One cache entry per site path: build/precompressed/assets--snapshot--roofline.snapshot.br
+        name = path.relative_to(site).as_posix().replace("/", "--")
+        for suffix, key, make in (
+            (".gz", inputs_key(path, f"gzip level {_GZIP_LEVEL}"), _gzip_file),
+            (".br", inputs_key(path, _BROTLI, f"brotli quality {BROTLI_QUALITY}"), _brotli_file),
+        ):
+            jobs.append((cache / (name + suffix), key, make, path, path.with_name(path.name + suffix)))
     # Brotli at quality 11 takes tens of seconds a file: run them side by side.
     with ThreadPoolExecutor() as pool:
-        for result in [pool.submit(_make_cached, make, source, cached) for make, source, cached, _ in jobs]:
-            result.result()
-    for _, _, cached, target in jobs:
-        keep.add(cached)
-        shutil.copyfile(cached, target)
+        for made in [pool.submit(cached, copy, key, partial(make, source)) for copy, key, make, source, _ in jobs]:
+            made.result()
+    for copy, _, _, _, target in jobs:
+        shutil.copyfile(copy, target)
     # Drop copies of files that no longer exist in this form, so the cache
     # stays the size of one site (not when compressing a site without large files).
-    if keep and cache.is_dir():
-        for stale in [*cache.glob("*.gz"), *cache.glob("*.br")]:
+    keep = {path for copy, *_ in jobs for path in (copy, key_file(copy))}
+    if keep:
+        for stale in cache.iterdir():
             if stale not in keep:
                 stale.unlink()
     return written

@@ -4,7 +4,9 @@
 //
 // As a script, for tests/test_snapshot.py (a frame made by Python, read by the
 // boot module): node tests/js/support/boot-harness.mjs SNAPSHOT_FILE WHEEL_SHA256
-// prints {"boot", "reason", "warnings"} as JSON.
+// prints {"boot", "reason", "warnings", "heap_sha256"} as JSON, the last the
+// SHA-256 of the heap the boot module handed Pyodide (null if it handed none).
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { register } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -57,5 +59,7 @@ export async function boot({ files = {}, wheel = "a".repeat(64), params = {} } =
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [file, wheel] = process.argv.slice(2);
   const result = await boot({ files: { [SNAPSHOT_URL]: readFileSync(file), [WHEEL_URL]: new Uint8Array(4) }, wheel });
-  console.log(JSON.stringify({ boot: result.boot, reason: result.reason, warnings: result.warnings }));
+  const heap = result.calls.find((call) => call._loadSnapshot)?._loadSnapshot;
+  const heap_sha256 = heap ? createHash("sha256").update(heap).digest("hex") : null;
+  console.log(JSON.stringify({ boot: result.boot, reason: result.reason, warnings: result.warnings, heap_sha256 }));
 }
