@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..keyed import by_key, look_up
+
 __all__ = ["CITED_FIGURES", "P100", "CitedChip", "CitedFigure", "cited"]
 
 _ARTICLE = "the source article, section V"
@@ -67,64 +69,58 @@ P100 = CitedChip(
     ),
 )
 
-CITED_FIGURES: dict[str, CitedFigure] = {
-    f.key: f
-    for f in (
-        CitedFigure(
-            key="article-c-over-bw",
-            value=300,
-            unit="multiply-adds per byte",
-            source=f"{_ARTICLE}: C/BW for an H100, rounded to 'about 300'",
-        ),
-        CitedFigure(
-            key="article-sparsity",
-            value=18,
-            unit="total over active parameters",
-            source=f"{_ARTICLE}: DeepSeek-V3's N_total / N_active rounded to 18",
-        ),
-        CitedFigure(
-            key="article-sparser",
-            value=30,
-            unit="total over active parameters",
-            source=f"{_ARTICLE}: sparser designs reach 30 and beyond",
-        ),
-        CitedFigure(
-            key="article-ratio-low",
-            value=200,
-            unit="multiply-adds per byte",
-            source=f"{_ARTICLE}: A100, H100 and B100-class chips sit between 200 and 400",
-        ),
-        CitedFigure(
-            key="article-ratio-high",
-            value=400,
-            unit="multiply-adds per byte",
-            source=f"{_ARTICLE}: A100, H100 and B100-class chips sit between 200 and 400",
-        ),
-        CitedFigure(
-            key="flashmla-bandwidth",
-            value=3000e9,
-            unit="bytes/s",
-            source="deepseek-ai/FlashMLA README: up to 3000 GB/s in the memory-bound decode configuration on H800 SXM5",
-        ),
-        CitedFigure(
-            key="deepgemm-fp8",
-            value=1550e12,
-            unit="FLOP/s",
-            source="deepseek-ai/DeepGEMM README: up to 1550 TFLOPS of FP8 on H800",
-        ),
-        CitedFigure(
-            key="b200-bandwidth-elsewhere",
-            value=7.7e12,
-            unit="bytes/s",
-            source="B200 bandwidth as several other sources give it (NVIDIA's DGX B200 datasheet gives 8 TB/s)",
-        ),
-    )
-}
+CITED_FIGURES: dict[str, CitedFigure] = by_key(
+    CitedFigure(
+        key="article-c-over-bw",
+        value=300,
+        unit="multiply-adds per byte",
+        source=f"{_ARTICLE}: C/BW for an H100, rounded to 'about 300'",
+    ),
+    CitedFigure(
+        key="article-sparsity",
+        value=18,
+        unit="total over active parameters",
+        source=f"{_ARTICLE}: DeepSeek-V3's N_total / N_active rounded to 18",
+    ),
+    CitedFigure(
+        key="article-sparser",
+        value=30,
+        unit="total over active parameters",
+        source=f"{_ARTICLE}: sparser designs reach 30 and beyond",
+    ),
+    CitedFigure(
+        key="article-ratio-low",
+        value=200,
+        unit="multiply-adds per byte",
+        source=f"{_ARTICLE}: A100, H100 and B100-class chips sit between 200 and 400",
+    ),
+    CitedFigure(
+        key="article-ratio-high",
+        value=400,
+        unit="multiply-adds per byte",
+        source=f"{_ARTICLE}: A100, H100 and B100-class chips sit between 200 and 400",
+    ),
+    CitedFigure(
+        key="flashmla-bandwidth",
+        value=3000e9,
+        unit="bytes/s",
+        source="deepseek-ai/FlashMLA README: up to 3000 GB/s in the memory-bound decode configuration on H800 SXM5",
+    ),
+    CitedFigure(
+        key="deepgemm-fp8",
+        value=1550e12,
+        unit="FLOP/s",
+        source="deepseek-ai/DeepGEMM README: up to 1550 TFLOPS of FP8 on H800",
+    ),
+    CitedFigure(
+        key="b200-bandwidth-elsewhere",
+        value=7.7e12,
+        unit="bytes/s",
+        source="B200 bandwidth as several other sources give it (NVIDIA's DGX B200 datasheet gives 8 TB/s)",
+    ),
+)
 
 
 def cited(key: str) -> CitedFigure:
     """The cited figure called ``key`` (ValueError lists the valid keys)."""
-    try:
-        return CITED_FIGURES[key]
-    except KeyError:
-        raise ValueError(f"unknown cited figure {key!r}; choose one of: {', '.join(sorted(CITED_FIGURES))}") from None
+    return look_up(CITED_FIGURES, key, "cited figure")
