@@ -58,6 +58,31 @@ def test_doubtful_entries_state_the_choice() -> None:
     assert HARDWARE["b200"].memory_bytes == 180e9 and HARDWARE["b200"].bandwidth_bytes_per_s == 8e12
 
 
+def test_a_figure_written_beside_its_source_sets_the_field_and_its_citation_in_order() -> None:
+    chip = Hardware.cited(
+        key="x",
+        name="X",
+        source="X datasheet",
+        bandwidth_bytes_per_s=(3e12, "X datasheet: 3 TB/s"),
+        scale_up_chips=4,
+        dense_bf16_flops_per_s=(1e15, "X datasheet: 1 PFLOPS dense"),
+        dense_fp8_flops_per_s=(None, "none: X has no FP8 unit"),
+        memory_bytes=(80e9, "X datasheet: 80 GB"),
+    )
+    assert (chip.bandwidth_bytes_per_s, chip.scale_up_chips, chip.dense_fp8_flops_per_s) == (3e12, 4, None)
+    assert [name for name, _ in chip.citations] == [
+        "bandwidth_bytes_per_s",
+        "dense_bf16_flops_per_s",
+        "dense_fp8_flops_per_s",
+        "memory_bytes",
+    ]
+    assert chip.citation("dense_fp8_flops_per_s") == "none: X has no FP8 unit"
+    assert chip.citation("scale_up_chips") == "X datasheet"  # uncited: the record's source
+    # A cited record still cites every figure it sets.
+    with pytest.raises(ValueError, match="preset 'x' has no citation for link_bandwidth_bytes_per_s"):
+        replace(chip, link_bandwidth_bytes_per_s=100e9)
+
+
 def test_a_table_by_key_refuses_two_records_with_one_key_and_a_look_up_lists_the_keys() -> None:
     from roofline.keyed import by_key, look_up
 
