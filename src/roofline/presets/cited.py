@@ -69,37 +69,21 @@ P100 = CitedChip(
     ),
 )
 
+
+def _article(key: str, value: float, unit: str, where: str) -> CitedFigure:
+    """A round number the source article plugs in (section V): ``where`` says which and how it is rounded."""
+    return CitedFigure(key=key, value=value, unit=unit, source=f"{_ARTICLE}: {where}")
+
+
+_OPS_PER_BYTE = "multiply-adds per byte"  # the article's ops: one multiply and one add
+_TOTAL_OVER_ACTIVE = "total over active parameters"
+
 CITED_FIGURES: dict[str, CitedFigure] = by_key(
-    CitedFigure(
-        key="article-c-over-bw",
-        value=300,
-        unit="multiply-adds per byte",
-        source=f"{_ARTICLE}: C/BW for an H100, rounded to 'about 300'",
-    ),
-    CitedFigure(
-        key="article-sparsity",
-        value=18,
-        unit="total over active parameters",
-        source=f"{_ARTICLE}: DeepSeek-V3's N_total / N_active rounded to 18",
-    ),
-    CitedFigure(
-        key="article-sparser",
-        value=30,
-        unit="total over active parameters",
-        source=f"{_ARTICLE}: sparser designs reach 30 and beyond",
-    ),
-    CitedFigure(
-        key="article-ratio-low",
-        value=200,
-        unit="multiply-adds per byte",
-        source=f"{_ARTICLE}: A100, H100 and B100-class chips sit between 200 and 400",
-    ),
-    CitedFigure(
-        key="article-ratio-high",
-        value=400,
-        unit="multiply-adds per byte",
-        source=f"{_ARTICLE}: A100, H100 and B100-class chips sit between 200 and 400",
-    ),
+    _article("article-c-over-bw", 300, _OPS_PER_BYTE, "C/BW for an H100, rounded to 'about 300'"),
+    _article("article-sparsity", 18, _TOTAL_OVER_ACTIVE, "DeepSeek-V3's N_total / N_active rounded to 18"),
+    _article("article-sparser", 30, _TOTAL_OVER_ACTIVE, "sparser designs reach 30 and beyond"),
+    _article("article-ratio-low", 200, _OPS_PER_BYTE, "A100, H100 and B100-class chips sit between 200 and 400"),
+    _article("article-ratio-high", 400, _OPS_PER_BYTE, "A100, H100 and B100-class chips sit between 200 and 400"),
     CitedFigure(
         key="flashmla-bandwidth",
         value=3000e9,
