@@ -58,6 +58,45 @@ def test_doubtful_entries_state_the_choice() -> None:
     assert HARDWARE["b200"].memory_bytes == 180e9 and HARDWARE["b200"].bandwidth_bytes_per_s == 8e12
 
 
+def test_a_figure_written_beside_its_source_sets_the_field_and_its_citation_in_order() -> None:
+    chip = Hardware.cited(
+        key="x",
+        name="X",
+        source="X datasheet",
+        bandwidth_bytes_per_s=(3e12, "X datasheet: 3 TB/s"),
+        scale_up_chips=4,
+        dense_bf16_flops_per_s=(1e15, "X datasheet: 1 PFLOPS dense"),
+        dense_fp8_flops_per_s=(None, "none: X has no FP8 unit"),
+        memory_bytes=(80e9, "X datasheet: 80 GB"),
+    )
+    assert (chip.bandwidth_bytes_per_s, chip.scale_up_chips, chip.dense_fp8_flops_per_s) == (3e12, 4, None)
+    assert [name for name, _ in chip.citations] == [
+        "bandwidth_bytes_per_s",
+        "dense_bf16_flops_per_s",
+        "dense_fp8_flops_per_s",
+        "memory_bytes",
+    ]
+    assert chip.citation("dense_fp8_flops_per_s") == "none: X has no FP8 unit"
+    assert chip.citation("scale_up_chips") == "X datasheet"  # uncited: the record's source
+    # A cited record still cites every figure it sets.
+    with pytest.raises(ValueError, match="preset 'x' has no citation for link_bandwidth_bytes_per_s"):
+        replace(chip, link_bandwidth_bytes_per_s=100e9)
+
+
+def test_a_table_by_key_refuses_two_records_with_one_key_and_a_look_up_lists_the_keys() -> None:
+    from roofline.keyed import by_key, look_up
+
+    with pytest.raises(ValueError, match="two records with the key 'h200'"):
+        by_key(HARDWARE["h200"], HARDWARE["h100-sxm"], HARDWARE["h200"])
+    assert list(by_key(HARDWARE["h200"], HARDWARE["b200"])) == ["h200", "b200"]
+    assert presets.hardware("H200") is HARDWARE["h200"]
+    assert presets.cited("FlashMLA-Bandwidth") is presets.CITED_FIGURES["flashmla-bandwidth"]
+    with pytest.raises(ValueError, match=r"unknown model 'gpt-5'; choose one of: deepseek-v3, gpt-oss-120b, kimi-k2"):
+        presets.model("gpt-5")
+    with pytest.raises(ValueError, match="unknown hardware 8"):
+        look_up(HARDWARE, 8, "hardware")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("key", "kv_bytes_16bit"),
     # ../shared/FACTS.md, "KV bytes/token, 16-bit" column.

@@ -5,6 +5,7 @@ equations and their units. What each module holds:
 
 - :mod:`~roofline.model`: the equations and the article's example;
   :mod:`~roofline.checks` the one validator for named numbers;
+  :mod:`~roofline.keyed` tables of records by key and the one look-up;
   :mod:`~roofline.sweep` sweeps for charts; :mod:`~roofline.units` SI units,
   token counts and every formatter; :mod:`~roofline.sentences` the sentences
   that describe a step (shared by the CLI and the simulator);

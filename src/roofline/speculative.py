@@ -43,6 +43,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .checks import check_number, check_whole_number
+from .keyed import by_key
 
 __all__ = [
     "ACCEPTANCE_FIGURES",
@@ -169,8 +170,8 @@ class AcceptanceFigure:
 
 
 #: Published acceptance figures, by key. Each number cites its source.
-ACCEPTANCE_FIGURES: dict[str, AcceptanceFigure] = {
-    "deepseek-v3-mtp": AcceptanceFigure(
+ACCEPTANCE_FIGURES: dict[str, AcceptanceFigure] = by_key(
+    AcceptanceFigure(
         key="deepseek-v3-mtp",
         name="DeepSeek-V3 multi-token prediction (one MTP module)",
         draft_tokens=1,
@@ -199,7 +200,7 @@ ACCEPTANCE_FIGURES: dict[str, AcceptanceFigure] = {
             ("draft_active_params", "README_WEIGHTS.md: MTP activation parameters 1.5B (including the 0.9B head)"),
         ),
     ),
-}
+)
 
 #: The acceptance figure the site and the CLI offer by default.
 DEFAULT_ACCEPTANCE = ACCEPTANCE_FIGURES["deepseek-v3-mtp"]

@@ -15,6 +15,7 @@ MODULES = (
     "units",
     "sentences",
     "checks",
+    "keyed",
     "cli.args",
     "web.query",
     "web.controls",

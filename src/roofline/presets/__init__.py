@@ -19,6 +19,7 @@ ValueError: unknown hardware 'H300'; choose one of: a100-sxm, b200, h100-pcie, h
 
 from __future__ import annotations
 
+from ..keyed import look_up
 from .chips import ARTICLE_H100, HARDWARE
 from .cited import CITED_FIGURES, P100, CitedChip, CitedFigure, cited
 from .models import MODELS
@@ -63,21 +64,14 @@ def __getattr__(name: str) -> PublishedServing:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _lookup(table: dict, key: str, kind: str):  # type: ignore[no-untyped-def]
-    try:
-        return table[key.lower()]
-    except (KeyError, AttributeError):
-        raise ValueError(f"unknown {kind} {key!r}; choose one of: {', '.join(sorted(table))}") from None
-
-
 def hardware(key: str) -> Hardware:
     """The hardware preset called ``key`` (ValueError lists the valid keys)."""
-    return _lookup(HARDWARE, key, "hardware")
+    return look_up(HARDWARE, key, "hardware")
 
 
 def model(key: str) -> Model:
     """The model preset called ``key`` (ValueError lists the valid keys)."""
-    return _lookup(MODELS, key, "model")
+    return look_up(MODELS, key, "model")
 
 
 def weight_precision(key: str) -> WeightPrecision:
@@ -86,9 +80,9 @@ def weight_precision(key: str) -> WeightPrecision:
     >>> weight_precision("w4a16").bytes_per_weight
     0.53125
     """
-    return _lookup(WEIGHT_PRECISIONS, key, "weight precision")
+    return look_up(WEIGHT_PRECISIONS, key, "weight precision")
 
 
 def kv_precision(key: str) -> KvPrecision:
     """The KV cache precision called ``key`` (ValueError lists the valid keys)."""
-    return _lookup(KV_PRECISIONS, key, "KV precision")
+    return look_up(KV_PRECISIONS, key, "KV precision")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..keyed import by_key, look_up
+
 __all__ = ["CITED_FIGURES", "P100", "CitedChip", "CitedFigure", "cited"]
 
 _ARTICLE = "the source article, section V"
@@ -67,64 +69,42 @@ P100 = CitedChip(
     ),
 )
 
-CITED_FIGURES: dict[str, CitedFigure] = {
-    f.key: f
-    for f in (
-        CitedFigure(
-            key="article-c-over-bw",
-            value=300,
-            unit="multiply-adds per byte",
-            source=f"{_ARTICLE}: C/BW for an H100, rounded to 'about 300'",
-        ),
-        CitedFigure(
-            key="article-sparsity",
-            value=18,
-            unit="total over active parameters",
-            source=f"{_ARTICLE}: DeepSeek-V3's N_total / N_active rounded to 18",
-        ),
-        CitedFigure(
-            key="article-sparser",
-            value=30,
-            unit="total over active parameters",
-            source=f"{_ARTICLE}: sparser designs reach 30 and beyond",
-        ),
-        CitedFigure(
-            key="article-ratio-low",
-            value=200,
-            unit="multiply-adds per byte",
-            source=f"{_ARTICLE}: A100, H100 and B100-class chips sit between 200 and 400",
-        ),
-        CitedFigure(
-            key="article-ratio-high",
-            value=400,
-            unit="multiply-adds per byte",
-            source=f"{_ARTICLE}: A100, H100 and B100-class chips sit between 200 and 400",
-        ),
-        CitedFigure(
-            key="flashmla-bandwidth",
-            value=3000e9,
-            unit="bytes/s",
-            source="deepseek-ai/FlashMLA README: up to 3000 GB/s in the memory-bound decode configuration on H800 SXM5",
-        ),
-        CitedFigure(
-            key="deepgemm-fp8",
-            value=1550e12,
-            unit="FLOP/s",
-            source="deepseek-ai/DeepGEMM README: up to 1550 TFLOPS of FP8 on H800",
-        ),
-        CitedFigure(
-            key="b200-bandwidth-elsewhere",
-            value=7.7e12,
-            unit="bytes/s",
-            source="B200 bandwidth as several other sources give it (NVIDIA's DGX B200 datasheet gives 8 TB/s)",
-        ),
-    )
-}
+
+def _article(key: str, value: float, unit: str, where: str) -> CitedFigure:
+    """A round number the source article plugs in (section V): ``where`` says which and how it is rounded."""
+    return CitedFigure(key=key, value=value, unit=unit, source=f"{_ARTICLE}: {where}")
+
+
+_OPS_PER_BYTE = "multiply-adds per byte"  # the article's ops: one multiply and one add
+_TOTAL_OVER_ACTIVE = "total over active parameters"
+
+CITED_FIGURES: dict[str, CitedFigure] = by_key(
+    _article("article-c-over-bw", 300, _OPS_PER_BYTE, "C/BW for an H100, rounded to 'about 300'"),
+    _article("article-sparsity", 18, _TOTAL_OVER_ACTIVE, "DeepSeek-V3's N_total / N_active rounded to 18"),
+    _article("article-sparser", 30, _TOTAL_OVER_ACTIVE, "sparser designs reach 30 and beyond"),
+    _article("article-ratio-low", 200, _OPS_PER_BYTE, "A100, H100 and B100-class chips sit between 200 and 400"),
+    _article("article-ratio-high", 400, _OPS_PER_BYTE, "A100, H100 and B100-class chips sit between 200 and 400"),
+    CitedFigure(
+        key="flashmla-bandwidth",
+        value=3000e9,
+        unit="bytes/s",
+        source="deepseek-ai/FlashMLA README: up to 3000 GB/s in the memory-bound decode configuration on H800 SXM5",
+    ),
+    CitedFigure(
+        key="deepgemm-fp8",
+        value=1550e12,
+        unit="FLOP/s",
+        source="deepseek-ai/DeepGEMM README: up to 1550 TFLOPS of FP8 on H800",
+    ),
+    CitedFigure(
+        key="b200-bandwidth-elsewhere",
+        value=7.7e12,
+        unit="bytes/s",
+        source="B200 bandwidth as several other sources give it (NVIDIA's DGX B200 datasheet gives 8 TB/s)",
+    ),
+)
 
 
 def cited(key: str) -> CitedFigure:
     """The cited figure called ``key`` (ValueError lists the valid keys)."""
-    try:
-        return CITED_FIGURES[key]
-    except KeyError:
-        raise ValueError(f"unknown cited figure {key!r}; choose one of: {', '.join(sorted(CITED_FIGURES))}") from None
+    return look_up(CITED_FIGURES, key, "cited figure")

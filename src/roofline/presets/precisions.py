@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..keyed import by_key
+
 __all__ = [
     "KV_PRECISIONS",
     "MATH_PRECISIONS",
@@ -56,48 +58,42 @@ class KvPrecision:
     bytes_per_element: float
 
 
-WEIGHT_PRECISIONS: dict[str, WeightPrecision] = {
-    p.key: p
-    for p in (
-        WeightPrecision(
-            key="bf16",
-            label="BF16 weights, BF16 math",
-            bytes_per_weight=2.0,
-            math="bf16",
-            note="2 bytes per weight; C from the dense BF16 tensor rate",
-        ),
-        WeightPrecision(
-            key="fp8",
-            label="FP8 weights, FP8 math",
-            bytes_per_weight=1.0,
-            math="fp8",
-            note="1 byte per weight; C from the dense FP8 tensor rate (per-block scales ignored)",
-        ),
-        WeightPrecision(
-            key="w8a16",
-            label="8-bit weights, BF16 math",
-            bytes_per_weight=1.0,
-            math="bf16",
-            note="weight-only INT8/FP8: 1 byte per weight, widened to BF16 before the multiply",
-        ),
-        WeightPrecision(
-            key="w4a16",
-            label="4-bit weights (MXFP4), BF16 math",
-            bytes_per_weight=4.25 / 8,
-            math="bf16",
-            note="4 bits per weight plus one 8-bit scale per 32 weights (the OCP MX block layout), widened to BF16",
-        ),
-    )
-}
+WEIGHT_PRECISIONS: dict[str, WeightPrecision] = by_key(
+    WeightPrecision(
+        key="bf16",
+        label="BF16 weights, BF16 math",
+        bytes_per_weight=2.0,
+        math="bf16",
+        note="2 bytes per weight; C from the dense BF16 tensor rate",
+    ),
+    WeightPrecision(
+        key="fp8",
+        label="FP8 weights, FP8 math",
+        bytes_per_weight=1.0,
+        math="fp8",
+        note="1 byte per weight; C from the dense FP8 tensor rate (per-block scales ignored)",
+    ),
+    WeightPrecision(
+        key="w8a16",
+        label="8-bit weights, BF16 math",
+        bytes_per_weight=1.0,
+        math="bf16",
+        note="weight-only INT8/FP8: 1 byte per weight, widened to BF16 before the multiply",
+    ),
+    WeightPrecision(
+        key="w4a16",
+        label="4-bit weights (MXFP4), BF16 math",
+        bytes_per_weight=4.25 / 8,
+        math="bf16",
+        note="4 bits per weight plus one 8-bit scale per 32 weights (the OCP MX block layout), widened to BF16",
+    ),
+)
 
-KV_PRECISIONS: dict[str, KvPrecision] = {
-    p.key: p
-    for p in (
-        KvPrecision(key="bf16", label="BF16 KV cache (2 bytes)", bytes_per_element=2.0),
-        KvPrecision(key="fp8", label="FP8 KV cache (1 byte)", bytes_per_element=1.0),
-        KvPrecision(key="fp32", label="FP32 KV cache (4 bytes)", bytes_per_element=4.0),
-    )
-}
+KV_PRECISIONS: dict[str, KvPrecision] = by_key(
+    KvPrecision(key="bf16", label="BF16 KV cache (2 bytes)", bytes_per_element=2.0),
+    KvPrecision(key="fp8", label="FP8 KV cache (1 byte)", bytes_per_element=1.0),
+    KvPrecision(key="fp32", label="FP32 KV cache (4 bytes)", bytes_per_element=4.0),
+)
 
 
 def math_precision_of(precision: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Self
 
 from ..checks import check_number, check_whole_number
 from .precisions import MATH_PRECISIONS, WEIGHT_PRECISIONS, math_precision_of
@@ -10,12 +11,55 @@ from .precisions import MATH_PRECISIONS, WEIGHT_PRECISIONS, math_precision_of
 __all__ = ["SOFTWARE_STACKS", "Hardware", "Model"]
 
 
-def _cited(preset: object, numeric: tuple[str, ...]) -> None:
-    """Raise unless every numeric figure of ``preset`` that is set (not None or 0) has a citation."""
-    cited = {name for name, _ in preset.citations}  # type: ignore[attr-defined]
-    for name in numeric:
-        if getattr(preset, name) not in (None, 0) and name not in cited:
-            raise ValueError(f"preset {preset.key!r} has no citation for {name}")  # type: ignore[attr-defined]
+class _Cited:
+    """What a hardware or model preset does with its sources, written once for both.
+
+    ``source`` names the documents behind the whole record; ``citations`` holds
+    ``(field, where the number is)`` for each figure, in the order written.
+    """
+
+    __slots__ = ()
+    key: str
+    source: str
+    citations: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def cited(cls, **fields: object) -> Self:
+        """A preset whose figures are written beside their sources, ``field=(value, where)``.
+
+        Each such pair sets the field to ``value`` and adds ``(field, where)``
+        to :attr:`citations`, in the order the fields are written; any other
+        argument is passed on as it is.
+
+        >>> chip = Hardware.cited(
+        ...     key="x", name="X", source="X datasheet", dense_fp8_flops_per_s=None,
+        ...     dense_bf16_flops_per_s=(1e15, "X datasheet: 1 PFLOPS BF16, dense"),
+        ...     memory_bytes=(80e9, "X datasheet: 80 GB"),
+        ...     bandwidth_bytes_per_s=(3e12, "X datasheet: 3 TB/s"),
+        ... )
+        >>> chip.memory_bytes, chip.citation("memory_bytes")
+        (80000000000.0, 'X datasheet: 80 GB')
+        """
+        values: dict[str, object] = {}
+        citations: list[tuple[str, str]] = []
+        for name, given in fields.items():
+            if isinstance(given, tuple):
+                values[name], where = given
+                citations.append((name, where))
+            else:
+                values[name] = given
+        return cls(**values, citations=tuple(citations))  # type: ignore[call-arg]
+
+    def citation(self, figure: str) -> str:
+        """Where ``figure`` (a field name) comes from."""
+        return dict(self.citations).get(figure, self.source)
+
+    def _require_citations(self, figures: tuple[str, ...]) -> None:
+        """Raise unless each of ``figures`` that is set (not None or 0) has a citation."""
+        cited = {name for name, _ in self.citations}
+        for name in figures:
+            if getattr(self, name) not in (None, 0) and name not in cited:
+                raise ValueError(f"preset {self.key!r} has no citation for {name}")
 
 
 #: The software stacks a chip's serving engines run on (:attr:`Hardware.software_stack`), key to name.
@@ -23,7 +67,7 @@ SOFTWARE_STACKS: dict[str, str] = {"cuda": "CUDA", "rocm": "ROCm", "xla": "XLA"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Hardware:
+class Hardware(_Cited):
     """One accelerator chip.
 
     ``compute_ops_per_s`` (the model's C) is half the FLOP/s: one multiply and
@@ -93,7 +137,7 @@ class Hardware:
         if self.software_stack not in SOFTWARE_STACKS:
             raise ValueError(f"software_stack must be one of {', '.join(SOFTWARE_STACKS)}, got {self.software_stack!r}")
         if self.citations:
-            _cited(self, self.FIGURES)
+            self._require_citations(self.FIGURES)
 
     def flops_per_s(self, precision: str = "fp8") -> float:
         """Dense tensor FLOP/s at ``precision``: "bf16", "fp8", or a weight
@@ -127,13 +171,9 @@ class Hardware:
         """Whether the chip has a tensor rate for ``precision``'s arithmetic."""
         return math_precision_of(precision) == "bf16" or self.dense_fp8_flops_per_s is not None
 
-    def citation(self, figure: str) -> str:
-        """Where ``figure`` (a field name) comes from."""
-        return dict(self.citations).get(figure, self.source)
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Model:
+class Model(_Cited):
     """One language model: parameter counts, attention shape and experts.
 
     Attention is either grouped-query (``kv_heads`` × ``head_dim`` for K and for
@@ -233,10 +273,9 @@ class Model:
                     f"attention_precision must be one of {', '.join(MATH_PRECISIONS)} or None, "
                     f"got {self.attention_precision!r}"
                 )
-            if "attention_precision" not in {name for name, _ in self.citations}:
-                raise ValueError(f"preset {self.key!r} has no citation for attention_precision")
+            self._require_citations(("attention_precision",))
         if self.citations:
-            _cited(self, self.FIGURES)
+            self._require_citations(self.FIGURES)
 
     @property
     def attention(self) -> str:
@@ -299,7 +338,3 @@ class Model:
         if self.kv_lora_rank is not None and self.rope_head_dim is not None:
             return self.attention_heads * (2 * self.kv_lora_rank + self.rope_head_dim)
         return 2 * self.attention_heads * (self.head_dim or 0)
-
-    def citation(self, figure: str) -> str:
-        """Where ``figure`` (a field name) comes from."""
-        return dict(self.citations).get(figure, self.source)
