@@ -24,7 +24,7 @@ from roofline.web import realistic as real
 from roofline.web.realistic import REALISTIC
 from roofline_site.pages import deployment as page_macros
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "deployment.json"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "deployment.json"
 SPAN = re.compile(r'<span class="rl-num" data-macro="([^"]+)" data-value="([^"]*)">([^<]*)</span>')
 
 

@@ -39,7 +39,7 @@ from roofline.web.article import ARTICLE, State
 from roofline_site.charts import catalog as charts
 from roofline_site.pages import explainer as site_macros
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "explainer.json"
 UPDATE_GOLDEN = os.environ.get("ROOFLINE_UPDATE_GOLDEN") == "1"
 

@@ -221,7 +221,7 @@ def test_page_fits_a_phone(make_page, site_url: str) -> None:  # type: ignore[no
 
 # --- golden snapshot ---------------------------------------------------------------
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "frontier.json"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "frontier.json"
 SPAN = re.compile(r'<span class="rl-num" data-macro="([^"]+)" data-value="([^"]*)">([^<]*)</span>')
 
 

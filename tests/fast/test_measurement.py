@@ -25,7 +25,7 @@ from roofline import model as core
 from roofline.units import format_percent, format_si, format_time
 from roofline_site.pages import hardware
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "measure_hardware.py"
 COMMITTED = sorted(hardware.MEASUREMENTS.glob("*.json"))
 

@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from roofline_site.plugin import RooflinePlugin
 from roofline_site.serve import csp
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PLOTLY = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
 
 
