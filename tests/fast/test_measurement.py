@@ -500,20 +500,6 @@ def test_each_chart_holds_the_measured_medians_and_the_cores_curves(page_html: s
         assert "https://" not in raw and "http://" not in raw
 
 
-@pytest.mark.browser
-def test_the_chart_draws_in_both_schemes_without_errors(make_page, site_url: str) -> None:
-    for scheme, theme in (("light", "default"), ("dark", "slate")):
-        page = make_page(color_scheme=scheme)
-        page.goto(f"{site_url}hardware/")
-        page.wait_for_selector('.rl-hw-chart[data-ready="true"]', state="attached")
-        traces = page.eval_on_selector(".rl-hw-chart", "el => el.data.map(t => [t.meta, t.marker && t.marker.color])")
-        roles = {role for role, _ in traces}
-        assert {"measured", "max", "sum"} <= roles
-        measured_colour = next(colour for role, colour in traces if role == "measured")
-        assert measured_colour == hardware.THEMES[theme]["measured"]
-        assert page.locator(".rl-hw-chart .scatterlayer .trace").count() >= 6
-
-
 def test_a_gpu_run_is_set_beside_its_datasheet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quick_run: tuple[dict, str]
 ) -> None:
