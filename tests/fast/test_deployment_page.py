@@ -2,7 +2,7 @@
 
 The snapshot (tests/golden/deployment.json) holds every computed number the
 page prints, in order. When a change to the core or the presets moves them on
-purpose, regenerate it with ``ROOFLINE_UPDATE_GOLDEN=1 pytest tests/test_deployment_page.py``
+purpose, regenerate it with ``ROOFLINE_UPDATE_GOLDEN=1 pytest tests/fast/test_deployment_page.py``
 and review the diff.
 """
 

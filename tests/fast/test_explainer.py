@@ -544,7 +544,7 @@ def test_every_macro_is_checked_under_a_heading() -> None:
     tags = {"sv": "scenario_value"}
     checked = {tags.get(tag, tag) for tag in (name.split(":")[0] for _, _, name, _, _ in EXPECTED)}
     # lever_table's cells are named "lever"; regime and price_model print words (regime: test_the_home_page_names_the_regime;
-    # price_model: tests/test_prose_numbers.py allows the digits of a product name only through it).
+    # price_model: tests/fast/test_prose_numbers.py allows the digits of a product name only through it).
     assert set(site_macros.MACROS) - {"lever_table", "regime", "price_model"} <= checked
     assert "lever" in checked  # lever_table's cells
 

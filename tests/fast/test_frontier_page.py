@@ -194,7 +194,7 @@ SPAN = re.compile(r'<span class="rl-num" data-macro="([^"]+)" data-value="([^"]*
 
 def test_page_numbers_match_the_golden_snapshot(built_site: Path) -> None:
     """Every number the page prints, in order. Regenerate on purpose with
-    ``ROOFLINE_UPDATE_GOLDEN=1 pytest tests/test_frontier_page.py`` and review the diff."""
+    ``ROOFLINE_UPDATE_GOLDEN=1 pytest tests/fast/test_frontier_page.py`` and review the diff."""
     import os
 
     numbers = []

@@ -1,6 +1,6 @@
 """The theme overrides: the Content-Security-Policy in every built page, and
 Material's search partial with its accessible name. (The crawl in
-tests/test_crawl.py proves the policy in a browser; these check the HTML.)"""
+tests/browser/test_crawl.py proves the policy in a browser; these check the HTML.)"""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 // Pyodide (fake-pyodide.mjs), a fetch that serves the given files, and the
 // little of `document` the module writes to, and reports how Python booted.
 //
-// As a script, for tests/test_snapshot.py (a frame made by Python, read by the
+// As a script, for tests/pyodide/test_snapshot.py (a frame made by Python, read by the
 // boot module): node tests/js/support/boot-harness.mjs SNAPSHOT_FILE WHEEL_SHA256
 // prints {"boot", "reason", "warnings"} as JSON.
 import { readFileSync } from "node:fs";
