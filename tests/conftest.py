@@ -1,6 +1,7 @@
 """Shared fixtures: one site build per run, a static server on a free port,
 and headless Debian Chromium that fails a test on any console or page error
-and records every request so tests can prove the site stays on 127.0.0.1."""
+and records every request so tests can prove the site stays on 127.0.0.1.
+Also the lanes: each test gets the markers of its folder (tests/lanes.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import lanes
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +47,39 @@ def roofline_wheel() -> Path:
     from roofline_site.runtime import build_wheel
 
     return build_wheel()
+
+
+def _conftest_fixtures(item: pytest.Item) -> set[str]:
+    """The fixtures of this file that ``item`` uses, directly or through others (not a
+    parametrized argument that happens to share a name, such as ``page``)."""
+    definitions = getattr(item, "_fixtureinfo", None)  # pytest's resolved closure; no public API gives it
+    if definitions is None:
+        return set()
+    return {
+        name for name, defs in definitions.name2fixturedefs.items() if defs[-1].func.__code__.co_filename == __file__
+    }
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by the markers this adds
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its lane folder's markers; stop the run if any test sits in a lane
+    too light for what it needs (lanes.misplaced)."""
+    sources: dict[Path, str] = {}
+    problems = []
+    for item in items:
+        path = item.path
+        if not (path.name.startswith("test_") and path.is_relative_to(lanes.TESTS)):
+            continue  # the doctests of src/ run in the fast lane
+        lane = lanes.lane_of(path)
+        own = {mark.name for mark in item.iter_markers()} & lanes.LANE_MARKS
+        if path not in sources:
+            sources[path] = path.read_text(encoding="utf-8")
+        reasons = lanes.misplaced(lane, own, _conftest_fixtures(item), sources[path])
+        problems += [f"{item.nodeid}: {reason}" for reason in reasons]
+        for mark in lanes.LANES.get(lane, ()):
+            item.add_marker(mark)
+    if problems:
+        raise pytest.UsageError("tests in the wrong lane (see tests/lanes.py):\n" + "\n".join(problems))
 
 
 @pytest.fixture(scope="session")

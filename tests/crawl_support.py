@@ -1,4 +1,4 @@
-"""The whole-site crawl behind tests/test_crawl.py.
+"""The whole-site crawl behind tests/browser/test_crawl.py.
 
 A :class:`Crawl` drives one Chromium context over the built site and tallies
 everything that can go wrong: requests to other hosts, responses >= 400,

@@ -1,8 +1,8 @@
 """The one table of malformed simulator URLs (issue 6), read by the CPython and the browser tests.
 
 Each row: the query, the parameter its notice must name, and whether the
-browser checks it too. CPython (tests/test_simulator_state.py) checks every
-row; the browser (tests/test_browser.py) loads the page once with the marked
+browser checks it too. CPython (tests/fast/test_simulator_state.py) checks every
+row; the browser (tests/browser/test_browser.py) loads the page once with the marked
 rows joined into one query, the script payloads among them.
 """
 

@@ -2,7 +2,7 @@
 // snapshot that is missing, not ours, made for another Pyodide or another
 // wheel, or whose metadata is damaged is refused with a console warning that
 // says why, and Python boots plainly, the wheel fetched and unpacked. Run
-// against a stand-in Pyodide (support/fake-pyodide.mjs); tests/test_snapshot.py
+// against a stand-in Pyodide (support/fake-pyodide.mjs); tests/pyodide/test_snapshot.py
 // also hands this module a frame that Python made.
 import assert from "node:assert/strict";
 import { test } from "node:test";

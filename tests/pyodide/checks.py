@@ -2,7 +2,7 @@
 
 ``run_all()`` runs every module's doctests and each ``check_*`` function
 below, and returns counts. The same file runs under CPython in
-tests/test_pyodide.py, so a failure here is never Pyodide-only by accident.
+tests/pyodide/test_pyodide.py, so a failure here is never Pyodide-only by accident.
 """
 
 import doctest

@@ -4,7 +4,7 @@ Every number a page prints is computed by :mod:`roofline` and formatted by
 :mod:`roofline.units`; these modules pick the inputs, call the core and wrap
 the result with :func:`.common.number_span` (``<span class="rl-num"
 data-macro=… data-value=…>``), so tests can check each number. They do no
-arithmetic of their own (``tests/test_macros.py``).
+arithmetic of their own (``tests/fast/test_macros.py``).
 
 =================  ==============================================================
 module             page (``docs/``) and what its macros print

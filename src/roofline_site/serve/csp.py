@@ -42,7 +42,7 @@ PLACEHOLDER = "roofline-csp"
 
 #: The policy, directive by directive. Each extra beyond ``'self'`` is there
 #: because a page needs it, found by loading every page (the simulator
-#: included) in Chromium with the policy on; tests/test_crawl.py records
+#: included) in Chromium with the policy on; tests/browser/test_crawl.py records
 #: violations and wants none.
 POLICY: dict[str, tuple[str, ...]] = {
     # Anything not named below: only the site itself.

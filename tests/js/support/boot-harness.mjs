@@ -2,7 +2,7 @@
 // Pyodide (fake-pyodide.mjs), a fetch that serves the given files, and the
 // little of `document` the module writes to, and reports how Python booted.
 //
-// As a script, for tests/test_snapshot.py (a frame made by Python, read by the
+// As a script, for tests/pyodide/test_snapshot.py (a frame made by Python, read by the
 // boot module): node tests/js/support/boot-harness.mjs SNAPSHOT_FILE WHEEL_SHA256
 // prints {"boot", "reason", "warnings", "heap_sha256"} as JSON, the last the
 // SHA-256 of the heap the boot module handed Pyodide (null if it handed none).

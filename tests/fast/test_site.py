@@ -13,7 +13,7 @@ from roofline import model as core
 from roofline import presets
 from roofline_site.runtime import assets
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def pages(site: Path) -> list[Path]:

@@ -7,7 +7,7 @@ import io
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("compare_builds", ROOT / "scripts" / "compare_builds.py")
 assert _spec is not None and _spec.loader is not None
 compare_builds = importlib.util.module_from_spec(_spec)

@@ -14,7 +14,7 @@ from prose_numbers import about_numbers, hand_typed_numbers
 
 from roofline.units import ABOUT_DIGITS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
 

@@ -552,7 +552,7 @@ def test_every_source_weighs_the_same_whatever_its_points() -> None:
     # Counting one table's rows three times changes nothing: each source's points weigh 1 / their number.
     assert calibration.fit([*points, *nim, *nim]) == calibration.fit(points)
     # Within one publisher (NVIDIA's two NIM tables) each source weighs the same; publishers are
-    # weighed equally too (tests/test_calibration.py checks the loss over publishers).
+    # weighed equally too (tests/slow/test_calibration.py checks the loss over publishers).
     parts = calibration._parts(
         nim + [p for p in points if p.source.id.startswith("nim-1.8.0-llama-3.3")], serving.FITTED
     )

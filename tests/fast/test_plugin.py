@@ -12,7 +12,7 @@ from roofline_site import plugin, runtime
 from roofline_site.plugin import POST_BUILD, RooflinePlugin, Step
 from roofline_site.serve import compress, csp
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_post_build_steps_run_in_the_declared_order(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 The snapshot (tests/golden/deployment.json) holds every computed number the
 page prints, in order. When a change to the core or the presets moves them on
-purpose, regenerate it with ``ROOFLINE_UPDATE_GOLDEN=1 pytest tests/test_deployment_page.py``
+purpose, regenerate it with ``ROOFLINE_UPDATE_GOLDEN=1 pytest tests/fast/test_deployment_page.py``
 and review the diff.
 """
 
@@ -24,7 +24,7 @@ from roofline.web import realistic as real
 from roofline.web.realistic import REALISTIC
 from roofline_site.pages import deployment as page_macros
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "deployment.json"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "deployment.json"
 SPAN = re.compile(r'<span class="rl-num" data-macro="([^"]+)" data-value="([^"]*)">([^<]*)</span>')
 
 

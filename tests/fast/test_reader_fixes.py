@@ -13,7 +13,7 @@ from roofline.web.article import ARTICLE
 from roofline.web.realistic import REALISTIC, with_pick
 from roofline_site.pages import glossary
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TITLE = "Relearning LLMs 02: Writing Inference as Equations"
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from roofline.checks import check_number, check_whole_number
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 @pytest.mark.parametrize(

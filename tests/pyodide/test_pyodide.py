@@ -10,7 +10,7 @@ import pytest
 
 from roofline_site.runtime import assets
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHECKS = ROOT / "tests" / "pyodide" / "checks.py"
 
 

@@ -21,7 +21,7 @@ from roofline_site.runtime import boot, snapshot, stdlib
 from roofline_site.runtime import wasm as wasm_module
 from roofline_site.serve import compress
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: The snapshot API is underscored (experimental): bumping Pyodide must be a deliberate act.
 PINNED_PYODIDE = "314.0.7"
 

@@ -1,6 +1,6 @@
 """The theme overrides: the Content-Security-Policy in every built page, and
 Material's search partial with its accessible name. (The crawl in
-tests/test_crawl.py proves the policy in a browser; these check the HTML.)"""
+tests/browser/test_crawl.py proves the policy in a browser; these check the HTML.)"""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from roofline_site.plugin import RooflinePlugin
 from roofline_site.serve import csp
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PLOTLY = ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
 
 
