@@ -15,12 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.slow
 def test_build_benchmark_runs(tmp_path: Path) -> None:
     out = tmp_path / "build.json"
+    # No wall-clock limit: this checks that the script builds and reports, not how fast (the figures
+    # are the benchmark's). A cold build takes over 300 s with both cores busy, which failed a loaded run.
     subprocess.run(
         [sys.executable, "scripts/bench_build.py", "--runs", "1", "--json-out", str(out)],
         cwd=ROOT,
         check=True,
         capture_output=True,
-        timeout=300,
     )
     report = json.loads(out.read_text())
     assert report["runs"] == 1 and report["median_s"] > 0
