@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from . import deployment, presets
 from .checks import check_number
+from .keyed import by_key, look_up
 from .longcontext import machine_time_per_token_s
 from .model import (
     SEED_DEFAULTS,
@@ -161,104 +162,96 @@ def _tenth_of_c_over_bw(key: str, name: str, params: Params, max_batch: float, s
     )
 
 
-SCENARIOS: dict[str, Scenario] = {
-    s.key: s
-    for s in (
-        Scenario(
-            key="article-sim",
-            title="the article's mid-range accelerator",
-            params=SEED_DEFAULTS,
-            max_batch=2048,
-            source=_SOURCES["seed"],
+SCENARIOS: dict[str, Scenario] = by_key(
+    Scenario(
+        key="article-sim",
+        title="the article's mid-range accelerator",
+        params=SEED_DEFAULTS,
+        max_batch=2048,
+        source=_SOURCES["seed"],
+    ),
+    Scenario(
+        key="article-sim-dense",
+        title="the same accelerator running a dense model of the same size",
+        params=SEED_DEFAULTS.replace(active_params=SEED_DEFAULTS.total_params),
+        max_batch=2048,
+        source=_SOURCES["seed"] + ", with N_active = N_total",
+    ),
+    Scenario(
+        key="article-sim-1m",
+        title="the same accelerator with a million-token context",
+        params=_SEED_LONG,
+        max_batch=2048,
+        source=_SOURCES["seed"] + ", with L = 1M",
+    ),
+    Scenario(
+        key="article-sim-few-users",
+        title="eight users, each a million tokens deep",
+        params=_SEED_LONG.replace(batch=8),
+        max_batch=2048,
+        source=_SOURCES["seed"] + ", with L = 1M and B = 8",
+    ),
+    Scenario(
+        key="deepseek-h100",
+        title="DeepSeek-V3 on H100 SXM, FP8",
+        params=_DEEPSEEK_H100,
+        max_batch=8192,
+        source=_SOURCES["deepseek"] + "; b = 1 byte per element as the article reads it",
+    ),
+    Scenario(
+        key="deepseek-h100-cache",
+        title="DeepSeek-V3 on H100 SXM with its real cache size",
+        params=_DEEPSEEK_H100.replace(context_tokens=1024, kv_bytes_per_element=DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16),
+        max_batch=16384,
+        source=_SOURCES["deepseek"] + "; " + _SOURCES["mla"],
+    ),
+    Scenario(
+        key="deepseek-h100-cache-fp8",
+        title="DeepSeek-V3 on H100 SXM with its cache stored in FP8",
+        params=_DEEPSEEK_H100.replace(context_tokens=1024, kv_bytes_per_element=DEEPSEEK_V3_KV_BYTES_PER_TOKEN_FP8),
+        max_batch=16384,
+        source=_SOURCES["deepseek"] + "; " + _SOURCES["mla"] + ", at 1 byte per element",
+    ),
+    Scenario(
+        key="deepseek-h100-cache-10bw",
+        title="DeepSeek-V3 with its real cache size on an H100 with 10× the bandwidth",
+        params=_DEEPSEEK_H100.replace(
+            context_tokens=1024,
+            kv_bytes_per_element=DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16,
+            bandwidth_bytes_per_s=10 * _H100.bandwidth_bytes_per_s,
         ),
-        Scenario(
-            key="article-sim-dense",
-            title="the same accelerator running a dense model of the same size",
-            params=SEED_DEFAULTS.replace(active_params=SEED_DEFAULTS.total_params),
-            max_batch=2048,
-            source=_SOURCES["seed"] + ", with N_active = N_total",
-        ),
-        Scenario(
-            key="article-sim-1m",
-            title="the same accelerator with a million-token context",
-            params=_SEED_LONG,
-            max_batch=2048,
-            source=_SOURCES["seed"] + ", with L = 1M",
-        ),
-        Scenario(
-            key="article-sim-few-users",
-            title="eight users, each a million tokens deep",
-            params=_SEED_LONG.replace(batch=8),
-            max_batch=2048,
-            source=_SOURCES["seed"] + ", with L = 1M and B = 8",
-        ),
-        Scenario(
-            key="deepseek-h100",
-            title="DeepSeek-V3 on H100 SXM, FP8",
-            params=_DEEPSEEK_H100,
-            max_batch=8192,
-            source=_SOURCES["deepseek"] + "; b = 1 byte per element as the article reads it",
-        ),
-        Scenario(
-            key="deepseek-h100-cache",
-            title="DeepSeek-V3 on H100 SXM with its real cache size",
-            params=_DEEPSEEK_H100.replace(
-                context_tokens=1024, kv_bytes_per_element=DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16
-            ),
-            max_batch=16384,
-            source=_SOURCES["deepseek"] + "; " + _SOURCES["mla"],
-        ),
-        Scenario(
-            key="deepseek-h100-cache-fp8",
-            title="DeepSeek-V3 on H100 SXM with its cache stored in FP8",
-            params=_DEEPSEEK_H100.replace(context_tokens=1024, kv_bytes_per_element=DEEPSEEK_V3_KV_BYTES_PER_TOKEN_FP8),
-            max_batch=16384,
-            source=_SOURCES["deepseek"] + "; " + _SOURCES["mla"] + ", at 1 byte per element",
-        ),
-        Scenario(
-            key="deepseek-h100-cache-10bw",
-            title="DeepSeek-V3 with its real cache size on an H100 with 10× the bandwidth",
-            params=_DEEPSEEK_H100.replace(
-                context_tokens=1024,
-                kv_bytes_per_element=DEEPSEEK_V3_KV_BYTES_PER_TOKEN_BF16,
-                bandwidth_bytes_per_s=10 * _H100.bandwidth_bytes_per_s,
-            ),
-            max_batch=16384,
-            source=_SOURCES["deepseek"] + "; " + _SOURCES["mla"] + "; BW × 10",
-        ),
-        Scenario(
-            key="llama70b-h100",
-            title="Llama-3.1-70B (dense) on H100 SXM, FP8",
-            params=_LLAMA_H100,
-            max_batch=2048,
-            source=_SOURCES["llama"] + "; b = 1 byte per element as the article reads it",
-        ),
-        Scenario(
-            key="llama70b-h100-cache",
-            title="Llama-3.1-70B on H100 SXM with its real cache size",
-            params=_LLAMA_H100.replace(context_tokens=1024, kv_bytes_per_element=LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16),
-            max_batch=2048,
-            source=_SOURCES["llama"] + "; " + _SOURCES["gqa"],
-        ),
-        Scenario(
-            key="q1",
-            title="the article's accelerator at 1M tokens of FP8 cache",
-            params=_Q1,
-            max_batch=2048,
-            source=_SOURCES["seed"] + ", with L = 1M and b = 1",
-        ),
-        *_tenth_of_c_over_bw("deepseek-h100", "DeepSeek-V3", _DEEPSEEK_H100, 8192, _SOURCES["deepseek"]),
-        *_tenth_of_c_over_bw("llama70b-h100", "Llama-3.1-70B", _LLAMA_H100, 2048, _SOURCES["llama"]),
-    )
-}
+        max_batch=16384,
+        source=_SOURCES["deepseek"] + "; " + _SOURCES["mla"] + "; BW × 10",
+    ),
+    Scenario(
+        key="llama70b-h100",
+        title="Llama-3.1-70B (dense) on H100 SXM, FP8",
+        params=_LLAMA_H100,
+        max_batch=2048,
+        source=_SOURCES["llama"] + "; b = 1 byte per element as the article reads it",
+    ),
+    Scenario(
+        key="llama70b-h100-cache",
+        title="Llama-3.1-70B on H100 SXM with its real cache size",
+        params=_LLAMA_H100.replace(context_tokens=1024, kv_bytes_per_element=LLAMA_31_70B_KV_BYTES_PER_TOKEN_BF16),
+        max_batch=2048,
+        source=_SOURCES["llama"] + "; " + _SOURCES["gqa"],
+    ),
+    Scenario(
+        key="q1",
+        title="the article's accelerator at 1M tokens of FP8 cache",
+        params=_Q1,
+        max_batch=2048,
+        source=_SOURCES["seed"] + ", with L = 1M and b = 1",
+    ),
+    *_tenth_of_c_over_bw("deepseek-h100", "DeepSeek-V3", _DEEPSEEK_H100, 8192, _SOURCES["deepseek"]),
+    *_tenth_of_c_over_bw("llama70b-h100", "Llama-3.1-70B", _LLAMA_H100, 2048, _SOURCES["llama"]),
+)
 
 
 def scenario(key: str) -> Scenario:
     """The scenario called ``key`` (ValueError lists the valid keys)."""
-    try:
-        return SCENARIOS[key]
-    except KeyError:
-        raise ValueError(f"unknown scenario {key!r}; choose one of: {', '.join(sorted(SCENARIOS))}") from None
+    return look_up(SCENARIOS, key, "scenario")
 
 
 # --- section V: the article's rounding ---
@@ -454,31 +447,28 @@ class PriceStep:
 
 
 #: Quoted from pydantic/genai-prices ``prices/providers/google.yml`` (see FACTS.md).
-PRICE_STEPS: dict[str, PriceStep] = {
-    s.key: s
-    for s in (
-        PriceStep(
-            key="gemini-2.5-pro",
-            model="Gemini 2.5 Pro",
-            threshold_tokens=200e3,
-            input_below=1.25,
-            input_above=2.50,
-            output_below=10.0,
-            output_above=15.0,
-            source="pydantic/genai-prices, prices/providers/google.yml",
-        ),
-        PriceStep(
-            key="gemini-1.5-pro",
-            model="Gemini 1.5 Pro",
-            threshold_tokens=128e3,
-            input_below=1.25,
-            input_above=2.50,
-            output_below=5.0,
-            output_above=10.0,
-            source="pydantic/genai-prices, prices/providers/google.yml",
-        ),
-    )
-}
+PRICE_STEPS: dict[str, PriceStep] = by_key(
+    PriceStep(
+        key="gemini-2.5-pro",
+        model="Gemini 2.5 Pro",
+        threshold_tokens=200e3,
+        input_below=1.25,
+        input_above=2.50,
+        output_below=10.0,
+        output_above=15.0,
+        source="pydantic/genai-prices, prices/providers/google.yml",
+    ),
+    PriceStep(
+        key="gemini-1.5-pro",
+        model="Gemini 1.5 Pro",
+        threshold_tokens=128e3,
+        input_below=1.25,
+        input_above=2.50,
+        output_below=5.0,
+        output_above=10.0,
+        source="pydantic/genai-prices, prices/providers/google.yml",
+    ),
+)
 
 
 def price_step_ratio(step: PriceStep, kind: str) -> float:
