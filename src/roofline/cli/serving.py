@@ -45,49 +45,47 @@ from collections.abc import Sequence
 
 from .. import band, presets, serving, sizing
 from ..units import format_batch, format_number, format_percent, format_time, format_usd
-from .args import (
-    BAD_INPUT,
-    DOES_NOT_FIT,
-    Parser,
-    add_layout_flags,
-    add_option,
-    add_speculation_flags,
-    add_target_flag,
-    layout_from_flags,
-    quantity,
-    speculation_from_flags,
-    target_s_from_flags,
-    whole_count,
-)
+from . import args as flags
 
 __all__ = ["serving_main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = Parser(
+    parser = flags.Parser(
         prog="roofline serving",
         description="A serving estimate: the article's lines at attainable rates plus overhead, communication and prefill.",
     )
-    add_option(parser, "--hardware", required=True, metavar="KEY", help="hardware preset")
-    add_option(parser, "--model", required=True, metavar="KEY", help="model preset")
-    add_option(parser, "--gpus", type=whole_count, default=1, metavar="N", help="how many chips (default 1)")
-    add_option(parser, "--precision", metavar="KEY", help=f"weights and math: {', '.join(presets.WEIGHT_PRECISIONS)}")
-    add_option(parser, "--kv-precision", default="bf16", metavar="KEY", help="KV cache precision (default bf16)")
-    add_option(parser, "--input-tokens", type=whole_count, required=True, metavar="N", help="prompt tokens")
-    add_option(
-        parser, "--output-tokens", type=whole_count, required=True, metavar="N", help="tokens generated per request"
+    flags.add_option(parser, "--hardware", required=True, metavar="KEY", help="hardware preset")
+    flags.add_option(parser, "--model", required=True, metavar="KEY", help="model preset")
+    flags.add_option(
+        parser, "--gpus", type=flags.whole_count, default=1, metavar="N", help="how many chips (default 1)"
     )
-    add_option(
+    flags.add_option(
+        parser, "--precision", metavar="KEY", help=f"weights and math: {', '.join(presets.WEIGHT_PRECISIONS)}"
+    )
+    flags.add_option(parser, "--kv-precision", default="bf16", metavar="KEY", help="KV cache precision (default bf16)")
+    flags.add_option(parser, "--input-tokens", type=flags.whole_count, required=True, metavar="N", help="prompt tokens")
+    flags.add_option(
+        parser,
+        "--output-tokens",
+        type=flags.whole_count,
+        required=True,
+        metavar="N",
+        help="tokens generated per request",
+    )
+    flags.add_option(
         parser,
         "--concurrency",
-        type=whole_count,
+        type=flags.whole_count,
         metavar="N",
         help="requests kept in flight (required unless --tpot-target-ms is given)",
     )
-    add_option(parser, "--usd-per-gpu-hour", type=quantity, default=2.0, metavar="USD", help="price (default 2)")
-    add_layout_flags(parser)
-    add_target_flag(parser, "; chooses the batch to run")
-    add_speculation_flags(parser.add_argument_group("speculative decoding"))
+    flags.add_option(
+        parser, "--usd-per-gpu-hour", type=flags.quantity, default=2.0, metavar="USD", help="price (default 2)"
+    )
+    flags.add_layout_flags(parser)
+    flags.add_target_flag(parser, "; chooses the batch to run")
+    flags.add_speculation_flags(parser.add_argument_group("speculative decoding"))
     parser.add_argument("--disaggregated", action="store_true", help="prefill runs on other chips")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
@@ -162,10 +160,10 @@ def serving_main(argv: Sequence[str]) -> int:
     try:
         if args.usd_per_gpu_hour < 0:
             raise ValueError(f"--usd-per-gpu-hour must be >= 0, got {args.usd_per_gpu_hour!r}")
-        target_s = target_s_from_flags(args)
+        target_s = flags.target_s_from_flags(args)
         if args.concurrency is None and target_s is None:
             raise ValueError("--concurrency is required unless --tpot-target-ms chooses the batch")
-        speculation = speculation_from_flags(args)
+        speculation = flags.speculation_from_flags(args)
         sized = sizing.size(
             args.hardware,
             args.model,
@@ -177,17 +175,17 @@ def serving_main(argv: Sequence[str]) -> int:
             concurrency=args.concurrency,
             target_s=target_s,
             usd_per_gpu_hour=args.usd_per_gpu_hour,
-            layout=layout_from_flags(args, args.gpus),
+            layout=flags.layout_from_flags(args, args.gpus),
             disaggregated=args.disaggregated,
             speculation=speculation,
         )
     except serving.DoesNotFit as exc:
         # As the main command does: a deployment that does not fit is an answer (status 1), not bad input.
         print(f"roofline serving: {exc}", file=sys.stderr)
-        return DOES_NOT_FIT
+        return flags.DOES_NOT_FIT
     except ValueError as exc:
         print(f"roofline serving: error: {exc}", file=sys.stderr)
-        return BAD_INPUT
+        return flags.BAD_INPUT
     # The same object the compare page exports for a deployment (roofline.sizing).
     if args.json:
         print(json.dumps(sized.as_dict(), indent=2))

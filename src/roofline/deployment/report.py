@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..model import BALANCE_TOLERANCE, Regime, Step
 from ..presets import PublishedServing, model
 from ..speculative import ACCEPTANCE_FIGURES, Speculation, mtp_speculation
+from . import spec
 from .economics import implied_batch, usd_per_million_tokens
 from .layout import IDEAL, Layout, collectives, kv_copies
 from .lines import best_batch, deployment_crossover_batch, kv_equals_weights_context, no_crossover_context, step_at
@@ -22,14 +23,7 @@ from .memory import (
     weight_bytes,
     weights_fit,
 )
-from .spec import (
-    Deployment,
-    attention_math,
-    deployment,
-    system_bandwidth_bytes_per_s,
-    system_compute_ops_per_s,
-    system_memory_bytes,
-)
+from .spec import Deployment
 
 __all__ = [
     "CHECK_STAGES",
@@ -100,8 +94,8 @@ class Report:
                 "kv_bytes_per_element": d.kv_bytes_per_element,
                 "context_tokens": d.context_tokens,
                 "batch": self.batch,
-                "compute_ops_per_s": system_compute_ops_per_s(d),
-                "bandwidth_bytes_per_s": system_bandwidth_bytes_per_s(d),
+                "compute_ops_per_s": spec.system_compute_ops_per_s(d),
+                "bandwidth_bytes_per_s": spec.system_bandwidth_bytes_per_s(d),
                 "memory_bytes": self.memory_bytes,
                 "weight_bytes": self.weight_bytes,
                 "layout": layout.key,
@@ -136,7 +130,7 @@ class Report:
                 "no_crossover_context": self.no_crossover_context,
                 "moe_discount": d.moe_discount,
                 "attention_flops": d.attention_flops,
-                "attention_precision": attention_math(d),
+                "attention_precision": spec.attention_math(d),
                 "problem": self.problem,
             }
         )
@@ -146,7 +140,7 @@ class Report:
 def evaluate_deployment(d: Deployment, batch: float | None = None) -> Report:
     """All readouts at ``batch`` (default: :func:`best_batch` rounded down, or 1).
 
-    >>> r = evaluate_deployment(deployment("h100-sxm", "deepseek-v3", precision="fp8"))
+    >>> r = evaluate_deployment(spec.deployment("h100-sxm", "deepseek-v3", precision="fp8"))
     >>> r.capacity_batch, r.tokens_per_s, r.problem.split(":")[0]
     (0, None, 'DeepSeek-V3 does not fit')
     """
@@ -166,7 +160,7 @@ def evaluate_deployment(d: Deployment, batch: float | None = None) -> Report:
         best_batch=best,
         weight_bytes=weight_bytes(d),
         held_weight_bytes=held_weight_bytes(d),
-        memory_bytes=system_memory_bytes(d),
+        memory_bytes=spec.system_memory_bytes(d),
         weights_fit=weights_fit(d),
         capacity_batch=wall,
         fits=step.params.batch <= wall,
@@ -243,7 +237,7 @@ def predict_deployment(d: Deployment, batch: float, speculation: Speculation | N
 
     Tokens per second per GPU are ``B · E / (T · N)``, per sequence ``E / T``.
 
-    >>> d = deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096, layout="ideal")
+    >>> d = spec.deployment("h200", "deepseek-v3", gpus=8, kv_precision="fp8", context_tokens=4096, layout="ideal")
     >>> p = predict_deployment(d, 1024)
     >>> p.tokens_per_step, p.regime.value, round(p.step_s * 1e3, 2)
     (1.0, 'memory-bound', 21.31)
@@ -378,7 +372,7 @@ def compare_with_published(
     drafter = cited_speculation(serving.model) if speculation == CITED else speculation
     if isinstance(drafter, str):
         raise ValueError(f"speculation must be a Speculation, None or {CITED!r}, got {speculation!r}")
-    d = deployment(
+    d = spec.deployment(
         serving.hardware,
         serving.model,
         gpus=serving.gpus,

@@ -14,18 +14,9 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from roofline import explainer, longcontext
+from roofline import explainer, longcontext, units
 from roofline import model as core
 from roofline.model import Params
-from roofline.units import (
-    format_bytes,
-    format_number,
-    format_percent,
-    format_si,
-    format_si_exact,
-    format_time,
-    format_tokens,
-)
 from roofline.web.article import ARTICLE, State
 
 from ..charts import catalog as charts
@@ -99,27 +90,27 @@ QUANTITIES: dict[str, Quantity] = {
 
 def _whole(value: float) -> str:
     """A number shown to the unit: every digit before the point, none after (``131,072``)."""
-    return format_number(value, max(len(str(round(abs(value)))), 1))
+    return units.format_number(value, max(len(str(round(abs(value)))), 1))
 
 
 def _count(value: float, digits: int) -> str:
     """``digits`` significant figures, but never rounding away whole units (``12,586``, ``891.3``)."""
-    return _whole(value) if abs(value) >= 10 ** (digits - 1) else format_number(value, digits)
+    return _whole(value) if abs(value) >= 10 ** (digits - 1) else units.format_number(value, digits)
 
 
 def _format(kind: str, value: float, digits: int) -> str:
     if kind == "time":
-        return format_time(value, digits)
+        return units.format_time(value, digits)
     if kind == "count":
         return _count(value, digits)
     if kind == "whole":
         return _whole(value)
     if kind == "bytes":
-        return format_bytes(value, digits)
+        return units.format_bytes(value, digits)
     if kind == "percent":
-        return format_percent(value)
+        return units.format_percent(value)
     if kind == "si":
-        return format_si(value, digits)
+        return units.format_si(value, digits)
     raise ValueError(f"kind must be time, count, whole, bytes, percent or si, got {kind!r}")
 
 
@@ -134,8 +125,8 @@ def _params(scenario: str, batch: float | None, context: float | None) -> Params
 
 def _at(batch: float | None, context: float | None) -> tuple[str | None, str | None]:
     return (
-        None if batch is None else f"B={format_si_exact(float(batch))}",
-        None if context is None else f"L={format_si_exact(float(context))}",
+        None if batch is None else f"B={units.format_si_exact(float(batch))}",
+        None if context is None else f"L={units.format_si_exact(float(context))}",
     )
 
 
@@ -160,14 +151,14 @@ def scenario_value(
     value = q.compute(_params(scenario, batch, context))
     if value is None:
         raise ValueError(f"{scenario}: {quantity} does not exist here (the lines never cross)")
-    text = format_number(value, digits, about=True) if about else _format(q.kind, value, digits)
+    text = units.format_number(value, digits, about=True) if about else _format(q.kind, value, digits)
     return number_span(spelled("sv", scenario, quantity, *_at(batch, context)), value, text)
 
 
 def balance_tolerance() -> str:
     """The tolerance of the "near balance" band the one-picture chart shades, as a percentage."""
     value = charts.BALANCE_BAND_TOLERANCE
-    return number_span("balance_tolerance", value, format_percent(value))
+    return number_span("balance_tolerance", value, units.format_percent(value))
 
 
 def regime(scenario: str, batch: float | None = None) -> str:
@@ -182,7 +173,7 @@ def article_rounded_sweet_spot() -> str:
     value = explainer.sweet_spot_from_factors(
         explainer.ARTICLE_ROUNDED_SPARSITY, explainer.ARTICLE_ROUNDED_HARDWARE_RATIO
     )
-    return number_span("article_rounded_sweet_spot", value, format_number(value))
+    return number_span("article_rounded_sweet_spot", value, units.format_number(value))
 
 
 def rounding_gap(scenario: str) -> str:
@@ -193,13 +184,15 @@ def rounding_gap(scenario: str) -> str:
     )
     exact = core.sweet_spot_batch(p.total_params, p.active_params, p.compute_ops_per_s, p.bandwidth_bytes_per_s)
     value = explainer.relative_difference(rounded, exact)
-    return number_span(spelled("rounding_gap", scenario), value, format_percent(value, 1))
+    return number_span(spelled("rounding_gap", scenario), value, units.format_percent(value, 1))
 
 
 def speedup(before: str, after: str, batch: float, digits: int = 3) -> str:
     """Step time of ``before`` over that of ``after`` at the same batch (shown as a multiple)."""
     value = explainer.step_speedup(explainer.scenario(before).params, explainer.scenario(after).params, batch)
-    return number_span(spelled("speedup", before, after, *_at(batch, None)), value, f"{format_number(value, digits)}×")
+    return number_span(
+        spelled("speedup", before, after, *_at(batch, None)), value, f"{units.format_number(value, digits)}×"
+    )
 
 
 def per_token_ratio(
@@ -227,7 +220,7 @@ def per_token_ratio(
         f"ref={reference_batch}",
         _at(None, reference_context)[1],
     )
-    return number_span(name, value, f"{format_number(value, digits)}×")
+    return number_span(name, value, f"{units.format_number(value, digits)}×")
 
 
 def lever_table(scenario: str, factor: float, *batches: float) -> str:
@@ -235,7 +228,7 @@ def lever_table(scenario: str, factor: float, *batches: float) -> str:
     and speed-up at each batch, and its crossover."""
     p = explainer.scenario(scenario).params
     effects = explainer.lever_effects(p, factor, tuple(float(b) for b in batches))
-    f = format_si(factor)
+    f = units.format_si(factor)
     header = ["what changed"]
     for b in batches:
         header += [f"T at B = {_whole(b)}", "speed-up"]
@@ -245,11 +238,13 @@ def lever_table(scenario: str, factor: float, *batches: float) -> str:
         label = explainer.LEVERS[effect.lever].replace("factor", f)
         cells = [html.escape(label)]
         for b, t, s in zip(effect.batches, effect.latency_s, effect.speedup, strict=True):
-            at = format_si_exact(b)
-            cells.append(number_span(spelled("lever", scenario, effect.lever, f"B={at}", "latency"), t, format_time(t)))
+            at = units.format_si_exact(b)
+            cells.append(
+                number_span(spelled("lever", scenario, effect.lever, f"B={at}", "latency"), t, units.format_time(t))
+            )
             cells.append(
                 number_span(
-                    spelled("lever", scenario, effect.lever, f"B={at}", "speedup"), s, f"{format_number(s, 3)}×"
+                    spelled("lever", scenario, effect.lever, f"B={at}", "speedup"), s, f"{units.format_number(s, 3)}×"
                 )
             )
         if effect.crossover_batch is None:
@@ -259,7 +254,7 @@ def lever_table(scenario: str, factor: float, *batches: float) -> str:
                 number_span(
                     spelled("lever", scenario, effect.lever, "crossover"),
                     effect.crossover_batch,
-                    format_number(effect.crossover_batch),
+                    units.format_number(effect.crossover_batch),
                 )
             )
         rows.append(table_row(cells))
@@ -282,7 +277,7 @@ def price(step: str, kind: str, side: str) -> str:
 def price_ratio(step: str, kind: str) -> str:
     """Price above the threshold over price below it, as a multiple."""
     value = explainer.price_step_ratio(explainer.PRICE_STEPS[step], kind)
-    return number_span(spelled("price_ratio", step, kind), value, f"{format_si(value)}×")
+    return number_span(spelled("price_ratio", step, kind), value, f"{units.format_si(value)}×")
 
 
 def price_model(step: str) -> str:
@@ -294,7 +289,7 @@ def price_model(step: str) -> str:
 def price_threshold(step: str) -> str:
     """The context length (input tokens) where a price step sits, quoted."""
     value = explainer.PRICE_STEPS[step].threshold_tokens
-    return number_span(spelled("price_threshold", step), value, format_tokens(value))
+    return number_span(spelled("price_threshold", step), value, units.format_tokens(value))
 
 
 # --- macros that need the page ---
