@@ -87,6 +87,7 @@ __all__ = [
     "DoesNotFit",
     "Estimate",
     "Terms",
+    "Workload",
     "all_reduce_time_s",
     "all_to_all_time_s",
     "batch_for_target",
@@ -613,6 +614,45 @@ def prefill_time_s(d: dep.Deployment, input_tokens: float, c: Constants = FITTED
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Workload:
+    """What each request asks of a deployment and how the engine runs it.
+
+    Args:
+        input_tokens: prompt length, tokens (>= 1).
+        output_tokens: tokens generated per request (>= 1).
+        disaggregated: prefill runs on other chips (no prefill share).
+        speculation: speculative decoding (:mod:`roofline.speculative`), or None.
+
+    Raises:
+        ValueError: naming the value, for a length below 1 token or a
+            speculation that is not a :class:`~roofline.speculative.Speculation`.
+    """
+
+    input_tokens: float
+    output_tokens: float
+    disaggregated: bool = False
+    speculation: Speculation | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("input_tokens", "output_tokens"):
+            object.__setattr__(
+                self, name, check_number(name, getattr(self, name), "tokens", minimum=1.0, inclusive=True)
+            )
+        if self.speculation is not None and not isinstance(self.speculation, Speculation):
+            raise ValueError(f"speculation must be a Speculation or None, got {self.speculation!r}")
+
+    @property
+    def full_length_tokens(self) -> float:
+        """``input + output``: what one sequence's KV holds when it finishes, tokens."""
+        return self.input_tokens + self.output_tokens
+
+    @property
+    def mean_context_tokens(self) -> float:
+        """:func:`mean_context_tokens` of the two lengths: ``input + output / 2``, tokens."""
+        return mean_context_tokens(self.input_tokens, self.output_tokens)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Terms:
     """One decode step's terms, seconds each (see the module docstring).
 
@@ -673,17 +713,8 @@ class Terms:
         }
 
 
-def step_terms(
-    d: dep.Deployment,
-    batch: float,
-    *,
-    input_tokens: float,
-    output_tokens: float,
-    disaggregated: bool = False,
-    speculation: Speculation | None = None,
-    c: Constants = FITTED,
-) -> Terms:
-    """The terms of one decode step at batch B, with ``d.context_tokens`` as the mean context.
+def step_terms(d: dep.Deployment, batch: float, workload: Workload, c: Constants = FITTED) -> Terms:
+    """The terms of one decode step at batch B for ``workload``, with ``d.context_tokens`` as the mean context.
 
     The layout is the deployment's (:attr:`roofline.deployment.Deployment.active_layout`).
     With ``speculation`` the verify step runs ``k + 1`` tokens per sequence:
@@ -693,6 +724,7 @@ def step_terms(
     stack's factor (:func:`stack_factor`); communication and prefill do not.
     The simulator's "serving estimate" stacks these terms on its step-time chart.
     """
+    speculation = workload.speculation
     verified = 1 if speculation is None else speculation.verified_tokens
     tokens = 1.0 if speculation is None else speculation.tokens_per_step
     routed = verified * batch
@@ -703,7 +735,9 @@ def step_terms(
         compute_s=stack * verified * compute_time_s(d, batch, c),
         overhead_s=stack * overhead_time_s(d, batch, c, replicas=overhead_replicas(d)),
         communication_s=communication_time_s(d, routed, c),
-        prefill_s=0.0 if disaggregated else prefill_share_time_s(d, tokens * batch, input_tokens, output_tokens, c),
+        prefill_s=0.0
+        if workload.disaggregated
+        else prefill_share_time_s(d, tokens * batch, workload.input_tokens, workload.output_tokens, c),
         overlap=c.overlap,
         draft_s=stack * draft_time_s(d, batch, speculation, c),
         tokens_per_step=tokens,
@@ -715,10 +749,8 @@ class Estimate:
     """The serving estimate for one deployment and workload (all times in seconds)."""
 
     deployment: dep.Deployment
-    input_tokens: float
-    output_tokens: float
+    workload: Workload
     concurrency: int
-    disaggregated: bool
     mean_context_tokens: float
     capacity_batch: int
     running_batch: int
@@ -731,7 +763,26 @@ class Estimate:
     usd_per_million_output_tokens: float
     article_step_s: float
     constants: Constants
-    speculation: Speculation | None = None
+
+    @property
+    def input_tokens(self) -> float:
+        """The workload's prompt length, tokens."""
+        return self.workload.input_tokens
+
+    @property
+    def output_tokens(self) -> float:
+        """The workload's tokens generated per request."""
+        return self.workload.output_tokens
+
+    @property
+    def disaggregated(self) -> bool:
+        """Whether prefill runs on other chips (the workload's)."""
+        return self.workload.disaggregated
+
+    @property
+    def speculation(self) -> Speculation | None:
+        """The workload's speculative decoding, or None."""
+        return self.workload.speculation
 
     @property
     def layout(self) -> dep.Layout:
@@ -817,104 +868,49 @@ def estimate(
             :class:`DoesNotFit`) when not one full-length sequence fits
             beside the weights.
     """
-    prompt = check_number("input_tokens", input_tokens, "tokens", minimum=1.0, inclusive=True)
-    generated = check_number("output_tokens", output_tokens, "tokens", minimum=1.0, inclusive=True)
+    w = Workload(
+        input_tokens=input_tokens, output_tokens=output_tokens, disaggregated=disaggregated, speculation=speculation
+    )
     d = dep.deployment(
         hardware,
         model,
         gpus=gpus,
         precision=precision,
         kv_precision=kv_precision,
-        context_tokens=mean_context_tokens(prompt, generated),
+        context_tokens=w.mean_context_tokens,
         usd_per_gpu_hour=usd_per_gpu_hour,
         layout=layout,
     )
-    return estimate_deployment(
-        d,
-        input_tokens=prompt,
-        output_tokens=generated,
-        concurrency=concurrency,
-        disaggregated=disaggregated,
-        speculation=speculation,
-        c=c,
-    )
+    return estimate_deployment(d, w, concurrency=concurrency, c=c)
 
 
-@dataclass(frozen=True, slots=True)
-class _Workload:
-    """A deployment at a workload's mean context, with what its step's terms need (lengths in tokens, checked)."""
-
-    d: dep.Deployment
-    prompt: float
-    generated: float
-    disaggregated: bool
-    speculation: Speculation | None
-    c: Constants
-
-    @classmethod
-    def of(
-        cls,
-        d: dep.Deployment,
-        input_tokens: float,
-        output_tokens: float,
-        disaggregated: bool,
-        speculation: Speculation | None,
-        c: Constants,
-    ) -> _Workload:
-        """``d`` with ``context_tokens`` replaced by :func:`mean_context_tokens` (ValueError for a bad length)."""
-        prompt = check_number("input_tokens", input_tokens, "tokens", minimum=1.0, inclusive=True)
-        generated = check_number("output_tokens", output_tokens, "tokens", minimum=1.0, inclusive=True)
-        mean = replace(d, context_tokens=mean_context_tokens(prompt, generated))
-        return cls(mean, prompt, generated, disaggregated, speculation, c)
-
-    def wall(self) -> int:
-        """:func:`memory_wall_batch` at full length (prompt + output): the most sequences that fit."""
-        return memory_wall_batch(self.d, self.prompt + self.generated, self.c)
-
-    def terms(self, batch: float) -> Terms:
-        """:func:`step_terms` of this workload at running batch ``batch``."""
-        return step_terms(
-            self.d,
-            batch,
-            input_tokens=self.prompt,
-            output_tokens=self.generated,
-            disaggregated=self.disaggregated,
-            speculation=self.speculation,
-            c=self.c,
-        )
+def _at_mean_context(d: dep.Deployment, workload: Workload) -> dep.Deployment:
+    """``d`` with ``context_tokens`` replaced by the workload's mean context (:attr:`Workload.mean_context_tokens`)."""
+    if not isinstance(d, dep.Deployment):
+        raise ValueError(f"d must be a roofline.deployment.Deployment, got {d!r}")
+    if not isinstance(workload, Workload):
+        raise ValueError(f"workload must be a roofline.serving.Workload, got {workload!r}")
+    return replace(d, context_tokens=workload.mean_context_tokens)
 
 
-def estimate_deployment(
-    d: dep.Deployment,
-    *,
-    input_tokens: float,
-    output_tokens: float,
-    concurrency: int,
-    disaggregated: bool = False,
-    speculation: Speculation | None = None,
-    c: Constants = FITTED,
-) -> Estimate:
+def estimate_deployment(d: dep.Deployment, workload: Workload, *, concurrency: int, c: Constants = FITTED) -> Estimate:
     """:func:`estimate` for a deployment already made (its figures edited, as the simulator's may be).
 
     ``d.context_tokens`` is replaced by the workload's mean context,
-    :func:`mean_context_tokens`; everything else (chips, layout, precisions,
-    price) is ``d``'s. Raises as :func:`estimate` does.
+    :attr:`Workload.mean_context_tokens`; everything else (chips, layout,
+    precisions, price) is ``d``'s. Raises as :func:`estimate` does.
     """
-    if not isinstance(d, dep.Deployment):
-        raise ValueError(f"d must be a roofline.deployment.Deployment, got {d!r}")
-    w = _Workload.of(d, input_tokens, output_tokens, disaggregated, speculation, c)
+    d = _at_mean_context(d, workload)
     users = _count("concurrency", concurrency)
-    if speculation is not None and not isinstance(speculation, Speculation):
-        raise ValueError(f"speculation must be a Speculation or None, got {speculation!r}")
-    d, prompt, generated, context = w.d, w.prompt, w.generated, w.d.context_tokens
-    wall = w.wall()
+    prompt, generated, context = workload.input_tokens, workload.output_tokens, d.context_tokens
+    wall = memory_wall_batch(d, workload.full_length_tokens, c)
     if wall < 1:
         raise DoesNotFit(
             f"{d.model.name} on {d.gpus} × {d.hardware.name} ({d.active_layout.key}) has no room for one sequence of "
-            f"{format_tokens(prompt + generated)} beside its weights"
+            f"{format_tokens(workload.full_length_tokens)} beside its weights"
         )
     batch = min(users, wall)
-    terms = w.terms(batch)
+    terms = step_terms(d, batch, workload, c)
     tpot = terms.tpot_s
     # Closed loop (Little's law): each client waits for a slot while the
     # running batch turns over, then for its own prefill and one step.
@@ -927,10 +923,8 @@ def estimate_deployment(
     prefill_fraction = terms.prefill_s / (terms.step_s + terms.prefill_s)
     return Estimate(
         deployment=d,
-        input_tokens=prompt,
-        output_tokens=generated,
+        workload=workload,
         concurrency=users,
-        disaggregated=disaggregated,
         mean_context_tokens=context,
         capacity_batch=wall,
         running_batch=batch,
@@ -943,19 +937,10 @@ def estimate_deployment(
         usd_per_million_output_tokens=dollars_per_s * (1 - prefill_fraction) / output_rate * 1e6,
         article_step_s=dep.step_at(d, batch).latency_s,
         constants=c,
-        speculation=speculation,
     )
 
 
-def serving_lines(
-    d: dep.Deployment,
-    *,
-    input_tokens: float,
-    output_tokens: float,
-    disaggregated: bool = False,
-    speculation: Speculation | None = None,
-    c: Constants = FITTED,
-) -> fr.Lines:
+def serving_lines(d: dep.Deployment, workload: Workload, c: Constants = FITTED) -> fr.Lines:
     """The serving estimate as the frontier's :class:`roofline.frontier.Lines`: one time per token for every readout.
 
     The step at batch B is :attr:`Terms.step_s` plus prefill's share (so
@@ -968,14 +953,19 @@ def serving_lines(
     ``d.context_tokens`` is replaced by the workload's mean context.
 
     >>> d = dep.deployment("h100-sxm", "llama-3.1-8b", precision="fp8", kv_precision="fp8")
-    >>> lines = serving_lines(d, input_tokens=1000, output_tokens=1000)
-    >>> e = estimate_deployment(d, input_tokens=1000, output_tokens=1000, concurrency=50)
+    >>> w = Workload(input_tokens=1000, output_tokens=1000)
+    >>> lines = serving_lines(d, w)
+    >>> e = estimate_deployment(d, w, concurrency=50)
     >>> fr.time_per_token_s(lines, 50) == e.tpot_s, lines.memory_wall == e.capacity_batch
     (True, True)
     """
-    w = _Workload.of(d, input_tokens, output_tokens, disaggregated, speculation, c)
-    mean, prompt, generated, terms = w.d, w.prompt, w.generated, w.terms
-    wall = w.wall()
+    mean = _at_mean_context(d, workload)
+    wall = memory_wall_batch(mean, workload.full_length_tokens, c)
+    speculation = workload.speculation
+
+    def terms(batch: float) -> Terms:
+        return step_terms(mean, batch, workload, c)
+
     return fr.Lines(
         t_compute_s=lambda b: terms(b).compute_s,
         t_memory_s=lambda b: terms(b).memory_s,
@@ -988,22 +978,15 @@ def serving_lines(
         describe_wall=(
             None
             if wall >= 1
-            else f"not one sequence of {format_tokens(prompt + generated)} fits beside the weights "
+            else f"not one sequence of {format_tokens(workload.full_length_tokens)} fits beside the weights "
             f"({mean.active_layout.key})"
         ),
     )
 
 
 def lines_of(e: Estimate) -> fr.Lines:
-    """:func:`serving_lines` for ``e``'s deployment, workload, speculation and constants."""
-    return serving_lines(
-        e.deployment,
-        input_tokens=e.input_tokens,
-        output_tokens=e.output_tokens,
-        disaggregated=e.disaggregated,
-        speculation=e.speculation,
-        c=e.constants,
-    )
+    """:func:`serving_lines` for ``e``'s deployment, workload and constants."""
+    return serving_lines(e.deployment, e.workload, e.constants)
 
 
 def batch_for_target(e: Estimate, target_s: float) -> tuple[int | None, str]:

@@ -154,7 +154,9 @@ def test_the_estimate_sums_its_terms_and_keeps_the_articles_max_apart() -> None:
 
 
 def test_a_terms_share_is_its_seconds_over_the_time_per_output_token() -> None:
-    e = serving.estimate_deployment(_llama8b(), input_tokens=1000, output_tokens=1000, concurrency=50, c=UNIT)
+    e = serving.estimate_deployment(
+        _llama8b(), serving.Workload(input_tokens=1000, output_tokens=1000), concurrency=50, c=UNIT
+    )
     t = e.terms
     assert serving.term_share(e, "weights_s") == t.weights_s / e.tpot_s
     assert serving.term_share(e, "prefill_s") == t.prefill_s / e.tpot_s
@@ -478,8 +480,8 @@ def test_the_estimate_follows_the_layout_it_is_given() -> None:
 def test_speculation_multiplies_compute_reads_kv_once_and_divides_by_tokens_per_step() -> None:
     d = _deepseek_8x_h200()
     s = spec.mtp_speculation()
-    plain = serving.step_terms(d, 32, input_tokens=3000, output_tokens=2000)
-    with_mtp = serving.step_terms(d, 32, input_tokens=3000, output_tokens=2000, speculation=s)
+    plain = serving.step_terms(d, 32, serving.Workload(input_tokens=3000, output_tokens=2000))
+    with_mtp = serving.step_terms(d, 32, serving.Workload(input_tokens=3000, output_tokens=2000, speculation=s))
     assert with_mtp.compute_s == pytest.approx(2 * plain.compute_s)
     assert with_mtp.kv_s == plain.kv_s
     assert with_mtp.weights_s == pytest.approx(serving.weights_time_s(d, 64))  # the experts 2 · B tokens touch
@@ -674,9 +676,11 @@ def test_the_serving_lines_give_the_frontier_the_estimates_own_time_per_token() 
     """One time per token: the frontier on the serving lines is the estimate at every batch, speculation included."""
     d = dep.deployment("h200", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=4096)
     mtp = spec.mtp_speculation()
-    lines = serving.serving_lines(d, input_tokens=3000, output_tokens=1000, speculation=mtp)
+    lines = serving.serving_lines(d, serving.Workload(input_tokens=3000, output_tokens=1000, speculation=mtp))
     for batch in (1, 7, 64, 200):
-        e = serving.estimate_deployment(d, input_tokens=3000, output_tokens=1000, concurrency=batch, speculation=mtp)
+        e = serving.estimate_deployment(
+            d, serving.Workload(input_tokens=3000, output_tokens=1000, speculation=mtp), concurrency=batch
+        )
         assert fr.time_per_token_s(lines, batch) == pytest.approx(e.tpot_s, rel=1e-12)
         # B sequences each get E tokens a step: the estimate's output rate, per chip.
         assert fr.tokens_per_s_per_chip(lines, batch) == pytest.approx(e.output_tokens_per_s / 8, rel=1e-12)
@@ -700,11 +704,13 @@ def test_the_batch_for_a_target_is_the_frontiers_choice_on_the_serving_lines() -
         choice = fr.choose_batch(serving.lines_of(e), target_s)
         assert (batch, limit) == (choice.batch, choice.limit.value) or (batch == e.capacity_batch and limit == "memory")
         # From first principles: the batch meets the target and one more does not (or the wall stops it).
-        at = serving.estimate_deployment(e.deployment, input_tokens=1000, output_tokens=1000, concurrency=batch)
+        at = serving.estimate_deployment(
+            e.deployment, serving.Workload(input_tokens=1000, output_tokens=1000), concurrency=batch
+        )
         assert at.tpot_s <= target_s
         if batch < e.capacity_batch:
             over = serving.estimate_deployment(
-                e.deployment, input_tokens=1000, output_tokens=1000, concurrency=batch + 1
+                e.deployment, serving.Workload(input_tokens=1000, output_tokens=1000), concurrency=batch + 1
             )
             assert over.tpot_s > target_s
 
@@ -712,12 +718,16 @@ def test_the_batch_for_a_target_is_the_frontiers_choice_on_the_serving_lines() -
 def test_an_edited_deployment_is_estimated_as_edited() -> None:
     d = dep.deployment("h100-sxm", "llama-3.1-8b", precision="fp8", kv_precision="fp8")
     faster = replace(d, hardware=replace(d.hardware, bandwidth_bytes_per_s=2 * d.hardware.bandwidth_bytes_per_s))
-    slow = serving.estimate_deployment(d, input_tokens=1000, output_tokens=1000, concurrency=8)
-    fast = serving.estimate_deployment(faster, input_tokens=1000, output_tokens=1000, concurrency=8)
+    slow = serving.estimate_deployment(d, serving.Workload(input_tokens=1000, output_tokens=1000), concurrency=8)
+    fast = serving.estimate_deployment(faster, serving.Workload(input_tokens=1000, output_tokens=1000), concurrency=8)
     assert fast.terms.weights_s == pytest.approx(slow.terms.weights_s / 2, rel=1e-12)
     assert fast.terms.kv_s == pytest.approx(slow.terms.kv_s / 2, rel=1e-12)
     with pytest.raises(ValueError, match="Deployment"):
-        serving.estimate_deployment("h100-sxm", input_tokens=1, output_tokens=1, concurrency=1)  # type: ignore[arg-type]
+        serving.estimate_deployment(
+            "h100-sxm",  # type: ignore[arg-type]
+            serving.Workload(input_tokens=1, output_tokens=1),
+            concurrency=1,
+        )
 
 
 def test_routed_experts_stream_at_their_own_share_and_a_dense_model_has_none() -> None:
@@ -733,18 +743,18 @@ def test_routed_experts_stream_at_their_own_share_and_a_dense_model_has_none() -
 
 
 def test_the_rocm_factor_scales_the_step_on_amd_chips_only() -> None:
-    kwargs = dict(input_tokens=1000, output_tokens=1000)
+    w = serving.Workload(input_tokens=1000, output_tokens=1000)
     amd = dep.deployment("mi300x", "deepseek-v3", gpus=8, precision="fp8", kv_precision="fp8", context_tokens=1500)
     plain = replace(serving.FITTED, rocm_step_factor=1.0)
-    a, b = serving.step_terms(amd, 16, **kwargs, c=plain), serving.step_terms(amd, 16, **kwargs)
+    a, b = serving.step_terms(amd, 16, w, c=plain), serving.step_terms(amd, 16, w)
     f = serving.FITTED.rocm_step_factor
     assert f > 1
     for name in ("weights_s", "kv_s", "compute_s", "overhead_s", "draft_s"):
         assert getattr(b, name) == pytest.approx(f * getattr(a, name))
     assert (b.communication_s, b.prefill_s) == (a.communication_s, a.prefill_s)
     nvidia = _deepseek_8x_h200()
-    assert serving.step_terms(nvidia, 16, **kwargs) == serving.step_terms(
-        nvidia, 16, **kwargs, c=replace(serving.FITTED, rocm_step_factor=3.0)
+    assert serving.step_terms(nvidia, 16, w) == serving.step_terms(
+        nvidia, 16, w, c=replace(serving.FITTED, rocm_step_factor=3.0)
     )
 
 
@@ -781,3 +791,35 @@ def test_the_serving_cli_names_the_stack_factor(capsys: pytest.CaptureFixture[st
     assert out["software_stack"] == "rocm" and out["stack_factor"] == serving.FITTED.rocm_step_factor
     assert cli.main(argv) == 0
     assert "software stack" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"input_tokens": 0.5}, "input_tokens"),
+        ({"output_tokens": 0}, "output_tokens"),
+        ({"input_tokens": float("nan")}, "input_tokens"),
+        ({"output_tokens": float("inf")}, "output_tokens"),
+        ({"input_tokens": "1000"}, "input_tokens"),
+        ({"speculation": 2}, "speculation must be a Speculation"),
+    ],
+)
+def test_a_workload_refuses_a_bad_length_or_drafter_by_name(changes: dict, message: str) -> None:
+    fields = {"input_tokens": 1000, "output_tokens": 1000, **changes}
+    with pytest.raises(ValueError, match=message):
+        serving.Workload(**fields)
+
+
+def test_a_workload_is_what_the_estimate_ran_and_its_lines_are_the_estimates() -> None:
+    w = serving.Workload(input_tokens=3000, output_tokens=1000)
+    assert (w.full_length_tokens, w.mean_context_tokens) == (4000.0, 3500.0)
+    e = serving.estimate(
+        "h100-sxm", "llama-3.1-8b", gpus=1, precision="fp8", kv_precision="fp8",
+        input_tokens=3000, output_tokens=1000, concurrency=16,
+    )  # fmt: skip
+    assert e.workload == w
+    assert (e.input_tokens, e.output_tokens, e.disaggregated, e.speculation) == (3000.0, 1000.0, False, None)
+    assert e.mean_context_tokens == w.mean_context_tokens == e.deployment.context_tokens
+    assert fr.time_per_token_s(serving.lines_of(e), 16) == e.tpot_s
+    with pytest.raises(ValueError, match=r"workload must be a roofline\.serving\.Workload"):
+        serving.estimate_deployment(e.deployment, (3000, 1000), concurrency=16)  # type: ignore[arg-type]

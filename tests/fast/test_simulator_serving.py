@@ -40,7 +40,7 @@ def test_the_switch_stacks_the_terms_and_their_top_is_the_estimates_time_per_tok
     d = real.deployment_of(state)
     for i, batch in enumerate(batches):
         top = sum(t["y"][i] for t in stacked) * scale
-        terms = serving.step_terms(d, batch, input_tokens=1000, output_tokens=1000)
+        terms = serving.step_terms(d, batch, serving.Workload(input_tokens=1000, output_tokens=1000))
         assert top == pytest.approx(terms.tpot_s, rel=1e-12)
     # The axis holds the whole stack.
     assert figure["layout"]["yaxis"]["range"][1] * scale >= max(

@@ -97,12 +97,17 @@ def workload(d: dep.Deployment, output_percent: float) -> tuple[float, float]:
     return serving.workload_for_mean_context(d.context_tokens, output_percent / 100)
 
 
+def _workload(d: dep.Deployment, output_percent: float, speculation: Speculation | None) -> serving.Workload:
+    """The :class:`roofline.serving.Workload` behind L: :func:`workload`'s lengths, prefill on the same chips."""
+    prompt, generated = workload(d, output_percent)
+    return serving.Workload(input_tokens=prompt, output_tokens=generated, speculation=speculation)
+
+
 def estimate_at(
     d: dep.Deployment, batch: float, output_percent: float, speculation: Speculation | None = None
 ) -> serving.Terms:
     """:func:`roofline.serving.step_terms` at batch B for the workload behind L (ValueError when it cannot)."""
-    prompt, generated = workload(d, output_percent)
-    return serving.step_terms(d, batch, input_tokens=prompt, output_tokens=generated, speculation=speculation)
+    return serving.step_terms(d, batch, _workload(d, output_percent, speculation))
 
 
 def estimate_of(
@@ -117,20 +122,14 @@ def estimate_of(
         ValueError: where the estimate cannot be made (as :class:`roofline.serving.DoesNotFit`
             when not one sequence fits).
     """
-    prompt, generated = workload(d, output_percent)
     return serving.estimate_deployment(
-        d,
-        input_tokens=prompt,
-        output_tokens=generated,
-        concurrency=max(1, math.floor(batch)),
-        speculation=speculation,
+        d, _workload(d, output_percent, speculation), concurrency=max(1, math.floor(batch))
     )
 
 
 def lines(d: dep.Deployment, output_percent: float, speculation: Speculation | None = None) -> frontier.Lines:
     """:func:`roofline.serving.serving_lines` for the workload behind L: the frontier the estimate draws."""
-    prompt, generated = workload(d, output_percent)
-    return serving.serving_lines(d, input_tokens=prompt, output_tokens=generated, speculation=speculation)
+    return serving.serving_lines(d, _workload(d, output_percent, speculation))
 
 
 def terms_at(
