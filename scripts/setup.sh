@@ -3,6 +3,7 @@
 #   .venv/          Python tools pinned by requirements.lock, plus roofline (editable; it registers the MkDocs plugin)
 #   node_modules/   Pyodide, PyScript, plotly.js and KaTeX pinned by package-lock.json
 #   build/wheel/    the roofline wheel the browser loads, built from src/ with pypa build (roofline_site.runtime.build_wheel)
+#   build/pycache/  PyScript's own package as bytecode, or why it could not be made (roofline_site.runtime.compile_pycache)
 # Safe to run again: each step is skipped when it is already up to date.
 # Usage: scripts/setup.sh [--browser]   (--browser also installs Debian's chromium for the tests)
 set -euo pipefail
@@ -63,3 +64,5 @@ fi
 
 # The same wheel the build copies into the site; rebuilt only if what it is made of changed.
 PYTHONPATH=src .venv/bin/python -c "from roofline_site.runtime import build_wheel; print('setup: wheel', build_wheel().name)"
+# PyScript's package as bytecode, the same way (the pages' boot markup depends on whether it could be made).
+PYTHONPATH=src .venv/bin/python -c "from roofline_site.runtime import compile_pycache; print('setup: bytecode', compile_pycache().name)"

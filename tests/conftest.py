@@ -39,13 +39,15 @@ READY_TIMEOUT_MS = 90_000
 
 @pytest.fixture(scope="session", autouse=True)
 def roofline_wheel() -> Path:
-    """The wheel of the sources under test, built once per run if they changed.
+    """The wheel of the sources under test, and PyScript's bytecode, each made once per run if its inputs changed.
 
-    As the site build does before its pages render: the getter the tests
-    call (``assets.wheel_path``) builds nothing, and refuses a stale wheel.
+    As the site build does before its pages render: the getters the tests
+    call (``assets.wheel_path``, ``pycache.skipped``) make nothing, and
+    refuse a stale output.
     """
-    from roofline_site.runtime import build_wheel
+    from roofline_site.runtime import build_wheel, compile_pycache
 
+    compile_pycache()
     return build_wheel()
 
 

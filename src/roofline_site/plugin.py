@@ -7,7 +7,9 @@ loads the macros themselves (:func:`roofline_site.define_env`).
 
 Before the pages render, the roofline wheel is built if its sources changed
 (:func:`.runtime.build_wheel`): the simulator's and compare page's markup
-names its SHA-256. While the pages render, each one gets its glossary links
+names its SHA-256; and PyScript's package is compiled if its inputs changed
+(:func:`.runtime.compile_pycache`): that markup fetches the bytecode only
+when it was made. While the pages render, each one gets its glossary links
 (:func:`.pages.glossary.link_page`), and each (and Material's static 404.html) is checked
 for the Content-Security-Policy placeholder that :mod:`.serve.csp` fills in
 later. Once every page is written, :data:`POST_BUILD` runs, in its order; that
@@ -79,7 +81,7 @@ POST_BUILD: tuple[Step, ...] = (
 
 
 class RooflinePlugin(BasePlugin):
-    """Builds the wheel first, checks each rendered page for the CSP placeholder, then runs :data:`POST_BUILD` in order."""
+    """Builds the wheel and PyScript's bytecode first, checks each rendered page for the CSP placeholder, then runs :data:`POST_BUILD` in order."""
 
     #: Whether this is ``mkdocs serve``, whose live-reload script cannot be hashed (:func:`.serve.csp.policy`).
     serving: bool = False
@@ -89,6 +91,7 @@ class RooflinePlugin(BasePlugin):
 
     def on_pre_build(self, *, config) -> None:  # type: ignore[no-untyped-def]
         runtime.build_wheel()
+        runtime.compile_pycache()
 
     def on_page_content(self, html: str, *, page, config, files) -> str:  # type: ignore[no-untyped-def]
         return glossary.link_page(html, page)

@@ -32,6 +32,7 @@ def test_a_bundle_the_maker_cannot_read_is_skipped_with_a_warning(
     fake_bundle: Path, tmp_path: Path, text: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake_bundle.write_text(text)
+    pycache.compile_pycache()
     reason = pycache.skipped()
     assert reason is not None and "core-fake.js" in reason
     site = tmp_path / "site"
@@ -46,12 +47,34 @@ def test_a_bundle_the_maker_cannot_read_is_skipped_with_a_warning(
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["skipped.txt"]
     assert (tmp_path / "cache" / "skipped.txt").read_text() == reason
     monkeypatch.setattr(pycache.subprocess, "run", lambda *args, **kwargs: pytest.fail("the maker ran again"))
+    pycache.compile_pycache()
     assert pycache.skipped() == reason
+
+
+def test_the_getters_make_nothing_and_refuse_a_missing_or_stale_cache(
+    fake_bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pycache.subprocess, "run", lambda *args, **kwargs: pytest.fail("a getter ran the maker"))
+    fake_bundle.write_text("const a = 1;")
+    with pytest.raises(pycache.SetupMissing, match="compile_pycache"):
+        pycache.skipped()
+    with pytest.raises(pycache.SetupMissing, match="compile_pycache"):
+        pycache.write_pycache(tmp_path / "site")
+    assert not (tmp_path / "cache").exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(pycache, "pyscript_bundle", lambda: fake_bundle)
+    monkeypatch.setattr(pycache, "CACHE", tmp_path / "cache")
+    pycache.compile_pycache()
+    assert pycache.skipped() is not None
+    fake_bundle.write_text("const b = 2;")  # another bundle: what the cache holds is stale
+    with pytest.raises(pycache.SetupMissing, match="other inputs"):
+        pycache.skipped()
 
 
 @pytest.mark.slow  # Pyodide under Node
 def test_a_bundle_with_the_package_is_compiled(fake_bundle: Path, tmp_path: Path) -> None:
     fake_bundle.write_text('x(); f(".", { pyscript: { "__init__.py": "x = 1\\n", "sub": { "m.py": "y = 2\\n" } } });')
+    pycache.compile_pycache()
     assert pycache.skipped() is None
     written = pycache.write_pycache(tmp_path / "site")
     assert written is not None

@@ -17,7 +17,8 @@ module             what it puts in the site
                    made under Node by ``scripts/make_snapshot.mjs``; with ``stdlib``
                    (the trimmed standard library it was made with) and ``wasm``
                    (the data segments XOR-ed out of it)
-``pycache``        PyScript's own package as bytecode (``scripts/make_pycache.mjs``)
+``pycache``        PyScript's own package as bytecode (``scripts/make_pycache.mjs``;
+                   :func:`compile_pycache` makes it before the pages render)
 ``boot``           the fetch order: the inline script (``boot-order.js``), the
                    boot module's URL (``docs/assets/javascripts/pyodide-boot.mjs``)
                    and the prefetch list the explainer pages fetch in idle time
@@ -35,10 +36,10 @@ from pathlib import Path
 
 from .assets import build_wheel, copy_runtime
 from .boot import write_prefetch_list
-from .pycache import write_pycache
+from .pycache import compile_pycache, write_pycache
 from .snapshot import write_snapshot
 
-__all__ = ["STEPS", "build_wheel", "package"]
+__all__ = ["STEPS", "build_wheel", "compile_pycache", "package"]
 
 #: The runtime's steps after the pages are written, in order: the files first
 #: (the snapshot is made for the wheel the site serves, which

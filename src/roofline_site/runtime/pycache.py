@@ -11,7 +11,11 @@ would have cost anyway, never a wrong module.
 
 Kept in ``build/pycache/``, keyed as every build cache is
 (:mod:`roofline_site.buildcache`) by its inputs: PyScript's bundle, the maker
-script and the Pyodide runtime.
+script and the Pyodide runtime. :func:`compile_pycache` makes it, as an
+explicit step: the site build runs it before any page renders (the roofline
+plugin's ``on_pre_build``: the pages' boot markup depends on whether it was
+skipped), and so do setup and the test session; :func:`skipped` and
+:func:`write_pycache` only read it.
 
 The maker finds the sources in PyScript's minified bundle by the shape of the
 code around them. It buys 0.1 to 0.4 s, so a PyScript that bundles them
@@ -31,11 +35,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..buildcache import cached, inputs_key
+from ..buildcache import cached, inputs_key, is_fresh
 from .assets import NODE_MODULES, ROOT, SetupMissing
 from .snapshot import runtime_sha256
 
-__all__ = ["NOT_FOUND", "PYCACHE_FILE", "pyscript_bundle", "skipped", "write_pycache"]
+__all__ = ["NOT_FOUND", "PYCACHE_FILE", "compile_pycache", "pyscript_bundle", "skipped", "write_pycache"]
 
 #: The compiled package's path in the built site.
 PYCACHE_FILE = "assets/snapshot/pyscript.pycache.json"
@@ -59,10 +63,32 @@ def pyscript_bundle() -> Path:
     return bundles[0]
 
 
-def _cached() -> Path:
-    """The folder holding the compiled package or why it could not be made, made if its inputs changed."""
+def _key(bundle: Path) -> str:
+    return inputs_key(bundle, MAKER, runtime_sha256())
+
+
+def compile_pycache() -> Path:
+    """Compile PyScript's package into :data:`CACHE` unless what is there was made from the inputs as they are; returns it.
+
+    The folder then holds the compiled package, or ``skipped.txt`` with why it
+    could not be made (:func:`skipped`).
+    """
     bundle = pyscript_bundle()
-    return cached(CACHE, inputs_key(bundle, MAKER, runtime_sha256()), lambda folder: _compile(bundle, folder))
+    return cached(CACHE, _key(bundle), lambda folder: _compile(bundle, folder))
+
+
+def _made() -> Path:
+    """The folder :func:`compile_pycache` made from the inputs as they are now; makes nothing.
+
+    Raises:
+        SetupMissing: if there is none, or it was made from another bundle, maker or Pyodide.
+    """
+    if not is_fresh(CACHE, _key(pyscript_bundle())):
+        raise SetupMissing(
+            f"PyScript's compiled package in {CACHE} is missing or was made from other inputs: the site build "
+            "makes it before its pages render (roofline_site.runtime.compile_pycache), or run scripts/setup.sh"
+        )
+    return CACHE
 
 
 def _compile(bundle: Path, folder: Path) -> None:
@@ -82,7 +108,7 @@ def _compile(bundle: Path, folder: Path) -> None:
 
 def skipped() -> str | None:
     """Why this build has no compiled package (the maker could not find the sources), or None when it has one."""
-    marker = _cached() / _SKIPPED
+    marker = _made() / _SKIPPED
     return marker.read_text() if marker.is_file() else None
 
 
@@ -94,5 +120,5 @@ def write_pycache(site_dir: str | Path) -> Path | None:
         return None
     target = Path(site_dir) / PYCACHE_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(_cached() / _COMPILED, target)
+    shutil.copy2(_made() / _COMPILED, target)
     return target
