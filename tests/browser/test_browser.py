@@ -90,6 +90,18 @@ def test_moving_a_slider_updates_readouts_chart_and_url(page, site_url: str) -> 
     assert notices == [] and restored == state
 
 
+def test_an_address_whose_path_starts_with_two_slashes_still_boots_and_keeps_its_path(page, site_url: str) -> None:
+    # At //simulator/ the path alone reads as a protocol-relative URL (host "simulator"):
+    # writing it back into the address bar was a SecurityError that stopped the widget.
+    origin = site_url.rstrip("/")
+    page.goto(f"{origin}//simulator/?B=900")
+    page.wait_for_selector('#simulator[data-ready="true"]', timeout=READY_TIMEOUT_MS, state="attached")
+    state = ARTICLE.with_value(sim.DEFAULT_STATE, "B", 900.0)
+    assert shown_readouts(page) == expected_readouts(state)
+    page.wait_for_function("q => location.search === q", arg="?" + ARTICLE.encode(state))
+    assert page.evaluate("location.pathname") == "//simulator/"
+
+
 def test_a_shared_url_restores_the_state(page, site_url: str) -> None:
     query = "?B=900&B_max=4096&N_active=37G&C=989.45T&N_total=671G&BW=3.35T&L=32K&b=1"
     open_simulator(page, site_url, query)

@@ -75,6 +75,15 @@ def test_the_page_boots_on_the_prerendered_comparison_and_follows_its_inputs(pag
     assert query_of(page) == COMPARE.encode(state)
 
 
+def test_an_address_whose_path_starts_with_two_slashes_boots_and_keeps_its_path(page, site_url: str) -> None:
+    # As the simulator's: the path alone would read as another host when written back.
+    page.goto(site_url.rstrip("/") + "//compare/")
+    page.wait_for_selector(READY, timeout=READY_TIMEOUT_MS)
+    wait_renders(page, 1)
+    assert page.evaluate("location.pathname") == "//compare/"
+    assert COMPARE.parse(query_of(page))[1] == []
+
+
 def test_a_bad_comparison_url_names_each_value_and_the_rest_still_shows(page, site_url: str) -> None:
     query = "hw1=h200&gpus1=8&tp1=3&hw2=h900&gpus2=8&hw3=b200&gpus3=8&hw4=mi300x&hw5=h100-sxm&hw6=h200"
     open_compare(page, site_url, query)

@@ -220,7 +220,9 @@ class Widget:
 
     def write_url(self, *_):
         self.url_timer = None
-        js.window.history.replaceState(None, "", f"{js.window.location.pathname}?{self.query()}{js.window.location.hash}")
+        # A reference that starts at "?" keeps the document's own path: its pathname would not,
+        # at an address such as //simulator/, where it reads as another host (a SecurityError).
+        js.window.history.replaceState(None, "", f"?{self.query()}{js.window.location.hash}")
 
 
 class _Event:

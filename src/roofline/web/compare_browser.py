@@ -72,8 +72,9 @@ class CompareWidget:
         self.write_url()
 
     def write_url(self):
+        # "?..." keeps the document's path, as the simulator's writer does (browser.write_url).
         js.window.history.replaceState(
-            None, "", f"{js.window.location.pathname}?{COMPARE.encode(self.state)}{js.window.location.hash}"
+            None, "", f"?{COMPARE.encode(self.state)}{js.window.location.hash}"
         )
 
 
