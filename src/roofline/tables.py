@@ -142,10 +142,9 @@ def _record(
     make: Callable[..., _R] | None,
     figures: tuple[str, ...],
 ) -> _R:
-    key = entry.get("key") if isinstance(entry, dict) else None
-    if not isinstance(key, str):
+    if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
         raise ValueError(f"{path}: a [{table}] record has no key")
-    assert isinstance(entry, dict)
+    key = entry["key"]
     where = f"{path}: [{table}] {key!r}"
     known = fields_of(kind)
     cites = "citations" in known
@@ -163,7 +162,7 @@ def _record(
                 raise ValueError(f"{where}: {name} has an empty source")
             given[name] = (tuple(value) if isinstance(value, list) else None if value == NONE else value, source)
         elif name in figures:
-            raise ValueError(f"{where}: {name} has no source (write it as [value, \"where it comes from\"])")
+            raise ValueError(f'{where}: {name} has no source (write it as [value, "where it comes from"])')
         else:
             given[name] = value
     named = {part for name in given for part in name.split(", ")}
