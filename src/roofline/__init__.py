@@ -6,11 +6,14 @@ equations and their units. What each module holds:
 - :mod:`~roofline.model`: the equations and the article's example;
   :mod:`~roofline.checks` the one validator for named numbers;
   :mod:`~roofline.keyed` tables of records by key and the one look-up;
+  :mod:`~roofline.tables` the record tables read from the TOML files beside
+  their modules (the presets, the price steps, the acceptance figures);
   :mod:`~roofline.sweep` sweeps for charts; :mod:`~roofline.units` SI units,
   token counts and every formatter; :mod:`~roofline.sentences` the sentences
   that describe a step (shared by the CLI and the simulator);
 - :mod:`~roofline.presets`: chips, models and precisions with their sources
-  (``schema`` the record shapes, ``cited`` figures quoted from sources that are
+  (the records in ``chips.toml``, ``models.toml``, ``precisions.toml``;
+  ``schema`` the record shapes, ``cited`` figures quoted from sources that are
   not presets, ``published`` a serving system's own figures, read from its table);
 - :mod:`~roofline.deployment`: a model served on N chips in a parallel layout
   (``spec``, ``layout`` what each chip holds, reads and sends, ``memory``,
@@ -25,7 +28,7 @@ equations and their units. What each module holds:
 - :mod:`~roofline.explainer`, :mod:`~roofline.comparisons`,
   :mod:`~roofline.measurement`: the explainer's answers and measured machines;
 - :mod:`~roofline.cli`: the command line; :mod:`~roofline.data` the published
-  serving tables (package data, one JSON per source);
+  serving tables (one JSON per source, in the source tree, not the wheel);
 - :mod:`~roofline.web`: the simulator's view (nothing above imports it).
 
 Pure Python, no dependencies; runs on CPython 3.11+ and Pyodide.

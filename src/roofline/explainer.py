@@ -30,6 +30,7 @@ from .model import (
     t_memory_s,
     t_weights_s,
 )
+from .tables import beside, records
 
 __all__ = [
     "ARTICLE_ROUNDED_HARDWARE_RATIO",
@@ -446,29 +447,9 @@ class PriceStep:
     source: str
 
 
-#: Quoted from pydantic/genai-prices ``prices/providers/google.yml`` (see FACTS.md).
-PRICE_STEPS: dict[str, PriceStep] = by_key(
-    PriceStep(
-        key="gemini-2.5-pro",
-        model="Gemini 2.5 Pro",
-        threshold_tokens=200e3,
-        input_below=1.25,
-        input_above=2.50,
-        output_below=10.0,
-        output_above=15.0,
-        source="pydantic/genai-prices, prices/providers/google.yml",
-    ),
-    PriceStep(
-        key="gemini-1.5-pro",
-        model="Gemini 1.5 Pro",
-        threshold_tokens=128e3,
-        input_below=1.25,
-        input_above=2.50,
-        output_below=5.0,
-        output_above=10.0,
-        source="pydantic/genai-prices, prices/providers/google.yml",
-    ),
-)
+#: Quoted from pydantic/genai-prices ``prices/providers/google.yml`` (see FACTS.md), in
+#: ``price_steps.toml`` beside this module.
+PRICE_STEPS: dict[str, PriceStep] = records(beside(__file__, "price_steps.toml"), "price_step", PriceStep)
 
 
 def price_step_ratio(step: PriceStep, kind: str) -> float:

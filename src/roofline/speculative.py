@@ -43,7 +43,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .checks import check_number, check_whole_number
-from .keyed import by_key
+from .tables import beside, records
 
 __all__ = [
     "ACCEPTANCE_FIGURES",
@@ -163,43 +163,26 @@ class AcceptanceFigure:
     source: str
     citations: tuple[tuple[str, str], ...]
 
+    #: The figures every record cites.
+    FIGURES = (
+        "draft_tokens",
+        "acceptance_low",
+        "acceptance_high",
+        "reported_speedup",
+        "draft_params",
+        "draft_active_params",
+    )
+
     @property
     def acceptance(self) -> float:
         """The default acceptance: the low end of the published range."""
         return self.acceptance_low
 
 
-#: Published acceptance figures, by key. Each number cites its source.
-ACCEPTANCE_FIGURES: dict[str, AcceptanceFigure] = by_key(
-    AcceptanceFigure(
-        key="deepseek-v3-mtp",
-        name="DeepSeek-V3 multi-token prediction (one MTP module)",
-        draft_tokens=1,
-        acceptance_low=0.85,
-        acceptance_high=0.90,
-        draft_params=12.4e9,
-        draft_active_params=1.5e9,
-        reported_speedup=1.8,
-        source="DeepSeek-V3 Technical Report, arXiv:2412.19437, section 5.4.3; DeepSeek-V3 README_WEIGHTS.md",
-        citations=(
-            ("draft_tokens", "technical report 5.4.3: DeepSeek-V3 predicts the next 2 tokens, i.e. 1 drafted token"),
-            (
-                "acceptance_low, acceptance_high",
-                "technical report 5.4.3: the acceptance rate of the second token prediction "
-                "ranges between 85% and 90% across generation topics",
-            ),
-            (
-                "reported_speedup",
-                "technical report 5.4.3: the acceptance rate lets DeepSeek-V3 decode at 1.8 times the TPS",
-            ),
-            (
-                "draft_params",
-                "README_WEIGHTS.md: the MTP module has 11.5B unique parameters plus the shared 0.9B output head "
-                "it runs (11.5B + 0.9B; the shared embedding is a row lookup, not a read of the table)",
-            ),
-            ("draft_active_params", "README_WEIGHTS.md: MTP activation parameters 1.5B (including the 0.9B head)"),
-        ),
-    ),
+#: Published acceptance figures, by key, from ``acceptance_figures.toml`` beside this module.
+#: Each number cites its source.
+ACCEPTANCE_FIGURES: dict[str, AcceptanceFigure] = records(
+    beside(__file__, "acceptance_figures.toml"), "acceptance_figure", AcceptanceFigure, figures=AcceptanceFigure.FIGURES
 )
 
 #: The acceptance figure the site and the CLI offer by default.

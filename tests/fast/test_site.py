@@ -122,7 +122,10 @@ def test_wheel_is_exactly_the_core_sources() -> None:
         names = archive.namelist()
         packaged = {n: archive.read(n) for n in names if n.startswith("roofline/")}
     assert not [n for n in names if n.startswith("roofline_site")], "the build-time adapter must stay out"
-    sources = {p.relative_to(ROOT / "src").as_posix(): p.read_bytes() for p in (ROOT / "src" / "roofline").rglob("*.py")}
+    core = ROOT / "src" / "roofline"
+    # The modules and the record tables they read (roofline.tables); the published JSON stays out.
+    files = [*core.rglob("*.py"), *core.rglob("*.toml")]
+    sources = {p.relative_to(ROOT / "src").as_posix(): p.read_bytes() for p in files}
     assert packaged == sources
     assert "roofline/web/mode.py" in packaged, "the view ships too: Pyodide renders it"
 

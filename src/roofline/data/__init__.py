@@ -3,9 +3,10 @@
 One copy: :mod:`roofline.calibration` loads every file, and
 :mod:`roofline.presets.published` reads DeepSeek's production figures from
 ``published/deepseek-v3-production-h800.json``. The tables stay out of the
-wheel (``pyproject.toml`` declares no package data): neither the CLI nor the
-browser reads them, and the wheel is what the simulator's snapshot holds. The
-site build, the fit (``scripts/fit_serving.py``) and the tests run from the
+wheel (``pyproject.toml``'s package data is only the record tables, the
+``*.toml`` files of :mod:`roofline.tables`): neither the CLI nor the browser
+reads them, and the wheel is what the simulator's snapshot holds. The site
+build, the fit (``scripts/fit_serving.py``) and the tests run from the
 source tree, where :func:`published_directory` finds them.
 """
 

@@ -1,5 +1,8 @@
 """Weight and KV-cache precisions: bytes per stored number and the arithmetic that multiplies them.
 
+The records are data, in ``precisions.toml`` beside this module (the file's
+rules are :mod:`roofline.tables`), in the file's order.
+
 >>> WEIGHT_PRECISIONS["fp8"].bytes_per_weight
 1.0
 >>> math_precision_of("w8a16")
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..keyed import by_key
+from ..tables import beside, records
 
 __all__ = [
     "KV_PRECISIONS",
@@ -58,42 +61,11 @@ class KvPrecision:
     bytes_per_element: float
 
 
-WEIGHT_PRECISIONS: dict[str, WeightPrecision] = by_key(
-    WeightPrecision(
-        key="bf16",
-        label="BF16 weights, BF16 math",
-        bytes_per_weight=2.0,
-        math="bf16",
-        note="2 bytes per weight; C from the dense BF16 tensor rate",
-    ),
-    WeightPrecision(
-        key="fp8",
-        label="FP8 weights, FP8 math",
-        bytes_per_weight=1.0,
-        math="fp8",
-        note="1 byte per weight; C from the dense FP8 tensor rate (per-block scales ignored)",
-    ),
-    WeightPrecision(
-        key="w8a16",
-        label="8-bit weights, BF16 math",
-        bytes_per_weight=1.0,
-        math="bf16",
-        note="weight-only INT8/FP8: 1 byte per weight, widened to BF16 before the multiply",
-    ),
-    WeightPrecision(
-        key="w4a16",
-        label="4-bit weights (MXFP4), BF16 math",
-        bytes_per_weight=4.25 / 8,
-        math="bf16",
-        note="4 bits per weight plus one 8-bit scale per 32 weights (the OCP MX block layout), widened to BF16",
-    ),
-)
+_FILE = beside(__file__, "precisions.toml")
 
-KV_PRECISIONS: dict[str, KvPrecision] = by_key(
-    KvPrecision(key="bf16", label="BF16 KV cache (2 bytes)", bytes_per_element=2.0),
-    KvPrecision(key="fp8", label="FP8 KV cache (1 byte)", bytes_per_element=1.0),
-    KvPrecision(key="fp32", label="FP32 KV cache (4 bytes)", bytes_per_element=4.0),
-)
+WEIGHT_PRECISIONS: dict[str, WeightPrecision] = records(_FILE, "weight_precision", WeightPrecision)
+
+KV_PRECISIONS: dict[str, KvPrecision] = records(_FILE, "kv_precision", KvPrecision)
 
 
 def math_precision_of(precision: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Self
 
 from ..checks import check_number, check_whole_number
+from ..tables import cited_fields
 from .precisions import MATH_PRECISIONS, WEIGHT_PRECISIONS, math_precision_of
 
 __all__ = ["SOFTWARE_STACKS", "Hardware", "Model"]
@@ -29,7 +30,8 @@ class _Cited:
 
         Each such pair sets the field to ``value`` and adds ``(field, where)``
         to :attr:`citations`, in the order the fields are written; any other
-        argument is passed on as it is.
+        argument is passed on as it is (the split is
+        :func:`roofline.tables.cited_fields`, which the TOML tables share).
 
         >>> chip = Hardware.cited(
         ...     key="x", name="X", source="X datasheet", dense_fp8_flops_per_s=None,
@@ -40,15 +42,8 @@ class _Cited:
         >>> chip.memory_bytes, chip.citation("memory_bytes")
         (80000000000.0, 'X datasheet: 80 GB')
         """
-        values: dict[str, object] = {}
-        citations: list[tuple[str, str]] = []
-        for name, given in fields.items():
-            if isinstance(given, tuple):
-                values[name], where = given
-                citations.append((name, where))
-            else:
-                values[name] = given
-        return cls(**values, citations=tuple(citations))  # type: ignore[call-arg]
+        values, citations = cited_fields(fields)
+        return cls(**values, citations=citations)  # type: ignore[call-arg]
 
     def citation(self, figure: str) -> str:
         """Where ``figure`` (a field name) comes from."""
