@@ -28,10 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import band, frontier, serving
-from .deployment import Layout
+from .deployment import Deployment, Layout
 from .speculative import Speculation
 
-__all__ = ["Sizing", "size"]
+__all__ = ["Sizing", "size", "size_deployment"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,26 +112,48 @@ def size(
             for neither a concurrency nor a target; :class:`roofline.serving.DoesNotFit`
             when not one full-length sequence fits beside the weights.
     """
+    _check_batch_rule(concurrency, target_s)
+    first = serving.estimate(
+        hardware,
+        model,
+        gpus=gpus,
+        precision=precision,
+        kv_precision=kv_precision,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        concurrency=concurrency or 1,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+        layout=layout,
+        disaggregated=disaggregated,
+        speculation=speculation,
+    )
+    return _sized(first, concurrency, target_s)
+
+
+def size_deployment(
+    d: Deployment,
+    workload: serving.Workload,
+    *,
+    concurrency: int | None = None,
+    target_s: float | None = None,
+) -> Sizing:
+    """:func:`size` for a deployment already made (as the compare page makes it from its pickers).
+
+    ``d.context_tokens`` is replaced by the workload's mean context, as
+    :func:`roofline.serving.estimate_deployment` does. Raises as :func:`size` does.
+    """
+    _check_batch_rule(concurrency, target_s)
+    return _sized(serving.estimate_deployment(d, workload, concurrency=concurrency or 1), concurrency, target_s)
+
+
+def _check_batch_rule(concurrency: int | None, target_s: float | None) -> None:
     if concurrency is None and target_s is None:
         raise ValueError("concurrency is required unless a latency target chooses the batch")
 
-    def at(users: int) -> serving.Estimate:
-        return serving.estimate(
-            hardware,
-            model,
-            gpus=gpus,
-            precision=precision,
-            kv_precision=kv_precision,
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            concurrency=users,
-            usd_per_gpu_hour=usd_per_gpu_hour,
-            layout=layout,
-            disaggregated=disaggregated,
-            speculation=speculation,
-        )
 
-    e = at(concurrency or 1)
+def _sized(first: serving.Estimate, concurrency: int | None, target_s: float | None) -> Sizing:
+    """The sizing from the estimate at ``concurrency`` (1 when None): with no concurrency, made again at the chosen batch."""
+    e = first
     chosen: int | None
     if target_s is None:
         chosen = e.running_batch
@@ -139,5 +161,5 @@ def size(
     else:
         chosen, limit = serving.batch_for_target(e, target_s)
         if concurrency is None:
-            e = at(chosen or 1)
+            e = serving.estimate_deployment(e.deployment, e.workload, concurrency=chosen or 1)
     return Sizing(estimate=e, chosen_batch=chosen, binding_limit=limit, target_s=target_s, band=band.band_of(e))

@@ -166,20 +166,16 @@ def command(state: CompareState, d: RealState) -> list[str]:
 
 
 def _size(state: CompareState, d: RealState, concurrency: int | None = None) -> sizing.Sizing:
+    shown = replace(d, model=state.model)
+    # deployment_of falls back to the engines' layout for one that cannot run;
+    # a comparison names the problem instead, as the CLI does for the same flags.
+    deployment = replace(deployment_of(shown), layout=layout_of(shown))
+    workload = serving.Workload(
+        input_tokens=state.input_tokens, output_tokens=state.output_tokens, speculation=speculation_of(d)
+    )
     target = None if state.tpot_target_ms is None else state.tpot_target_ms / 1e3
-    return sizing.size(
-        d.hardware,
-        state.model,
-        gpus=d.gpus,
-        precision=d.weight_precision,
-        kv_precision=d.kv_precision,
-        input_tokens=state.input_tokens,
-        output_tokens=state.output_tokens,
-        concurrency=concurrency if target is None else None,
-        target_s=target,
-        usd_per_gpu_hour=d.usd_per_gpu_hour,
-        layout=layout_of(d),
-        speculation=speculation_of(d),
+    return sizing.size_deployment(
+        deployment, workload, concurrency=concurrency if target is None else None, target_s=target
     )
 
 
