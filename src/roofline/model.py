@@ -30,9 +30,11 @@ as fast as compute and the step is memory-bound at every batch size.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import math
 from dataclasses import dataclass, fields
+from typing import Self
 
 from .checks import check_number
 
@@ -119,11 +121,9 @@ class Params:
         for name, unit, minimum, inclusive in checks:
             object.__setattr__(self, name, check_number(name, getattr(self, name), unit, minimum=minimum, inclusive=inclusive))
 
-    def replace(self, **changes: float) -> Params:
-        """A copy with some fields changed (and validated again)."""
-        fields = {name: getattr(self, name) for name in self.__slots__}
-        fields.update(changes)
-        return Params(**fields)
+    def replace(self, **changes: float) -> Self:
+        """A copy with some fields changed (and validated again), of the same type."""
+        return dataclasses.replace(self, **changes)
 
 
 #: The article's simulator defaults: a mid-range inference GPU chosen so that

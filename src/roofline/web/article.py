@@ -68,33 +68,28 @@ CONTROLS: tuple[Control, ...] = (
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class State:
-    """Everything the article mode shows: the model's inputs plus the chart's x range."""
+class State(Params):
+    """Everything the article mode shows: the model's inputs (a :class:`~roofline.model.Params`, checked as one)
+    plus the chart's x range and the latency target."""
 
-    batch: float
     max_batch: float
-    active_params: float
-    compute_ops_per_s: float
-    total_params: float
-    bandwidth_bytes_per_s: float
-    context_tokens: float
-    kv_bytes_per_element: float
     #: The latency target, ms per output token (None: no target); not one of the model's inputs.
     tpot_target_ms: float | None = None
 
     @classmethod
     def of(cls, params: Params, max_batch: float) -> State:
         """A state showing ``params`` on an x-axis to ``max_batch`` (widened to fit B)."""
-        inputs = {name: getattr(params, name) for name in params.__slots__}
-        return cls(max_batch=max(float(max_batch), params.batch), **inputs)
+        return cls(max_batch=max(float(max_batch), params.batch), **_inputs(params))
 
     @property
     def params(self) -> Params:
-        """The model's inputs (everything but ``max_batch`` and the target)."""
-        return Params(**{f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_PARAMS})
+        """The model's inputs alone (everything but ``max_batch`` and the target)."""
+        return Params(**_inputs(self))
 
 
-_NOT_PARAMS = ("max_batch", "tpot_target_ms")
+def _inputs(p: Params) -> dict[str, float]:
+    return {f.name: getattr(p, f.name) for f in fields(Params)}
+
 
 DEFAULT_STATE = State(**{c.field: float(c.default) for c in CONTROLS if c.off_text is None})
 
