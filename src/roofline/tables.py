@@ -6,7 +6,10 @@ acceptance figures (``acceptance_figures.toml``) are data, not code: one
 ``[[table]]`` entry per record, its fields by name. The module beside the
 file builds the same frozen records it always did, through the record type's
 own constructor (``Hardware.cited``, ``Model.cited``, or the dataclass) and
-:func:`roofline.keyed.by_key`, in the order the file writes them.
+:func:`roofline.keyed.by_key`, in the order the file writes them. The
+simulator's sliders (``web/controls.toml``, :func:`roofline.web.controls.sliders`)
+are read with :func:`read` and :func:`beside` too; they are settings of the
+page, not cited figures, so the citation rules below do not apply to them.
 
 The rules a file follows:
 

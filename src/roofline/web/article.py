@@ -25,46 +25,20 @@ from ..model import SEED_DEFAULTS, SEED_MAX_BATCH, Params, Step, evaluate
 from ..sentences import READOUT_NAMES, explanation
 from ..sweep import breakpoints, sweep
 from ..units import format_si, parse_si
-from .controls import Control, context_control, exact_text, shorten
-from .frontier_view import FRONTIER_READOUT_NAMES, target_control
+from .controls import Control, exact_text, shorten, sliders
+from .frontier_view import FRONTIER_READOUT_NAMES
 from .mode import LineSamples, Mode, active_total_notices
 
 __all__ = ["ARTICLE", "CONTROLS", "DEFAULT_STATE", "ArticleMode", "State"]
 
 
-#: The article's eight sliders, in its order, with its ranges.
-CONTROLS: tuple[Control, ...] = (
-    Control(
-        key="B", field="batch", label="Current B", unit="", minimum=1, maximum=8192, default=SEED_DEFAULTS.batch, log=True, integer=True,
-        help="Batch size now: the vertical line on the chart",
-    ),
-    Control(
-        key="B_max", field="max_batch", label="Max B", unit="", minimum=128, maximum=8192, default=SEED_MAX_BATCH, log=True, integer=True,
-        help="Right end of the x-axis (512, 2048 and 4096 are common)",
-    ),
-    Control(
-        key="N_active", field="active_params", label="N_active", unit="params", minimum=1e6, maximum=500e9, default=SEED_DEFAULTS.active_params, log=True, integer=False,
-        help="Parameters each token multiplies through (small for MoE)",
-    ),
-    Control(
-        key="C", field="compute_ops_per_s", label="C", unit="ops/s", minimum=10e9, maximum=5e15, default=SEED_DEFAULTS.compute_ops_per_s, log=True, integer=False,
-        help="Effective compute: FLOP/s ÷ 2",
-    ),
-    Control(
-        key="N_total", field="total_params", label="N_total", unit="params", minimum=1e6, maximum=1e12, default=SEED_DEFAULTS.total_params, log=True, integer=False,
-        help="Parameters (bytes) read from memory every step",
-    ),
-    Control(
-        key="BW", field="bandwidth_bytes_per_s", label="BW", unit="B/s", minimum=1e9, maximum=10e12, default=SEED_DEFAULTS.bandwidth_bytes_per_s, log=True, integer=False,
-        help="Effective memory bandwidth",
-    ),
-    context_control(default=SEED_DEFAULTS.context_tokens),
-    Control(
-        key="b", field="kv_bytes_per_element", label="b", unit="B", minimum=1, maximum=8, default=SEED_DEFAULTS.kv_bytes_per_element, log=False, integer=False, step=0.5,
-        help="Bytes per KV element: FP16 ≈ 2, FP8 ≈ 1, FP32 ≈ 4",
-    ),
-    target_control(),
-)
+def _inputs(p: Params) -> dict[str, float]:
+    return {f.name: getattr(p, f.name) for f in fields(Params)}
+
+
+#: The article's eight sliders and its target, in its order, with its ranges
+#: (``controls.toml``); the defaults are the seed's.
+CONTROLS: tuple[Control, ...] = sliders("article", {**_inputs(SEED_DEFAULTS), "max_batch": SEED_MAX_BATCH})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,10 +59,6 @@ class State(Params):
     def params(self) -> Params:
         """The model's inputs alone (everything but ``max_batch`` and the target)."""
         return Params(**_inputs(self))
-
-
-def _inputs(p: Params) -> dict[str, float]:
-    return {f.name: getattr(p, f.name) for f in fields(Params)}
 
 
 DEFAULT_STATE = State(**{c.field: float(c.default) for c in CONTROLS if c.off_text is None})

@@ -44,9 +44,9 @@ from .. import frontier, serving, sizing
 from ..presets import HARDWARE, KV_PRECISIONS, MODELS, WEIGHT_PRECISIONS
 from ..units import format_batch, format_number, format_si, format_time, format_tokens, format_usd
 from .charts import chart_layout
-from .controls import Control, check_text, describe, exact_text, shorten
+from .controls import check_text, describe, exact_text, shorten, sliders
 from .export import deployment_flags
-from .frontier_view import LIMIT_TEXT, check_target_text, target_control
+from .frontier_view import LIMIT_TEXT, check_target_text
 from .palette import SCHEMES
 from .palette import colors as palette_colors
 from .query import encode_pairs, last_values, parse_pairs
@@ -79,16 +79,8 @@ SYMBOLS: tuple[str, ...] = ("diamond", "square", "triangle-up", "circle")
 _NUMBERED = re.compile(r"([a-z_]+?)(\d+)")
 
 
-def _tokens_control(key: str, label: str, default: float) -> Control:
-    return Control(
-        key=key, field=key, label=label, help="", unit="tokens", minimum=1, maximum=1_000_000,
-        default=default, log=True, integer=True,
-    )
-
-
-INPUT_CONTROL = _tokens_control("isl", "Prompt tokens", 1000)
-OUTPUT_CONTROL = _tokens_control("osl", "Output tokens", 1000)
-TARGET = target_control()
+#: The shared workload's sliders: prompt and output tokens, and the latency target (``controls.toml``).
+INPUT_CONTROL, OUTPUT_CONTROL, TARGET = sliders("compare")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

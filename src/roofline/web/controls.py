@@ -16,11 +16,12 @@ chart: every state of both modes has ``batch`` and ``max_batch`` fields.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .. import tables
 from ..units import format_si, format_si_exact, format_usd, parse_si
 
 __all__ = [
@@ -31,12 +32,13 @@ __all__ = [
     "Toggle",
     "bounds",
     "check_text",
-    "context_control",
     "describe",
     "exact_text",
     "position_of",
+    "shared_slider",
     "shorten",
     "slider_steps",
+    "sliders",
     "value_at",
 ]
 
@@ -98,20 +100,58 @@ class Toggle:
     default: bool
 
 
-def context_control(default: float) -> Control:
-    """The context slider both modes share: L tokens per sequence, 128 to 1M, log scale."""
-    return Control(
-        key="L",
-        field="context_tokens",
-        label="L",
-        help="Context (KV length) per sequence, up to 1M tokens",
-        unit="tok",
-        minimum=128,
-        maximum=1e6,
-        default=default,
-        log=True,
-        integer=True,
-    )
+def sliders(table: str, defaults: Mapping[str, float] | None = None) -> tuple[Control, ...]:
+    """The sliders of ``table`` (``"article"``, ``"real"``, ``"compare"``) in ``controls.toml``, in its order.
+
+    A row without a ``default`` takes ``defaults[field]``; a row ``shared = "key"``
+    is that shared slider (:func:`shared_slider`) with the row's fields on top.
+
+    >>> [c.key for c in sliders("compare")]
+    ['isl', 'osl', 'tpot']
+
+    Raises:
+        ValueError: naming the file and the row, for a field Control does not
+            have, a required one missing, or a default neither written nor given.
+    """
+    rows = _table().get(table)
+    if not isinstance(rows, list):
+        raise ValueError(f"{_TABLE_FILE} has no slider list {table!r}")
+    return tuple(_slider(row, defaults or {}) for row in rows)
+
+
+def shared_slider(key: str, **changes: Any) -> Control:
+    """The slider ``[shared.key]`` of ``controls.toml`` (the context ``L``, the target ``tpot``), with ``changes``."""
+    shared = _table().get("shared", {})
+    if key not in shared:
+        raise ValueError(f"{_TABLE_FILE} has no shared slider {key!r}; it has {', '.join(shared)}")
+    return _slider({**shared[key], **changes}, {})
+
+
+_TABLE_FILE = "roofline/web/controls.toml"
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, Any]:
+    return tables.read(tables.beside(__file__, "controls.toml"))
+
+
+def _slider(row: Mapping[str, Any], defaults: Mapping[str, float]) -> Control:
+    fields = dict(row)
+    if "shared" in fields:
+        name = fields.pop("shared")
+        base = _table().get("shared", {}).get(name)
+        if base is None:
+            raise ValueError(f"{_TABLE_FILE}: a row names shared slider {name!r}, which it does not have")
+        fields = {**base, **fields}
+    where = f"{_TABLE_FILE}, slider {fields.get('key', '(no key)')!r}"
+    if "default" not in fields:
+        if fields.get("field") not in defaults:
+            raise ValueError(f"{where} has no default and its mode gives none for {fields.get('field')!r}")
+        fields["default"] = defaults[fields["field"]]
+    try:
+        return Control(**fields)
+    except TypeError as error:
+        raise ValueError(f"{where}: {error}") from None
 
 
 def describe(c: Control, value: float) -> str:

@@ -34,7 +34,7 @@ from typing import Any
 from .. import frontier
 from ..units import format_batch, format_si, parse_si
 from .charts import chart_layout, log_ticks
-from .controls import Control, describe, shorten
+from .controls import Control, describe, shared_slider, shorten
 from .mode import Readout
 from .palette import colors as palette_colors
 
@@ -71,19 +71,7 @@ def target_control() -> Control:
 
     It rests at 50 ms (20 tokens/s per user) when a reader switches it on.
     """
-    return Control(
-        key=TARGET_KEY,
-        field="tpot_target_ms",
-        label="Target time per token",
-        help="Most time one user may wait per output token (TPOT); it caps the batch. Off: no target",
-        unit="ms",
-        minimum=1.0,
-        maximum=10_000.0,
-        default=50.0,
-        log=True,
-        integer=False,
-        off_text="no target",
-    )
+    return shared_slider(TARGET_KEY)
 
 
 def check_target_text(c: Control, raw: str, low: float, high: float) -> tuple[float | None, str]:

@@ -107,8 +107,8 @@ from ..units import (
     parse_si,
 )
 from . import serving_view as serve
-from .controls import Control, Option, Picker, Toggle, context_control, exact_text
-from .frontier_view import FRONTIER_READOUT_NAMES, frontier_lines_at, frontier_report, target_control
+from .controls import Control, Option, Picker, Toggle, exact_text, sliders
+from .frontier_view import FRONTIER_READOUT_NAMES, frontier_lines_at, frontier_report
 from .mode import FLAG_WORDS, LineSamples, Mode, Readout, active_total_notices
 
 __all__ = [
@@ -320,63 +320,21 @@ OVERRIDE_KEYS: tuple[str, ...] = ("C", "BW", "HBM", "N_total", "N_active")
 
 _D = DEFAULT_REAL_STATE
 
-#: Numeric sliders, in display order. Override sliders start at the picked
-#: preset's figure (see :func:`control_value`); ``default`` is the default state's.
-CONTROLS: tuple[Control, ...] = (
-    Control(
-        key="gpus", field="gpus", label="GPUs", unit="", minimum=1, maximum=1024, default=8, log=True, integer=True,
-        help="N chips; compute, bandwidth and memory scale by N, less what the layout copies (communication left out)",
-    ),
-    context_control(default=32768),
-    Control(
-        key="out", field="output_percent", label="Output share", unit="%", minimum=1, maximum=99,
-        default=serve.DEFAULT_OUTPUT_PERCENT, log=False, integer=True,
-        help="Serving estimate only: the share of a sequence's tokens that are output; with L as the mean "
-        "context, input + output / 2 = L",
-    ),
-    Control(
-        key="B", field="batch", label="Current B", unit="", minimum=1, maximum=131072, default=32, log=True, integer=True,
-        help="Batch size now: the vertical line on the charts",
-    ),
-    Control(
-        key="B_max", field="max_batch", label="Max B", unit="", minimum=16, maximum=131072, default=128, log=True, integer=True,
-        help="Right end of the batch axis",
-    ),
-    target_control(),
-    Control(
-        key="draft", field="draft_tokens", label="Draft tokens k", unit="", minimum=1, maximum=16,
-        default=DEFAULT_ACCEPTANCE.draft_tokens, log=False, integer=True,
-        help="Tokens the drafter proposes per step (with speculative decoding on)",
-    ),
-    Control(
-        key="accept", field="acceptance", label="Acceptance", unit="", minimum=0.01, maximum=1, default=DEFAULT_ACCEPTANCE.acceptance,
-        log=False, integer=False, step=0.01,
-        help="Chance each drafted token is accepted (the default is the low end of the published range)",
-    ),
-    Control(
-        key="price", field="usd_per_gpu_hour", label="$ / GPU-hour", unit="$", minimum=0.01, maximum=100, default=2.0, log=True, integer=False,
-        help="Rental price of one chip for an hour",
-    ),
-    Control(
-        key="C", field="compute_ops_per_s", label="C per GPU", unit="ops/s", minimum=1e12, maximum=1e16, default=989.5e12, log=True, integer=False,
-        help="Effective compute: dense FLOP/s at the weights' arithmetic ÷ 2",
-    ),
-    Control(
-        key="BW", field="bandwidth_bytes_per_s", label="BW per GPU", unit="B/s", minimum=1e11, maximum=2e13, default=4.8e12, log=True, integer=False,
-        help="Memory bandwidth of one chip",
-    ),
-    Control(
-        key="HBM", field="memory_bytes", label="Memory per GPU", unit="B", minimum=1e9, maximum=1e12, default=141e9, log=True, integer=False,
-        help="HBM capacity of one chip: weights and KV must fit in N of them",
-    ),
-    Control(
-        key="N_total", field="total_params", label="N_total", unit="params", minimum=1e8, maximum=1e13, default=671e9, log=True, integer=False,
-        help="Parameters stored (all experts)",
-    ),
-    Control(
-        key="N_active", field="active_params", label="N_active", unit="params", minimum=1e8, maximum=1e12, default=37e9, log=True, integer=False,
-        help="Parameters each token multiplies through",
-    ),
+#: Numeric sliders, in display order (``controls.toml``). Override sliders
+#: start at the picked preset's figure (see :func:`control_value`); ``default``
+#: is the default state's, and for the overrides its presets' figures.
+CONTROLS: tuple[Control, ...] = sliders(
+    "real",
+    {
+        "output_percent": serve.DEFAULT_OUTPUT_PERCENT,
+        "draft_tokens": DEFAULT_ACCEPTANCE.draft_tokens,
+        "acceptance": DEFAULT_ACCEPTANCE.acceptance,
+        "compute_ops_per_s": HARDWARE[_D.hardware].compute_ops_per_s(_D.weight_precision),
+        "bandwidth_bytes_per_s": HARDWARE[_D.hardware].bandwidth_bytes_per_s,
+        "memory_bytes": HARDWARE[_D.hardware].memory_bytes,
+        "total_params": MODELS[_D.model].total_params,
+        "active_params": MODELS[_D.model].active_params,
+    },
 )
 
 _CONTROLS = {c.key: c for c in CONTROLS}
