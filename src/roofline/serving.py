@@ -871,13 +871,13 @@ def estimate(
     w = Workload(
         input_tokens=input_tokens, output_tokens=output_tokens, disaggregated=disaggregated, speculation=speculation
     )
+    # No context here: estimate_deployment sets it to the workload's mean.
     d = dep.deployment(
         hardware,
         model,
         gpus=gpus,
         precision=precision,
         kv_precision=kv_precision,
-        context_tokens=w.mean_context_tokens,
         usd_per_gpu_hour=usd_per_gpu_hour,
         layout=layout,
     )
