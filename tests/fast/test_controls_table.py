@@ -1,4 +1,4 @@
-"""The simulator's sliders as data (roofline/web/controls.toml): every mode's sliders, and a malformed row says where."""
+"""The simulator's inputs as data (roofline/web/controls.toml): every mode's sliders, drop-downs and switches, and a malformed row says where."""
 
 from __future__ import annotations
 
@@ -35,6 +35,16 @@ def test_the_shared_target_is_the_frontier_views_key() -> None:
     assert frontier_view.target_control().off_text == "no target"
 
 
+def test_the_pickers_options_and_help_come_from_the_presets() -> None:
+    by_key = {p.key: p for p in realistic.PICKERS}
+    assert [o.value for o in by_key["hw"].options] == list(HARDWARE)
+    assert [o.value for o in by_key["model"].options] == list(MODELS)
+    assert "DeepSeek-V3: BF16" in by_key["aprec"].help and "{" not in by_key["aprec"].help
+    assert [p.key for p in realistic.PICKERS if p.key in realistic.LAYOUT_KEYS] == ["tp", "ep", "dpa", "pp"]
+    assert [t.key for t in realistic.TOGGLES] == ["moe", "attn", "ideal", "spec", "serve"]
+    assert "{" not in {t.key: t for t in realistic.TOGGLES}["spec"].help
+
+
 def test_numbers_keep_the_type_they_are_written_in() -> None:
     b = {c.key: c for c in article.CONTROLS}["B"]
     assert type(b.minimum) is int and type(b.maximum) is int
@@ -44,7 +54,10 @@ def test_numbers_keep_the_type_they_are_written_in() -> None:
 @pytest.mark.parametrize(
     ("call", "words"),
     [
-        (lambda: controls.sliders("nope"), "no slider list 'nope'"),
+        (lambda: controls.sliders("nope"), "no list 'nope'"),
+        (lambda: controls.pickers("real_pickers", {}, {"cited_attention": ""}), "picker 'hw' names option list 'hardware'"),
+        (lambda: controls.pickers("real_pickers", realistic._OPTIONS, {}), "'aprec': its help names 'cited_attention'"),
+        (lambda: controls.toggles("real_toggles", {}), "'spec': its help names 'acceptance_source'"),
         (lambda: controls.shared_slider("nope"), "no shared slider 'nope'"),
         (lambda: controls._slider({"shared": "nope"}, {}), "shared slider 'nope'"),
         (

@@ -35,6 +35,7 @@ def test_the_data_files_are_the_ones_the_modules_read() -> None:
         "presets/models.toml",
         "presets/precisions.toml",
         "price_steps.toml",
+        "web/controls.toml",  # the simulator's inputs (tests/fast/test_controls_table.py)
     ]
 
 

@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import tables
 from ..units import format_si, format_si_exact, format_usd, parse_si
@@ -34,11 +34,13 @@ __all__ = [
     "check_text",
     "describe",
     "exact_text",
+    "pickers",
     "position_of",
     "shared_slider",
     "shorten",
     "slider_steps",
     "sliders",
+    "toggles",
     "value_at",
 ]
 
@@ -113,10 +115,7 @@ def sliders(table: str, defaults: Mapping[str, float] | None = None) -> tuple[Co
         ValueError: naming the file and the row, for a field Control does not
             have, a required one missing, or a default neither written nor given.
     """
-    rows = _table().get(table)
-    if not isinstance(rows, list):
-        raise ValueError(f"{_TABLE_FILE} has no slider list {table!r}")
-    return tuple(_slider(row, defaults or {}) for row in rows)
+    return tuple(_slider(row, defaults or {}) for row in _rows(table))
 
 
 def shared_slider(key: str, **changes: Any) -> Control:
@@ -127,7 +126,58 @@ def shared_slider(key: str, **changes: Any) -> Control:
     return _slider({**shared[key], **changes}, {})
 
 
+def pickers(table: str, options: Mapping[str, tuple[Option, ...]], words: Mapping[str, str]) -> tuple[Picker, ...]:
+    """The drop-downs of ``table`` in ``controls.toml``: each row's ``options`` names a list in ``options``,
+    and ``{name}`` in its help is ``words[name]``.
+
+    Raises:
+        ValueError: naming the file and the row, as :func:`sliders` does, or for an option list not given.
+    """
+    out = []
+    for row in _rows(table):
+        fields = _worded(row, words)
+        where = f"{_TABLE_FILE}, picker {fields.get('key', '(no key)')!r}"
+        name = fields.pop("options", None)
+        if name not in options:
+            raise ValueError(f"{where} names option list {name!r}, which its mode does not give")
+        out.append(_made(Picker, where, {**fields, "options": options[name]}))
+    return tuple(out)
+
+
+def toggles(table: str, words: Mapping[str, str]) -> tuple[Toggle, ...]:
+    """The switches of ``table`` in ``controls.toml``, ``{name}`` in a help filled from ``words``."""
+    return tuple(
+        _made(Toggle, f"{_TABLE_FILE}, toggle {row.get('key', '(no key)')!r}", _worded(row, words))
+        for row in _rows(table)
+    )
+
+
 _TABLE_FILE = "roofline/web/controls.toml"
+_T = TypeVar("_T")
+
+
+def _rows(table: str) -> list[dict[str, Any]]:
+    rows = _table().get(table)
+    if not isinstance(rows, list):
+        raise ValueError(f"{_TABLE_FILE} has no list {table!r}")
+    return rows
+
+
+def _worded(row: Mapping[str, Any], words: Mapping[str, str]) -> dict[str, Any]:
+    fields = dict(row)
+    if "help" in fields:
+        try:
+            fields["help"] = fields["help"].format_map(words)
+        except KeyError as error:
+            raise ValueError(f"{_TABLE_FILE}, {fields.get('key', '(no key)')!r}: its help names {error}, not given") from None
+    return fields
+
+
+def _made(kind: Callable[..., _T], where: str, fields: Mapping[str, Any]) -> _T:
+    try:
+        return kind(**fields)
+    except TypeError as error:
+        raise ValueError(f"{where}: {error}") from None
 
 
 @lru_cache(maxsize=1)
@@ -148,10 +198,7 @@ def _slider(row: Mapping[str, Any], defaults: Mapping[str, float]) -> Control:
         if fields.get("field") not in defaults:
             raise ValueError(f"{where} has no default and its mode gives none for {fields.get('field')!r}")
         fields["default"] = defaults[fields["field"]]
-    try:
-        return Control(**fields)
-    except TypeError as error:
-        raise ValueError(f"{where}: {error}") from None
+    return _made(Control, where, fields)
 
 
 def describe(c: Control, value: float) -> str:

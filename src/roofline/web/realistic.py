@@ -107,7 +107,7 @@ from ..units import (
     parse_si,
 )
 from . import serving_view as serve
-from .controls import Control, Option, Picker, Toggle, exact_text, sliders
+from .controls import Control, Option, Picker, Toggle, exact_text, pickers, sliders, toggles
 from .frontier_view import FRONTIER_READOUT_NAMES, frontier_lines_at, frontier_report
 from .mode import FLAG_WORDS, LineSamples, Mode, Readout, active_total_notices
 
@@ -193,127 +193,35 @@ _SIZES: tuple[int, ...] = tuple(sorted({*range(1, 17), *(2**k for k in range(5, 
 
 _AUTO = Option(value="auto", label="auto: the engines' default")
 
+#: The drop-downs' option lists, by the name ``controls.toml`` gives them.
+_OPTIONS: dict[str, tuple[Option, ...]] = {
+    "hardware": tuple(Option(value=h.key, label=h.name) for h in HARDWARE.values()),
+    "models": tuple(Option(value=m.key, label=m.name) for m in MODELS.values()),
+    "weight_precisions": tuple(Option(value=p.key, label=p.label) for p in WEIGHT_PRECISIONS.values()),
+    "kv_precisions": tuple(Option(value=p.key, label=p.label) for p in KV_PRECISIONS.values()),
+    "attention_precisions": (
+        Option(value="auto", label="Auto: as the model cites, else the weights'"),
+        *(Option(value=key, label=key.upper()) for key in MATH_PRECISIONS),
+    ),
+    "sizes": (_AUTO, *(Option(value=str(n), label=str(n)) for n in _SIZES)),
+    "on_off": (_AUTO, Option(value="1", label="on"), Option(value="0", label="off")),
+}
 
-def _size_picker(key: str, label: str, help_text: str) -> Picker:
-    return Picker(
-        key=key, field=key, label=label, help=help_text,
-        options=(_AUTO, *(Option(value=str(n), label=str(n)) for n in _SIZES)),
-    )
-
-
-PICKERS: tuple[Picker, ...] = (
-    Picker(
-        key="hw",
-        field="hardware",
-        label="Hardware",
-        help="One chip's datasheet figures (dense); the GPU count multiplies them",
-        options=tuple(Option(value=h.key, label=h.name) for h in HARDWARE.values()),
-    ),
-    Picker(
-        key="model",
-        field="model",
-        label="Model",
-        help="Parameters, attention shape and experts from the model's config",
-        options=tuple(Option(value=m.key, label=m.name) for m in MODELS.values()),
-    ),
-    Picker(
-        key="wprec",
-        field="weight_precision",
-        label="Weights",
-        help="Bytes per weight and the arithmetic they run in (C moves with it)",
-        options=tuple(Option(value=p.key, label=p.label) for p in WEIGHT_PRECISIONS.values()),
-    ),
-    Picker(
-        key="kvprec",
-        field="kv_precision",
-        label="KV cache",
-        help="Bytes per KV element (the article's b, per element)",
-        options=tuple(Option(value=p.key, label=p.label) for p in KV_PRECISIONS.values()),
-    ),
-    Picker(
-        key="aprec",
-        field="attention_precision",
-        label="Attention math",
-        help=(
-            "The arithmetic attention's FLOPs run in; it only matters when 'Count attention FLOPs' is on. "
-            "Auto: the model's cited precision ("
-            + ", ".join(f"{m.name}: {m.attention_precision.upper()}" for m in MODELS.values() if m.attention_precision)
-            + "), else the weights' arithmetic"
-        ),
-        options=(
-            Option(value="auto", label="Auto: as the model cites, else the weights'"),
-            *(Option(value=key, label=key.upper()) for key in MATH_PRECISIONS),
-        ),
-    ),
-    # The parallel layout (roofline.deployment.layout): each help line says what that size copies.
-    _size_picker(
-        "tp", "TP (tensor parallel)",
-        "Chips per stage that split each layer by heads; MLA's latent cache is copied on every TP chip, "
-        "GQA's KV heads once TP passes their count",
-    ),
-    _size_picker(
-        "ep", "EP (expert parallel)",
-        "MoE only, divides TP: whole routed experts per chip instead of slices of each; copies nothing",
-    ),
-    Picker(
-        key="dpa", field="dp_attention", label="DP attention",
-        help="Attention and shared-expert (every non-expert) weights copied on every GPU; the KV cache split by request",
-        options=(_AUTO, Option(value="1", label="on"), Option(value="0", label="off")),
-    ),
-    _size_picker(
-        "pp", "PP (pipeline stages)",
-        "GPUs = TP × PP: layers cut into stages; copies nothing, but a batch smaller than PP leaves stages idle",
-    ),
+#: The drop-downs, in display order (``controls.toml``).
+PICKERS: tuple[Picker, ...] = pickers(
+    "real_pickers",
+    _OPTIONS,
+    {
+        "cited_attention": ", ".join(
+            f"{m.name}: {m.attention_precision.upper()}" for m in MODELS.values() if m.attention_precision
+        )
+    },
 )
 
 _LAYOUT_PICKERS: tuple[Picker, ...] = tuple(p for p in PICKERS if p.key in LAYOUT_KEYS)
 
-TOGGLES: tuple[Toggle, ...] = (
-    Toggle(
-        key="moe",
-        field="moe_discount",
-        label="Read only the experts a batch uses",
-        help="MoE: a batch of B reads a share 1 − (1 − k/E)^B of the routed experts (uniform routing)",
-        default=True,
-    ),
-    Toggle(
-        key="attn",
-        field="attention_flops",
-        label="Count attention FLOPs",
-        help=(
-            "Attention's multiply-adds over the context count in T_compute, at the model's cited precision "
-            "(off: the article's two lines, which leave them out)"
-        ),
-        default=True,
-    ),
-    Toggle(
-        key="ideal",
-        field="ideal_layout",
-        label="Ideal split (the article's)",
-        help="Weights, KV and arithmetic divided evenly over the GPUs, nothing copied: an idealisation no engine runs",
-        default=False,
-    ),
-    Toggle(
-        key="spec",
-        field="speculation",
-        label="Speculative decoding (MTP)",
-        help=(
-            "A drafter proposes k tokens and the model checks them in one step: more tokens per step for more "
-            f"compute. Defaults from {DEFAULT_ACCEPTANCE.source.split(';')[0]}"
-        ),
-        default=False,
-    ),
-    Toggle(
-        key="serve",
-        field="serving_estimate",
-        label="Serving estimate",
-        help=(
-            "Stack the serving estimate's terms on the step-time chart: attainable rates, per-step overhead, "
-            "communication and prefill's share (see Against real servers). L is read as the mean context"
-        ),
-        default=False,
-    ),
-)
+#: The switches, in display order (``controls.toml``).
+TOGGLES: tuple[Toggle, ...] = toggles("real_toggles", {"acceptance_source": DEFAULT_ACCEPTANCE.source.split(";")[0]})
 
 #: URL keys of the figures a reader can edit after picking a preset.
 OVERRIDE_KEYS: tuple[str, ...] = ("C", "BW", "HBM", "N_total", "N_active")
@@ -355,26 +263,23 @@ _PICK_DROPS = {
 # ---------------------------------------------------------------- the deployment behind a state
 
 
+def _given(state: RealState, names: tuple[str, ...]) -> dict[str, float]:
+    """The override fields ``names`` a reader has set (not None), by name."""
+    return {name: value for name in names if (value := getattr(state, name)) is not None}
+
+
 def _hardware_of(state: RealState) -> Hardware:
     chip = HARDWARE[state.hardware]
-    changes: dict[str, float] = {}
+    changes = _given(state, ("bandwidth_bytes_per_s", "memory_bytes"))
     if state.compute_ops_per_s is not None:
         rate = "dense_fp8_flops_per_s" if WEIGHT_PRECISIONS[state.weight_precision].math == "fp8" else None
         changes[rate or "dense_bf16_flops_per_s"] = 2 * state.compute_ops_per_s
-    if state.bandwidth_bytes_per_s is not None:
-        changes["bandwidth_bytes_per_s"] = state.bandwidth_bytes_per_s
-    if state.memory_bytes is not None:
-        changes["memory_bytes"] = state.memory_bytes
     return replace(chip, **changes) if changes else chip
 
 
 def _model_of(state: RealState) -> Model:
     served = MODELS[state.model]
-    changes: dict[str, float] = {}
-    if state.total_params is not None:
-        changes["total_params"] = state.total_params
-    if state.active_params is not None:
-        changes["active_params"] = state.active_params
+    changes = _given(state, _MODEL_OVERRIDES)
     return replace(served, **changes) if changes else served
 
 
