@@ -29,8 +29,8 @@ A file with a field the record type does not have, a required field missing,
 or a figure without its source is a ValueError that names the file and the
 record's key.
 
-The files are found beside their modules with :mod:`os.path`, as
-:func:`roofline.data.published_directory` finds its folder, not with
+The files are found beside their modules with :mod:`os.path` (:func:`beside`,
+which :func:`roofline.data.published_directory` uses for its folder too), not with
 :mod:`importlib.resources` or :mod:`pathlib`: the presets import this module,
 and the simulator's snapshot holds every module the presets import. They ship
 in the wheel as package data (``pyproject.toml``).

@@ -14,21 +14,23 @@ from __future__ import annotations
 
 import os
 
+from ..tables import beside
+
 __all__ = ["published_directory"]
 
 
 def published_directory() -> str:
     """The folder of published JSON tables (``src/roofline/data/published``), as a path string.
 
-    Found beside this module, as :func:`importlib.resources.files` finds a
-    plain package's data, without importing ``importlib.resources`` or
-    ``pathlib``: :mod:`roofline.presets` reaches this module, and the
-    simulator's snapshot holds every module the presets can import.
+    Found beside this module by :func:`roofline.tables.beside`, the rule the
+    record tables follow (no ``importlib.resources`` or ``pathlib``: the
+    presets reach this module, and the simulator's snapshot holds every module
+    they can import).
 
     Raises:
         FileNotFoundError: in an installed wheel, which ships without them.
     """
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "published")
+    folder = beside(__file__, "published")
     if not os.path.isdir(folder):
         raise FileNotFoundError(
             f"{folder}: the published tables ship only with the source tree (src/roofline/data/published), not the wheel"
