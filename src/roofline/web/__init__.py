@@ -6,7 +6,7 @@ this package reads the model and turns it into what a reader sees.
 - :mod:`~roofline.web.mode`: the one interface both modes implement, and
   what they share (URL parsing and encoding, slider maths, readouts, snapshot);
 - :mod:`~roofline.web.article` and :mod:`~roofline.web.realistic`: the two modes;
-- :mod:`~roofline.web.controls`: sliders, pickers, switches and the slider maths;
+- :mod:`~roofline.web.controls`: sliders, pickers, switches (the table ``controls.toml``) and the slider maths;
 - :mod:`~roofline.web.query`: URL queries without ``urllib`` (one rule for repeated keys);
 - :mod:`~roofline.web.charts`: the charts and the pieces they are drawn from;
 - :mod:`~roofline.web.serving_view` and :mod:`~roofline.web.frontier_view`: the
