@@ -72,6 +72,6 @@ def test_numbers_keep_the_type_they_are_written_in() -> None:
     ],
 )
 def test_a_malformed_row_is_a_value_error_naming_the_file_and_row(call, words: str) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValueError, match="controls.toml") as error:
+    with pytest.raises(ValueError, match=r"controls\.toml") as error:
         call()
     assert words in str(error.value)
