@@ -151,9 +151,8 @@ def _check_batch_rule(concurrency: int | None, target_s: float | None) -> None:
         raise ValueError("concurrency is required unless a latency target chooses the batch")
 
 
-def _sized(first: serving.Estimate, concurrency: int | None, target_s: float | None) -> Sizing:
+def _sized(e: serving.Estimate, concurrency: int | None, target_s: float | None) -> Sizing:
     """The sizing from the estimate at ``concurrency`` (1 when None): with no concurrency, made again at the chosen batch."""
-    e = first
     chosen: int | None
     if target_s is None:
         chosen = e.running_batch

@@ -120,10 +120,7 @@ def sliders(table: str, defaults: Mapping[str, float] | None = None) -> tuple[Co
 
 def shared_slider(key: str, **changes: Any) -> Control:
     """The slider ``[shared.key]`` of ``controls.toml`` (the context ``L``, the target ``tpot``), with ``changes``."""
-    shared = _table().get("shared", {})
-    if key not in shared:
-        raise ValueError(f"{_TABLE_FILE} has no shared slider {key!r}; it has {', '.join(shared)}")
-    return _slider({**shared[key], **changes}, {})
+    return _slider({"shared": key, **changes}, {})
 
 
 def pickers(table: str, options: Mapping[str, tuple[Option, ...]], words: Mapping[str, str]) -> tuple[Picker, ...]:
@@ -189,10 +186,10 @@ def _slider(row: Mapping[str, Any], defaults: Mapping[str, float]) -> Control:
     fields = dict(row)
     if "shared" in fields:
         name = fields.pop("shared")
-        base = _table().get("shared", {}).get(name)
-        if base is None:
-            raise ValueError(f"{_TABLE_FILE}: a row names shared slider {name!r}, which it does not have")
-        fields = {**base, **fields}
+        shared = _table().get("shared", {})
+        if name not in shared:
+            raise ValueError(f"{_TABLE_FILE} has no shared slider {name!r}; it has {', '.join(shared)}")
+        fields = {**shared[name], **fields}
     where = f"{_TABLE_FILE}, slider {fields.get('key', '(no key)')!r}"
     if "default" not in fields:
         if fields.get("field") not in defaults:

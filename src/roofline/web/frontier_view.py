@@ -66,6 +66,7 @@ LIMIT_TEXT: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=1)
 def target_control() -> Control:
     """The latency target slider both modes share: 1 ms to 10 s per output token, log scale, off by default.
 
